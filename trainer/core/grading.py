@@ -1,0 +1,153 @@
+"""Checking a learner's answer against the card: typed answers, choices, true or false.
+
+Typed answers are compared after `normalise`, which folds away what a learner should not be
+marked down for (case, accents, punctuation, how a number is written). A near miss, a small edit
+distance for the answer's length, is reported as almost right so the learner can still pass it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import IntEnum, StrEnum
+
+from rapidfuzz.distance import Levenshtein
+
+
+class Rating(IntEnum):
+    """The four answer buttons, numbered as the learner presses them."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+class Verdict(StrEnum):
+    """How a typed or chosen answer compares with the right one."""
+
+    CORRECT = "correct"
+    ALMOST = "almost"
+    WRONG = "wrong"
+
+    @property
+    def proposed_rating(self) -> Rating:
+        """The rating offered to the learner, who may change it."""
+        return {
+            Verdict.CORRECT: Rating.GOOD,
+            Verdict.ALMOST: Rating.HARD,
+            Verdict.WRONG: Rating.AGAIN,
+        }[self]
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of checking one answer."""
+
+    verdict: Verdict
+    expected: str
+    """The accepted answer the given one came closest to."""
+
+
+_SCALES = {
+    "thousand": 10**3,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+}
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(thousand|million|billion|trillion)\b)?",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"\s*%|\s+per\s?cent\b", re.IGNORECASE)
+_NOT_WORD = re.compile(r"[^\w%\0]+")
+
+
+def _number_text(match: re.Match[str]) -> str:
+    whole, fraction, scale = match.group(1), match.group(2) or "", match.group(3)
+    try:
+        value = Decimal(whole.replace(",", "") + fraction)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        return match.group(0)
+    if scale:
+        value *= _SCALES[scale.lower()]
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def normalise(text: str, *, strict: bool = False) -> str:
+    """Return `text` in the form answers are compared in.
+
+    Case, accents, punctuation and runs of spaces are folded away; numbers are written as plain
+    digits (`9,000` and `9 thousand` both become `9000`); `percent` becomes `%`. With `strict`,
+    only surrounding whitespace is removed.
+    """
+    if strict:
+        return text.strip()
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold().replace("\u2019", "'").replace("'s", "s")
+    text = _PERCENT.sub("%", text)
+    text = _NUMBER.sub(_number_text, text)
+    # A decimal point between digits survives; every other non-word character becomes a space.
+    text = re.sub(r"(?<=\d)\.(?=\d)", "\0", text)
+    text = _NOT_WORD.sub(" ", text).replace("\0", ".")
+    return " ".join(text.split())
+
+
+def _allowed_typos(expected: str) -> int:
+    if any(ch.isdigit() for ch in expected):
+        return 0  # 1958 and 1959 are different answers, not a typo
+    if len(expected) <= 4:
+        return 0
+    if len(expected) <= 8:
+        return 1
+    return 2 + len(expected) // 20
+
+
+def check_typed(
+    given: str, accepted: list[str] | tuple[str, ...], *, strict: bool = False
+) -> Check:
+    """Compare a typed answer with the accepted answers (the first is the canonical one)."""
+    if not accepted:
+        raise ValueError("a typed card needs at least one accepted answer")
+    wanted = normalise(given, strict=strict)
+    best: tuple[int, str] | None = None
+    for answer in accepted:
+        target = normalise(answer, strict=strict)
+        if wanted == target:
+            return Check(Verdict.CORRECT, answer)
+        distance = Levenshtein.distance(wanted, target)
+        if best is None or distance < best[0]:
+            best = (distance, answer)
+    assert best is not None
+    distance, closest = best
+    if not strict and wanted and distance <= _allowed_typos(normalise(closest)):
+        return Check(Verdict.ALMOST, closest)
+    return Check(Verdict.WRONG, accepted[0])
+
+
+def check_choices(chosen: set[int], correct: set[int]) -> Verdict:
+    """A multiple-choice answer is right only when exactly the correct choices are picked."""
+    return Verdict.CORRECT if chosen == correct else Verdict.WRONG
+
+
+def char_diff(given: str, expected: str) -> list[tuple[str, str]]:
+    """Split the two answers into runs marked `same`, `extra` (only typed) or `missing`.
+
+    Shown after a typed answer so the learner sees exactly which characters differed.
+    """
+    runs: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=given, b=expected, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(("same", given[a0:a1]))
+            continue
+        if a1 > a0:
+            runs.append(("extra", given[a0:a1]))
+        if b1 > b0:
+            runs.append(("missing", expected[b0:b1]))
+    return runs

@@ -1,0 +1,31 @@
+"""Card identity: the key a card's progress is stored under.
+
+A key is derived from the question alone (never the answer, the file or the position), so edits
+that do not reword the question keep the learner's progress. An `Id:` line replaces the derived
+part with the author's id; `trainer check --stamp` writes the derived value as the id, so stamping
+never changes a key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+DELETION = re.compile(r"(?<!\\)\[((?:[^\]\\]|\\.)+?)\](?!\()")
+
+
+def question_key(kind: str, question: str) -> str:
+    """A short stable hash of the question's words (case and spacing ignored)."""
+    folded = " ".join(question.casefold().split())
+    digest = hashlib.blake2b(f"{kind}\0{folded}".encode(), digest_size=6)
+    return digest.hexdigest()
+
+
+def card_key(base: str, side: str | None = None) -> str:
+    """The stored key of one card of an entry: the entry's id, plus which side or deletion."""
+    return base if side is None else f"{base}:{side}"
+
+
+def cloze_skeleton(text: str) -> str:
+    """The cloze text with every deletion emptied: editing a deletion keeps the card's key."""
+    return DELETION.sub("[]", text)

@@ -1,0 +1,60 @@
+"""Where a learner stands with one card: the scheduler's memory state, in plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from enum import IntEnum
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class State(IntEnum):
+    """A card's place in learning; the numbers are the ones stored in the database."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A card's scheduling state. A new card has no stability, difficulty or due time yet."""
+
+    state: State = State.NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+
+def to_millis(moment: datetime | None) -> int | None:
+    """An aware datetime as integer UTC epoch milliseconds (how the database stores times)."""
+    if moment is None:
+        return None
+    # Integer arithmetic: a float timestamp times 1000 can land a millisecond short.
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
+def from_millis(millis: int | None) -> datetime | None:
+    """The inverse of `to_millis`: a UTC-aware datetime."""
+    if millis is None:
+        return None
+    return _EPOCH + timedelta(milliseconds=millis)
+
+
+ROLLOVER_HOUR = 4
+"""As in Anki, a study day ends at 4 a.m. local time, so a late session counts for the evening."""
+
+
+def study_day_start(now: datetime) -> datetime:
+    """When the learner's current study day began (4 a.m. local time), as a UTC datetime."""
+    local = now.astimezone()
+    start = datetime.combine(local.date(), time(ROLLOVER_HOUR), tzinfo=local.tzinfo)
+    if local < start:
+        start -= timedelta(days=1)
+    return start.astimezone(UTC)

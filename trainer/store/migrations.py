@@ -1,0 +1,124 @@
+"""The database schema, built and upgraded by named migrations recorded in the database.
+
+Never edit a migration that has shipped: add a new one. `tests/unit/test_migrations.py` upgrades
+a database from every earlier point of this list.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("trainer")
+
+
+def _run(db: Database, script: str) -> None:
+    """Run each statement of `script` inside the migration's transaction.
+
+    `sqlite3.executescript` would commit first, so a failed migration could leave half a schema.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        db.execute(statement)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Decks, cards with their scheduler state, and the review log."""
+    _run(
+        db,
+        """
+        CREATE TABLE decks (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            settings TEXT NOT NULL DEFAULT '{}',
+            content_hash TEXT,
+            missing INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            deck_id INTEGER NOT NULL REFERENCES decks(id),
+            position INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}',
+            tags TEXT NOT NULL DEFAULT '[]',
+            retired INTEGER NOT NULL DEFAULT 0,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            state INTEGER NOT NULL DEFAULT 0,
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due INTEGER,
+            last_review INTEGER,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL
+        );
+        CREATE INDEX cards_due ON cards(due);
+        CREATE INDEX cards_by_deck ON cards(deck_id, retired, suspended, state, due);
+        CREATE INDEX cards_new ON cards(deck_id, state, position);
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            rating INTEGER,
+            reviewed_at INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL DEFAULT 0,
+            mode TEXT NOT NULL,
+            undoes INTEGER REFERENCES reviews(id),
+            state_before INTEGER NOT NULL,
+            step_before INTEGER,
+            stability_before REAL,
+            difficulty_before REAL,
+            due_before INTEGER,
+            last_review_before INTEGER
+        );
+        CREATE INDEX reviews_by_card ON reviews(card_id, reviewed_at);
+        CREATE INDEX reviews_by_time ON reviews(reviewed_at);
+        CREATE INDEX reviews_undone ON reviews(undoes) WHERE undoes IS NOT NULL;
+        """,
+    )
+
+
+@migrations()
+def m002_scheduler_parameters(db: Database) -> None:
+    """Record which FSRS parameters each review was scheduled with."""
+    _run(
+        db,
+        """
+        CREATE TABLE parameters (
+            id INTEGER PRIMARY KEY,
+            weights TEXT NOT NULL,
+            source TEXT NOT NULL,
+            created INTEGER NOT NULL
+        );
+        ALTER TABLE reviews ADD COLUMN parameters_id INTEGER REFERENCES parameters(id);
+        """,
+    )
+
+
+@migrations()
+def m003_append_only_reviews(db: Database) -> None:
+    """The review log is history: refuse any update or delete of it."""
+    _run(
+        db,
+        """
+        CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+        BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+        CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+        BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+        """,
+    )

@@ -1,0 +1,194 @@
+"""Bringing the store in line with the deck files on disk.
+
+Unchanged files are skipped by content hash. Cards are matched by key, never deleted: a card
+gone from its deck is retired, and comes back with its history when it returns. A card that moved
+to another file follows its key there. Nothing is written unless every changed file parses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from trainer.core.cards import Card, Deck
+from trainer.core.deckfile import DeckError
+from trainer.core.library import DeckFile, read_deck_file
+from trainer.core.progress import to_millis
+
+if TYPE_CHECKING:
+    from trainer.store.store import Store
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, for the learner and for tests."""
+
+    unchanged: int = 0
+    updated: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    added_cards: int = 0
+    retired_cards: int = 0
+
+
+def sync_decks(
+    store: Store, files: Sequence[Path], roots: Sequence[Path] = (), now: datetime | None = None
+) -> SyncReport:
+    """Sync `files` into the store; decks once under `roots` whose file is gone are marked missing.
+
+    Raises `DeckError` with the problems of every bad file, having changed nothing.
+    """
+    now = now or datetime.now(UTC)
+    db = store.db
+    report = SyncReport()
+    known = {path: (deck_id, digest) for deck_id, path, digest in db.execute(
+        "SELECT id, path, content_hash FROM decks WHERE missing = 0")}  # fmt: skip
+    changed: list[DeckFile] = []
+    problems = []
+    for path in files:
+        try:
+            deck_file = read_deck_file(path)
+        except DeckError as error:
+            problems.extend(error.problems)
+            continue
+        if known.get(str(path), (None, None))[1] == deck_file.content_hash:
+            report.unchanged += 1
+        else:
+            changed.append(deck_file)
+    decks: list[tuple[DeckFile, Deck]] = []
+    for deck_file in changed:
+        try:
+            decks.append((deck_file, deck_file.parse()))
+        except DeckError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise DeckError(problems)
+    present = {str(path) for path in files}
+    gone = [
+        path
+        for path in known
+        if path not in present
+        and any(Path(path).is_relative_to(root) for root in roots)
+        and not Path(path).exists()
+    ]
+    if not decks and not gone:
+        return report
+    with db.atomic():
+        owners = {key: (card_id, deck_id) for card_id, key, deck_id in db.execute(
+            "SELECT id, key, deck_id FROM cards")}  # fmt: skip
+        deck_ids = {
+            str(deck_file.path): _save_deck(db, deck_file, deck) for deck_file, deck in decks
+        }
+        claimed = _claimed_keys(db, decks, deck_ids, known)
+        for deck_file, deck in decks:
+            deck_id = deck_ids[str(deck_file.path)]
+            added, retired = _save_cards(db, deck_id, deck, owners, claimed, now)
+            report.added_cards += added
+            report.retired_cards += retired
+            report.updated.append(deck.name)
+        for path in gone:
+            deck_id = known[path][0]
+            db.execute("UPDATE decks SET missing = 1 WHERE id = ?", [deck_id])
+            cursor = db.execute(
+                "UPDATE cards SET retired = 1 WHERE deck_id = ? AND retired = 0", [deck_id]
+            )
+            report.retired_cards += cursor.rowcount
+            report.missing.append(path)
+    return report
+
+
+def _save_deck(db, deck_file: DeckFile, deck: Deck) -> int:
+    from trainer.store.store import settings_of
+
+    row = {
+        "path": str(deck_file.path),
+        "name": deck.name,
+        "description": deck.description,
+        "tags": json.dumps(list(deck.tags)),
+        "settings": json.dumps(settings_of(deck)),
+        "content_hash": deck_file.content_hash,
+    }
+    db.execute(
+        """
+        INSERT INTO decks (path, name, description, tags, settings, content_hash, missing)
+        VALUES (:path, :name, :description, :tags, :settings, :content_hash, 0)
+        ON CONFLICT(path) DO UPDATE SET name = excluded.name, description = excluded.description,
+            tags = excluded.tags, settings = excluded.settings,
+            content_hash = excluded.content_hash, missing = 0
+        """,
+        row,
+    )
+    return db.execute("SELECT id FROM decks WHERE path = ?", [row["path"]]).fetchone()[0]
+
+
+def _claimed_keys(db, decks, deck_ids: dict[str, int], known) -> dict[str, int]:
+    """Keys held by decks that did not change in this sync: a changed deck cannot take them."""
+    changed_ids = set(deck_ids.values())
+    claimed: dict[str, int] = {}
+    unchanged_ids = [deck_id for deck_id, _ in known.values() if deck_id not in changed_ids]
+    for deck_id in unchanged_ids:
+        for (key,) in db.execute(
+            "SELECT key FROM cards WHERE deck_id = ? AND retired = 0", [deck_id]
+        ):
+            claimed[key] = deck_id
+    return claimed
+
+
+def _save_cards(
+    db, deck_id: int, deck: Deck, owners, claimed: dict[str, int], now
+) -> tuple[int, int]:
+    """Upsert the deck's cards by key and retire the ones it no longer has."""
+    rows = []
+    for position, card in enumerate(deck.cards):
+        key = card.key
+        if claimed.get(key, deck_id) != deck_id:
+            # The same question lives in another deck too: keep the two apart.
+            key = f"{key}@{deck.path.stem}"
+        claimed[key] = deck_id
+        rows.append(_card_row(card, key, deck_id, position, now))
+    existing = {key for key, (_, owner) in owners.items() if owner == deck_id}
+    added = sum(1 for row in rows if row["key"] not in owners)
+    db.conn.executemany(
+        """
+        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, detail, tags, created)
+        VALUES (:key, :deck_id, :position, :line, :kind, :prompt, :answer, :detail, :tags, :created)
+        ON CONFLICT(key) DO UPDATE SET deck_id = excluded.deck_id, position = excluded.position,
+            line = excluded.line, kind = excluded.kind, prompt = excluded.prompt,
+            answer = excluded.answer, detail = excluded.detail, tags = excluded.tags, retired = 0
+        """,
+        rows,
+    )
+    gone = existing - {row["key"] for row in rows}
+    db.conn.executemany(
+        "UPDATE cards SET retired = 1 WHERE key = ? AND deck_id = ? AND retired = 0",
+        [(key, deck_id) for key in gone],
+    )
+    return added, len(gone)
+
+
+def _card_row(card: Card, key: str, deck_id: int, position: int, now: datetime) -> dict:
+    detail: dict = {}
+    if card.accepted:
+        detail["accepted"] = list(card.accepted)
+    if card.choices:
+        detail["choices"] = [[choice.text, choice.correct] for choice in card.choices]
+    for name in ("hint", "note", "text"):
+        if getattr(card, name):
+            detail[name] = getattr(card, name)
+    if card.source:
+        detail["source"] = [card.source.document, card.source.first_line, card.source.last_line]
+    return {
+        "key": key,
+        "deck_id": deck_id,
+        "position": position,
+        "line": card.line,
+        "kind": str(card.kind),
+        "prompt": card.prompt,
+        "answer": card.answer,
+        "detail": json.dumps(detail),
+        "tags": json.dumps(list(card.tags)),
+        "created": to_millis(now),
+    }
