@@ -7,7 +7,7 @@ Heavy modules (Textual, the store) are imported inside the commands that need th
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -179,10 +179,18 @@ def check(settings: Settings, places: tuple[Path, ...], stamp: bool, sources: Pa
         click.echo(line)
 
 
-def register(*commands: Callable) -> None:
-    """Add commands defined in other modules to the group."""
-    for command in commands:
-        cli.add_command(command)
+def _add_module_commands() -> None:
+    """Add the `command` of every module in `trainer.commands` to the group."""
+    import importlib
+    import pkgutil
+
+    import trainer.commands
+
+    for module in pkgutil.iter_modules(trainer.commands.__path__):
+        cli.add_command(importlib.import_module(f"trainer.commands.{module.name}").command)
+
+
+_add_module_commands()
 
 
 def main() -> None:
