@@ -106,11 +106,18 @@ def cli(
 
 def run_app(settings: Settings) -> None:
     """Open the study app on the synced store."""
+    from trainer.core.library import find_deck_files
+
     with user_errors():
         store = open_store(settings)
     from trainer.tui.app import make_app
 
-    app = make_app(store, settings.sources)
+    roots = [place.resolve() for place in settings.deck_places]
+
+    def sync() -> None:
+        store.sync(find_deck_files(settings.deck_places), roots=roots)
+
+    app = make_app(store, settings.sources, deck_places=settings.deck_places, sync=sync)
     app.run()
     store.close()
 

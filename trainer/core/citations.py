@@ -22,6 +22,10 @@ from trainer.core.grading import normalise
 _NAME = re.compile(r"(?<![\w'\u2019])[A-Z][\w'\u2019.&]*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 
+# What may come before a sentence's first word: nothing, or the end of the sentence before it,
+# then any opening quotes or brackets.
+_SENTENCE_START = re.compile(r"(?:^|[.!?])[\s\"'\u201c\u2018(\[]*$")
+
 # Capitalised only because they open a sentence or a title; they name nothing, so requiring them
 # in the cited lines would fail good citations.
 _COMMON_WORDS = frozenset(
@@ -140,8 +144,9 @@ def answer_evidence(card: Card) -> list[str]:
     Basic and cloze cards: the answer (for a cloze card, its one deletion). Typed cards: the
     first accepted answer. Reversed cards: both sides. Multiple choice: every correct choice.
     True or false: the numbers and capitalised names or acronyms of the statement, or for a false
-    statement those of its `Note:`, which says what is true. Numbers come back in the form
-    `normalise` writes them (`1.8 million` as `1800000`, `2 percent` as `2%`).
+    statement those of its `Note:`, which says what is true; a word that only opens a sentence
+    counts when it is an acronym. Numbers come back in the form `normalise` writes them
+    (`1.8 million` as `1800000`, `2 percent` as `2%`).
     """
     if card.kind is Kind.TRUE_FALSE:
         return statement_evidence(card.note if card.answer == "false" else card.prompt)
@@ -164,9 +169,22 @@ def statement_evidence(text: str) -> list[str]:
     names = []
     for match in _NAME.finditer(text):
         word = _POSSESSIVE.sub("", match.group().rstrip(".")) or match.group()
-        if word.casefold() not in _COMMON_WORDS:
-            names.append(word)
-    return list(dict.fromkeys(numbers + names))
+        if word.casefold() in _COMMON_WORDS:
+            continue
+        # A sentence's first word is capitalised whatever it is ("Working with ..."), so there
+        # only an acronym (`NORAD`, `U.S.`) or a word with a digit (`G8`) is taken as a name.
+        if _SENTENCE_START.search(text[: match.start()]) and not _looks_like_acronym(word):
+            continue
+        names.append(word)
+    # `G8` is both a name and a word with a digit: keep one piece per normalised form.
+    pieces: dict[str, str] = {}
+    for piece in numbers + names:
+        pieces.setdefault(normalise(piece), piece)
+    return list(pieces.values())
+
+
+def _looks_like_acronym(word: str) -> bool:
+    return sum(ch.isupper() for ch in word) >= 2 or any(ch.isdigit() for ch in word)
 
 
 def contains_evidence(cited: str, piece: str) -> bool:
@@ -189,8 +207,9 @@ def check_citations(
     """Check every cited card of `deck` against the documents in `sources_dir`.
 
     Returns one problem per card whose citation fails: the document is not in `sources_dir`,
-    the cited lines are not in it, or they do not contain the card's answer evidence. Cards
-    without a `Source:` are not checked.
+    the cited lines are not in it, or they do not contain the card's answer evidence. The two
+    sides of a reversed entry fail alike, so the same problem is reported once. Cards without a
+    `Source:` are not checked.
     """
     shown = display_path or str(deck.path)
     documents = _Documents(sources_dir)
@@ -201,7 +220,7 @@ def check_citations(
         message = _citation_problem(card, card.source, documents)
         if message:
             problems.append(Problem(shown, card.line, message))
-    return problems
+    return list(dict.fromkeys(problems))
 
 
 def _citation_problem(card: Card, citation: Citation, documents: _Documents) -> str | None:

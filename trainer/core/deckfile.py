@@ -43,6 +43,7 @@ _CITATION = re.compile(r"^(\S+?):(\d+)(?:-(\d+))?$")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _STEP = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd])$")
 _STEP_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_LONGEST_STEP = timedelta(days=36500)
 _CARD_STARTS = {"Q", "C", "True", "False"}
 
 
@@ -210,7 +211,15 @@ def _steps(value: object, key: str, report) -> tuple[timedelta, ...]:
         if not match:
             report(key, f"front matter: schedule.{key}: {item!r} is not a wait such as 10m or 1d")
             continue
-        steps.append(timedelta(**{_STEP_UNITS[match.group(2)]: float(match.group(1))}))
+        try:
+            step = timedelta(**{_STEP_UNITS[match.group(2)]: float(match.group(1))})
+        except OverflowError:
+            step = _LONGEST_STEP * 2
+        if step > _LONGEST_STEP:
+            # A due date past the year 9999 would crash the scheduler at the first answer.
+            report(key, f"front matter: schedule.{key}: {item!r} is longer than 100 years")
+            continue
+        steps.append(step)
     return tuple(steps)
 
 

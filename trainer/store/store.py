@@ -23,6 +23,7 @@ from trainer import schedule
 from trainer.core.cards import Card, Choice, Citation, Deck, Kind, Schedule
 from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, from_millis, study_day_start, to_millis
+from trainer.core.quiz import QuizCard
 from trainer.store.migrations import migrations
 
 P = ParamSpec("P")
@@ -246,6 +247,30 @@ class Store:
                 card = _study_card(row)
                 found[card.id] = card
         return [found[card_id] for card_id in card_ids if card_id in found]
+
+    @_locked
+    def quiz_cards(self, deck_ids: Iterable[int] | None = None) -> list[QuizCard]:
+        """Every card in play (not retired or suspended) of the given decks, or of all decks."""
+        query = (
+            f"SELECT {_CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id "
+            "WHERE c.retired = 0 AND c.suspended = 0 AND d.missing = 0"
+        )
+        params: list[int] = []
+        if deck_ids is not None:
+            params = list(deck_ids)
+            query += f" AND c.deck_id IN ({','.join('?' * len(params))})"
+        cards = [_study_card(row) for row in self.db.execute(query + " ORDER BY c.id", params)]
+        return [QuizCard(card.id, card.deck_id, card.card, card.strict_answers) for card in cards]
+
+    @_locked
+    def next_due(self, deck_ids: Iterable[int] | None = None) -> datetime | None:
+        """When the next studied card of these decks (or of all) falls due, if any."""
+        query = "SELECT MIN(due) FROM cards WHERE state > 0 AND retired = 0 AND suspended = 0 AND due IS NOT NULL"
+        params: list[int] = []
+        if deck_ids is not None:
+            params = list(deck_ids)
+            query += f" AND deck_id IN ({','.join('?' * len(params))})"
+        return from_millis(self.db.execute(query, params).fetchone()[0])
 
     # -- answering -------------------------------------------------------------------------
 

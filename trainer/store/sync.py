@@ -82,7 +82,9 @@ def sync_decks(
         deck_ids = {
             str(deck_file.path): _save_deck(db, deck_file, deck) for deck_file, deck in decks
         }
-        claimed = _claimed_keys(db, decks, deck_ids, known)
+        # A deck whose file is gone (renamed or moved) must not keep its keys from its new file.
+        on_disk = {path: ids for path, ids in known.items() if Path(path).exists()}
+        claimed = _claimed_keys(db, decks, deck_ids, on_disk)
         for deck_file, deck in decks:
             deck_id = deck_ids[str(deck_file.path)]
             added, retired = _save_cards(db, deck_id, deck, owners, claimed, now)

@@ -1,0 +1,55 @@
+"""Fixtures shared by every test: isolation from the learner's real data, a store, deck files."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from trainer.store.store import Store
+
+WriteDeck = Callable[..., Path]
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Point the data folder at a fresh temporary one, so no test reads or writes real progress."""
+    home = tmp_path_factory.mktemp("trainer-home")
+    monkeypatch.setenv("TRAINER_HOME", str(home))
+    monkeypatch.delenv("TRAINER_DECKS", raising=False)
+    return home
+
+
+@pytest.fixture
+def now() -> datetime:
+    """A fixed moment (UTC-aware), so schedules and study days do not depend on the clock."""
+    return datetime(2025, 3, 14, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A freshly migrated progress database in the test's temporary folder."""
+    opened = Store.open(tmp_path / "progress.db")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def write_deck(tmp_path: Path) -> WriteDeck:
+    """Write a deck file: `write_deck("norad.md", text)` -> its path (text is dedented).
+
+    Files go under `tmp_path / "decks"` unless `folder` is given.
+    """
+
+    def write(name: str, text: str, folder: Path | None = None) -> Path:
+        path = (folder or tmp_path / "decks") / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,142 @@
+"""The deck list: what is waiting today, and the keys to study, quiz or see statistics."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from trainer.core.deckfile import DeckError
+from trainer.store.store import DeckSummary, StoreError
+
+ALL_DECKS = "all"
+
+
+class HomeScreen(Screen[None]):
+    """Every deck with its due, learning and new counts."""
+
+    BINDINGS = [
+        Binding("enter,s", "study", "Study deck"),
+        Binding("a", "study_all", "Study all due"),
+        Binding("q", "quiz", "Quiz"),
+        Binding("r", "reload", "Reload decks"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: list[DeckSummary] = []
+        """The decks as last loaded."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="home"):
+            yield Static("", id="today", markup=False)
+            yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="empty", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        table.add_column("Deck", key="deck")
+        for label in ("Due", "Learning", "New", "Total"):
+            table.add_column(label, key=label.lower())
+        self.query_one("#empty").display = False
+        self.load_decks()
+
+    def on_screen_resume(self) -> None:
+        self.load_decks()
+
+    @work(thread=True, exclusive=True, group="home")
+    def load_decks(self, sync: bool = False) -> None:
+        """Read the counts (and, when asked, re-read the deck files first) off the event loop."""
+        app = self.app
+        try:
+            if sync:
+                app.sync_decks()  # type: ignore[attr-defined]
+            summaries = app.store.deck_summaries(app.clock())  # type: ignore[attr-defined]
+        except (DeckError, StoreError) as error:
+            message = (
+                "\n".join(map(str, error.problems)) if isinstance(error, DeckError) else str(error)
+            )
+            app.call_from_thread(app.notify, message, title="Decks not reloaded", severity="error")
+            return
+        app.call_from_thread(self.show_decks, summaries)
+
+    def show_decks(self, summaries: list[DeckSummary]) -> None:
+        """Fill the table, keeping the cursor on the same deck."""
+        self.summaries = summaries
+        table = self.query_one("#decks", DataTable)
+        selected = self.selected_deck_id()
+        table.clear()
+        empty = self.query_one("#empty", Static)
+        table.display = bool(summaries)
+        empty.display = not summaries
+        if not summaries:
+            places = ", ".join(map(str, self.app.deck_places))  # type: ignore[attr-defined]
+            empty.update(
+                f"No decks found.\n\nDecks are read from: {places}\n\n"
+                "A deck is a Markdown file of cards, for example:\n\n"
+                "    Q: In what year was NORAD formed?\n    T: 1958\n\n"
+                "See docs/deck-format.md for every card kind. Save it as a .md file there "
+                "(or start trainer with --decks FOLDER), then press r to reload."
+            )
+        due = sum(s.due for s in summaries)
+        learning = sum(s.learning for s in summaries)
+        new = sum(s.new for s in summaries)
+        total = sum(s.total for s in summaries)
+        self.query_one("#today", Static).update(
+            f"Today: {due + learning + new} to study  ({due} due, {learning} learning, {new} new)"
+        )
+        if summaries:
+            table.add_row("All decks", due, learning, new, total, key=ALL_DECKS)
+        for summary in summaries:
+            table.add_row(
+                summary.name,
+                summary.due,
+                summary.learning,
+                summary.new,
+                summary.total,
+                key=str(summary.id),
+            )
+        if selected is not None and str(selected) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected)))
+
+    def selected_deck_id(self) -> int | None:
+        """The deck under the cursor; None for the "All decks" row or an empty table."""
+        table = self.query_one("#decks", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key in (None, ALL_DECKS) else int(key)
+
+    def _selection(self) -> tuple[str, list[int] | None]:
+        deck_id = self.selected_deck_id()
+        if deck_id is None:
+            return "All decks", None
+        name = next(s.name for s in self.summaries if s.id == deck_id)
+        return name, [deck_id]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_study()
+
+    def action_study(self) -> None:
+        if not self.summaries:
+            return
+        title, deck_ids = self._selection()
+        self.app.open_study(title, deck_ids)  # type: ignore[attr-defined]
+
+    def action_study_all(self) -> None:
+        if self.summaries:
+            self.app.open_study("All decks", None)  # type: ignore[attr-defined]
+
+    def action_quiz(self) -> None:
+        if not self.summaries:
+            return
+        title, deck_ids = self._selection()
+        self.app.open_quiz(title, deck_ids)  # type: ignore[attr-defined]
+
+    def action_reload(self) -> None:
+        self.load_decks(sync=True)

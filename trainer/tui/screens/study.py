@@ -1,0 +1,373 @@
+"""Studying: one card at a time, answered from the keyboard, each answer committed at once.
+
+All database work runs in a thread worker; the screen only shows what the worker sends back.
+The next card is loaded only after the answer's transaction has committed, so a killed process
+never loses an answered card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from trainer import schedule
+from trainer.core.cards import Kind
+from trainer.core.grading import Rating, Verdict, check_choices, check_typed
+from trainer.core.session import StudySession
+from trainer.core.sources import Passage, find_passage
+from trainer.store.store import StoreError, StudyCard
+from trainer.tui.screens.summary import SessionSummary, SummaryScreen
+from trainer.tui.widgets.card_face import CardFace
+from trainer.tui.widgets.rating_bar import RatingBar
+from trainer.tui.widgets.rendering import cloze_answer, cloze_question, passage_text, typed_diff
+from trainer.tui.widgets.session_bar import SessionBar
+
+KIND_LABELS = {
+    Kind.BASIC: "Question",
+    Kind.REVERSED: "Question",
+    Kind.CLOZE: "Fill in the blank",
+    Kind.TYPED: "Type the answer",
+    Kind.CHOICE: "Multiple choice",
+    Kind.TRUE_FALSE: "True or false?  (t / f)",
+}
+VERDICT_LINES = {
+    Verdict.CORRECT: ("Correct", "bold $success"),
+    Verdict.ALMOST: ("Almost: check the spelling", "bold $warning"),
+    Verdict.WRONG: ("Not quite", "bold $error"),
+}
+
+
+@dataclass
+class ShownCard:
+    """The card on screen and what the learner has done with it so far."""
+
+    study: StudyCard
+    intervals: dict[Rating, timedelta]
+    passage: Passage | None
+    shown_at: datetime
+    revealed: bool = False
+    proposed: Rating = Rating.GOOD
+    selected: set[int] = field(default_factory=set)
+
+
+class StudyScreen(Screen[None]):
+    """Study the due and new cards of some decks, or a given list of cards."""
+
+    BINDINGS = [
+        Binding("space", "reveal", "Show answer"),
+        Binding("enter", "reveal", "Show answer", show=False),
+        Binding("1", "number(1)", "Again"),
+        Binding("2", "number(2)", "Hard"),
+        Binding("3", "number(3)", "Good"),
+        Binding("4", "number(4)", "Easy"),
+        *(Binding(str(n), f"number({n})", "Choose", show=False) for n in range(5, 10)),
+        Binding("t", "truth(True)", "True"),
+        Binding("f", "truth(False)", "False"),
+        Binding("u", "undo", "Undo"),
+        Binding("escape", "finish", "End"),
+    ]
+
+    def __init__(
+        self, title: str, deck_ids: list[int] | None = None, card_ids: list[int] | None = None
+    ) -> None:
+        super().__init__()
+        self.session_title = title
+        """Shown above the card: the deck's name, or what is being studied."""
+        self.deck_ids = deck_ids
+        """The decks studied (None: every deck)."""
+        self.card_ids = card_ids
+        """A fixed list of cards to study instead of the decks' queue."""
+        self.session: StudySession | None = None
+        self.shown: ShownCard | None = None
+        self.busy = True
+        """True while a worker is recording or loading: keys wait for it."""
+        self.parameters: tuple[float, ...] = schedule.DEFAULT_PARAMETERS
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar()
+        yield CardFace()
+        yield RatingBar()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(RatingBar).display = False
+        self.query_one(SessionBar).show(self.session_title, 0, 0)
+        self.set_interval(1, self.tick)
+        self.start()
+
+    @property
+    def now(self) -> datetime:
+        return self.app.clock()  # type: ignore[attr-defined]
+
+    def tick(self) -> None:
+        if self.session is not None:
+            self.query_one(SessionBar).show_elapsed(
+                (self.now - self.session.started).total_seconds()
+            )
+
+    # -- workers: every database call happens here, off the event loop ------------------
+
+    @work(thread=True, exclusive=True, group="study")
+    def start(self) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        try:
+            now = self.now
+            queue = (
+                list(self.card_ids)
+                if self.card_ids is not None
+                else store.study_queue(now, self.deck_ids)
+            )
+            self.session = StudySession(queue, now)
+            self.parameters = store.parameters()[1]
+            self._load_next()
+        except StoreError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+
+    @work(thread=True, exclusive=True, group="study")
+    def answer(self, rating: Rating) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        shown, session = self.shown, self.session
+        assert shown is not None and session is not None
+        now = self.now
+        seconds = (now - shown.shown_at).total_seconds()
+        try:
+            after = store.record_review(
+                shown.study.id, rating, now, duration_ms=int(seconds * 1000)
+            )
+        except StoreError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        session.record(shown.study.id, rating, after, seconds, now)
+        self._load_next()
+
+    @work(thread=True, exclusive=True, group="study")
+    def undo(self) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        session = self.session
+        assert session is not None
+        try:
+            undone = store.undo_last(self.now, since=session.started) if session.answers else None
+        except StoreError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        if undone is None:
+            self.app.call_from_thread(self._failed, "Nothing to undo in this session.")
+            return
+        session.undo()
+        self._load_next(prefer=undone)
+
+    def _load_next(self, prefer: int | None = None) -> None:
+        """Fetch the next card (in the worker) and hand it to the screen, or end the session."""
+        store = self.app.store  # type: ignore[attr-defined]
+        session = self.session
+        assert session is not None
+        now = self.now
+        card_id = prefer or session.next_card(now)
+        if card_id is None:
+            summary = SessionSummary.of(session, now, store.next_due(self.deck_ids))
+            self.app.call_from_thread(self._show_summary, summary)
+            return
+        study = store.study_card(card_id)
+        intervals = schedule.preview_intervals(
+            card_id, study.progress, now, study.schedule, self.parameters
+        )
+        passage = None
+        if study.card.source is not None:
+            answers = [study.card.answer, *study.card.correct_choices]
+            passage = find_passage(self.app.sources, study.card.source, answers)  # type: ignore[attr-defined]
+        shown = ShownCard(study, intervals, passage, now)
+        self.app.call_from_thread(self._show_card, shown, session.done, session.left)
+
+    # -- showing ----------------------------------------------------------------------------
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self.notify(message, severity="warning")
+
+    def _show_summary(self, summary: SessionSummary) -> None:
+        self.app.switch_screen(SummaryScreen(self.session_title, summary))
+
+    def _show_card(self, shown: ShownCard, done: int, left: int) -> None:
+        self.shown = shown
+        self.busy = False
+        card = shown.study.card
+        self.query_one(SessionBar).show(
+            f"{self.session_title}  ·  {shown.study.deck_name}", done, left
+        )
+        self.query_one(RatingBar).display = False
+        face = self.query_one(CardFace)
+        kind = KIND_LABELS[card.kind]
+        if card.kind is Kind.CHOICE:
+            several = len(card.correct_choices) > 1
+            kind += "  (pick all that apply, then enter)" if several else "  (press its number)"
+        prompt: Content | str = card.prompt
+        if card.kind is Kind.CLOZE:
+            prompt = cloze_question(card.prompt, card.hint)
+        face.ask(
+            kind,
+            prompt,
+            options=[choice.text for choice in card.choices],
+            typing=card.kind is Kind.TYPED,
+        )
+        if card.kind is not Kind.TYPED:
+            self.set_focus(None)
+        self.refresh_bindings()
+
+    def _reveal(self, verdict: Verdict | None = None, given: str = "") -> None:
+        shown = self.shown
+        assert shown is not None
+        card = shown.study.card
+        shown.revealed = True
+        shown.proposed = verdict.proposed_rating if verdict else Rating.GOOD
+        answer: Content | str = card.answer
+        if card.kind is Kind.CLOZE:
+            answer = cloze_answer(card.prompt, card.answer)
+        elif card.kind is Kind.TYPED and given:
+            answer = Content.assemble(
+                "You typed: ",
+                typed_diff(given, card.answer),
+                "\nAnswer:    ",
+                (card.answer, "bold"),
+            )
+        elif card.kind is Kind.TRUE_FALSE:
+            answer = Content.assemble("The statement is ", (card.answer, "bold"), ".")
+        elif card.kind is Kind.CHOICE:
+            answer = ""
+            self.query_one(CardFace).mark_choices(
+                shown.selected, frozenset(i for i, c in enumerate(card.choices) if c.correct)
+            )
+        face = self.query_one(CardFace)
+        face.reveal(
+            answer,
+            verdict=Content.styled(*VERDICT_LINES[verdict]) if verdict else "",
+            note=card.note,
+            citation=str(card.source) if card.source else "",
+            passage=passage_text(shown.passage) if shown.passage else "",
+        )
+        bar = self.query_one(RatingBar)
+        bar.show_intervals(shown.intervals, shown.proposed)
+        bar.display = True
+        self.set_focus(None)
+        self.refresh_bindings()
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only the keys that mean something for the card on screen."""
+        shown = self.shown
+        if action in ("undo", "finish") or shown is None:
+            return action in ("undo", "finish")
+        kind = shown.study.card.kind
+        if action == "reveal":
+            return (
+                shown.revealed
+                or kind in (Kind.BASIC, Kind.REVERSED, Kind.CLOZE)
+                or (kind is Kind.CHOICE and bool(shown.selected))
+            )
+        if action == "truth":
+            return kind is Kind.TRUE_FALSE and not shown.revealed
+        if action == "number":
+            (number,) = parameters
+            if shown.revealed:
+                return int(number) <= 4  # type: ignore[call-overload]
+            return kind is Kind.CHOICE and int(number) <= len(shown.study.card.choices)  # type: ignore[call-overload]
+        return True
+
+    def action_reveal(self) -> None:
+        shown = self.shown
+        if self.busy or shown is None:
+            return
+        if shown.revealed:
+            self._rate(shown.proposed)
+            return
+        card = shown.study.card
+        if card.kind is Kind.CHOICE:
+            if shown.selected:
+                correct = {i for i, choice in enumerate(card.choices) if choice.correct}
+                self._reveal(check_choices(shown.selected, correct))
+        elif card.kind in (Kind.BASIC, Kind.REVERSED, Kind.CLOZE):
+            self._reveal()
+
+    def action_number(self, number: int) -> None:
+        shown = self.shown
+        if self.busy or shown is None:
+            return
+        if shown.revealed:
+            if number <= 4:
+                self._rate(Rating(number))
+            return
+        card = shown.study.card
+        if card.kind is not Kind.CHOICE or number > len(card.choices):
+            return
+        index = number - 1
+        shown.selected ^= {index}
+        correct = {i for i, choice in enumerate(card.choices) if choice.correct}
+        if len(correct) == 1:
+            shown.selected = {index}
+            self._reveal(check_choices(shown.selected, correct))
+            return
+        self.query_one(CardFace).mark_choices(shown.selected)
+        self.refresh_bindings()
+
+    def action_truth(self, value: bool) -> None:
+        shown = self.shown
+        if (
+            self.busy
+            or shown is None
+            or shown.revealed
+            or shown.study.card.kind is not Kind.TRUE_FALSE
+        ):
+            return
+        right = (shown.study.card.answer == "true") is value
+        self._reveal(Verdict.CORRECT if right else Verdict.WRONG)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        shown = self.shown
+        if self.busy or shown is None:
+            return
+        if shown.revealed:
+            self._rate(shown.proposed)
+            return
+        card = shown.study.card
+        check = check_typed(
+            event.value, card.accepted or (card.answer,), strict=shown.study.strict_answers
+        )
+        self._reveal(check.verdict, event.value)
+
+    def on_rating_bar_rated(self, event: RatingBar.Rated) -> None:
+        self._rate(event.rating)
+
+    def _rate(self, rating: Rating) -> None:
+        if self.busy or self.shown is None or not self.shown.revealed:
+            return
+        self.busy = True
+        self.answer(rating)
+
+    def action_undo(self) -> None:
+        if self.busy or self.session is None:
+            return
+        self.busy = True
+        self.undo()
+
+    def action_finish(self) -> None:
+        if self.session is None:
+            self.app.pop_screen()
+            return
+        self.busy = True
+        self._finish()
+
+    @work(thread=True, exclusive=True, group="study")
+    def _finish(self) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        session = self.session
+        assert session is not None
+        summary = SessionSummary.of(session, self.now, store.next_due(self.deck_ids))
+        self.app.call_from_thread(self._show_summary, summary)
