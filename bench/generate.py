@@ -48,7 +48,7 @@ DECK_COUNT = 50
 CARDS_PER_DECK = 2_000
 REVIEW_COUNT = 1_000_000
 HISTORY_DAYS = 730
-INTRODUCED_PER_DAY = 98
+INTRODUCED_PER_DAY = 95.8
 """New cards started per day, over all decks; tuned so the history reaches 1M reviews near its end."""
 
 # Entry kinds with their weights; a reversed entry gives two cards, a cloze one per deletion.
@@ -364,11 +364,11 @@ def build_history(store: Store, start: datetime, end: datetime) -> tuple[int, in
     rows: list[_Row] = []
     states: list[tuple] = []
     for index, (card_id, deck_id) in enumerate(order):
-        day = index // INTRODUCED_PER_DAY
+        day = int(index / INTRODUCED_PER_DAY)
         if day >= HISTORY_DAYS:
             break
         session = _session_start(day, start) or start + timedelta(days=day, hours=19)
-        intro = session + timedelta(seconds=(index % INTRODUCED_PER_DAY) * 20)
+        intro = session + timedelta(seconds=(index - int(day * INTRODUCED_PER_DAY)) * 20)
         history, progress = card_history(card_id, schedules[deck_id], intro, start, end)
         if len(rows) + len(history) >= REVIEW_COUNT:
             history = history[: REVIEW_COUNT - len(rows)]

@@ -105,21 +105,24 @@ def cli(
 
 
 def run_app(settings: Settings) -> None:
-    """Open the study app on the synced store."""
-    from trainer.core.library import find_deck_files
-
-    with user_errors():
-        store = open_store(settings)
+    """Open the study app; the store is opened and synced in the app's first worker."""
     from trainer.tui.app import make_app
 
-    roots = [place.resolve() for place in settings.deck_places]
+    def open_synced() -> Store:
+        return open_store(settings)
 
     def sync() -> None:
-        store.sync(find_deck_files(settings.deck_places), roots=roots)
+        from trainer.core.library import find_deck_files
 
-    app = make_app(store, settings.sources, deck_places=settings.deck_places, sync=sync)
+        roots = [place.resolve() for place in settings.deck_places]
+        app.store.sync(find_deck_files(settings.deck_places), roots=roots)
+
+    app = make_app(open_synced, settings.sources, deck_places=settings.deck_places, sync=sync)
     app.run()
-    store.close()
+    if app.store_ready:
+        app.store.close()
+    if app.failure:
+        fail(app.failure)
 
 
 @cli.command()

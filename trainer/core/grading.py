@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum, StrEnum
 
-from rapidfuzz.distance import Levenshtein
-
 
 class Rating(IntEnum):
     """The four answer buttons, numbered as the learner presses them."""
@@ -114,6 +112,8 @@ def check_typed(
     """Compare a typed answer with the accepted answers (the first is the canonical one)."""
     if not accepted:
         raise ValueError("a typed card needs at least one accepted answer")
+    from rapidfuzz.distance import Levenshtein  # loaded on the first typed answer, not at startup
+
     wanted = normalise(given, strict=strict)
     best: tuple[int, str] | None = None
     for answer in accepted:

@@ -26,6 +26,15 @@ _NUMBER = re.compile(
     r"^\$?\d[\d,.]*\s*(%|percent|per cent)?\s*([a-z]+(?: [a-z]+)?)?$", re.IGNORECASE
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.-]{1,9}s?$")
+_HAS_YEAR = re.compile(r"\b(1[0-9]|20)\d{2}\b")
+_MONTHS = set(
+    "january february march april may june july august september october november december".split()
+)
+_NUMBER_WORDS = set(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+    ninety hundred thousand million billion dozen""".split()
+)
 
 
 class Format(StrEnum):
@@ -81,11 +90,17 @@ class QuizQuestion:
 def answer_shape(answer: str) -> str:
     """The kind of thing an answer is, so distractors can be of the same kind.
 
-    `year`, `percent`, `number:<unit>`, `acronym`, `name` or `text:<short|long>`.
+    `year`, `date`, `percent`, `number:<unit>`, `acronym`, `name`, or `text:<figures|short|long>`.
     """
     text = answer.strip().rstrip(".")
     if _YEAR.match(text):
         return "year"
+    words = text.split()
+    folded = [word.strip(",").casefold() for word in words]
+    if _HAS_YEAR.search(text) and any(word in _MONTHS for word in folded):
+        return "date"
+    if words and all(part in _NUMBER_WORDS for word in folded for part in word.split("-")):
+        return "number:words"
     number = _NUMBER.match(text)
     if number:
         if number.group(1):
@@ -93,7 +108,8 @@ def answer_shape(answer: str) -> str:
         return f"number:{(number.group(2) or '').lower()}"
     if _ACRONYM.match(text):
         return "acronym"
-    words = text.split()
+    if any(ch.isdigit() for ch in text):
+        return "text:figures"
     if 0 < len(words) <= 6 and all(
         word[:1].isupper() or word.islower() and len(word) <= 3 for word in words
     ):

@@ -19,7 +19,6 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
-from trainer import schedule
 from trainer.core.cards import Card, Choice, Citation, Deck, Kind, Schedule
 from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, from_millis, study_day_start, to_millis
@@ -28,6 +27,10 @@ from trainer.store.migrations import migrations
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+BUSY_TIMEOUT_MS = 5000
+"""How long to wait for another process (a second trainer) to finish writing before giving up."""
 
 
 class StoreError(Exception):
@@ -94,9 +97,9 @@ class Store:
         try:
             if shown != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(shown, timeout=5.0, check_same_thread=False)
+            conn = sqlite3.connect(shown, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             db = Database(conn, execute_plugins=False)
-            db.execute("PRAGMA busy_timeout = 5000")
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
             db.execute("PRAGMA foreign_keys = ON")
             if shown != ":memory:":
                 db.execute("PRAGMA journal_mode = WAL")
@@ -124,7 +127,9 @@ class Store:
             "SELECT id, weights FROM parameters ORDER BY id DESC LIMIT 1"
         ).fetchone()
         if row is None:
-            return None, schedule.DEFAULT_PARAMETERS
+            from trainer.schedule import DEFAULT_PARAMETERS
+
+            return None, DEFAULT_PARAMETERS
         return row[0], tuple(json.loads(row[1]))
 
     @_locked
@@ -290,11 +295,13 @@ class Store:
         With `reschedule=False` (a quiz, by default) the answer is logged but the card's
         schedule does not move. Returns the card's progress afterwards.
         """
+        from trainer.schedule import next_progress  # fsrs loads only when an answer is recorded
+
         study = self.study_card(card_id)
         parameters_id, weights = self.parameters()
         before = study.progress
         after = (
-            schedule.next_progress(card_id, before, rating, now, study.schedule, weights)
+            next_progress(card_id, before, rating, now, study.schedule, weights)
             if reschedule
             else before
         )

@@ -77,6 +77,9 @@ def sync_decks(
     if not decks and not gone:
         return report
     with db.atomic():
+        # Take the write lock before reading: in WAL mode a transaction that reads first and then
+        # writes gets "database is locked" at once, without waiting, while another process writes.
+        db.execute("UPDATE decks SET id = id WHERE 0")
         owners = {key: (card_id, deck_id) for card_id, key, deck_id in db.execute(
             "SELECT id, key, deck_id FROM cards")}  # fmt: skip
         deck_ids = {

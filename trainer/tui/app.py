@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.events import Resize
 from textual.screen import Screen
 
-from trainer.store.store import Store
-from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.home import HomeScreen
-from trainer.tui.screens.quiz import QuizScreen
-from trainer.tui.screens.study import StudyScreen
 from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
+if TYPE_CHECKING:
+    from trainer.store.store import Store
+    from trainer.tui.screens.study import StudyScreen
+
+# Screens other than home are imported when first opened: startup paints home sooner.
+
 Clock = Callable[[], datetime]
+StoreOpener = Callable[[], "Store"]
 
 
 def utc_now() -> datetime:
@@ -38,7 +43,7 @@ class TrainerApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | StoreOpener,
         *,
         sources: Path | None = None,
         deck_places: Iterable[Path] = (),
@@ -47,8 +52,13 @@ class TrainerApp(App[None]):
         seed: int | None = None,
     ) -> None:
         super().__init__()
-        self.store = store
-        """The learner's progress."""
+        # The CLI passes an opener so the store (and sqlite-utils) loads in the home screen's
+        # worker while the first frame paints; tests pass an open store.
+        self._store: Store | None = None if callable(store) else store
+        self._open_store: StoreOpener | None = store if callable(store) else None
+        self._opening = threading.Lock()
+        self.failure: list[str] = []
+        """Problems that stopped the app before it could start; the CLI prints them."""
         self.sources = sources
         """Folder of cited documents, to show the passage behind an answer."""
         self.deck_places = list(deck_places)
@@ -63,6 +73,30 @@ class TrainerApp(App[None]):
         self.theme = "textual-dark"
         self.push_screen(HomeScreen())
 
+    @property
+    def store(self) -> Store:
+        """The learner's progress (open once the home screen has loaded)."""
+        assert self._store is not None, "the store opens in the home screen's first worker"
+        return self._store
+
+    @property
+    def store_ready(self) -> bool:
+        """Whether the store has been opened."""
+        return self._store is not None
+
+    def ensure_store(self) -> Store:
+        """Open the store on first use (called from a worker thread)."""
+        with self._opening:
+            if self._store is None:
+                assert self._open_store is not None
+                self._store = self._open_store()
+        return self._store
+
+    def fail(self, problems: list[str]) -> None:
+        """Stop the app because it cannot start; the CLI prints `problems` and exits 1."""
+        self.failure = problems
+        self.exit(return_code=1)
+
     def sync_decks(self) -> None:
         """Re-read the deck files into the store (called from a worker thread)."""
         if self._sync is not None:
@@ -72,6 +106,8 @@ class TrainerApp(App[None]):
         self, title: str, deck_ids: list[int] | None, card_ids: list[int] | None = None
     ) -> StudyScreen:
         """A study screen for some decks, or for a given list of cards."""
+        from trainer.tui.screens.study import StudyScreen
+
         return StudyScreen(title, deck_ids, card_ids)
 
     def open_study(self, title: str, deck_ids: list[int] | None) -> None:
@@ -80,9 +116,15 @@ class TrainerApp(App[None]):
 
     def open_quiz(self, title: str, deck_ids: list[int] | None) -> None:
         """Start a quiz on `deck_ids` (None: every deck)."""
+        from trainer.tui.screens.quiz import QuizScreen
+
         self.push_screen(QuizScreen(title, deck_ids))
 
     def action_help(self) -> None:
+        from trainer.tui.screens.help import HelpScreen
+        from trainer.tui.screens.quiz import QuizScreen
+        from trainer.tui.screens.study import StudyScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         sections: list[tuple[str, type[Screen]]] = [
@@ -116,7 +158,7 @@ class TrainerApp(App[None]):
 
 
 def make_app(
-    store: Store,
+    store: Store | StoreOpener,
     sources: Path | None = None,
     *,
     deck_places: Iterable[Path] = (),
@@ -124,7 +166,11 @@ def make_app(
     clock: Clock = utc_now,
     seed: int | None = None,
 ) -> TrainerApp:
-    """Build the app; the CLI and the tests both use this."""
+    """Build the app; the CLI and the tests both use this.
+
+    `store` is an open store, or a function that opens (and syncs) one: the app then calls it
+    from its first worker, off the event loop.
+    """
     return TrainerApp(
         store, sources=sources, deck_places=deck_places, sync=sync, clock=clock, seed=seed
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +12,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from trainer.core.deckfile import DeckError
-from trainer.store.store import DeckSummary, StoreError
+
+if TYPE_CHECKING:
+    from trainer.store.store import DeckSummary
 
 ALL_DECKS = "all"
 
@@ -50,17 +54,29 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home")
     def load_decks(self, sync: bool = False) -> None:
-        """Read the counts (and, when asked, re-read the deck files first) off the event loop."""
+        """Read the counts (and, when asked, re-read the deck files first) off the event loop.
+
+        The first call also opens the store; if that fails the app cannot start, and stops.
+        """
+        from trainer.store.store import StoreError
+
         app = self.app
+        starting = not app.store_ready  # type: ignore[attr-defined]
         try:
+            store = app.ensure_store()  # type: ignore[attr-defined]
             if sync:
                 app.sync_decks()  # type: ignore[attr-defined]
-            summaries = app.store.deck_summaries(app.clock())  # type: ignore[attr-defined]
+            summaries = store.deck_summaries(app.clock())  # type: ignore[attr-defined]
         except (DeckError, StoreError) as error:
-            message = (
-                "\n".join(map(str, error.problems)) if isinstance(error, DeckError) else str(error)
+            lines = (
+                [str(p) for p in error.problems] if isinstance(error, DeckError) else [str(error)]
             )
-            app.call_from_thread(app.notify, message, title="Decks not reloaded", severity="error")
+            if starting:
+                app.call_from_thread(app.fail, lines)  # type: ignore[attr-defined]
+            else:
+                app.call_from_thread(
+                    app.notify, "\n".join(lines), title="Decks not reloaded", severity="error"
+                )
             return
         app.call_from_thread(self.show_decks, summaries)
 

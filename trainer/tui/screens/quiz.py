@@ -126,6 +126,7 @@ class QuizScreen(Screen[None]):
         if question.format is Format.CHOICE and len(question.correct) > 1:
             label += "  (pick all that apply, then enter)"
         face.ask(label, prompt, options=question.options, typing=question.format is Format.TYPED)
+        self.refresh_bindings()
         if question.format is not Format.TYPED:
             self.set_focus(None)
 
@@ -149,6 +150,7 @@ class QuizScreen(Screen[None]):
             )
         face.reveal(answer, verdict=Content.styled(*VERDICT_LINES[verdict]))
         self.set_focus(None)
+        self.refresh_bindings()
         seconds = (self.now - (run.shown_at or self.now)).total_seconds()
         self.log_answer(question.card_id, verdict, int(seconds * 1000))
 
@@ -167,6 +169,18 @@ class QuizScreen(Screen[None]):
             )
         except StoreError as error:
             app.call_from_thread(app.notify, str(error), severity="error")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only the keys that fit the question on screen."""
+        run = self.run
+        question = run.current if run else None
+        if question is None or action in ("finish", "next"):
+            return True
+        if action == "choose":
+            return not run.answered and question.format is Format.CHOICE  # type: ignore[union-attr]
+        if action == "truth":
+            return not run.answered and question.format is Format.TRUE_FALSE  # type: ignore[union-attr]
+        return True
 
     def action_choose(self, number: int) -> None:
         run = self.run

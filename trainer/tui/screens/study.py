@@ -31,7 +31,7 @@ from trainer.tui.widgets.session_bar import SessionBar
 
 KIND_LABELS = {
     Kind.BASIC: "Question",
-    Kind.REVERSED: "Question",
+    Kind.REVERSED: "Recall the other side",
     Kind.CLOZE: "Fill in the blank",
     Kind.TYPED: "Type the answer",
     Kind.CHOICE: "Multiple choice",
@@ -63,6 +63,8 @@ class StudyScreen(Screen[None]):
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "reveal", "Show answer", show=False),
+        Binding("space", "accept", "Accept rating"),
+        Binding("enter", "accept", "Accept rating", show=False),
         Binding("1", "number(1)", "Again"),
         Binding("2", "number(2)", "Hard"),
         Binding("3", "number(3)", "Good"),
@@ -198,9 +200,10 @@ class StudyScreen(Screen[None]):
         self.shown = shown
         self.busy = False
         card = shown.study.card
-        self.query_one(SessionBar).show(
-            f"{self.session_title}  ·  {shown.study.deck_name}", done, left
-        )
+        title = self.session_title
+        if shown.study.deck_name != title:
+            title += f"  ·  {shown.study.deck_name}"
+        self.query_one(SessionBar).show(title, done, left)
         self.query_one(RatingBar).display = False
         face = self.query_one(CardFace)
         kind = KIND_LABELS[card.kind]
@@ -265,10 +268,11 @@ class StudyScreen(Screen[None]):
         if action in ("undo", "finish") or shown is None:
             return action in ("undo", "finish")
         kind = shown.study.card.kind
+        if action == "accept":
+            return shown.revealed
         if action == "reveal":
-            return (
-                shown.revealed
-                or kind in (Kind.BASIC, Kind.REVERSED, Kind.CLOZE)
+            return not shown.revealed and (
+                kind in (Kind.BASIC, Kind.REVERSED, Kind.CLOZE)
                 or (kind is Kind.CHOICE and bool(shown.selected))
             )
         if action == "truth":
@@ -280,12 +284,14 @@ class StudyScreen(Screen[None]):
             return kind is Kind.CHOICE and int(number) <= len(shown.study.card.choices)  # type: ignore[call-overload]
         return True
 
+    def action_accept(self) -> None:
+        """Answer with the proposed rating (Good, or what the answer check suggested)."""
+        if self.shown is not None:
+            self._rate(self.shown.proposed)
+
     def action_reveal(self) -> None:
         shown = self.shown
-        if self.busy or shown is None:
-            return
-        if shown.revealed:
-            self._rate(shown.proposed)
+        if self.busy or shown is None or shown.revealed:
             return
         card = shown.study.card
         if card.kind is Kind.CHOICE:

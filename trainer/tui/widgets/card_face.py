@@ -44,6 +44,7 @@ class CardFace(VerticalScroll):
         box.display = typing
         for part in ("verdict", "answer", "note", "citation", "passage"):
             self.query_one(f"#{part}", Static).update("")
+        self.query_one("#passage", Static).display = False
         self.set_class(False, "-revealed")
         self.scroll_home(animate=False)
         if typing:
@@ -86,7 +87,9 @@ class CardFace(VerticalScroll):
         self.query_one("#answer", Static).update(answer)
         self.query_one("#note", Static).update(note)
         self.query_one("#citation", Static).update(f"Source: {citation}" if citation else "")
-        self.query_one("#passage", Static).update(passage)
+        shown = self.query_one("#passage", Static)
+        shown.update(passage)
+        shown.display = bool(passage)
         self.set_class(True, "-revealed")
 
     @property

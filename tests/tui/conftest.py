@@ -1,0 +1,219 @@
+"""Fixtures for the study app: a deck of every card kind, its cited document, a synced store.
+
+Everything is fixed (the clock, the quiz seed, the theme), so Pilot tests and snapshots see
+the same screens on every run.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import textwrap
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from trainer.core.library import find_deck_files
+from trainer.store.store import Store
+from trainer.tui.app import TrainerApp, make_app
+
+NOW = datetime(2025, 3, 14, 15, 0, tzinfo=UTC)
+"""The moment every app in these tests believes it is."""
+SEED = 7
+"""The quiz seed: the same questions, in the same order, on every run."""
+SIZE = (100, 30)
+"""The terminal size of every Pilot and snapshot test."""
+
+NORAD_DECK = """
++++
+name = "NORAD"
+description = "The binational air and missile defence command."
+sources = ["norad.txt"]
++++
+
+# Basics
+
+Q: What does the markup [bold] do in a deck?
+A: Nothing: [bold] is shown as typed.
+
+Q: NORAD
+A: North American Aerospace Defense Command
+Reverse: yes
+
+C: NORAD was formed in [1958::year] and is the world's only [binational] military command.
+
+# Typed
+
+Q: In what year was NORAD formed?
+T: 1958
+T: nineteen fifty-eight
+Source: norad.txt:3
+
+Q: In what year was NORAD renamed?
+T: 1981
+Source: norad.txt:4
+
+# Choices
+
+Q: Where is NORAD headquartered?
+- [ ] Cheyenne, Wyoming
+- [x] Colorado Springs
+- [ ] Ottawa
+Source: norad.txt:5
+
+Q: Which countries run NORAD?
+- [x] Canada
+- [x] United States
+- [ ] Mexico
+
+# True or false
+
+True: NORAD was formally established in 1958.
+
+False: NORAD was formally established in 1968.
+Note: It was established in 1958.
+"""
+"""Eleven cards: basic, reversed (two), cloze (two), typed (two), choice (two), true/false (two)."""
+
+CAPITALS_DECK = """
++++
+name = "Capitals"
+
+[schedule]
+new_per_day = 3
++++
+
+Q: What is the capital of Canada?
+A: Ottawa
+
+Q: What is the capital of France?
+A: Paris
+
+Q: What is the capital of Japan?
+A: Tokyo
+
+Q: What is the capital of Kenya?
+A: Nairobi
+"""
+"""Four basic cards, three new a day: the home screen must show the limit, not the total."""
+
+NORAD_SOURCE = """\
+NORAD history, a short note for the tests
+
+NORAD was formed on 12 May 1958 by Canada and the United States.
+It was renamed the North American Aerospace Defense Command in 1981.
+Its headquarters are at Peterson Space Force Base in Colorado Springs.
+"""
+
+NORAD_CARDS = 11
+CAPITALS_CARDS = 4
+
+
+class FixedClock:
+    """A clock that stands still unless a test moves it on."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+        """What the clock says."""
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        """Move the clock on by a `timedelta(**delta)`."""
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """The fixed UTC clock every app and sync here uses."""
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def deck_folder(tmp_path: Path) -> Path:
+    """A folder with the NORAD deck (every card kind) and the Capitals deck."""
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    for name, text in (("norad.md", NORAD_DECK), ("capitals.md", CAPITALS_DECK)):
+        (folder / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def sources_folder(tmp_path: Path) -> Path:
+    """The documents the NORAD deck cites."""
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "norad.txt").write_text(NORAD_SOURCE, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where the progress database of the test lives (never the learner's own)."""
+    return tmp_path / "data" / "progress.db"
+
+
+def open_synced(db_path: Path, deck_folder: Path, clock: FixedClock) -> Store:
+    """Open the database at `db_path` and sync the decks of `deck_folder` into it."""
+    store = Store.open(db_path)
+    store.sync(find_deck_files([deck_folder]), roots=[deck_folder], now=clock())
+    return store
+
+
+@pytest.fixture
+def synced_store(db_path: Path, deck_folder: Path, clock: FixedClock) -> Iterator[Store]:
+    """A migrated store on a temporary database file, holding both decks."""
+    store = open_synced(db_path, deck_folder, clock)
+    yield store
+    store.close()
+
+
+MakeTrainer = Callable[..., TrainerApp]
+
+
+@pytest.fixture
+def make_trainer(
+    synced_store: Store, deck_folder: Path, sources_folder: Path, clock: FixedClock
+) -> MakeTrainer:
+    """Build the app as the CLI does: `make_trainer()` or `make_trainer(store=..., sources=None)`."""
+
+    def build(store: Store | None = None, sources: Path | None = sources_folder) -> TrainerApp:
+        store = store or synced_store
+
+        def sync() -> None:
+            store.sync(find_deck_files([deck_folder]), roots=[deck_folder], now=clock())
+
+        return make_app(
+            store, sources, deck_places=[deck_folder], sync=sync, clock=clock, seed=SEED
+        )
+
+    return build
+
+
+@pytest.fixture
+def app(make_trainer: MakeTrainer) -> TrainerApp:
+    """The study app on the synced store, with the cited documents at hand."""
+    return make_trainer()
+
+
+def reviews_on_disk(db_path: Path) -> list[sqlite3.Row]:
+    """Every committed review row, read through a separate connection as another process would."""
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def card_on_disk(db_path: Path, card_id: int) -> sqlite3.Row:
+    """One card's committed row, read through a separate connection."""
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute("SELECT * FROM cards WHERE id = ?", [card_id]).fetchone()
+    finally:
+        conn.close()

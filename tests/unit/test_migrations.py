@@ -1,0 +1,140 @@
+"""Every older database a learner may have is upgraded on open, with its data intact."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from trainer.core.grading import Rating
+from trainer.core.progress import State, to_millis
+from trainer.schedule import DEFAULT_PARAMETERS
+from trainer.store.migrations import migrations
+from trainer.store.store import Store
+
+NAMES = [migration.name for migration in migrations.pending(Database(memory=True))]
+
+
+def representative_rows(now: datetime) -> dict[str, list[dict]]:
+    """Rows for every table the schema has ever had; columns a schema lacks are left out."""
+    ms = to_millis(now)
+    return {
+        "parameters": [
+            {
+                "id": 1,
+                "weights": json.dumps(list(DEFAULT_PARAMETERS)),
+                "source": "optimizer",
+                "created": ms,
+            }
+        ],
+        "decks": [
+            {
+                "id": 1,
+                "path": "/decks/norad.md",
+                "name": "NORAD",
+                "description": "The command.",
+                "tags": '["norad"]',
+                "settings": json.dumps({"new_per_day": 5, "strict": False}),
+                "content_hash": "abc",
+                "missing": 0,
+            }
+        ],
+        "cards": [
+            {
+                "id": 1,
+                "key": "8621efa1f809",
+                "deck_id": 1,
+                "position": 0,
+                "line": 3,
+                "kind": "basic",
+                "prompt": "In what year was NORAD formed?",
+                "answer": "1958",
+                "detail": json.dumps({"note": "In May.", "source": ["doc.txt", 7, 7]}),
+                "tags": '["norad"]',
+                "state": 2,
+                "step": None,
+                "stability": 8.5,
+                "difficulty": 4.2,
+                "due": ms - 3_600_000,
+                "last_review": ms - 9 * 86_400_000,
+                "reps": 3,
+                "lapses": 1,
+                "created": ms - 30 * 86_400_000,
+            }
+        ],
+        "reviews": [
+            {
+                "id": 1,
+                "card_id": 1,
+                "rating": 3,
+                "reviewed_at": ms - 9 * 86_400_000,
+                "duration_ms": 5000,
+                "mode": "review",
+                "state_before": 1,
+                "step_before": 1,
+                "stability_before": 2.3,
+                "difficulty_before": 4.0,
+                "due_before": ms - 9 * 86_400_000,
+                "last_review_before": ms - 10 * 86_400_000,
+                "parameters_id": 1,
+            }
+        ],
+    }
+
+
+def test_there_are_migrations_to_test() -> None:
+    assert NAMES[0] == "m001_initial"
+    assert len(NAMES) == len(set(NAMES)) >= 3
+
+
+@pytest.mark.parametrize("stop_before", NAMES)
+def test_upgrade_from_before_each_migration(
+    tmp_path: Path, now: datetime, stop_before: str
+) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before=stop_before)
+    inserted: dict[str, list[dict]] = {}
+    for table, rows in representative_rows(now).items():
+        if not old[table].exists():
+            continue
+        columns = old[table].columns_dict
+        kept = [{k: v for k, v in row.items() if k in columns} for row in rows]
+        old[table].insert_all(kept)
+        inserted[table] = kept
+    assert [m.name for m in migrations.applied(old)] == NAMES[: NAMES.index(stop_before)]
+    old.close()
+
+    store = Store.open(path)
+    try:
+        assert [m.name for m in migrations.applied(store.db)] == NAMES
+        assert migrations.pending(store.db) == []
+        for table, rows in inserted.items():
+            stored = list(store.db[table].rows)
+            assert [{k: row[k] for k in rows[0]} for row in stored] == rows, table
+        assert "parameters_id" in store.db["reviews"].columns_dict
+        if "cards" in inserted:
+            # The old card is usable: it is due, and answering it appends to the log.
+            study = store.study_card(1)
+            assert (study.card.answer, study.card.note) == ("1958", "In May.")
+            assert study.progress.state is State.REVIEW
+            assert store.study_queue(now) == [1]
+            store.record_review(1, Rating.GOOD, now)
+            assert store.db["reviews"].count == len(inserted["reviews"]) + 1
+    finally:
+        store.close()
+
+
+def test_opening_an_up_to_date_database_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    Store.open(path).close()
+    first = Database(path)
+    applied = [(m.name, m.applied_at) for m in migrations.applied(first)]
+    first.close()
+    Store.open(path).close()
+    again = Database(path)
+    assert [(m.name, m.applied_at) for m in migrations.applied(again)] == applied
+    again.close()

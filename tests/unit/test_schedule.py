@@ -1,0 +1,120 @@
+"""The scheduler as the learner meets it: new cards learned, good answers spaced further apart."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from trainer.core.cards import Schedule
+from trainer.core.grading import Rating
+from trainer.core.progress import Progress, State
+from trainer.schedule import format_interval, next_progress, preview_intervals, retrievability
+
+SCHEDULE = Schedule()
+
+
+def test_new_card_answered_good_enters_learning(now: datetime) -> None:
+    after = next_progress(1, Progress(), Rating.GOOD, now, SCHEDULE)
+    assert after.state is State.LEARNING
+    assert after.reps == 1
+    assert after.last_review == now
+    assert after.due == now + timedelta(minutes=10)
+    assert after.stability is not None and after.difficulty is not None
+
+
+def test_new_card_answered_again_comes_back_after_the_first_step(now: datetime) -> None:
+    after = next_progress(1, Progress(), Rating.AGAIN, now, SCHEDULE)
+    assert after.state is State.LEARNING
+    assert after.due == now + timedelta(minutes=1)
+
+
+def test_learning_steps_come_from_the_deck(now: datetime) -> None:
+    steps = Schedule(learning_steps=(timedelta(minutes=5), timedelta(hours=2)))
+    assert next_progress(1, Progress(), Rating.AGAIN, now, steps).due == now + timedelta(minutes=5)
+    assert next_progress(1, Progress(), Rating.GOOD, now, steps).due == now + timedelta(hours=2)
+
+
+def test_easy_graduates_a_new_card_at_once(now: datetime) -> None:
+    after = next_progress(1, Progress(), Rating.EASY, now, SCHEDULE)
+    assert after.state is State.REVIEW
+    assert after.due - now >= timedelta(days=1)
+
+
+def answer_good_repeatedly(now: datetime, times: int) -> list[timedelta]:
+    progress, moment, intervals = Progress(), now, []
+    for _ in range(times):
+        progress = next_progress(7, progress, Rating.GOOD, moment, SCHEDULE)
+        assert progress.due is not None
+        intervals.append(progress.due - moment)
+        moment = progress.due
+    return intervals
+
+
+def test_good_answers_grow_the_interval(now: datetime) -> None:
+    intervals = answer_good_repeatedly(now, 7)
+    review_intervals = intervals[2:]  # after the two learning steps
+    assert all(b > a for a, b in zip(review_intervals, review_intervals[1:])), intervals
+    assert intervals[-1] > timedelta(days=30)
+
+
+def graduated(now: datetime) -> tuple[Progress, datetime]:
+    progress, moment = Progress(), now
+    while progress.state is not State.REVIEW:
+        progress = next_progress(3, progress, Rating.GOOD, moment, SCHEDULE)
+        moment = progress.due
+    return progress, moment
+
+
+def test_forgetting_a_review_card_counts_a_lapse(now: datetime) -> None:
+    progress, moment = graduated(now)
+    assert progress.lapses == 0
+    lapsed = next_progress(3, progress, Rating.AGAIN, moment, SCHEDULE)
+    assert lapsed.state is State.RELEARNING
+    assert lapsed.lapses == 1
+    assert lapsed.due == moment + timedelta(minutes=10)
+    assert lapsed.stability < progress.stability
+    # Forgetting while still learning is not a lapse.
+    learning = next_progress(4, Progress(), Rating.AGAIN, now, SCHEDULE)
+    assert learning.lapses == 0
+
+
+@pytest.mark.parametrize("reviews", [0, 1, 2, 5])
+def test_preview_equals_the_interval_the_answer_then_gives(now: datetime, reviews: int) -> None:
+    progress, moment = Progress(), now
+    for _ in range(reviews):
+        progress = next_progress(11, progress, Rating.GOOD, moment, SCHEDULE)
+        moment = progress.due + timedelta(hours=3)
+    preview = preview_intervals(11, progress, moment, SCHEDULE)
+    assert set(preview) == set(Rating)
+    for rating, interval in preview.items():
+        assert next_progress(11, progress, rating, moment, SCHEDULE).due - moment == interval
+    assert preview[Rating.AGAIN] <= preview[Rating.HARD] <= preview[Rating.GOOD]
+    assert preview[Rating.GOOD] <= preview[Rating.EASY]
+
+
+def test_retrievability_falls_with_time(now: datetime) -> None:
+    progress, moment = graduated(now)
+    assert retrievability(Progress(), now) == 0.0
+    fresh = retrievability(progress, moment - (progress.due - progress.last_review))
+    at_due = retrievability(progress, progress.due)
+    later = retrievability(progress, progress.due + timedelta(days=60))
+    assert fresh == pytest.approx(1.0)
+    assert 1.0 > at_due > later > 0.0
+    # Due dates are set where recall drops to the desired retention.
+    assert at_due == pytest.approx(SCHEDULE.desired_retention, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("span", "shown"),
+    [
+        (timedelta(seconds=30), "<1m"),
+        (timedelta(minutes=10), "10m"),
+        (timedelta(hours=3), "3h"),
+        (timedelta(days=4), "4d"),
+        (timedelta(days=63), "2.1mo"),
+        (timedelta(days=548), "1.5y"),
+    ],
+)
+def test_intervals_are_written_as_on_the_buttons(span: timedelta, shown: str) -> None:
+    assert format_interval(span) == shown

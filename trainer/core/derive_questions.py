@@ -1,0 +1,189 @@
+"""Turning a clause with a date in it into a question about the date, for `trainer derive`.
+
+"In 2002, Canada and the G8 nations launched the Global Partnership" becomes "In what year did
+Canada and the G8 nations launch the Global Partnership?". Only the plain shapes are attempted:
+a subject followed by a past-tense verb, or by `was`/`were`/`has`/`have` and a participle.
+Anything else returns None, and the caller makes a cloze card instead, which needs no grammar.
+"""
+
+from __future__ import annotations
+
+import re
+
+_IRREGULAR_PAST = {
+    "began": "begin",
+    "became": "become",
+    "brought": "bring",
+    "built": "build",
+    "bought": "buy",
+    "came": "come",
+    "chose": "choose",
+    "drew": "draw",
+    "fell": "fall",
+    "flew": "fly",
+    "fought": "fight",
+    "gave": "give",
+    "grew": "grow",
+    "held": "hold",
+    "kept": "keep",
+    "led": "lead",
+    "left": "leave",
+    "lost": "lose",
+    "made": "make",
+    "met": "meet",
+    "paid": "pay",
+    "ran": "run",
+    "rose": "rise",
+    "sent": "send",
+    "set": "set",
+    "sold": "sell",
+    "spent": "spend",
+    "stood": "stand",
+    "struck": "strike",
+    "took": "take",
+    "went": "go",
+    "won": "win",
+    "wrote": "write",
+}
+_IRREGULAR_PARTICIPLES = frozenset(
+    "begun become brought built bought chosen done drawn given grown held kept known led left "
+    "lost made met paid put run seen sent set shown sold spent struck taken won written".split()
+)
+_AUXILIARIES = frozenset("was were has have had".split())
+# Words a subject never ends on: if one comes before a verb-looking word, that word is an
+# adjective ("the combined forces"), not the verb.
+_NOT_SUBJECT_END = frozenset(
+    "a an the this that these those its their his her our and or of in on at by for to from "
+    "with as than".split()
+)
+_NOT_IN_SUBJECT = frozenset(
+    "is are was were has have had will would can could may might should do does did not "
+    "which who that".split()
+)
+_SUBJECT_START = re.compile(r"^(?:[A-Z0-9\"\u201c]|(?:the|this|these|those|a|an|its)\b)")
+_KEEP_E = re.compile(r"(?:[^e]at|iz|is|uc|v|ur|ir|ud|as|os|us|ng|rg|ag|nc|rc|ac|[bdgkpt]l|ot)$")
+_SHORT_CVC = re.compile(r"^[^aeiou]*[aeiou][^aeiouwxy]$")
+# A second verb joined by "and" starts a second fact; the question keeps the first.
+_SECOND_VERB = re.compile(
+    r"\s+and\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|is|are|was|were|has|have|had)\b.*$"
+)
+
+_WHAT = {
+    "year": "what year",
+    "month": "what month and year",
+    "date": "what date",
+}
+_PREPOSITIONS = {
+    "in": "In",
+    "during": "In",
+    "on": "On",
+    "since": "Since",
+    "by": "By",
+    "until": "Until",
+    "from": "From",
+}
+_DATE_PHRASE = re.compile(
+    r"(?P<prep>\b(?:in|on|since|by|until|from|during)\s+(?:the\s+year\s+)?)?$", re.IGNORECASE
+)
+
+
+def base_form(word: str) -> str | None:
+    """The plain form of a past-tense verb (`launched` -> `launch`), or None when unsure."""
+    lower = word.lower()
+    if lower in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[lower]
+    if not lower.endswith("ed") or len(lower) < 5 or not lower.isalpha():
+        return None
+    if lower.endswith("ied"):
+        return lower[:-3] + "y"
+    if lower.endswith("eed"):
+        return lower[:-1]
+    stem = lower[:-2]
+    if stem[-1] == stem[-2] and stem[-1] not in "lsfz":
+        return stem[:-1]  # planned, committed
+    if stem.endswith("ll") and _syllables(stem) > 1:
+        return stem[:-1]  # controlled, patrolled
+    if _KEEP_E.search(stem) or _SHORT_CVC.match(stem):
+        return stem + "e"  # created, approved, named
+    return stem
+
+
+def _syllables(word: str) -> int:
+    return len(re.findall(r"[aeiouy]+", word))
+
+
+def _is_participle(word: str) -> bool:
+    lower = word.lower()
+    return word.islower() and (
+        lower in _IRREGULAR_PARTICIPLES or (lower.endswith("ed") and len(lower) > 4)
+    )
+
+
+def date_question(clause: str, start: int, end: int, precision: str) -> str | None:
+    """Ask for the date at `clause[start:end]`, or None when the clause has no plain shape.
+
+    `precision` is `year`, `month` (month and year) or `date` (a full date).
+    """
+    before = _DATE_PHRASE.search(clause[:start])
+    prep_text = before.group("prep") if before else None
+    if not prep_text:
+        return None
+    prep = prep_text.split()[0].lower()
+    opening = f"{_PREPOSITIONS[prep]} {_WHAT[precision]}"
+    if prep == "in" and precision == "date":
+        opening = "On what date"
+    cut_from = before.start("prep")
+    rest = clause[:cut_from] + clause[end:]
+    rest = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", rest)).strip(" ,;.")
+    rest = _SECOND_VERB.sub("", rest)
+    words = rest.split()
+    turned = _invert(words)
+    if turned is None:
+        return None
+    question = f"{opening} {turned}".rstrip(" ,;:.") + "?"
+    if not 5 <= len(question.split()) <= 32:
+        return None
+    return question
+
+
+def _invert(words: list[str]) -> str | None:
+    """`Canada launched X` -> `did Canada launch X`; `X was formed` -> `was X formed`."""
+    if not words or not _SUBJECT_START.match(words[0]):
+        return None
+    for index, word in enumerate(words):
+        bare = word.strip(",;:")
+        if index == 0:
+            continue
+        previous = words[index - 1].lower()
+        if bare.lower() in _NOT_IN_SUBJECT - _AUXILIARIES:
+            return None
+        if bare != word or index > 15:
+            return None  # a comma inside the subject: not a plain shape
+        if previous in _NOT_SUBJECT_END:
+            continue
+        subject = " ".join(words[:index])
+        subject = _lower_first(subject)
+        tail = words[index + 1 :]
+        if bare in _AUXILIARIES:
+            adverbs = []
+            while tail and tail[0].endswith("ly") and tail[0].islower():
+                adverbs.append(tail.pop(0))
+            if bare in ("was", "were") and tail and _is_participle(tail[0]):
+                return " ".join([bare, subject, *adverbs, *tail])
+            if bare in ("has", "have", "had") and tail and _is_participle(tail[0]):
+                return " ".join([bare, subject, *adverbs, *tail])
+            return None
+        if not bare.islower():
+            continue
+        base = base_form(bare)
+        if base is not None and (bare.endswith("ed") or bare in _IRREGULAR_PAST):
+            return " ".join(["did", subject, base, *tail])
+    return None
+
+
+def _lower_first(subject: str) -> str:
+    """`The agreement` -> `the agreement` once it no longer opens the sentence; names stay."""
+    first, _, rest = subject.partition(" ")
+    if first.lower() in ("the", "this", "these", "those", "a", "an", "its"):
+        return " ".join(part for part in (first.lower(), rest) if part)
+    return subject

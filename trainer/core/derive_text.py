@@ -1,0 +1,298 @@
+"""Reading a plain-text document for `trainer derive`: blocks, sentences and clauses.
+
+Every piece of text keeps the document lines it came from, so each drafted card can cite them.
+Lines are numbered as `trainer check --sources` numbers them: split on newlines only (a lone
+carriage return or form feed does not start a line there, so it must not start one here).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+_BULLET = re.compile(r"^(\s*)(?:[•◦▪‣·*]|-(?!-))\s+(\S.*)$")
+_TERMINAL = re.compile(r"[.!?;:,][\"'\u201d\u2019)]*$")
+# Navigation and page furniture copied along with a web page: never a fact, never a title.
+_BOILERPLATE = re.compile(
+    r"^(?:skip to (?:main )?content|for more information\b|please visit\b|click here\b"
+    r"|read more\b|back to top\b|share (?:this|on)\b|(?:main )?menu$|search$)"
+    r"|\blogo$|^(?:#\w+\s*)+$",
+    re.IGNORECASE,
+)
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(])(?:(?:[A-Za-z]\.){2,}|[A-Z]\.|(?:Mr|Mrs|Ms|Dr|St|Op|No|Nos|vs|etc|Jr|Sr|Gen"
+    r"|Lt|Col|Capt|Sgt|Inc|Ltd|Co|Corp|Dept|Fig|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct"
+    r"|Nov|Dec)\.)$"
+)
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9•])")
+# Where a sentence divides into clauses: semicolons, colons, dashes, and commas before the words
+# that open a new clause. A card clipped to one clause stays short.
+_CLAUSE_BREAK = re.compile(
+    r"\s*;\s*|:\s+|\s*\u2014\s*|\s+[\u2013-]\s+"
+    r"|,\s+(?=(?:which|who|whose|while|whereas|but|and|or|so|yet|with|especially|including"
+    r"|ensuring|making|leading|helping|although|though|as|because|given|allowing|providing"
+    r"|whether|where|when|particularly|adapting)\b)"
+    r"|\s+(?=and\s+(?:is|are|was|were|has|have|had|will|remained|remains)\b)"
+)
+_PARENTHESIS = re.compile(r"\s*\([^()]*\s[^()]*\)")
+_LEADING_JOINER = re.compile(r"^(?:and|but|or|so|yet|then)\s+", re.IGNORECASE)
+# Words after which a long clause may be cut without leaving a dangling modifier.
+_CUT_BEFORE = frozenset(
+    "to by from with which that as for including in on at through between across against "
+    "during under within while".split()
+)
+MIN_CLAUSE_WORDS = 6
+MAX_CLAUSE_WORDS = 28
+
+
+class Role(StrEnum):
+    """What a block of the document is."""
+
+    HEADING = "heading"
+    ITEM = "item"
+    TEXT = "text"
+    SKIP = "skip"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, heading or list item: one or more document lines joined by spaces."""
+
+    role: Role
+    text: str
+    starts: tuple[tuple[int, int], ...]
+    """For each joined line: its offset in `text` and its line number in the document."""
+    indent: int = 0
+    """List items: how far the bullet is indented, which says how deeply it is nested."""
+
+    @property
+    def first_line(self) -> int:
+        """The document line the block starts on."""
+        return self.starts[0][1]
+
+    @property
+    def last_line(self) -> int:
+        """The document line the block ends on."""
+        return self.starts[-1][1]
+
+    def line_at(self, offset: int) -> int:
+        """The document line holding the character at `offset`."""
+        index = bisect_right([start for start, _ in self.starts], offset) - 1
+        return self.starts[max(index, 0)][1]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of one block's text, such as a sentence or a clause."""
+
+    block: Block
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        """The words of the span."""
+        return self.block.text[self.start : self.end]
+
+    @property
+    def lines(self) -> tuple[int, int]:
+        """The first and last document lines the span covers."""
+        return self.block.line_at(self.start), self.block.line_at(max(self.start, self.end - 1))
+
+    def words(self) -> int:
+        """How many words the span has."""
+        return len(self.text.split())
+
+
+def read_blocks(text: str) -> list[Block]:
+    """Split a document into blocks, each knowing its document lines."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    blocks: list[Block] = []
+    parts: list[tuple[str, int]] = []
+    role, indent = Role.TEXT, 0
+
+    def close() -> None:
+        nonlocal parts
+        if parts:
+            blocks.append(_make_block(role, parts, indent))
+        parts = []
+
+    for number, raw in enumerate(lines, start=1):
+        line = raw.replace("\ufeff", "").replace("\u00a0", " ").replace("\t", "    ").rstrip()
+        if not line.strip():
+            close()
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            close()
+            role, indent = Role.ITEM, len(bullet.group(1))
+            parts = [(bullet.group(2).strip(), number)]
+        elif parts and _continues(parts[-1][0], line, role, indent):
+            parts.append((line.strip(), number))
+        else:
+            close()
+            role, indent = Role.TEXT, 0
+            parts = [(line.strip(), number)]
+    close()
+    return blocks
+
+
+def _continues(previous: str, line: str, role: Role, indent: int) -> bool:
+    """Whether `line` carries on the block whose last line is `previous` (hard-wrapped text)."""
+    if role is Role.ITEM and len(line) - len(line.lstrip()) > indent:
+        return True
+    if _TERMINAL.search(previous):
+        return False
+    first = line.lstrip()[:1]
+    # A short line without a full stop followed by a capitalised one is a heading and its
+    # paragraph; a long one is a paragraph wrapped by the author's editor.
+    return first.islower() or first.isdigit() or len(previous.split()) > 10
+
+
+def _make_block(role: Role, parts: list[tuple[str, int]], indent: int) -> Block:
+    text, starts = "", []
+    for part, number in parts:
+        if text:
+            text += " "
+        starts.append((len(text), number))
+        text += part
+    if role is Role.TEXT and _BOILERPLATE.search(text):
+        role = Role.SKIP
+    elif role is Role.TEXT and len(parts) == 1 and _looks_like_heading(text):
+        role = Role.HEADING
+    return Block(role, text, tuple(starts), indent)
+
+
+def _looks_like_heading(text: str) -> bool:
+    words = text.split()
+    return (
+        len(words) <= 12
+        and len(text) <= 90
+        and not _TERMINAL.search(text)
+        and not text[0].islower()
+    )
+
+
+def sentences(block: Block) -> Iterator[Span]:
+    """The sentences of a block, each as a span of its text."""
+    start = 0
+    for match in _SENTENCE_END.finditer(block.text):
+        if _ABBREVIATION.search(block.text[: match.start() + 1]):
+            continue  # "U.S. Foreign Military Sales" goes on: an abbreviation, not an end
+        yield _trimmed(block, start, match.start() + 1)
+        start = match.end()
+    if start < len(block.text):
+        yield _trimmed(block, start, len(block.text))
+
+
+def _trimmed(block: Block, start: int, end: int) -> Span:
+    text = block.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:\u2013\u2014-"):
+        end -= 1
+    return Span(block, start, end)
+
+
+def clauses(sentence: Span) -> list[Span]:
+    """The clauses of a sentence, in order, covering its words."""
+    pieces, start = [], sentence.start
+    for match in _CLAUSE_BREAK.finditer(sentence.text):
+        pieces.append(_trimmed(sentence.block, start, sentence.start + match.start()))
+        start = sentence.start + match.end()
+    pieces.append(_trimmed(sentence.block, start, sentence.end))
+    return [piece for piece in pieces if piece.end > piece.start]
+
+
+def clip(sentence: Span, start: int, end: int) -> Span:
+    """The clause of `sentence` around the fact at `start:end`, widened or cut to a card's size.
+
+    A clause too short to make sense alone takes in its neighbours; a long one is cut at a
+    preposition or comma, never inside the fact.
+    """
+    parts = clauses(sentence)
+    index = next(
+        (i for i, part in enumerate(parts) if part.start <= start < part.end), len(parts) - 1
+    )
+    first = last = index
+    while _words(sentence.block, parts[first].start, parts[last].end) < MIN_CLAUSE_WORDS:
+        if last + 1 < len(parts):
+            last += 1
+        elif first > 0:
+            first -= 1
+        else:
+            break
+    span = Span(sentence.block, parts[first].start, parts[last].end)
+    span = _cut_long(span, start, end)
+    joiner = _LEADING_JOINER.match(span.text)
+    if joiner and span.start + joiner.end() <= start:
+        span = Span(span.block, span.start + joiner.end(), span.end)
+    return _trimmed(span.block, span.start, span.end)
+
+
+def _words(block: Block, start: int, end: int) -> int:
+    return len(block.text[start:end].split())
+
+
+def _cut_long(span: Span, start: int, end: int) -> Span:
+    """Cut `span` to at most MAX_CLAUSE_WORDS words, keeping the fact at `start:end`."""
+    text, base = span.block.text, span.start
+    if span.words() <= MAX_CLAUSE_WORDS:
+        return span
+    # Drop a parenthesis that does not hold the fact: it is an aside.
+    for match in _PARENTHESIS.finditer(text, span.start, span.end):
+        if not match.start() <= start < match.end() and match.end() <= span.end:
+            shorter = _without(span, match.start(), match.end())
+            if shorter is not None:
+                return _cut_long(shorter, start, end)
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[base : span.end])]
+    words = [(base + a, base + b) for a, b in words]
+    fact_last = max(i for i, (a, _) in enumerate(words) if a < end)
+    fact_first = min(i for i, (_, b) in enumerate(words) if b > start)
+    # The tail: the longest cut before a preposition that leaves the clause short enough.
+    cut = None
+    for i in range(fact_last + 3, len(words)):
+        word = text[words[i][0] : words[i][1]].strip(",;").lower()
+        if word in _CUT_BEFORE and i <= MAX_CLAUSE_WORDS:
+            cut = i
+    if cut is not None:
+        words = words[:cut]
+    # The head: start after a comma before the fact, when that is what it takes.
+    head = 0
+    if len(words) > MAX_CLAUSE_WORDS:
+        for i in range(1, fact_first + 1):
+            if text[words[i - 1][0] : words[i - 1][1]].endswith(",") and (
+                len(words) - i >= MIN_CLAUSE_WORDS
+            ):
+                head = i
+                if len(words) - i <= MAX_CLAUSE_WORDS:
+                    break
+    words = words[head:]
+    if len(words) > MAX_CLAUSE_WORDS:
+        # Nothing natural to cut at: keep a window of words around the fact.
+        fact_index = next(i for i, (_, b) in enumerate(words) if b > start)
+        first = max(0, min(fact_index - 6, len(words) - MAX_CLAUSE_WORDS))
+        words = words[first : first + MAX_CLAUSE_WORDS]
+    return Span(span.block, words[0][0], words[-1][1])
+
+
+def _without(span: Span, start: int, end: int) -> Span | None:
+    """`span` minus the aside at `start:end`, when the aside ends the span (else None).
+
+    Spans are contiguous, so only an aside at the end can be dropped; one in the middle stays.
+    """
+    rest = span.block.text[end : span.end].strip(" ,;.")
+    if rest:
+        return None
+    return Span(span.block, span.start, start)
+
+
+def title(blocks: list[Block]) -> str:
+    """The document's title: its first non-empty line that is not page furniture."""
+    for block in blocks:
+        if block.role is not Role.SKIP:
+            return block.text
+    return ""
