@@ -447,7 +447,6 @@ def build_database(end: datetime, path: Path = DB, decks: Path = DECKS) -> dict:
     report = store.sync(files, roots=[decks.resolve()], now=start - timedelta(days=1))
     reviews, studied = build_history(store, start, end)
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.db.execute("ANALYZE")
     store.close()
     return {"end": end.isoformat(), "cards": report.added_cards, "reviews": reviews,
             "studied_cards": studied, "decks": len(files)}  # fmt: skip

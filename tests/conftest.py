@@ -27,8 +27,12 @@ def isolated_home(
 
 @pytest.fixture
 def now() -> datetime:
-    """A fixed moment (UTC-aware), so schedules and study days do not depend on the clock."""
-    return datetime(2025, 3, 14, 15, 0, tzinfo=UTC)
+    """A fixed moment (UTC-aware), so schedules and study days do not depend on the clock.
+
+    Study days roll over at 4 a.m. local time, which is between 14:00 and 16:00 UTC in every
+    time zone; 03:00 UTC keeps "today" at least ten hours wide on both sides, wherever tests run.
+    """
+    return datetime(2025, 3, 14, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -71,7 +71,8 @@ def open_store(settings: Settings, *, sync: bool = True) -> Store:
 @click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    # Not click's own checks: a bad path is reported by the store, in one line, like other errors.
+    type=click.Path(path_type=Path),
     help="Progress database (default: progress.db in the user data folder, or $TRAINER_HOME).",
 )
 @click.option(
@@ -84,7 +85,9 @@ def open_store(settings: Settings, *, sync: bool = True) -> Store:
 @click.option(
     "--sources",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the documents cards cite, to show the passage behind an answer.",
+    envvar="TRAINER_SOURCES",
+    help="Folder of the documents cards cite, to show the passage behind an answer "
+    "(or $TRAINER_SOURCES).",
 )
 @click.version_option(package_name="trainer")
 @click.pass_context

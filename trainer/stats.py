@@ -24,6 +24,7 @@ from trainer.core.progress import ROLLOVER_HOUR, study_day_start
 from trainer.stats_cards import (
     CardCounts,
     Distribution,
+    DueDay,
     HardCard,
     Mastery,
     card_figures,
@@ -121,15 +122,6 @@ def _share(passed: int, failed: int) -> float | None:
 
 
 @dataclass(frozen=True)
-class DueDay:
-    """Cards falling due on one study day of the forecast (day 0 includes overdue cards)."""
-
-    day: date
-    due: int
-    cumulative: int
-
-
-@dataclass(frozen=True)
 class CalendarDay:
     """Answers given on one study day."""
 
@@ -200,7 +192,7 @@ def _compute(
     conn: sqlite3.Connection, now: datetime, deck_id: int | None, weights: tuple[float, ...]
 ) -> Stats:
     today = study_day_start(now).astimezone().date()
-    day_starts = [_local_ms(today + timedelta(days=k), ROLLOVER_HOUR) for k in range(-365, 31)]
+    day_starts = [_local_ms(today + timedelta(days=k), ROLLOVER_HOUR) for k in range(-364, 31)]
     log = _ReviewLog(conn, deck_id)
     per_day, hours, buttons = log.last_year(day_starts[:366], today - timedelta(days=364))
     older = log.retention_before(day_starts[0])
@@ -213,11 +205,11 @@ def _compute(
         CalendarDay(today - timedelta(days=364 - index), reviews)
         for index, (reviews, _) in enumerate(per_day)
     )
-    cards = card_figures(conn, now, day_starts[365:], deck_id, weights)
+    cards = card_figures(conn, now, day_starts[364:], deck_id, weights)
     return Stats(
         now=now,
         deck_id=deck_id,
-        today=log.today(day_starts[365], day_starts[366], per_day[364]),
+        today=log.today(day_starts[364], day_starts[365], per_day[364]),
         retention=retention,
         desired_retention=weighted_desired_retention(cards.decks),
         forecast=cards.forecast,

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import sqlite3
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from trainer.core.library import find_deck_files
 from trainer.store.store import Store
@@ -106,6 +108,45 @@ It was renamed the North American Aerospace Defense Command in 1981.
 Its headquarters are at Peterson Space Force Base in Colorado Springs.
 """
 
+BASIC = "What does the markup [bold] do in a deck?"
+REVERSED_FRONT = "NORAD"
+REVERSED_BACK = "North American Aerospace Defense Command"
+CLOZE_YEAR = "NORAD was formed in [...] and is the world's only binational military command."
+CLOZE_WORD = "NORAD was formed in 1958 and is the world's only [...] military command."
+TYPED_1958 = "In what year was NORAD formed?"
+TYPED_1981 = "In what year was NORAD renamed?"
+CHOICE_ONE = "Where is NORAD headquartered?"
+CHOICE_MANY = "Which countries run NORAD?"
+TRUE_STATEMENT = "NORAD was formally established in 1958."
+FALSE_STATEMENT = "NORAD was formally established in 1968."
+NORAD_ORDER = [
+    BASIC,
+    REVERSED_FRONT,
+    REVERSED_BACK,
+    CLOZE_YEAR,
+    CLOZE_WORD,
+    TYPED_1958,
+    TYPED_1981,
+    CHOICE_ONE,
+    CHOICE_MANY,
+    TRUE_STATEMENT,
+    FALSE_STATEMENT,
+]
+"""The NORAD cards' prompts as stored, in the order a first session shows them."""
+RIGHT_ANSWER_KEYS: dict[str, tuple[str, ...]] = {
+    BASIC: ("space",),
+    REVERSED_FRONT: ("space",),
+    REVERSED_BACK: ("space",),
+    CLOZE_YEAR: ("space",),
+    CLOZE_WORD: ("space",),
+    TYPED_1958: ("1", "9", "5", "8", "enter"),
+    TYPED_1981: ("1", "9", "8", "1", "enter"),
+    CHOICE_ONE: ("2",),
+    CHOICE_MANY: ("1", "2", "enter"),
+    TRUE_STATEMENT: ("t",),
+    FALSE_STATEMENT: ("f",),
+}
+"""The keys that reveal or rightly answer each NORAD card on the study screen."""
 NORAD_CARDS = 11
 CAPITALS_CARDS = 4
 
@@ -217,3 +258,42 @@ def card_on_disk(db_path: Path, card_id: int) -> sqlite3.Row:
         return conn.execute("SELECT * FROM cards WHERE id = ?", [card_id]).fetchone()
     finally:
         conn.close()
+
+
+def card_id_of(db_path: Path, prompt: str) -> int:
+    """The id of the card whose prompt is `prompt`."""
+    conn = sqlite3.connect(db_path)
+    try:
+        row = conn.execute("SELECT id FROM cards WHERE prompt = ?", [prompt]).fetchone()
+    finally:
+        conn.close()
+    assert row is not None, f"no card with prompt {prompt!r}"
+    return row[0]
+
+
+def screen_text(app: TrainerApp) -> str:
+    """What the terminal shows right now, as plain text (one line per row)."""
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+def text_of(widget: object) -> str:
+    """The plain text a `Static` or `Label` shows."""
+    return str(widget.visual)  # type: ignore[attr-defined]
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let key handlers, thread workers and the repaint after them finish."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot, condition: Callable[[], object], what: str, timeout: float = 5.0
+) -> None:
+    """Pause until `condition()` holds; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.01)

@@ -133,6 +133,14 @@ def test_check_reports_every_problem_as_path_line_message(write_deck, in_tmp: Pa
     assert "Traceback" not in result.output
 
 
+def test_check_reports_a_file_that_is_not_utf8(write_deck, in_tmp: Path) -> None:
+    path = write_deck("latin.md", "Q: a\nA: b\n")
+    path.write_bytes(b"Q: Where?\nA: Montr\xe9al\n")
+    assert_one_line_error(
+        run("check", "decks"), "decks/latin.md:2: not UTF-8: byte 0xe9 cannot be decoded"
+    )
+
+
 def test_check_without_paths_checks_the_decks_the_app_reads(write_deck, in_tmp: Path) -> None:
     write_deck("norad.md", NORAD)
     result = run("--decks", "decks", "check")
@@ -196,12 +204,7 @@ def test_db_option_pointing_at_a_folder(write_deck, in_tmp: Path) -> None:
     folder = in_tmp / "a-folder"
     folder.mkdir()
     result = run("--db", str(folder), "--decks", "decks", "decks")
-    # click rejects the option before any command runs: a usage error, exit status 2.
-    assert result.exit_code == 2
-    assert "Traceback" not in result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1
-    assert "a-folder" in errors[0] and "is a directory" in errors[0]
+    assert_one_line_error(result, "a-folder", "cannot open the progress database")
     assert list(folder.iterdir()) == []
 
 

@@ -96,7 +96,7 @@ def test_preview_equals_the_interval_the_answer_then_gives(now: datetime, review
 def test_retrievability_falls_with_time(now: datetime) -> None:
     progress, moment = graduated(now)
     assert retrievability(Progress(), now) == 0.0
-    fresh = retrievability(progress, moment - (progress.due - progress.last_review))
+    fresh = retrievability(progress, progress.last_review)
     at_due = retrievability(progress, progress.due)
     later = retrievability(progress, progress.due + timedelta(days=60))
     assert fresh == pytest.approx(1.0)

@@ -25,6 +25,9 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
+        # A problem with the whole file (unreadable, missing) has no line to point at.
+        if self.line == 0:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"
 
 

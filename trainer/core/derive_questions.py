@@ -60,7 +60,8 @@ _NOT_IN_SUBJECT = frozenset(
     "is are was were has have had will would can could may might should do does did not "
     "which who that".split()
 )
-_SUBJECT_START = re.compile(r"^(?:[A-Z0-9\"\u201c]|(?:the|this|these|those|a|an|its)\b)")
+# An indefinite subject ("a record high year for sales") is an aside, not what happened.
+_SUBJECT_START = re.compile(r"^(?:[A-Z0-9\"\u201c]|(?:the|this|these|those|its)\b)")
 _KEEP_E = re.compile(r"(?:[^e]at|iz|is|uc|v|ur|ir|ud|as|os|us|ng|rg|ag|nc|rc|ac|[bdgkpt]l|ot)$")
 _SHORT_CVC = re.compile(r"^[^aeiou]*[aeiou][^aeiouwxy]$")
 # A second verb joined by "and" starts a second fact; the question keeps the first.
@@ -113,6 +114,7 @@ def _syllables(word: str) -> int:
 
 
 def _is_participle(word: str) -> bool:
+    word = word.strip(",;:")
     lower = word.lower()
     return word.islower() and (
         lower in _IRREGULAR_PARTICIPLES or (lower.endswith("ed") and len(lower) > 4)
@@ -133,7 +135,10 @@ def date_question(clause: str, start: int, end: int, precision: str) -> str | No
     if prep == "in" and precision == "date":
         opening = "On what date"
     cut_from = before.start("prep")
-    rest = clause[:cut_from] + clause[end:]
+    after = clause[end:]
+    if cut_from > 0:
+        after = after.lstrip().removeprefix(",")  # "was made on May 12, 1958, between"
+    rest = clause[:cut_from] + " " + after
     rest = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", rest)).strip(" ,;.")
     rest = _SECOND_VERB.sub("", rest)
     words = rest.split()
@@ -157,7 +162,7 @@ def _invert(words: list[str]) -> str | None:
         previous = words[index - 1].lower()
         if bare.lower() in _NOT_IN_SUBJECT - _AUXILIARIES:
             return None
-        if bare != word or index > 15:
+        if bare != word or index > 20:
             return None  # a comma inside the subject: not a plain shape
         if previous in _NOT_SUBJECT_END:
             continue

@@ -37,14 +37,15 @@ _CLAUSE_BREAK = re.compile(
     r"|whether|where|when|particularly|adapting)\b)"
     r"|\s+(?=and\s+(?:is|are|was|were|has|have|had|will|remained|remains)\b)"
 )
-_PARENTHESIS = re.compile(r"\s*\([^()]*\s[^()]*\)")
 _LEADING_JOINER = re.compile(r"^(?:and|but|or|so|yet|then)\s+", re.IGNORECASE)
 # Words after which a long clause may be cut without leaving a dangling modifier.
 _CUT_BEFORE = frozenset(
     "to by from with which that as for including in on at through between across against "
-    "during under within while".split()
+    "during under within while and".split()
 )
 MIN_CLAUSE_WORDS = 6
+TARGET_CLAUSE_WORDS = 12
+"""A clause that has to be cut is cut to at least this many words, so it keeps its context."""
 MAX_CLAUSE_WORDS = 28
 
 
@@ -201,6 +202,9 @@ def clauses(sentence: Span) -> list[Span]:
     """The clauses of a sentence, in order, covering its words."""
     pieces, start = [], sentence.start
     for match in _CLAUSE_BREAK.finditer(sentence.text):
+        before = sentence.block.text[start : sentence.start + match.start()]
+        if re.match(r",\s+(?:and|or)\b", match.group()) and "," in before:
+            continue  # "peace, security, and stability": a list, not a new clause
         pieces.append(_trimmed(sentence.block, start, sentence.start + match.start()))
         start = sentence.start + match.end()
     pieces.append(_trimmed(sentence.block, start, sentence.end))
@@ -238,61 +242,46 @@ def _words(block: Block, start: int, end: int) -> int:
 
 
 def _cut_long(span: Span, start: int, end: int) -> Span:
-    """Cut `span` to at most MAX_CLAUSE_WORDS words, keeping the fact at `start:end`."""
-    text, base = span.block.text, span.start
+    """Cut `span` to at most MAX_CLAUSE_WORDS words, keeping the fact at `start:end`.
+
+    It starts after the last comma before the fact that leaves it short enough (so the clause
+    keeps as much of its opening as fits) and ends at the first preposition after the fact.
+    """
     if span.words() <= MAX_CLAUSE_WORDS:
         return span
-    # Drop a parenthesis that does not hold the fact: it is an aside.
-    for match in _PARENTHESIS.finditer(text, span.start, span.end):
-        if not match.start() <= start < match.end() and match.end() <= span.end:
-            shorter = _without(span, match.start(), match.end())
-            if shorter is not None:
-                return _cut_long(shorter, start, end)
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[base : span.end])]
-    words = [(base + a, base + b) for a, b in words]
-    fact_last = max(i for i, (a, _) in enumerate(words) if a < end)
+    text = span.block.text
+    words = [m.span() for m in re.finditer(r"\S+", text[span.start : span.end])]
+    words = [(span.start + a, span.start + b) for a, b in words]
     fact_first = min(i for i, (_, b) in enumerate(words) if b > start)
-    # The tail: the longest cut before a preposition that leaves the clause short enough.
-    cut = None
-    for i in range(fact_last + 3, len(words)):
-        word = text[words[i][0] : words[i][1]].strip(",;").lower()
-        if word in _CUT_BEFORE and i <= MAX_CLAUSE_WORDS:
-            cut = i
-    if cut is not None:
-        words = words[:cut]
-    # The head: start after a comma before the fact, when that is what it takes.
-    head = 0
-    if len(words) > MAX_CLAUSE_WORDS:
-        for i in range(1, fact_first + 1):
-            if text[words[i - 1][0] : words[i - 1][1]].endswith(",") and (
-                len(words) - i >= MIN_CLAUSE_WORDS
-            ):
-                head = i
-                if len(words) - i <= MAX_CLAUSE_WORDS:
-                    break
-    words = words[head:]
-    if len(words) > MAX_CLAUSE_WORDS:
-        # Nothing natural to cut at: keep a window of words around the fact.
-        fact_index = next(i for i, (_, b) in enumerate(words) if b > start)
-        first = max(0, min(fact_index - 6, len(words) - MAX_CLAUSE_WORDS))
-        words = words[first : first + MAX_CLAUSE_WORDS]
-    return Span(span.block, words[0][0], words[-1][1])
-
-
-def _without(span: Span, start: int, end: int) -> Span | None:
-    """`span` minus the aside at `start:end`, when the aside ends the span (else None).
-
-    Spans are contiguous, so only an aside at the end can be dropped; one in the middle stays.
-    """
-    rest = span.block.text[end : span.end].strip(" ,;.")
-    if rest:
-        return None
-    return Span(span.block, span.start, start)
+    fact_last = max(i for i, (a, _) in enumerate(words) if a < end)
+    heads = [0] + [
+        i for i in range(1, fact_first + 1) if text[words[i - 1][1] - 1] in ",;:\u201d"
+    ]
+    tails, depth = [], 0
+    for i, (a, b) in enumerate(words):
+        word = text[a:b]
+        if i > fact_last and depth == 0 and word.strip(",;") in _CUT_BEFORE:
+            following = text[words[i + 1][0]] if i + 1 < len(words) else ""
+            # "and ranks among" starts a second statement; "and American forces" goes on.
+            if word != "and" or following.islower():
+                tails.append(i)
+        depth = max(0, depth + word.count("(") - word.count(")"))
+    tails.append(len(words))
+    for shortest in (TARGET_CLAUSE_WORDS, MIN_CLAUSE_WORDS):
+        for head in sorted(heads, reverse=True):
+            for tail in tails:
+                if shortest <= tail - head <= MAX_CLAUSE_WORDS:
+                    return Span(span.block, words[head][0], words[tail - 1][1])
+    # Nothing natural to cut at: keep a window of words around the fact.
+    first = max(0, min(fact_first - 6, len(words) - MAX_CLAUSE_WORDS))
+    window = words[first : first + MAX_CLAUSE_WORDS]
+    return Span(span.block, window[0][0], window[-1][1])
 
 
 def title(blocks: list[Block]) -> str:
     """The document's title: its first non-empty line that is not page furniture."""
     for block in blocks:
         if block.role is not Role.SKIP:
-            return block.text
+            ends = [start for start, _ in block.starts[1:]]
+            return block.text[: ends[0]].strip() if ends else block.text
     return ""

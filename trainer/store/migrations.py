@@ -122,3 +122,13 @@ def m003_append_only_reviews(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
         """,
     )
+
+
+@migrations()
+def m004_imported_decks(db: Database) -> None:
+    """Mark decks that hold an imported review log (`trainer import-log`), not a deck file.
+
+    Such a deck's path is `import:<file stem>`, never a file, so sync leaves it alone; it is kept
+    `missing` so its cards, which have no questions, never reach the study list.
+    """
+    _run(db, "ALTER TABLE decks ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;")

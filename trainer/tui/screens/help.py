@@ -12,27 +12,23 @@ _KEY_NAMES = {"space": "space", "enter": "enter", "escape": "esc", "question_mar
 
 
 def binding_lines(title: str, bindings: list[Binding]) -> list[str]:
-    """`title` then one `key  description` line per distinct action."""
-    seen: dict[str, list[str]] = {}
+    """`title` then one `keys  description` line per distinct action."""
+    keys_of: dict[str, list[str]] = {}
     descriptions: dict[str, str] = {}
     for binding in bindings:
-        key = _KEY_NAMES.get(binding.key, binding.key)
-        if binding.action.startswith("number(") and binding.description == "Choose":
-            seen.setdefault("choose", []).append(key)
-            descriptions["choose"] = "Pick a choice (multiple choice, before answering)"
-            continue
-        seen.setdefault(binding.action, []).append(key)
-        descriptions.setdefault(binding.action, binding.description)
+        action = binding.action
+        if action.startswith("number(") or action.startswith("choose("):
+            # The number keys pick choices before answering, whatever else they do after.
+            keys_of.setdefault("choose", ["1-9"])
+            descriptions["choose"] = "Pick a choice (multiple choice)"
+            if binding.description == "Choose":
+                continue
+        for key in binding.key.split(","):
+            keys_of.setdefault(action, []).append(_KEY_NAMES.get(key.strip(), key.strip()))
+        descriptions.setdefault(action, binding.description)
     lines = [title]
-    for action, keys in seen.items():
-        shown = (
-            keys[0]
-            if len(keys) == 1
-            else f"{keys[0]}-{keys[-1]}"
-            if action == "choose"
-            else " / ".join(keys)
-        )
-        lines.append(f"  {shown:<14} {descriptions[action]}")
+    for action, keys in keys_of.items():
+        lines.append(f"  {' / '.join(dict.fromkeys(keys)):<14} {descriptions[action]}")
     return lines
 
 

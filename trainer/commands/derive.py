@@ -1,0 +1,85 @@
+"""`trainer derive DOCUMENT`: draft a deck from a plain-text document, to review before studying."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("derive")
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the draft deck to this file instead of printing it.",
+)
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+def derive(document: Path, output: Path | None, force: bool) -> None:
+    """Draft a deck from DOCUMENT: acronyms, dates, figures, definitions and lists, each cited.
+
+    The draft is a starting point: every card cites the line it came from, so check it against
+    the document, reword it and delete what is not worth learning. Run `trainer check --sources
+    FOLDER` on it afterwards, FOLDER being the document's folder.
+    """
+    from trainer.cli import fail
+    from trainer.core.derive import draft_deck
+
+    text = _read_document(document)
+    if output is not None:
+        _check_output(document, output, force)
+    try:
+        deck = draft_deck(text, document.name)
+    except ValueError as error:
+        fail(f"{document}: {error}")
+    if output is None:
+        click.echo(deck, nl=False)
+        return
+    try:
+        output.write_text(deck, encoding="utf-8")
+    except OSError as error:
+        fail(f"{output}: cannot write the deck: {error.strerror or error}")
+    _report(output)
+
+
+def _read_document(document: Path) -> str:
+    """The document's text; a missing, unreadable or non-UTF-8 file ends the command."""
+    from trainer.cli import fail
+
+    if document.is_dir():
+        fail(f"{document}: is a folder, not a document")
+    try:
+        raw = document.read_bytes()
+    except FileNotFoundError:
+        fail(f"{document}: no such file")
+    except OSError as error:
+        fail(f"{document}: cannot read: {error.strerror or error}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        fail(f"{document}:{line}: not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded")
+    raise AssertionError("unreachable")  # pragma: no cover - fail() exits
+
+
+def _check_output(document: Path, output: Path, force: bool) -> None:
+    from trainer.cli import fail
+
+    if output.is_dir():
+        fail(f"{output}: is a folder; give the deck file to write")
+    if output.exists() and output.resolve() == document.resolve():
+        fail(f"{output}: is the document itself")
+    if output.exists() and not force:
+        fail(f"{output}: already exists (add --force to replace it)")
+
+
+def _report(output: Path) -> None:
+    """Say what was written, as `trainer check` summarises a deck."""
+    from trainer.core.checking import summary_line
+    from trainer.core.deckfile import load_deck
+
+    click.echo(f"wrote {summary_line(load_deck(output))}")
+
+
+command = derive

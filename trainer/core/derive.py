@@ -1,0 +1,249 @@
+"""Drafting a deck from a plain-text document (`trainer derive`), offline and deterministically.
+
+The fact finders (`derive_facts`, `derive_lists`) propose cards; this module keeps the ones that
+hold up and writes them out as a deck. A draft is kept only when it parses on its own and its
+cited lines contain its answer, checked with the same code as `trainer check --sources`, so a
+drafted deck always passes that check. Duplicates and near duplicates (the same answer in much
+the same words) are dropped, the first in document order staying.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from trainer.core.cards import Card, Kind
+from trainer.core.citations import missing_evidence
+from trainer.core.deckfile import DeckError, parse_deck
+from trainer.core.derive_facts import (
+    Document,
+    Draft,
+    find_acronyms,
+    find_dates,
+    find_definitions,
+    find_figures,
+)
+from trainer.core.derive_lists import find_lists
+from trainer.core.derive_text import Role, title
+from trainer.core.grading import normalise
+
+FINDERS: tuple[Callable[[Document], Iterator[Draft]], ...] = (
+    find_acronyms,
+    find_definitions,
+    find_dates,
+    find_figures,
+    find_lists,
+)
+"""The fact finders, in the order their drafts win a tie for the same place."""
+NEAR_DUPLICATE = 90
+"""Drafts sharing an answer are duplicates when their words match this well (rapidfuzz, 0-100)."""
+MAX_NAME = 60
+
+
+def draft_deck(text: str, document_name: str) -> str:
+    """The text of a draft deck for the document `text`, whose file is called `document_name`.
+
+    Every card cites `document_name` and the lines its answer stands on. The same text and name
+    always give the same deck, byte for byte. Raises ValueError for a name a citation cannot
+    hold (one with spaces, or a path).
+    """
+    _check_name(document_name)
+    document = Document.read(text)
+    drafts = draft_cards(text, document_name, document)
+    name = deck_name(title(document.blocks), document_name)
+    description = (
+        f"A draft drawn from {document_name} by trainer derive: check each card against the "
+        "document, reword it in your own words and delete what is not worth learning."
+    )
+    parts = [
+        "+++\n"
+        f"name = {_toml(name)}\n"
+        f"description = {_toml(description)}\n"
+        'tags = ["draft"]\n'
+        f"sources = [{_toml(document_name)}]\n"
+        "+++",
+        f"Drafted from {document_name}, {len(drafts)} card{'s' if len(drafts) != 1 else ''}. "
+        "Each cites the line it came from.",
+    ]
+    headings = [
+        (block.first_line, block.text) for block in document.blocks if block.role is Role.HEADING
+    ]
+    section = None
+    for draft in drafts:
+        heading = _section(headings, draft.first_line)
+        if heading is not None and heading != section:
+            parts.append(f"# {heading}")
+            section = heading
+        parts.append(render(draft, document_name))
+    return "\n\n".join(parts) + "\n"
+
+
+def draft_cards(text: str, document_name: str, document: Document | None = None) -> list[Draft]:
+    """The drafts worth keeping, in document order: checked, merged and without duplicates."""
+    document = document or Document.read(text)
+    lines = text.replace("\r\n", "\n").split("\n")
+    proposed = [draft for finder in FINDERS for draft in finder(document)]
+    # A stable sort: drafts of the same place keep the finders' order.
+    proposed = sorted(_merge_clozes(proposed), key=lambda draft: draft.position)
+    kept: list[Draft] = []
+    keys: set[str] = set()
+    for draft in proposed:
+        cards = _cards(render(draft, document_name))
+        if not cards or not all(_cited_truly(card, lines) for card in cards):
+            continue
+        card_keys = {card.key for card in cards}
+        if card_keys & keys or any(near_duplicates(draft, other) for other in kept):
+            continue
+        kept.append(draft)
+        keys |= card_keys
+    return kept
+
+
+def _merge_clozes(drafts: list[Draft]) -> list[Draft]:
+    """Cloze drafts of the very same clause become one card with several deletions."""
+    merged: list[Draft] = []
+    by_clause: dict[tuple[str, int, int], int] = {}
+    for draft in drafts:
+        if draft.kind is not Kind.CLOZE:
+            merged.append(draft)
+            continue
+        clause = (draft.prompt, draft.first_line, draft.last_line)
+        if clause not in by_clause:
+            by_clause[clause] = len(merged)
+            merged.append(draft)
+            continue
+        earlier = merged[by_clause[clause]]
+        deletions = list(earlier.deletions)
+        for deletion in draft.deletions:
+            if all(deletion[1] <= d[0] or d[1] <= deletion[0] for d in deletions):
+                deletions.append(deletion)
+        topics = list(dict.fromkeys(earlier.topic.split(", ") + draft.topic.split(", ")))
+        merged[by_clause[clause]] = Draft(
+            ", ".join(topics),
+            Kind.CLOZE,
+            earlier.prompt,
+            earlier.first_line,
+            earlier.last_line,
+            min(earlier.position, draft.position),
+            deletions=tuple(sorted(deletions)),
+        )
+    return merged
+
+
+def near_duplicates(one: Draft, other: Draft) -> bool:
+    """Whether two drafts ask for the same fact: a shared answer, in much the same words."""
+    if not set(map(normalise, answers(one))) & set(map(normalise, answers(other))):
+        return False
+    return fuzz.token_set_ratio(_words(one), _words(other)) >= NEAR_DUPLICATE
+
+
+def answers(draft: Draft) -> list[str]:
+    """What the draft asks the learner to recall."""
+    if draft.kind is Kind.CLOZE:
+        return [draft.prompt[start:end] for start, end, _ in draft.deletions]
+    if draft.kind is Kind.CHOICE:
+        return [text for text, correct in draft.choices if correct]
+    if draft.kind is Kind.TRUE_FALSE:
+        return [draft.prompt]
+    if draft.kind is Kind.REVERSED:
+        return [draft.prompt, *draft.answers[:1]]
+    return list(draft.answers[:1])
+
+
+def _words(draft: Draft) -> str:
+    shown = [draft.prompt, *draft.answers[:1]]
+    shown += [text for text, correct in draft.choices if correct]
+    return normalise(" ".join(shown))
+
+
+def _cards(entry: str) -> list[Card]:
+    """The cards one rendered draft parses to, or none when it does not parse."""
+    try:
+        return list(parse_deck(entry, Path("draft.md")).cards)
+    except DeckError:
+        return []
+
+
+def _cited_truly(card: Card, lines: list[str]) -> bool:
+    """Whether the card's cited lines hold its answer, as `trainer check --sources` sees it."""
+    source = card.source
+    if source is None or source.last_line > len(lines):
+        return False
+    cited = " ".join(lines[source.first_line - 1 : source.last_line])
+    return not missing_evidence(card, cited)
+
+
+def render(draft: Draft, document_name: str) -> str:
+    """The draft as deck text: its card lines, its topic as a tag and its citation."""
+    if draft.kind is Kind.CLOZE:
+        body = [f"C: {cloze_text(draft.prompt, draft.deletions)}"]
+    elif draft.kind is Kind.TRUE_FALSE:
+        body = [f"True: {draft.prompt}"]
+    else:
+        body = [f"Q: {draft.prompt}"]
+    if draft.kind in (Kind.BASIC, Kind.REVERSED):
+        body.append(f"A: {draft.answers[0]}")
+    if draft.kind is Kind.REVERSED:
+        body.append("Reverse: yes")
+    if draft.kind is Kind.TYPED:
+        body.extend(f"T: {answer}" for answer in draft.answers)
+    body.extend(f"- [{'x' if correct else ' '}] {text}" for text, correct in draft.choices)
+    lines = f"{draft.first_line}" + (
+        f"-{draft.last_line}" if draft.last_line != draft.first_line else ""
+    )
+    body.append(f"Tags: {draft.topic}")
+    body.append(f"Source: {document_name}:{lines}")
+    return "\n".join(body)
+
+
+def cloze_text(text: str, deletions: tuple[tuple[int, int, str], ...]) -> str:
+    """`text` with each deletion in brackets (and its hint after `::`), other brackets escaped."""
+    out, last = [], 0
+    for start, end, hint in deletions:
+        out.append(_escape(text[last:start]))
+        out.append(f"[{text[start:end]}{'::' + hint if hint else ''}]")
+        last = end
+    out.append(_escape(text[last:]))
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
+def deck_name(heading: str, document_name: str) -> str:
+    """The deck's name: the document's title, cut to a name's length."""
+    name = " ".join(heading.split()).strip(" .:;,")
+    if not name:
+        return Path(document_name).stem.replace("_", " ").replace("-", " ").strip().title()
+    if len(name) > MAX_NAME:
+        cut = name[:MAX_NAME].rsplit(" ", 1)[0]
+        name = cut.rstrip(" ,;:") + "…"
+    return name
+
+
+def _section(headings: list[tuple[int, str]], line: int) -> str | None:
+    current = None
+    for first, text in headings:
+        if first > line:
+            break
+        current = text
+    return current
+
+
+def _toml(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's; control characters are dropped)."""
+    return json.dumps(re.sub(r"[\x00-\x1f\x7f]", " ", text), ensure_ascii=False)
+
+
+def _check_name(document_name: str) -> None:
+    if not document_name or Path(document_name).name != document_name:
+        raise ValueError(f"{document_name!r} is not a plain file name")
+    if re.search(r"\s", document_name):
+        raise ValueError(
+            "a citation cannot name a document whose file name has spaces; rename the file"
+        )

@@ -1,0 +1,413 @@
+"""The fact finders of `trainer derive`: acronyms, dates, figures and "X is Y" definitions.
+
+Each finder reads the document's sentences and returns `Draft`s: cards not yet written out,
+each knowing the lines it came from. None of them needs more than patterns and word lists, so
+the same document always gives the same drafts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from trainer.core.cards import Kind
+from trainer.core.derive_questions import date_question
+from trainer.core.derive_text import Block, Role, Span, clauses, clip, read_blocks, sentences
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A drafted card: what it asks, its answer and the document lines that hold the answer."""
+
+    topic: str
+    """Which finder made it (`acronyms`, `dates`, `numbers`, `definitions`, `lists`)."""
+    kind: Kind
+    prompt: str
+    """The question, the statement, or for a cloze card its text without brackets."""
+    first_line: int
+    last_line: int
+    position: tuple[int, int]
+    """Where the fact stands (line, offset), to keep the deck in the document's order."""
+    answers: tuple[str, ...] = ()
+    """The answer (basic, reversed) or every accepted answer (typed), the canonical first."""
+    choices: tuple[tuple[str, bool], ...] = ()
+    deletions: tuple[tuple[int, int, str], ...] = ()
+    """Cloze cards: each deletion's start and end in `prompt`, and its hint."""
+
+
+@dataclass
+class Document:
+    """A document read into blocks and sentences."""
+
+    blocks: list[Block]
+    sentences: list[Span] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, text: str) -> Document:
+        """Read a document's text."""
+        blocks = read_blocks(text)
+        found = [
+            sentence
+            for block in blocks
+            if block.role in (Role.TEXT, Role.ITEM)
+            for sentence in sentences(block)
+            if len(sentence.text.split()) >= 4
+        ]
+        return cls(blocks, found)
+
+    @cached_property
+    def _sentence_texts(self) -> list[str]:
+        return [sentence.text for sentence in self.sentences]
+
+    def mentions(self, name: str) -> int:
+        """In how many sentences `name` occurs as whole words."""
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        return sum(1 for text in self._sentence_texts if pattern.search(text))
+
+
+def cloze(topic: str, span: Span, facts: list[tuple[int, int, str]]) -> Draft:
+    """A cloze draft deleting each fact (block offsets and hint) from the clause `span`."""
+    first, last = span.lines
+    deletions = tuple((start - span.start, end - span.start, hint) for start, end, hint in facts)
+    start = facts[0][0]
+    return Draft(
+        topic,
+        Kind.CLOZE,
+        span.text,
+        first,
+        last,
+        (span.block.line_at(start), start),
+        deletions=deletions,
+    )
+
+
+# -- acronyms ---------------------------------------------------------------------------------
+
+_PARENTHESIS = re.compile(r"\(([^()]{1,100})\)")
+_ACRONYM = re.compile(r"^[A-Za-z][A-Za-z0-9&.\-]{1,9}$")
+_QUOTES = "\"'\u201c\u201d\u2018\u2019"
+
+
+def _is_acronym(word: str) -> bool:
+    return bool(_ACRONYM.match(word)) and sum(ch.isupper() for ch in word) >= 2
+
+
+def long_form(short: str, candidate: str) -> str | None:
+    """The end of `candidate` that `short` abbreviates, or None.
+
+    Schwartz and Hearst's rule: each letter of the acronym, from the last, is found further
+    back in the candidate, and the first letter must open a word.
+    """
+    letters = [ch.lower() for ch in short if ch.isalnum()]
+    s, c = len(letters) - 1, len(candidate) - 1
+    while s >= 0:
+        while c >= 0 and (
+            candidate[c].lower() != letters[s] or (s == 0 and c > 0 and candidate[c - 1].isalnum())
+        ):
+            c -= 1
+        if c < 0:
+            return None
+        c -= 1
+        s -= 1
+    start = candidate.rfind(" ", 0, c + 1) + 1
+    found = candidate[start:].strip(_QUOTES + " ")
+    words = found.split()
+    if not 2 <= len(words) <= len(letters) + 4 or any(ch in found for ch in "()[],;:"):
+        return None
+    if found.lower().startswith(("the ", "a ", "an ")):
+        return None
+    return found
+
+
+def find_acronyms(document: Document) -> Iterator[Draft]:
+    """`Long Name (ACRO)` and `ACRO (Long Name)` -> a reversed card per acronym.
+
+    An acronym spelled out twice gets one card, from a sentence rather than a heading where it
+    can, because a sentence shows the reader what the name is about.
+    """
+    found: dict[str, tuple[bool, Draft]] = {}
+    for block in document.blocks:
+        if block.role is Role.SKIP:
+            continue
+        for match in _PARENTHESIS.finditer(block.text):
+            pair = _acronym_pair(block, match)
+            if pair is None:
+                continue
+            short, long, start = pair
+            end = match.end()
+            draft = Draft(
+                "acronyms",
+                Kind.REVERSED,
+                short,
+                block.line_at(start),
+                block.line_at(end - 1),
+                (block.line_at(start), start),
+                answers=(long,),
+            )
+            from_heading = block.role is Role.HEADING
+            key = short.casefold()
+            if key not in found or (found[key][0] and not from_heading):
+                found[key] = (from_heading, draft)
+    yield from (draft for _, draft in found.values())
+
+
+def _acronym_pair(block: Block, match: re.Match[str]) -> tuple[str, str, int] | None:
+    """The acronym, its long form and where the pair starts in the block, or None."""
+    inner = match.group(1).strip()
+    before = block.text[: match.start()].rstrip()
+    if _is_acronym(inner):
+        # "North Atlantic Treaty Organization's (NATO)": the possessive is not part of the name.
+        before = re.sub(r"['\u2019]s$", "", before).rstrip(_QUOTES + " ")
+        window = " ".join(before.split()[-(len(inner) + 5) :])
+        long = long_form(inner, window)
+        if long is None:
+            return None
+        return inner, long, block.text.rfind(long, 0, match.start())
+    words = before.split()
+    if words and _is_acronym(words[-1].strip(_QUOTES)) and len(inner.split()) >= 2:
+        short = words[-1].strip(_QUOTES)
+        long = long_form(short, inner)
+        if long is None or long != inner.strip(_QUOTES + " "):
+            return None
+        return short, long, block.text.rfind(words[-1], 0, match.start())
+    return None
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_YEAR = r"(?:1[6-9]\d\d|20\d\d)"
+_DATE = re.compile(
+    rf"(?<![\w$.,])(?:(?P<date>{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_YEAR})"
+    rf"|(?P<month>{_MONTH}\s+(?:of\s+)?{_YEAR})"
+    rf"|(?P<year>{_YEAR}))(?![\w%]|[.,]\d)"
+)
+# A four-digit number after these words is an amount ("over 2000 troops"), not a year.
+_QUANTITY_CUES = frozenset(
+    "over about around approximately nearly almost roughly some than top exceeds exceeding "
+    "up".split()
+)
+_HINTS = {"year": "year", "month": "month and year", "date": "date"}
+
+
+def date_matches(text: str) -> Iterator[tuple[re.Match[str], str]]:
+    """Each date or year in `text`, with its precision (`date`, `month` or `year`)."""
+    for match in _DATE.finditer(text):
+        previous = text[: match.start()].split()[-1:]
+        if previous and previous[0].lower().strip("(") in _QUANTITY_CUES:
+            continue
+        precision = next(name for name in ("date", "month", "year") if match.group(name))
+        yield match, precision
+
+
+def find_dates(document: Document) -> Iterator[Draft]:
+    """Years and dates -> "In what year ...?" typed cards, or cloze cards with the date deleted."""
+    for sentence in document.sentences:
+        for match, precision in date_matches(sentence.text):
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            span = clip(sentence, start, end)
+            fact = match.group()
+            question = date_question(
+                span.text, start - span.start, end - span.start, precision
+            )
+            if question is None or _contains(question, fact):
+                yield cloze("dates", span, [(start, end, _HINTS[precision])])
+                continue
+            first, last = span.lines
+            yield Draft(
+                "dates",
+                Kind.TYPED,
+                question,
+                first,
+                last,
+                (sentence.block.line_at(start), start),
+                answers=_date_forms(fact, precision),
+            )
+
+
+def _contains(question: str, fact: str) -> bool:
+    digits = re.findall(r"\d+", fact)
+    return any(re.search(rf"(?<!\d){d}(?!\d)", question) for d in digits)
+
+
+def _date_forms(fact: str, precision: str) -> tuple[str, ...]:
+    """The date as written, then the other common order (`May 12, 1958` / `12 May 1958`)."""
+    fact = " ".join(fact.split())
+    if precision != "date":
+        return (fact,)
+    us = re.match(r"^([A-Za-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", fact)
+    if us:
+        return fact, f"{us.group(2)} {us.group(1)} {us.group(3)}"
+    day_first = re.match(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+\.?),?\s+(\d{4})$", fact)
+    if day_first:
+        return fact, f"{day_first.group(2)} {day_first.group(1)}, {day_first.group(3)}"
+    return (fact,)
+
+
+# -- figures ----------------------------------------------------------------------------------
+
+_FIGURE = re.compile(
+    r"(?<![\w$\u20ac\u00a3.,\-])"
+    r"(?P<currency>(?:US|CA|C|A)?[$\u20ac\u00a3]\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"(?P<scale>\s(?:thousand|million|billion|trillion)\b)?"
+    r"(?P<percent>\s?%|\s(?:per\s?cent|percent)\b)?"
+    r"(?![\w\u2019']|[.,]\d)"
+)
+_WORD_NUMBER = re.compile(
+    r"(?<![\w-])(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    r"|sixteen|seventeen|eighteen|nineteen)(?![\w-])"
+)
+_NEXT_WORD = re.compile(r"^\s+([A-Za-z][\w\-]*)")
+# Words that cannot be what a figure counts: "in 52 of them", "5 and 6".
+_NOT_UNITS = frozenset(
+    "a an the and or of to in on at by for from with as is are was were be been has have had "
+    "that which who this these those its their it than then per".split()
+)
+
+
+def figure_matches(text: str) -> Iterator[tuple[int, int]]:
+    """Where `text` states an amount: a number with its unit, a percentage or a sum of money."""
+    dates = [match.span() for match, _ in date_matches(text)]
+    candidates = [(m, True) for m in _FIGURE.finditer(text)]
+    candidates += [(m, False) for m in _WORD_NUMBER.finditer(text)]
+    for match, digits in sorted(candidates, key=lambda item: item[0].start()):
+        start, end = match.span()
+        if any(a < end and start < b for a, b in dates):
+            continue
+        if digits and (match.group("currency") or match.group("scale") or match.group("percent")):
+            yield start, end
+            continue
+        unit = _NEXT_WORD.match(text[end:])
+        previous = text[:start].split()[-1:]
+        cue = bool(previous) and previous[0].lower().strip("(") in _QUANTITY_CUES
+        counted = unit is not None and unit.group(1).lower() not in _NOT_UNITS
+        if not digits and counted and not unit.group(1).islower():
+            counted = False  # "Five Eyes" is a name, not five of something
+        if counted or (digits and cue):
+            yield start, end
+
+
+def find_figures(document: Document) -> Iterator[Draft]:
+    """Numbers with their unit, percentages and money -> cloze cards deleting the figure."""
+    for sentence in document.sentences:
+        for start, end in figure_matches(sentence.text):
+            start, end = sentence.start + start, sentence.start + end
+            yield cloze("numbers", clip(sentence, start, end), [(start, end, "")])
+
+
+# -- definitions ------------------------------------------------------------------------------
+
+_DEFINITION = re.compile(r"^(?P<subject>[A-Z][^,;:()\u2014]*?)\s+(?:is|are)\s+(?P<predicate>\S.*)$")
+_NOT_SUBJECTS = frozenset(
+    "it this that these those there they he she we you which what who here such one both each "
+    "all some many most".split()
+)
+_NOT_SUBJECT_OPENERS = frozenset(
+    "in as for with while although despite if when because though from since after before "
+    "during through under over what how why where one".split()
+)
+_VERBS = frozenset(
+    "is are was were has have had will would can could may might should do does did".split()
+)
+_ADVERBS = frozenset("also now still currently often widely increasingly thus indeed".split())
+_TERM_STOPS = frozenset(
+    "of in on for to with by from at between among within across under that which who whose "
+    "where when and/or than as".split()
+)
+_TERM_SKIP = frozenset("only very same".split())
+_GENERIC_TERMS = frozenset("example part name number member one way type kind form".split())
+MAX_TERM_WORDS = 6
+
+
+def find_definitions(document: Document) -> Iterator[Draft]:
+    """"X is Y" statements -> cloze cards deleting the subject (a rare name) or the key term."""
+    for sentence in document.sentences:
+        for span in clauses(sentence):
+            match = _DEFINITION.match(span.text)
+            if match is None:
+                continue
+            deletion = _definition_deletion(document, match)
+            if deletion is None:
+                continue
+            start, end = span.start + deletion[0], span.start + deletion[1]
+            shown = clip(sentence, start, end)
+            yield cloze("definitions", shown, [(start, end, "")])
+
+
+def _definition_deletion(document: Document, match: re.Match[str]) -> tuple[int, int] | None:
+    """What to delete from an "X is Y" clause, as offsets in it, or None when it is no definition.
+
+    The subject when it is a name the document rarely mentions (asking for it is a fair
+    question); otherwise the key term of the predicate, since a subject named in every other
+    sentence would be a guess.
+    """
+    subject = match.group("subject")
+    words = subject.split()
+    lowered = [word.lower() for word in words]
+    if len(words) > 8 or lowered[0] in _NOT_SUBJECT_OPENERS:
+        return None
+    if len(words) == 1 and lowered[0] in _NOT_SUBJECTS:
+        return None
+    if any(word in _VERBS for word in lowered[1:]):
+        return None
+    term = _key_term(match.group("predicate"))
+    if term is None:
+        return None
+    core_start = 4 if subject.startswith(("The ", "the ")) else 0
+    core = subject[core_start:]
+    if core[:1].isupper() and len(core.split()) <= 6 and document.mentions(core) <= 2:
+        return core_start, len(subject)
+    term_start, term_end = term
+    predicate_start = match.start("predicate")
+    if match.group("predicate")[term_start:term_end].split()[-1].lower() in _GENERIC_TERMS:
+        return None
+    return predicate_start + term_start, predicate_start + term_end
+
+
+def _key_term(predicate: str) -> tuple[int, int] | None:
+    """The noun phrase a predicate opens with, after `a`/`the`/a possessive, as offsets."""
+    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", predicate)]
+    index = 0
+    while index < len(words) and words[index][2].lower() in _ADVERBS:
+        index += 1
+    if index >= len(words):
+        return None
+    opener = words[index][2]
+    if opener.lower() in ("a", "an", "the"):
+        index += 1
+    elif opener.lower() == "one" and [w[2].lower() for w in words[index + 1 : index + 3]] == [
+        "of",
+        "the",
+    ]:
+        index += 3
+    elif re.match(r"^[A-Z][\w.&-]*['\u2019]s$", opener):
+        index += 1
+    else:
+        return None  # "is highly successful", "are committed to": not a definition
+    while index < len(words) and (
+        words[index][2].lower() in _TERM_SKIP or words[index][2].lower().endswith("ly")
+    ):
+        index += 1
+    term: list[tuple[int, int, str]] = []
+    for start, end, word in words[index:]:
+        bare = word.rstrip(",;:.)")
+        if bare.lower() in _TERM_STOPS or "(" in word:
+            break
+        if term and (bare.endswith("ly") or bare.lower().endswith("ed")):
+            break
+        term.append((start, start + len(bare), bare))
+        if bare != word:
+            break
+    if not term or len(term) > MAX_TERM_WORDS or term[0][2].lower().endswith("ed"):
+        return None  # "a fully committed partner": a description, not a term to learn
+    if not any(len(re.sub(r"\W", "", word)) >= 4 for _, _, word in term):
+        return None
+    return term[0][0], term[-1][1]
