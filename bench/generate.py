@@ -135,7 +135,9 @@ class _Writer:
     def fields(self, deck_no: int) -> list[str]:
         lines = []
         if self.rng.random() < 0.35:
-            lines.append(f"Tags: {' '.join(self.rng.sample(self.words[:40], self.rng.randint(1, 3)))}")
+            lines.append(
+                f"Tags: {' '.join(self.rng.sample(self.words[:40], self.rng.randint(1, 3)))}"
+            )
         if self.rng.random() < 0.6:
             first = self.rng.randint(1, 900)
             span = self.rng.choice((0, 0, 0, 1, 2, 4))
@@ -413,10 +415,19 @@ def build_history(store: Store, start: datetime, end: datetime) -> tuple[int, in
             WHERE id = ?
             """,
             [
-                (int(p.state), p.step, p.stability, p.difficulty, to_millis(p.due),
-                 to_millis(p.last_review), p.reps, p.lapses, card_id)
+                (
+                    int(p.state),
+                    p.step,
+                    p.stability,
+                    p.difficulty,
+                    to_millis(p.due),
+                    to_millis(p.last_review),
+                    p.reps,
+                    p.lapses,
+                    card_id,
+                )
                 for p, card_id in states
-            ],  # fmt: skip
+            ],
         )
     return len(rows), len(states)
 
@@ -454,7 +465,9 @@ def build_database(end: datetime, path: Path = DB, decks: Path = DECKS) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--end", help="when the history ends (ISO date-time; default: midnight UTC today)")
+    parser.add_argument(
+        "--end", help="when the history ends (ISO date-time; default: midnight UTC today)"
+    )
     parser.add_argument("--decks-only", action="store_true", help="write the deck files only")
     args = parser.parse_args(argv)
     end = (

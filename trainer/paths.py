@@ -9,13 +9,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path
-
 
 def data_dir() -> Path:
     """The folder holding the learner's database and personal decks."""
     home = os.environ.get("TRAINER_HOME")
-    return Path(home).expanduser() if home else user_data_path("trainer", appauthor=False)
+    if home:
+        return Path(home).expanduser()
+    # Imported here: platformdirs costs about 5 ms of startup, and `--db`/`--decks` never need it.
+    from platformdirs import user_data_path
+
+    return user_data_path("trainer", appauthor=False)
 
 
 def default_db_path() -> Path:

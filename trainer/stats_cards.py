@@ -1,8 +1,8 @@
-"""The figures about cards as they stand now: counts, distributions, mastery, forecast, leeches.
+"""The figures about cards as they stand: counts, distributions, mastery, forecast, leeches.
 
-Part of `trainer.stats`; kept apart because it reads the `cards` table only. Retrievability is
-computed in SQL with FSRS's forgetting curve, R = (1 + FACTOR * elapsed_days / S) ^ DECAY,
-exactly as `trainer.schedule.retrievability` computes it for one card.
+Part of `trainer.stats`; reads the `cards` table through its `cards_stats` covering index.
+Retrievability follows FSRS's forgetting curve, R = (1 + FACTOR * t / S) ^ DECAY with t the days
+since the last review, exactly as `trainer.schedule.retrievability` computes it for one card.
 """
 
 from __future__ import annotations
@@ -19,13 +19,15 @@ LEECH_LAPSES = 8
 """As in Anki, a card forgotten this many times is a leech: worth rewriting or suspending."""
 HARDEST_LIMIT = 10
 DEFAULT_DESIRED_RETENTION = 0.9
-STABILITY_EDGES = (1, 2, 4, 7, 14, 21, 30, 60, 90, 180, 365)
-"""Upper edges (days) of the stability distribution's buckets; a last bucket holds the rest."""
 STABILITY_LABELS = (
-    "<1d", "1-2d", "2-4d", "4-7d", "1-2w", "2-3w", "3w-1mo", "1-2mo", "2-3mo", "3-6mo",
-    "6-12mo", ">1y",
+    "<1d", "1-2d", "2-4d", "4-8d", "8-16d", "16-32d", "1-2mo", "2-4mo", "4-8mo", "8-17mo",
+    "17-34mo", ">34mo",
 )  # fmt: skip
+"""Stability buckets double in width: bucket n holds 2^(n-1) <= S < 2^n days (the first
+everything under a day, the last everything from 1024 days)."""
 TENTHS = tuple(f"{10 * n}-{10 * n + 10}%" for n in range(10))
+_ACTIVE = "c.retired = 0 AND c.suspended = 0"
+_DUE = "((c.state = 2 AND c.due <= :now) OR (c.state IN (1, 3) AND c.due < :day_end))"
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,12 @@ class CardCounts:
 
 @dataclass(frozen=True)
 class Distribution:
-    """How studied cards spread over buckets of one measure, with the measure's mean."""
+    """How studied cards (neither retired nor suspended) spread over buckets of one measure."""
 
     labels: tuple[str, ...]
     counts: tuple[int, ...]
     mean: float | None
-    """Stability in days, difficulty and retrievability as shares from 0 to 1."""
+    """Stability in days; difficulty and retrievability as shares from 0 to 1."""
 
 
 @dataclass(frozen=True)
@@ -111,19 +113,28 @@ class CardFigures:
     forecast: tuple[DueDay, ...]
 
 
-def retrievability_sql(weights: tuple[float, ...]) -> tuple[str, dict[str, float]]:
-    """SQL for card `c`'s retrievability at `:now` (0 for a new card), and its parameters."""
-    decay = -weights[20]
-    sql = (
-        "(CASE WHEN c.stability > 0 AND c.last_review IS NOT NULL THEN "
-        "pow(1 + :factor * max(0, :now - c.last_review) / 86400000.0 / c.stability, :decay) "
-        "ELSE 0 END)"
-    )
-    return sql, {"decay": decay, "factor": 0.9 ** (1 / decay) - 1}
+class _Curve:
+    """FSRS's forgetting curve for one set of weights."""
 
+    def __init__(self, weights: tuple[float, ...]) -> None:
+        self.decay = -weights[20]
+        self.factor = 0.9 ** (1 / self.decay) - 1
 
-_DUE = "((c.state = 2 AND c.due <= :now) OR (c.state IN (1, 3) AND c.due < :day_end))"
-_ACTIVE = "c.retired = 0 AND c.suspended = 0"
+    def sql(self) -> str:
+        """SQL for card `c`'s retrievability at `:now` (0 for a card never studied)."""
+        return (
+            "(CASE WHEN c.stability > 0 AND c.last_review IS NOT NULL THEN "
+            f"pow(1 + {self.factor!r} * max(0, :now - c.last_review) / 86400000.0 / c.stability,"
+            f" {self.decay!r}) ELSE 0 END)"
+        )
+
+    def reach(self, retention: float) -> float:
+        """How long, in stabilities, until retrievability falls to `retention`.
+
+        R >= retention exactly when (now - last_review) <= stability * reach(retention), since R
+        only falls with time: a comparison SQLite makes far faster than a `pow` per card.
+        """
+        return (retention ** (1 / self.decay) - 1) / self.factor
 
 
 def card_figures(
@@ -133,78 +144,78 @@ def card_figures(
     deck_id: int | None,
     weights: tuple[float, ...],
 ) -> CardFigures:
-    """The card figures for `deck_id` (None: all). `day_starts` begins with today's start and
-    holds one more boundary than forecast days."""
-    r_sql, r_params = retrievability_sql(weights)
+    """The card figures for `deck_id` (None: all). `day_starts` holds the start of today and of
+    each following study day, one more than the forecast's days."""
     deck = "AND c.deck_id = :deck" if deck_id is not None else ""
-    params = {**r_params, "now": to_millis(now), "day_end": day_starts[1], "deck": deck_id}
-    counts = CardCounts(
-        *conn.execute(
-            f"""
-            SELECT count(*) FILTER (WHERE {_ACTIVE} AND c.state = 0),
-                   count(*) FILTER (WHERE {_ACTIVE} AND c.state = 1),
-                   count(*) FILTER (WHERE {_ACTIVE} AND c.state = 2),
-                   count(*) FILTER (WHERE {_ACTIVE} AND c.state = 3),
-                   count(*) FILTER (WHERE c.retired = 0 AND c.suspended = 1),
-                   count(*) FILTER (WHERE c.retired = 1),
-                   count(*) FILTER (WHERE c.retired = 0 AND c.lapses >= {LEECH_LAPSES})
-            FROM cards c WHERE 1 {deck}
-            """,
-            params,
-        ).fetchone()
-    )
-    stability, difficulty, retrievability = _distributions(conn, r_sql, params, deck)
-    decks, tags = _mastery(conn, r_sql, params, deck)
+    params = {"now": to_millis(now), "day_end": day_starts[1], "deck": deck_id}
+    counts = _counts(conn, params, deck)
+    curve = _Curve(weights)
+    stability, difficulty, retrievability = _distributions(conn, curve, params, deck)
+    decks, tags = _mastery(conn, curve, params, deck)
     hardest = tuple(
         HardCard(*row)
         for row in conn.execute(
             f"""
             SELECT c.id, c.prompt, d.name, c.lapses, c.reps
-            FROM cards c JOIN decks d ON d.id = c.deck_id
+            FROM cards c INDEXED BY cards_stats JOIN decks d ON d.id = c.deck_id
             WHERE c.retired = 0 AND c.lapses > 0 {deck}
             ORDER BY c.lapses DESC, c.reps DESC, c.id LIMIT {HARDEST_LIMIT}
             """,
             params,
         )
     )
-    due = conn.execute(
-        f"""
-        SELECT b.key, (SELECT count(*) FROM cards c
-                       WHERE c.due >= b.value AND c.due < b.next AND c.state > 0 AND {_ACTIVE}
-                       {deck})
-        FROM (SELECT key, value, lead(value) OVER (ORDER BY key) AS next
-              FROM json_each(:bounds)) AS b
-        WHERE b.next IS NOT NULL ORDER BY b.key
-        """,
-        {**params, "bounds": json.dumps([-(2**62), *day_starts[1:]])},
-    ).fetchall()
-    first = datetime.fromtimestamp(day_starts[0] / 1000).date()
-    forecast, total = [], 0
-    for key, count in due:
-        total += count
-        forecast.append(DueDay(first + timedelta(days=key), count, total))
     return CardFigures(
-        counts, stability, difficulty, retrievability, decks, tags, hardest, tuple(forecast)
+        counts,
+        stability,
+        difficulty,
+        retrievability,
+        decks,
+        tags,
+        hardest,
+        _forecast(conn, day_starts, params, deck),
     )
+
+
+def _counts(conn: sqlite3.Connection, params: dict, deck: str) -> CardCounts:
+    """Cards by state, from `cards_by_deck` (deck, retired, suspended, state, ...) in its order."""
+    by_state = [0] * 4
+    suspended = retired = 0
+    for is_retired, is_suspended, state, count in conn.execute(
+        f"""
+        SELECT c.retired, c.suspended, c.state, count(*) FROM cards c INDEXED BY cards_by_deck
+        WHERE 1 {deck} GROUP BY c.deck_id, c.retired, c.suspended, c.state
+        """,
+        params,
+    ):
+        if is_retired:
+            retired += count
+        elif is_suspended:
+            suspended += count
+        else:
+            by_state[state] += count
+    (leeches,) = conn.execute(
+        f"""SELECT count(*) FROM cards c INDEXED BY cards_stats
+            WHERE c.retired = 0 AND c.lapses >= {LEECH_LAPSES} {deck}""",
+        params,
+    ).fetchone()
+    return CardCounts(*by_state, suspended, retired, leeches)
 
 
 def _distributions(
-    conn: sqlite3.Connection, r_sql: str, params: dict, deck: str
+    conn: sqlite3.Connection, curve: _Curve, params: dict, deck: str
 ) -> tuple[Distribution, Distribution, Distribution]:
     """Stability, difficulty and retrievability of studied cards, from one grouped scan."""
-    stability_bucket = (
-        "CASE "
-        + " ".join(f"WHEN c.stability < {edge} THEN {n}" for n, edge in enumerate(STABILITY_EDGES))
-        + f" ELSE {len(STABILITY_EDGES)} END"
+    stability_bucket = " ".join(
+        f"WHEN c.stability < {2**n} THEN {n}" for n in range(len(STABILITY_LABELS) - 1)
     )
+    # Buckets are clamped below, in Python: fewer SQL function calls per card.
     rows = conn.execute(
         f"""
-        SELECT sb, db, min(CAST(r * 10 AS INTEGER), 9), count(*), total(s), total(d), total(r)
-        FROM (SELECT {stability_bucket} AS sb,
-                     min(max(CAST((c.difficulty - 1) / 0.9 AS INTEGER), 0), 9) AS db,
-                     {r_sql} AS r, c.stability AS s, (c.difficulty - 1) / 9 AS d
-              FROM cards c
-              WHERE {_ACTIVE} AND c.state > 0 AND c.stability > 0 {deck})
+        SELECT CASE {stability_bucket} ELSE {len(STABILITY_LABELS) - 1} END,
+               CAST((c.difficulty - 1) / 0.9 AS INTEGER), CAST({curve.sql()} * 10 AS INTEGER),
+               count(*), total(c.stability), total((c.difficulty - 1) / 9), total({curve.sql()})
+        FROM cards c INDEXED BY cards_stats
+        WHERE {_ACTIVE} AND c.state > 0 AND c.stability > 0 {deck}
         GROUP BY 1, 2, 3
         """,
         params,
@@ -215,8 +226,8 @@ def _distributions(
     studied, sums = 0, [0.0, 0.0, 0.0]
     for sb, db, rb, count, s, d, r in rows:
         by_stability[sb] += count
-        by_difficulty[db] += count
-        by_retrievability[rb] += count
+        by_difficulty[min(max(db, 0), 9)] += count
+        by_retrievability[min(max(rb, 0), 9)] += count
         studied += count
         sums = [sums[0] + s, sums[1] + d, sums[2] + r]
     means = [total / studied if studied else None for total in sums]
@@ -228,46 +239,90 @@ def _distributions(
 
 
 def _mastery(
-    conn: sqlite3.Connection, r_sql: str, params: dict, deck: str
+    conn: sqlite3.Connection, curve: _Curve, params: dict, deck: str
 ) -> tuple[tuple[Mastery, ...], tuple[Mastery, ...]]:
-    """Mastery and due cards per deck and per tag, from one scan grouped by deck and tag set."""
+    """Mastery and due cards per deck and per tag, from one scan in index order."""
     decks = {
         deck_id: (name, json.loads(settings).get("desired_retention", DEFAULT_DESIRED_RETENTION))
         for deck_id, name, settings in conn.execute(
-            "SELECT id, name, settings FROM decks d WHERE (d.missing = 0 OR d.imported = 1)"
-            + (" AND d.id = :deck" if deck else ""),
+            "SELECT id, name, settings FROM decks WHERE (missing = 0 OR imported = 1)"
+            + (" AND id = :deck" if deck else ""),
             params,
         )
     }
-    # Cards sharing a tag set within a deck share a row; tags are spread out below in Python.
-    # The desired retention comes from a materialised table so SQLite reads it once per deck.
+    # One count per distinct desired retention (decks mostly share one); each deck reads its own.
+    targets = sorted({retention for _, retention in decks.values()})
+    mastered = "".join(
+        f", count(*) FILTER (WHERE max(0, :now - c.last_review) <= c.stability * {reach!r})"
+        for reach in (curve.reach(target) * DAY_MS for target in targets)
+    )
+    # Cards sharing a tag set within a deck share a row; their tags are spread out below.
     rows = conn.execute(
         f"""
-        WITH wanted(id, retention) AS MATERIALIZED (
-            SELECT CAST(key AS INTEGER), value FROM json_each(:wanted))
-        SELECT c.deck_id, c.tags, count(*), count(*) FILTER (WHERE {r_sql} >= w.retention),
-               count(*) FILTER (WHERE {_DUE})
-        FROM wanted w JOIN cards c ON c.deck_id = w.id
+        SELECT c.deck_id, c.tags, count(*), count(*) FILTER (WHERE {_DUE}) {mastered}
+        FROM cards c INDEXED BY cards_stats
         WHERE {_ACTIVE} {deck}
         GROUP BY c.deck_id, c.tags
         """,
-        {**params, "wanted": json.dumps({str(k): v[1] for k, v in decks.items()})},
+        params,
     ).fetchall()
+    column = {deck_id: targets.index(retention) for deck_id, (_, retention) in decks.items()}
     per_deck = {deck_id: [0, 0, 0] for deck_id in decks}
     per_tag: dict[str, list[int]] = {}
-    for deck_id, tags, cards, mastered, due in rows:
-        for totals in (per_deck[deck_id], *(per_tag.setdefault(t, [0, 0, 0]) for t in json.loads(tags))):
+    for deck_id, tags, cards, due, *by_target in rows:
+        if deck_id not in column:
+            continue
+        known = by_target[column[deck_id]]
+        for totals in (per_deck[deck_id], *(per_tag.setdefault(t, [0, 0, 0]) for t in _tags(tags))):
             totals[0] += cards
-            totals[1] += mastered
+            totals[1] += known
             totals[2] += due
-    deck_rows = tuple(
-        Mastery(name, *per_deck[deck_id], retention, deck_id)
-        for deck_id, (name, retention) in sorted(decks.items(), key=lambda item: item[1][0].casefold())
+    by_name = sorted(decks.items(), key=lambda item: item[1][0].casefold())
+    return (
+        tuple(Mastery(name, *per_deck[i], retention, i) for i, (name, retention) in by_name),
+        tuple(Mastery(tag, *per_tag[tag], None) for tag in sorted(per_tag, key=str.casefold)),
     )
-    tag_rows = tuple(
-        Mastery(tag, *totals, None) for tag, totals in sorted(per_tag.items(), key=lambda item: item[0].casefold())
-    )
-    return deck_rows, tag_rows
+
+
+def _tags(stored: str) -> list[str]:
+    """The tags of a `cards.tags` value.
+
+    A shortcut for what `json.dumps` writes for plain tags (`["a", "b"]`) saves most of the
+    time on a collection whose cards nearly all have their own tag set.
+    """
+    if stored == "[]":
+        return []
+    parts = stored[2:-2].split('", "')
+    if "\\" in stored or stored.count('"') != 2 * len(parts):
+        return json.loads(stored)
+    return parts
+
+
+def _forecast(
+    conn: sqlite3.Connection, day_starts: list[int], params: dict, deck: str
+) -> tuple[DueDay, ...]:
+    """Cards falling due on each study day from today; overdue cards count today.
+
+    Each day is a handful of ranges of `cards_by_deck` (deck, retired, suspended, state, due):
+    one per deck and state, read without touching the cards themselves.
+    """
+    rows = conn.execute(
+        f"""
+        SELECT b.key, (SELECT count(*) FROM cards c INDEXED BY cards_by_deck
+                       WHERE c.deck_id IN (SELECT id FROM decks) {deck} AND {_ACTIVE}
+                         AND c.state IN (1, 2, 3) AND c.due >= b.value AND c.due < b.next)
+        FROM (SELECT key, value, lead(value) OVER (ORDER BY key) AS next
+              FROM json_each(:bounds)) AS b
+        WHERE b.next IS NOT NULL ORDER BY b.key
+        """,
+        {**params, "bounds": json.dumps([-(2**62), *day_starts[1:]])},
+    ).fetchall()
+    first = datetime.fromtimestamp(day_starts[0] / 1000).date()
+    forecast, total = [], 0
+    for key, count in rows:
+        total += count
+        forecast.append(DueDay(first + timedelta(days=key), count, total))
+    return tuple(forecast)
 
 
 def weighted_desired_retention(decks: tuple[Mastery, ...]) -> float | None:

@@ -6,6 +6,7 @@ the same screens on every run.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import textwrap
 import time
@@ -49,7 +50,7 @@ C: NORAD was formed in [1958::year] and is the world's only [binational] militar
 
 Q: In what year was NORAD formed?
 T: 1958
-T: nineteen fifty-eight
+T: '58
 Source: norad.txt:3
 
 Q: In what year was NORAD renamed?
@@ -164,6 +165,20 @@ class FixedClock:
     def advance(self, **delta: float) -> None:
         """Move the clock on by a `timedelta(**delta)`."""
         self.moment += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time() -> Iterator[None]:
+    """Study days start at 4 a.m. local time: pin the zone so counts do not depend on the machine."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
 
 @pytest.fixture
@@ -282,8 +297,7 @@ def text_of(widget: object) -> str:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let key handlers, thread workers and the repaint after them finish."""
-    await pilot.pause()
+    """Let thread workers (and what they hand back to the screen) finish, then repaint."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

@@ -17,7 +17,7 @@ import click
 )
 @click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
 def derive(document: Path, output: Path | None, force: bool) -> None:
-    """Draft a deck from DOCUMENT: acronyms, dates, figures, definitions and lists, each cited.
+    """Draft a deck from DOCUMENT: acronyms, dates, figures, names, definitions and lists.
 
     The draft is a starting point: every card cites the line it came from, so check it against
     the document, reword it and delete what is not worth learning. Run `trainer check --sources

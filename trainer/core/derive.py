@@ -1,17 +1,23 @@
 """Drafting a deck from a plain-text document (`trainer derive`), offline and deterministically.
 
-The fact finders (`derive_facts`, `derive_lists`) propose cards; this module keeps the ones that
-hold up and writes them out as a deck. A draft is kept only when it parses on its own and its
-cited lines contain its answer, checked with the same code as `trainer check --sources`, so a
-drafted deck always passes that check. Duplicates and near duplicates (the same answer in much
-the same words) are dropped, the first in document order staying.
+The fact finders (`derive_facts`, `derive_names`, `derive_statements`, `derive_lists`) propose
+cards; this module keeps the ones that hold up and writes them out as a deck. A draft is kept
+only when it parses on its own and its cited lines contain its answer, checked with the same
+code as `trainer check --sources`, so a drafted deck always passes that check. Of duplicates
+and near duplicates (the same answer in much the same words) one stays: the more specific
+finder's, then the first in the document.
+
+Nothing here depends on the clock, the machine or Python's hash seed: the same document always
+gives the same deck, byte for byte.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -19,15 +25,10 @@ from rapidfuzz import fuzz
 from trainer.core.cards import Card, Kind
 from trainer.core.citations import missing_evidence
 from trainer.core.deckfile import DeckError, parse_deck
-from trainer.core.derive_facts import (
-    Document,
-    Draft,
-    find_acronyms,
-    find_dates,
-    find_definitions,
-    find_figures,
-)
+from trainer.core.derive_facts import Document, Draft, find_acronyms, find_dates, find_figures
 from trainer.core.derive_lists import find_lists
+from trainer.core.derive_names import find_names
+from trainer.core.derive_statements import find_definitions, find_enumerations
 from trainer.core.derive_text import Role, title
 from trainer.core.grading import normalise
 
@@ -36,9 +37,13 @@ FINDERS: tuple[Callable[[Document], Iterator[Draft]], ...] = (
     find_definitions,
     find_dates,
     find_figures,
+    find_names,
+    find_enumerations,
     find_lists,
 )
 """The fact finders, in the order their drafts win a tie for the same place."""
+TOPICS = ("acronyms", "dates", "numbers", "definitions", "names", "enumerations", "lists")
+"""What each finder tags its drafts with, the most specific first: it wins over a duplicate."""
 NEAR_DUPLICATE = 90
 """Drafts sharing an answer are duplicates when their words match this well (rapidfuzz, 0-100)."""
 MAX_NAME = 60
@@ -87,20 +92,35 @@ def draft_cards(text: str, document_name: str, document: Document | None = None)
     document = document or Document.read(text)
     lines = text.replace("\r\n", "\n").split("\n")
     proposed = [draft for finder in FINDERS for draft in finder(document)]
-    # A stable sort: drafts of the same place keep the finders' order.
+    # Where two drafts ask for the same fact, the more specific finder's stays (a figure's cloze
+    # over the enumeration that holds the figure); then the document's order, which the stable
+    # sorts keep.
     proposed = sorted(_merge_clozes(proposed), key=lambda draft: draft.position)
+    proposed = sorted(proposed, key=_priority)
     kept: list[Draft] = []
     keys: set[str] = set()
+    # Drafts can only be near duplicates when their answers share a word: compare those alone,
+    # so a long document does not cost a comparison of every pair.
+    by_word: dict[str, list[int]] = {}
     for draft in proposed:
         cards = _cards(render(draft, document_name))
         if not cards or not all(_cited_truly(card, lines) for card in cards):
             continue
         card_keys = {card.key for card in cards}
-        if card_keys & keys or any(near_duplicates(draft, other) for other in kept):
+        words = {word for answer in _normalised_answers(draft) for word in answer.split()}
+        rivals = sorted({index for word in words for index in by_word.get(word, [])})
+        if card_keys & keys or any(near_duplicates(draft, kept[index]) for index in rivals):
             continue
+        for word in words:
+            by_word.setdefault(word, []).append(len(kept))
         kept.append(draft)
         keys |= card_keys
-    return kept
+    return sorted(kept, key=lambda draft: draft.position)
+
+
+def _priority(draft: Draft) -> int:
+    """The rank of the most specific finder behind the draft (merged clozes have several)."""
+    return min(TOPICS.index(topic) for topic in draft.topic.split(", "))
 
 
 def _merge_clozes(drafts: list[Draft]) -> list[Draft]:
@@ -119,8 +139,11 @@ def _merge_clozes(drafts: list[Draft]) -> list[Draft]:
         earlier = merged[by_clause[clause]]
         deletions = list(earlier.deletions)
         for deletion in draft.deletions:
-            if all(deletion[1] <= d[0] or d[1] <= deletion[0] for d in deletions):
-                deletions.append(deletion)
+            overlapping = [d for d in deletions if d[0] < deletion[1] and deletion[0] < d[1]]
+            # Of two overlapping deletions the wider stays: "[World Wars I and II]", not
+            # "[World Wars] I and II".
+            if all(d[1] - d[0] < deletion[1] - deletion[0] for d in overlapping):
+                deletions = [d for d in deletions if d not in overlapping] + [deletion]
         topics = list(dict.fromkeys(earlier.topic.split(", ") + draft.topic.split(", ")))
         merged[by_clause[clause]] = Draft(
             ", ".join(topics),
@@ -135,10 +158,24 @@ def _merge_clozes(drafts: list[Draft]) -> list[Draft]:
 
 
 def near_duplicates(one: Draft, other: Draft) -> bool:
-    """Whether two drafts ask for the same fact: a shared answer, in much the same words."""
-    if not set(map(normalise, answers(one))) & set(map(normalise, answers(other))):
+    """Whether two drafts ask for the same fact: a shared answer, in much the same words.
+
+    Answers are shared when one holds the other as whole words (`top 20 global customers` and
+    `20`), since a card asking for either teaches the same fact.
+    """
+    mine, theirs = _normalised_answers(one), _normalised_answers(other)
+    if not any(_holds(a, b) or _holds(b, a) for a in mine for b in theirs):
         return False
     return fuzz.token_set_ratio(_words(one), _words(other)) >= NEAR_DUPLICATE
+
+
+@lru_cache(maxsize=8192)
+def _normalised_answers(draft: Draft) -> tuple[str, ...]:
+    return tuple(normalise(answer) for answer in answers(draft))
+
+
+def _holds(text: str, part: str) -> bool:
+    return bool(part) and f" {part} " in f" {text} "
 
 
 def answers(draft: Draft) -> list[str]:
@@ -154,6 +191,7 @@ def answers(draft: Draft) -> list[str]:
     return list(draft.answers[:1])
 
 
+@lru_cache(maxsize=8192)
 def _words(draft: Draft) -> str:
     shown = [draft.prompt, *draft.answers[:1]]
     shown += [text for text, correct in draft.choices if correct]
@@ -227,12 +265,9 @@ def deck_name(heading: str, document_name: str) -> str:
 
 
 def _section(headings: list[tuple[int, str]], line: int) -> str | None:
-    current = None
-    for first, text in headings:
-        if first > line:
-            break
-        current = text
-    return current
+    """The heading the document line falls under, if any."""
+    index = bisect_right([first for first, _ in headings], line) - 1
+    return headings[index][1] if index >= 0 else None
 
 
 def _toml(text: str) -> str:

@@ -1,8 +1,9 @@
-"""The fact finders of `trainer derive`: acronyms, dates, figures and "X is Y" definitions.
+"""The fact finders of `trainer derive` for names and figures: acronyms, dates and amounts.
 
 Each finder reads the document's sentences and returns `Draft`s: cards not yet written out,
 each knowing the lines it came from. None of them needs more than patterns and word lists, so
-the same document always gives the same drafts.
+the same document always gives the same drafts. Statements ("X is Y", enumerations) are found in
+`derive_statements`, lists in `derive_lists`.
 """
 
 from __future__ import annotations
@@ -10,11 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from trainer.core.cards import Kind
 from trainer.core.derive_questions import date_question
-from trainer.core.derive_text import Block, Role, Span, clauses, clip, read_blocks, sentences
+from trainer.core.derive_text import (
+    Block,
+    Role,
+    Span,
+    clip,
+    opens_clause,
+    read_blocks,
+    sentences,
+)
 
 
 @dataclass(frozen=True)
@@ -58,13 +67,52 @@ class Document:
         return cls(blocks, found)
 
     @cached_property
-    def _sentence_texts(self) -> list[str]:
-        return [sentence.text for sentence in self.sentences]
+    def _words(self) -> dict[str, set[int]]:
+        """For each word, the sentences holding it: mentions are counted in these alone."""
+        index: dict[str, set[int]] = {}
+        for number, sentence in enumerate(self.sentences):
+            for word in re.findall(r"\w+", sentence.text):
+                index.setdefault(word, set()).add(number)
+        return index
+
+    @cached_property
+    def _block_words(self) -> dict[str, set[int]]:
+        index: dict[str, set[int]] = {}
+        for number, block in enumerate(self.blocks):
+            for word in re.findall(r"\w+", block.text):
+                index.setdefault(word, set()).add(number)
+        return index
+
+    def occurrences(self, name: str) -> int:
+        """How many times `name` occurs as whole words anywhere in the document."""
+        pattern = _whole_words(name)
+        return sum(
+            len(pattern.findall(self.blocks[number].text))
+            for number in _holding(self._block_words, name)
+        )
 
     def mentions(self, name: str) -> int:
         """In how many sentences `name` occurs as whole words."""
-        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-        return sum(1 for text in self._sentence_texts if pattern.search(text))
+        pattern = _whole_words(name)
+        return sum(
+            1
+            for number in _holding(self._words, name)
+            if pattern.search(self.sentences[number].text)
+        )
+
+
+@lru_cache(maxsize=4096)
+def _whole_words(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+
+
+def _holding(index: dict[str, set[int]], name: str) -> list[int]:
+    """The places (sentences or blocks) holding every word of `name`, in order."""
+    words = re.findall(r"\w+", name)
+    if not words:
+        return []
+    found = set.intersection(*(index.get(word, set()) for word in words))
+    return sorted(found)
 
 
 def cloze(topic: str, span: Span, facts: list[tuple[int, int, str]]) -> Draft:
@@ -213,9 +261,10 @@ def find_dates(document: Document) -> Iterator[Draft]:
             start, end = sentence.start + match.start(), sentence.start + match.end()
             span = clip(sentence, start, end)
             fact = match.group()
-            question = date_question(
-                span.text, start - span.start, end - span.start, precision
-            )
+            question = None
+            # A clause cut at a comma may have lost what the date belongs to: no question.
+            if opens_clause(sentence, span):
+                question = date_question(span.text, start - span.start, end - span.start, precision)
             if question is None or _contains(question, fact):
                 yield cloze("dates", span, [(start, end, _HINTS[precision])])
                 continue
@@ -301,113 +350,3 @@ def find_figures(document: Document) -> Iterator[Draft]:
         for start, end in figure_matches(sentence.text):
             start, end = sentence.start + start, sentence.start + end
             yield cloze("numbers", clip(sentence, start, end), [(start, end, "")])
-
-
-# -- definitions ------------------------------------------------------------------------------
-
-_DEFINITION = re.compile(r"^(?P<subject>[A-Z][^,;:()\u2014]*?)\s+(?:is|are)\s+(?P<predicate>\S.*)$")
-_NOT_SUBJECTS = frozenset(
-    "it this that these those there they he she we you which what who here such one both each "
-    "all some many most".split()
-)
-_NOT_SUBJECT_OPENERS = frozenset(
-    "in as for with while although despite if when because though from since after before "
-    "during through under over what how why where one".split()
-)
-_VERBS = frozenset(
-    "is are was were has have had will would can could may might should do does did".split()
-)
-_ADVERBS = frozenset("also now still currently often widely increasingly thus indeed".split())
-_TERM_STOPS = frozenset(
-    "of in on for to with by from at between among within across under that which who whose "
-    "where when and/or than as".split()
-)
-_TERM_SKIP = frozenset("only very same".split())
-_GENERIC_TERMS = frozenset("example part name number member one way type kind form".split())
-MAX_TERM_WORDS = 6
-
-
-def find_definitions(document: Document) -> Iterator[Draft]:
-    """"X is Y" statements -> cloze cards deleting the subject (a rare name) or the key term."""
-    for sentence in document.sentences:
-        for span in clauses(sentence):
-            match = _DEFINITION.match(span.text)
-            if match is None:
-                continue
-            deletion = _definition_deletion(document, match)
-            if deletion is None:
-                continue
-            start, end = span.start + deletion[0], span.start + deletion[1]
-            shown = clip(sentence, start, end)
-            yield cloze("definitions", shown, [(start, end, "")])
-
-
-def _definition_deletion(document: Document, match: re.Match[str]) -> tuple[int, int] | None:
-    """What to delete from an "X is Y" clause, as offsets in it, or None when it is no definition.
-
-    The subject when it is a name the document rarely mentions (asking for it is a fair
-    question); otherwise the key term of the predicate, since a subject named in every other
-    sentence would be a guess.
-    """
-    subject = match.group("subject")
-    words = subject.split()
-    lowered = [word.lower() for word in words]
-    if len(words) > 8 or lowered[0] in _NOT_SUBJECT_OPENERS:
-        return None
-    if len(words) == 1 and lowered[0] in _NOT_SUBJECTS:
-        return None
-    if any(word in _VERBS for word in lowered[1:]):
-        return None
-    term = _key_term(match.group("predicate"))
-    if term is None:
-        return None
-    core_start = 4 if subject.startswith(("The ", "the ")) else 0
-    core = subject[core_start:]
-    if core[:1].isupper() and len(core.split()) <= 6 and document.mentions(core) <= 2:
-        return core_start, len(subject)
-    term_start, term_end = term
-    predicate_start = match.start("predicate")
-    if match.group("predicate")[term_start:term_end].split()[-1].lower() in _GENERIC_TERMS:
-        return None
-    return predicate_start + term_start, predicate_start + term_end
-
-
-def _key_term(predicate: str) -> tuple[int, int] | None:
-    """The noun phrase a predicate opens with, after `a`/`the`/a possessive, as offsets."""
-    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", predicate)]
-    index = 0
-    while index < len(words) and words[index][2].lower() in _ADVERBS:
-        index += 1
-    if index >= len(words):
-        return None
-    opener = words[index][2]
-    if opener.lower() in ("a", "an", "the"):
-        index += 1
-    elif opener.lower() == "one" and [w[2].lower() for w in words[index + 1 : index + 3]] == [
-        "of",
-        "the",
-    ]:
-        index += 3
-    elif re.match(r"^[A-Z][\w.&-]*['\u2019]s$", opener):
-        index += 1
-    else:
-        return None  # "is highly successful", "are committed to": not a definition
-    while index < len(words) and (
-        words[index][2].lower() in _TERM_SKIP or words[index][2].lower().endswith("ly")
-    ):
-        index += 1
-    term: list[tuple[int, int, str]] = []
-    for start, end, word in words[index:]:
-        bare = word.rstrip(",;:.)")
-        if bare.lower() in _TERM_STOPS or "(" in word:
-            break
-        if term and (bare.endswith("ly") or bare.lower().endswith("ed")):
-            break
-        term.append((start, start + len(bare), bare))
-        if bare != word:
-            break
-    if not term or len(term) > MAX_TERM_WORDS or term[0][2].lower().endswith("ed"):
-        return None  # "a fully committed partner": a description, not a term to learn
-    if not any(len(re.sub(r"\W", "", word)) >= 4 for _, _, word in term):
-        return None
-    return term[0][0], term[-1][1]

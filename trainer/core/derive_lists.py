@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
@@ -56,7 +57,7 @@ class BulletList:
     """True when a sentence ending in `:` introduces the list, rather than a heading."""
     items: tuple[Block, ...]
 
-    @property
+    @cached_property
     def choices(self) -> list[tuple[str, int]]:
         """The items short enough to be choices, with their lines."""
         found = []

@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+# Characters a deck reader takes for line ends (str.splitlines) but a citation does not: inside
+# a card they would cut it in two, so they become spaces, as does a no-break space.
+_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\u00a0]")
 _BULLET = re.compile(r"^(\s*)(?:[•◦▪‣·*]|-(?!-))\s+(\S.*)$")
 _TERMINAL = re.compile(r"[.!?;:,][\"'\u201d\u2019)]*$")
 # Navigation and page furniture copied along with a web page: never a fact, never a title.
@@ -37,13 +40,16 @@ _CLAUSE_BREAK = re.compile(
     r"|whether|where|when|particularly|adapting)\b)"
     r"|\s+(?=and\s+(?:is|are|was|were|has|have|had|will|remained|remains)\b)"
 )
+_DEPENDENT = re.compile(
+    r"^(?:including|especially|particularly|such as|which|whose|[a-z]+ing|[a-z]+ed)\b"
+)
 _LEADING_JOINER = re.compile(r"^(?:and|but|or|so|yet|then)\s+", re.IGNORECASE)
 # Words after which a long clause may be cut without leaving a dangling modifier.
 _CUT_BEFORE = frozenset(
     "to by from with which that as for including in on at through between across against "
     "during under within while and".split()
 )
-MIN_CLAUSE_WORDS = 6
+MIN_CLAUSE_WORDS = 8
 TARGET_CLAUSE_WORDS = 12
 """A clause that has to be cut is cut to at least this many words, so it keeps its context."""
 MAX_CLAUSE_WORDS = 28
@@ -122,7 +128,7 @@ def read_blocks(text: str) -> list[Block]:
         parts = []
 
     for number, raw in enumerate(lines, start=1):
-        line = raw.replace("\ufeff", "").replace("\u00a0", " ").replace("\t", "    ").rstrip()
+        line = _BREAKS.sub(" ", raw.replace("\ufeff", "")).replace("\t", "    ").rstrip()
         if not line.strip():
             close()
             continue
@@ -202,8 +208,15 @@ def clauses(sentence: Span) -> list[Span]:
     """The clauses of a sentence, in order, covering its words."""
     pieces, start = [], sentence.start
     for match in _CLAUSE_BREAK.finditer(sentence.text):
-        before = sentence.block.text[start : sentence.start + match.start()]
-        if re.match(r",\s+(?:and|or)\b", match.group()) and "," in before:
+        text = sentence.block.text
+        before = text[start : sentence.start + match.start()]
+        after = text[sentence.start + match.end() :]
+        if (
+            match.group().startswith(",")
+            and re.match(r"(?:and|or)\b", after)
+            and "," in before
+            and len(before.rsplit(",", 1)[1].split()) <= 4
+        ):
             continue  # "peace, security, and stability": a list, not a new clause
         pieces.append(_trimmed(sentence.block, start, sentence.start + match.start()))
         start = sentence.start + match.end()
@@ -218,10 +231,11 @@ def clip(sentence: Span, start: int, end: int) -> Span:
     preposition or comma, never inside the fact.
     """
     parts = clauses(sentence)
-    index = next(
-        (i for i, part in enumerate(parts) if part.start <= start < part.end), len(parts) - 1
-    )
-    first = last = index
+
+    def holding(offset: int) -> int:
+        return next((i for i, part in enumerate(parts) if offset < part.end), len(parts) - 1)
+
+    first, last = holding(start), max(holding(start), holding(end - 1))
     while _words(sentence.block, parts[first].start, parts[last].end) < MIN_CLAUSE_WORDS:
         if last + 1 < len(parts):
             last += 1
@@ -229,6 +243,13 @@ def clip(sentence: Span, start: int, end: int) -> Span:
             first -= 1
         else:
             break
+    # "..., including X": a clause that leans on the one before takes it in, when it fits.
+    if (
+        first > 0
+        and _DEPENDENT.match(parts[first].text)
+        and _words(sentence.block, parts[first - 1].start, parts[last].end) <= MAX_CLAUSE_WORDS
+    ):
+        first -= 1
     span = Span(sentence.block, parts[first].start, parts[last].end)
     span = _cut_long(span, start, end)
     joiner = _LEADING_JOINER.match(span.text)
@@ -244,8 +265,8 @@ def _words(block: Block, start: int, end: int) -> int:
 def _cut_long(span: Span, start: int, end: int) -> Span:
     """Cut `span` to at most MAX_CLAUSE_WORDS words, keeping the fact at `start:end`.
 
-    It starts after the last comma before the fact that leaves it short enough (so the clause
-    keeps as much of its opening as fits) and ends at the first preposition after the fact.
+    It keeps the sentence's opening when it can, else starts after the comma nearest the fact,
+    and ends before the last preposition that leaves it short enough.
     """
     if span.words() <= MAX_CLAUSE_WORDS:
         return span
@@ -254,9 +275,7 @@ def _cut_long(span: Span, start: int, end: int) -> Span:
     words = [(span.start + a, span.start + b) for a, b in words]
     fact_first = min(i for i, (_, b) in enumerate(words) if b > start)
     fact_last = max(i for i, (a, _) in enumerate(words) if a < end)
-    heads = [0] + [
-        i for i in range(1, fact_first + 1) if text[words[i - 1][1] - 1] in ",;:\u201d"
-    ]
+    heads = [0] + [i for i in range(1, fact_first + 1) if text[words[i - 1][1] - 1] in ",;:\u201d"]
     tails, depth = [], 0
     for i, (a, b) in enumerate(words):
         word = text[a:b]
@@ -267,15 +286,41 @@ def _cut_long(span: Span, start: int, end: int) -> Span:
                 tails.append(i)
         depth = max(0, depth + word.count("(") - word.count(")"))
     tails.append(len(words))
+    # The sentence's own opening first, as it names what the sentence is about; failing that,
+    # the comma nearest the fact.
+    heads = [0] + sorted(heads[1:], reverse=True)
     for shortest in (TARGET_CLAUSE_WORDS, MIN_CLAUSE_WORDS):
-        for head in sorted(heads, reverse=True):
-            for tail in tails:
+        for head in heads:
+            for tail in reversed(tails):
                 if shortest <= tail - head <= MAX_CLAUSE_WORDS:
-                    return Span(span.block, words[head][0], words[tail - 1][1])
+                    return _without_dangling(
+                        Span(span.block, words[head][0], words[tail - 1][1]), end
+                    )
     # Nothing natural to cut at: keep a window of words around the fact.
     first = max(0, min(fact_first - 6, len(words) - MAX_CLAUSE_WORDS))
     window = words[first : first + MAX_CLAUSE_WORDS]
     return Span(span.block, window[0][0], window[-1][1])
+
+
+def _without_dangling(span: Span, fact_end: int) -> Span:
+    """Drop the stub a cut leaves after the fact: "..., supported", "... and sets out"."""
+    text = span.block.text
+    comma = text.rfind(",", fact_end, span.end)
+    if comma != -1 and len(text[comma + 1 : span.end].split()) == 1:
+        return Span(span.block, span.start, comma)
+    joiner = max(text.rfind(" and ", fact_end, span.end), text.rfind(" or ", fact_end, span.end))
+    if joiner != -1 and len(text[joiner : span.end].split()) <= 3:
+        return Span(span.block, span.start, joiner)
+    return span
+
+
+def opens_clause(sentence: Span, span: Span) -> bool:
+    """Whether `span` starts where a clause of `sentence` starts (not after a cut at a comma)."""
+    for part in clauses(sentence):
+        joiner = _LEADING_JOINER.match(part.text)
+        if span.start in (part.start, part.start + (joiner.end() if joiner else 0)):
+            return True
+    return False
 
 
 def title(blocks: list[Block]) -> str:

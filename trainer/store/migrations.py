@@ -132,3 +132,22 @@ def m004_imported_decks(db: Database) -> None:
     `missing` so its cards, which have no questions, never reach the study list.
     """
     _run(db, "ALTER TABLE decks ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;")
+
+
+@migrations()
+def m005_statistics_indexes(db: Database) -> None:
+    """Covering indexes for the statistics (`trainer.stats`).
+
+    The figures scan every card and the whole review log; reading these narrow indexes instead
+    of the wide rows (card texts, every before-state column) makes them about twice as fast.
+    """
+    _run(
+        db,
+        """
+        CREATE INDEX reviews_stats ON reviews(
+            reviewed_at, rating, due_before, last_review_before, card_id, duration_ms);
+        CREATE INDEX cards_stats ON cards(
+            retired, suspended, deck_id, tags, state, due, last_review, stability, difficulty,
+            lapses, reps);
+        """,
+    )

@@ -123,14 +123,18 @@ class TrainerApp(App[None]):
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen
         from trainer.tui.screens.quiz import QuizScreen
+        from trainer.tui.screens.quiz_result import QuizResultScreen
         from trainer.tui.screens.study import StudyScreen
+        from trainer.tui.screens.summary import SummaryScreen
 
         if isinstance(self.screen, HelpScreen):
             return
         sections: list[tuple[str, type[Screen]]] = [
             ("Decks", HomeScreen),
             ("Studying", StudyScreen),
+            ("End of a session", SummaryScreen),
             ("Quiz", QuizScreen),
+            ("End of a quiz", QuizResultScreen),
         ]
         self.push_screen(HelpScreen(sections, [b for b in self.BINDINGS if isinstance(b, Binding)]))
 
@@ -147,6 +151,12 @@ class TrainerApp(App[None]):
             lambda: self.open_quiz("All decks", None),
         )
         yield SystemCommand("Keys", "Every key binding", self.action_help)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing opens over the too-small message: on_resize only removes it from the top.
+        if action in ("help", "command_palette"):
+            return not isinstance(self.screen, TooSmallScreen)
+        return True
 
     def on_resize(self, event: Resize) -> None:
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT

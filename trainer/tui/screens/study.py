@@ -367,6 +367,9 @@ class StudyScreen(Screen[None]):
         if self.session is None:
             self.app.pop_screen()
             return
+        if self.busy:
+            # An answer is being saved: ending now would cancel it out of the summary.
+            return
         self.busy = True
         self._finish()
 

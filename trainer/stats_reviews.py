@@ -1,0 +1,291 @@
+"""The figures read from the review log: today, true retention, the calendar, buttons, hours.
+
+Part of `trainer.stats`. SQLite has no hash aggregation: a GROUP BY over a million reviews sorts
+them all, which costs more than every figure together. So the last year is read as one
+correlated sub-query per local hour, each a range of the `reviews_stats` covering index, and the
+counts of one hour come back packed into two integers (15 bits per count, see `_unpack`).
+
+Undo rows have no rating, so they fall out of every count. Undone reviews are few: they are
+counted like the others, then read once and taken off again (`_undone`), which is much cheaper
+than testing every row against the list of undone ids.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from trainer.core.progress import ROLLOVER_HOUR
+
+DAY_MS = 86_400_000
+HOUR_MS = 3_600_000
+MATURE_DAYS = 21
+"""As in Anki, a card whose interval is 21 days or more is mature; below that it is young."""
+PERIODS = {
+    "today": (0, 1),
+    "yesterday": (1, 2),
+    "week": (0, 7),
+    "month": (0, 30),
+    "year": (0, 365),
+}
+"""True-retention periods as study days back from today: (first, last), last excluded."""
+
+_FIELD = 15
+_MASK = (1 << _FIELD) - 1
+_INTERVAL = "(r.due_before - r.last_review_before)"
+# One bit field per rating: Again, Hard, Good, Easy.
+_PACKED_RATINGS = f"sum(1 << ({_FIELD} * r.rating - {_FIELD}))"
+# One bit field each for young failed, young passed, mature failed, mature passed. A review of a
+# new card has no interval (NULL) and falls to ELSE like one of a card in its learning steps.
+_PACKED_RETENTION = f"""sum(CASE
+    WHEN {_INTERVAL} >= {MATURE_DAYS * DAY_MS} THEN 1 << ({2 * _FIELD} + {_FIELD} * (r.rating > 1))
+    WHEN {_INTERVAL} >= {DAY_MS} THEN 1 << ({_FIELD} * (r.rating > 1))
+    ELSE 0 END)"""
+_RETENTION_COUNTS = f"""
+    count(*) FILTER (WHERE r.rating > 1 AND {_INTERVAL} >= {DAY_MS}
+                     AND {_INTERVAL} < {MATURE_DAYS * DAY_MS}),
+    count(*) FILTER (WHERE r.rating = 1 AND {_INTERVAL} >= {DAY_MS}
+                     AND {_INTERVAL} < {MATURE_DAYS * DAY_MS}),
+    count(*) FILTER (WHERE r.rating > 1 AND {_INTERVAL} >= {MATURE_DAYS * DAY_MS}),
+    count(*) FILTER (WHERE r.rating = 1 AND {_INTERVAL} >= {MATURE_DAYS * DAY_MS})"""
+_BUCKETS = """(SELECT key, value, lead(value) OVER (ORDER BY key) AS next
+              FROM json_each(:bounds)) AS b"""
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Passed and failed reviews of cards whose interval was at least a day, young and mature.
+
+    The interval is the one the card was scheduled with when reviewed: `due_before -
+    last_review_before`. Passed means any rating but Again.
+    """
+
+    young_passed: int = 0
+    young_failed: int = 0
+    mature_passed: int = 0
+    mature_failed: int = 0
+
+    def __add__(self, other: Retention) -> Retention:
+        return Retention(
+            self.young_passed + other.young_passed,
+            self.young_failed + other.young_failed,
+            self.mature_passed + other.mature_passed,
+            self.mature_failed + other.mature_failed,
+        )
+
+    @property
+    def young(self) -> float | None:
+        """True retention of young cards (interval under 21 days); None without reviews."""
+        return _share(self.young_passed, self.young_failed)
+
+    @property
+    def mature(self) -> float | None:
+        """True retention of mature cards (interval of 21 days or more)."""
+        return _share(self.mature_passed, self.mature_failed)
+
+    @property
+    def total(self) -> float | None:
+        """True retention of young and mature cards together."""
+        return _share(
+            self.young_passed + self.mature_passed, self.young_failed + self.mature_failed
+        )
+
+
+def _share(passed: int, failed: int) -> float | None:
+    return passed / (passed + failed) if passed + failed else None
+
+
+@dataclass(frozen=True)
+class Today:
+    """What the learner has done since the study day began."""
+
+    reviews: int
+    cards: int
+    """Distinct cards answered."""
+    time_ms: int
+    again: int
+    correct: int
+    """Answers rated Hard, Good or Easy."""
+
+    @property
+    def correct_share(self) -> float | None:
+        """Share of today's answers that were correct (None before the first answer)."""
+        return self.correct / self.reviews if self.reviews else None
+
+
+@dataclass(frozen=True)
+class HourCount:
+    """Answers given in one local hour of the day over the last year, and how many were right."""
+
+    hour: int
+    reviews: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class ReviewFigures:
+    """Everything `review_figures` computes."""
+
+    today: Today
+    retention: dict[str, Retention]
+    daily: tuple[int, ...]
+    """Answers per study day of the last year, oldest first, today last."""
+    buttons: tuple[int, int, int, int]
+    hours: tuple[HourCount, ...]
+
+
+def local_ms(day: date, hour: int) -> int:
+    """Epoch ms of `hour` o'clock local time on `day`; mktime applies that day's DST offset."""
+    import time
+
+    return int(time.mktime((day.year, day.month, day.day, hour, 0, 0, 0, 0, -1))) * 1000
+
+
+def review_figures(
+    conn: sqlite3.Connection, today: date, day_starts: list[int], deck_id: int | None
+) -> ReviewFigures:
+    """The review-log figures; `day_starts` holds the start of each of the last 365 study days,
+    oldest first, and the end of today."""
+    deck = "AND r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck)" if deck_id else ""
+    first_day = today - timedelta(days=len(day_starts) - 2)
+    bounds, labels = _hour_bounds(first_day, day_starts)
+    rows = conn.execute(
+        f"""
+        SELECT b.key, (SELECT {_PACKED_RATINGS} || ',' || {_PACKED_RETENTION}
+                       FROM reviews r INDEXED BY reviews_stats
+                       WHERE r.reviewed_at >= b.value AND r.reviewed_at < b.next {deck})
+        FROM {_BUCKETS} WHERE b.next IS NOT NULL
+        """,
+        {"deck": deck_id, "bounds": json.dumps(bounds)},
+    ).fetchall()
+    days = len(day_starts) - 1
+    # Per study day: Again, Hard, Good, Easy, then young failed and passed, mature failed and
+    # passed (the order of the packed fields). Per hour of the day: answers and correct ones.
+    tallies = [[0] * 8 for _ in range(days)]
+    per_hour = [[0, 0] for _ in range(24)]
+
+    def tally(bucket: int, counts: list[int]) -> None:
+        day, hour = labels[bucket]
+        into = tallies[day]
+        for field, count in enumerate(counts):
+            into[field] += count
+        answers = counts[0] + counts[1] + counts[2] + counts[3]
+        per_hour[hour][0] += answers
+        per_hour[hour][1] += answers - counts[0]
+
+    for bucket, packed in rows:
+        if packed is not None:
+            ratings, kept = packed.split(",")
+            tally(bucket, _unpack(int(ratings)) + _unpack(int(kept)))
+    older = conn.execute(
+        f"""SELECT {_RETENTION_COUNTS} FROM reviews r INDEXED BY reviews_stats
+            WHERE r.reviewed_at < :before {deck}""",
+        {"deck": deck_id, "before": bounds[0]},
+    ).fetchone()
+    older = [older[1], older[0], older[3], older[2]]
+    for moment, rating, interval in _undone(conn, deck, deck_id):
+        counts = [-int(rating == n) for n in range(1, 5)] + _retention_fields(rating, interval, -1)
+        bucket = bisect.bisect_right(bounds, moment) - 1
+        if bucket < 0:
+            older = [a + b for a, b in zip(older, counts[4:])]
+        elif bucket < len(labels):
+            tally(bucket, counts)
+    periods = {
+        name: _retention(tallies[days - last : days - first])
+        for name, (first, last) in PERIODS.items()
+    }
+    periods["all"] = periods["year"] + _retention([[0, 0, 0, 0, *older]])
+    buttons = [sum(day[n] for day in tallies) for n in range(4)]
+    return ReviewFigures(
+        today=_today(conn, day_starts[-2], day_starts[-1], tallies[-1][:4], deck, deck_id),
+        retention=periods,
+        daily=tuple(day[0] + day[1] + day[2] + day[3] for day in tallies),
+        buttons=(buttons[0], buttons[1], buttons[2], buttons[3]),
+        hours=tuple(HourCount(h, n, correct) for h, (n, correct) in enumerate(per_hour)),
+    )
+
+
+def _retention(days: list[list[int]]) -> Retention:
+    """The retention counts of some days' tallies."""
+    young_failed, young_passed, mature_failed, mature_passed = (
+        sum(day[field] for day in days) for field in range(4, 8)
+    )
+    return Retention(young_passed, young_failed, mature_passed, mature_failed)
+
+
+def _unpack(packed: int) -> list[int]:
+    """The four 15-bit counts of a packed sum, lowest field first."""
+    return [(packed >> (_FIELD * n)) & _MASK for n in range(4)]
+
+
+def _retention_fields(rating: int, interval: int | None, sign: int = 1) -> list[int]:
+    """One review as the retention fields of a tally: young failed and passed, mature failed
+    and passed."""
+    fields = [0, 0, 0, 0]
+    if interval is not None and interval >= DAY_MS:
+        fields[2 * (interval >= MATURE_DAYS * DAY_MS) + (rating > 1)] = sign
+    return fields
+
+
+def _hour_bounds(first_day: date, day_starts: list[int]) -> tuple[list[int], list[tuple[int, int]]]:
+    """Local hour boundaries of the study days, and each hour's (day index, hour of day)."""
+    bounds: list[int] = []
+    labels: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(zip(day_starts, day_starts[1:])):
+        if end - start == DAY_MS:
+            bounds.extend(start + hour * HOUR_MS for hour in range(24))
+        else:
+            # A day with a clock change: let mktime place each local hour.
+            day = first_day + timedelta(days=index)
+            bounds.extend(local_ms(day, ROLLOVER_HOUR + hour) for hour in range(24))
+        labels.extend((index, (ROLLOVER_HOUR + hour) % 24) for hour in range(24))
+    bounds.append(day_starts[-1])
+    return bounds, labels
+
+
+def _undone(conn: sqlite3.Connection, deck: str, deck_id: int | None) -> list[tuple]:
+    """(time, rating, interval) of every undone review."""
+    return conn.execute(
+        f"""
+        SELECT r.reviewed_at, r.rating, {_INTERVAL} FROM reviews r
+        WHERE r.id IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
+          AND r.rating IS NOT NULL {deck}
+        """,
+        {"deck": deck_id},
+    ).fetchall()
+
+
+def _today(
+    conn: sqlite3.Connection, start: int, end: int, ratings: list[int], deck: str, deck_id
+) -> Today:
+    """Today's figures; `ratings` counts today's answers per button."""
+    cards, time_ms = conn.execute(
+        f"""
+        SELECT count(DISTINCT r.card_id), total(r.duration_ms)
+        FROM reviews r INDEXED BY reviews_stats
+        WHERE r.reviewed_at >= :start AND r.reviewed_at < :end AND r.rating IS NOT NULL
+          AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL) {deck}
+        """,
+        {"deck": deck_id, "start": start, "end": end},
+    ).fetchone()
+    reviews = sum(ratings)
+    return Today(reviews, cards, int(time_ms), ratings[0], reviews - ratings[0])
+
+
+def active_days(conn: sqlite3.Connection, day_starts: list[int], deck_id: int | None) -> list[bool]:
+    """Whether each study day [day_starts[i], day_starts[i + 1]) has a standing answer."""
+    deck = "AND r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck)" if deck_id else ""
+    rows = conn.execute(
+        f"""
+        SELECT b.key, EXISTS (
+            SELECT 1 FROM reviews r INDEXED BY reviews_stats
+            WHERE r.reviewed_at >= b.value AND r.reviewed_at < b.next AND r.rating IS NOT NULL
+              AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL) {deck})
+        FROM {_BUCKETS} WHERE b.next IS NOT NULL ORDER BY b.key
+        """,
+        {"deck": deck_id, "bounds": json.dumps(day_starts)},
+    ).fetchall()
+    return [bool(active) for _, active in rows]

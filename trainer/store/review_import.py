@@ -1,0 +1,263 @@
+"""Importing a review log from another app, to fit the scheduler to it and see its statistics.
+
+The log is a CSV file with the columns `card_id`, `review_rating` (1-4), `review_time` (ISO 8601,
+UTC) and `review_duration` (milliseconds). Its cards go into a deck of their own, `Imported:
+<file stem>`, whose path `import:<file stem>` is no file, so syncing deck files never touches
+it; the deck is kept out of the study list, as its cards have no questions.
+
+Each card's reviews are replayed through `trainer.schedule.next_progress`, so every review is
+logged with the state the card had before it, as if it had been studied here, and the card is
+left in the state its last review gave it. Importing the same file again adds only the reviews
+not yet imported; nothing at all is written unless the whole file is good.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from trainer import schedule
+from trainer.core.cards import Schedule
+from trainer.core.grading import Rating
+from trainer.core.progress import from_millis, to_millis
+
+if TYPE_CHECKING:
+    from trainer.store.store import Store
+
+COLUMNS = ("card_id", "review_rating", "review_time", "review_duration")
+
+
+class ReviewLogError(Exception):
+    """A problem with the review log, as one line: `file:line: message`."""
+
+
+@dataclass(frozen=True)
+class LoggedReview:
+    """One row of the review log."""
+
+    card: str
+    """The card's id in the other app."""
+    rating: Rating
+    at: int
+    """When, in epoch milliseconds."""
+    duration_ms: int
+    line: int
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did."""
+
+    deck: str
+    cards: int
+    """Cards in the log."""
+    new_cards: int
+    reviews: int
+    """Reviews added now."""
+    already: int
+    """Reviews of the log imported before, left as they were."""
+
+
+def read_review_log(path: Path) -> list[LoggedReview]:
+    """Every review of the CSV file at `path`, in file order.
+
+    Raises `ReviewLogError` at the first bad line.
+    """
+    try:
+        with path.open(newline="", encoding="utf-8") as file:
+            return list(_rows(path, csv.reader(file)))
+    except OSError as error:
+        raise ReviewLogError(f"{path}: cannot read the review log: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ReviewLogError(f"{path}: the review log is not UTF-8 text") from None
+    except csv.Error as error:
+        raise ReviewLogError(f"{path}: {error}") from None
+
+
+def _rows(path: Path, reader: Iterator[list[str]]) -> Iterator[LoggedReview]:
+    header = next(reader, None)
+    if header is None:
+        raise ReviewLogError(f"{path}:1: the review log is empty")
+    names = [name.strip() for name in header]
+    absent = [name for name in COLUMNS if name not in names]
+    if absent:
+        raise ReviewLogError(
+            f"{path}:1: missing column {', '.join(absent)} (need {', '.join(COLUMNS)})"
+        )
+    where = [names.index(name) for name in COLUMNS]
+    seen: dict[tuple[str, int], int] = {}
+    for row in reader:
+        line = reader.line_num  # type: ignore[attr-defined]
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < len(names):
+            raise ReviewLogError(f"{path}:{line}: expected {len(names)} fields, found {len(row)}")
+        card, rating, moment, duration = (row[index].strip() for index in where)
+        review = LoggedReview(
+            card=card or _fail(path, line, "card_id is empty"),
+            rating=_rating(path, line, rating),
+            at=_time(path, line, moment),
+            duration_ms=_duration(path, line, duration),
+            line=line,
+        )
+        first = seen.setdefault((review.card, review.at), line)
+        if first != line:
+            raise ReviewLogError(f"{path}:{line}: the same review as line {first}")
+        yield review
+
+
+def _fail(path: Path, line: int, message: str):  # noqa: ANN202 - never returns
+    raise ReviewLogError(f"{path}:{line}: {message}")
+
+
+def _rating(path: Path, line: int, text: str) -> Rating:
+    if text not in ("1", "2", "3", "4"):
+        _fail(path, line, f"review_rating must be 1, 2, 3 or 4, not {text!r}")
+    return Rating(int(text))
+
+
+def _time(path: Path, line: int, text: str) -> int:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        _fail(path, line, f"review_time is not an ISO 8601 time: {text!r}")
+    # The column is UTC by definition; a time written without an offset is read as UTC.
+    return to_millis(moment if moment.tzinfo else moment.replace(tzinfo=UTC))  # type: ignore[return-value]
+
+
+def _duration(path: Path, line: int, text: str) -> int:
+    if not text.isdigit():
+        _fail(path, line, f"review_duration must be whole milliseconds, not {text!r}")
+    return int(text)
+
+
+def import_review_log(store: Store, path: Path) -> ImportReport:
+    """Import the review log at `path` into `store` (see the module's docstring)."""
+    reviews = read_review_log(path)
+    stem = path.stem
+    by_card: dict[str, list[LoggedReview]] = {}
+    for review in reviews:
+        by_card.setdefault(review.card, []).append(review)
+    with store._lock:  # the store's connection serves one caller at a time
+        db = store.db
+        parameters_id, weights = store.parameters()
+        row = db.execute("SELECT id FROM decks WHERE path = ?", [f"import:{stem}"]).fetchone()
+        deck_id = None if row is None else int(row[0])
+        known, imported = _imported(db, deck_id)
+        pending = _pending(path, stem, by_card, imported)
+        if not pending:
+            return ImportReport(f"Imported: {stem}", len(by_card), 0, 0, len(reviews))
+        with db.atomic():
+            if deck_id is None:
+                deck_id = _add_deck(db, path)
+            new_cards = 0
+            for position, (card, rows) in enumerate(by_card.items()):
+                key = _key(stem, card)
+                if key not in known:
+                    cursor = db.execute(
+                        """
+                        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer,
+                            created)
+                        VALUES (?, ?, ?, ?, 'basic', ?, '', ?)
+                        """,
+                        [key, deck_id, position, rows[0].line, f"Imported card {card}",
+                         min(row.at for row in rows)],
+                    )  # fmt: skip
+                    known[key] = int(cursor.lastrowid)
+                    new_cards += 1
+            added = sum(
+                _replay(store, known[_key(stem, card)], rows, parameters_id, weights)
+                for card, rows in pending.items()
+            )
+    return ImportReport(f"Imported: {stem}", len(by_card), new_cards, added, len(reviews) - added)
+
+
+def _key(stem: str, card: str) -> str:
+    return f"import:{stem}:{card}"
+
+
+def _imported(db, deck_id: int | None) -> tuple[dict[str, int], dict[str, set[int]]]:  # noqa: ANN001
+    """The import deck's cards (key -> id) and, per key, the times of their imported reviews."""
+    if deck_id is None:
+        return {}, {}
+    known = dict(db.execute("SELECT key, id FROM cards WHERE deck_id = ?", [deck_id]).fetchall())
+    keys = {card_id: key for key, card_id in known.items()}
+    imported: dict[str, set[int]] = {key: set() for key in known}
+    for card_id, at in db.execute(
+        "SELECT r.card_id, r.reviewed_at FROM reviews r JOIN cards c ON c.id = r.card_id "
+        "WHERE c.deck_id = ? AND r.mode = 'import'",
+        [deck_id],
+    ):
+        imported[keys[card_id]].add(at)
+    return known, imported
+
+
+def _add_deck(db, path: Path) -> int:  # noqa: ANN001 - a sqlite_utils Database
+    """Add the deck that holds this log's cards: a path that is no file, out of the study list."""
+    default = Schedule()
+    settings = {
+        "desired_retention": default.desired_retention,
+        "new_per_day": default.new_per_day,
+        "learning_steps": [step.total_seconds() for step in default.learning_steps],
+        "relearning_steps": [step.total_seconds() for step in default.relearning_steps],
+        "strict": False,
+    }
+    cursor = db.execute(
+        """
+        INSERT INTO decks (path, name, description, settings, missing, imported)
+        VALUES (?, ?, ?, ?, 1, 1)
+        """,
+        [f"import:{path.stem}", f"Imported: {path.stem}", f"Review log imported from {path.name}.",
+         json.dumps(settings)],
+    )  # fmt: skip
+    return int(cursor.lastrowid)
+
+
+def _pending(
+    path: Path, stem: str, by_card: dict[str, list[LoggedReview]], imported: dict[str, set[int]]
+) -> dict[str, list[LoggedReview]]:
+    """Each card's reviews not imported yet, in time order.
+
+    The log only grows: a new review older than one already imported would need the history
+    after it rewritten, and the review log is append-only.
+    """
+    pending: dict[str, list[LoggedReview]] = {}
+    for card, rows in by_card.items():
+        done = imported.get(_key(stem, card), set())
+        latest = max(done, default=None)
+        new = sorted((row for row in rows if row.at not in done), key=lambda row: row.at)
+        if new and latest is not None and new[0].at < latest:
+            raise ReviewLogError(
+                f"{path}:{new[0].line}: this review is older than the card's reviews already "
+                "imported; only reviews after them can be added"
+            )
+        if new:
+            pending[card] = new
+    return pending
+
+
+def _replay(
+    store: Store,
+    card_id: int,
+    rows: list[LoggedReview],
+    parameters_id: int | None,
+    weights: tuple[float, ...],
+) -> int:
+    """Log `rows` for the card, each with the state before it, and store the state after."""
+    card = store.study_card(card_id)
+    progress, deck_schedule = card.progress, card.schedule
+    for row in rows:
+        at = from_millis(row.at)
+        assert at is not None
+        before = progress
+        progress = schedule.next_progress(card_id, before, row.rating, at, deck_schedule, weights)
+        store._append_review(
+            card_id, int(row.rating), at, row.duration_ms, "import", before, parameters_id
+        )
+    store._write_progress(card_id, progress)
+    return len(rows)
