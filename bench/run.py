@@ -211,7 +211,10 @@ def process_figures(runs: int) -> list[Figure]:
     # A user's install has byte-compiled modules; let this run write them (the sandbox may not).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     python = sys.executable
-    trainer = [python, "-m", "trainer", "--db", str(generate.DB), "--decks", str(generate.DECKS)]
+    # The installed `trainer` script, as a learner starts it (`python -m` would add runpy).
+    script = Path(python).parent / "trainer"
+    start = [str(script)] if script.exists() else [python, "-m", "trainer"]
+    trainer = [*start, "--db", str(generate.DB), "--decks", str(generate.DECKS)]
     commands = {
         "decks": [*trainer, "decks"],
         "pass": [python, "-c", "pass"],
@@ -239,6 +242,9 @@ def process_figures(runs: int) -> list[Figure]:
 def answer_figures(scratch: Path, now: datetime, answers: int) -> list[Figure]:
     copy = scratch / "answers.db"
     shutil.copyfile(generate.DB, copy)
+    # Flush the copy now: else the first checkpoint's fsync pays for writing all 150 MB of it.
+    with open(copy, "rb+") as handle:
+        os.fsync(handle.fileno())
     store = Store.open(copy)
     queue = store.study_queue(now)
     ratings = [Rating.GOOD] * 7 + [Rating.AGAIN, Rating.HARD, Rating.EASY]
@@ -320,8 +326,8 @@ def verdict(figure: Figure) -> str:
         return ""
     ratio = figure.anki / figure.median
     if ratio >= 1:
-        return f"{ratio:.1f}x faster"
-    return f"{1 / ratio:.1f}x slower"
+        return f"{ratio:.{2 if ratio < 1.1 else 1}f}x faster"
+    return f"{1 / ratio:.{2 if ratio > 0.9 else 1}f}x slower"
 
 
 def table(figures: list[Figure]) -> list[str]:

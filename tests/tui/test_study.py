@@ -245,7 +245,7 @@ async def test_a_session_of_every_card_kind_is_saved_and_the_next_app_sees_it(
         assert "Session over: NORAD" in summary
         assert "Cards studied   11  (11 answers)" in summary
         assert "Correct         73%" in summary  # 8 of 11 answers were not Again
-        assert "Next card due   now" in summary  # the failed cards are due in a minute
+        assert "Next card due   in 1 minute" in summary  # the failed cards are due in a minute
 
         await press(pilot, "enter")
         assert isinstance(app.screen, HomeScreen)

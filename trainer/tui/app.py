@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.events import Resize
+from textual.geometry import Size
 from textual.screen import Screen
 
 from trainer.tui.screens.home import HomeScreen
@@ -72,6 +73,7 @@ class TrainerApp(App[None]):
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.push_screen(HomeScreen())
+        self._fit_terminal()
 
     @property
     def store(self) -> Store:
@@ -159,7 +161,14 @@ class TrainerApp(App[None]):
         return True
 
     def on_resize(self, event: Resize) -> None:
-        small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
+        self._fit_terminal(event.size)
+
+    def _fit_terminal(self, size: Size | None = None) -> None:
+        """Cover the app with a clear message while the terminal is under 80x24."""
+        if not self.screen_stack:
+            return  # not mounted yet: on_mount checks once home is up
+        size = size or self.size
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
         showing = isinstance(self.screen, TooSmallScreen)
         if small and not showing:
             self.push_screen(TooSmallScreen())

@@ -65,11 +65,12 @@ class StudyScreen(Screen[None]):
         Binding("enter", "reveal", "Show answer", show=False),
         Binding("space", "accept", "Accept rating"),
         Binding("enter", "accept", "Accept rating", show=False),
-        Binding("1", "number(1)", "Again"),
-        Binding("2", "number(2)", "Hard"),
-        Binding("3", "number(3)", "Good"),
-        Binding("4", "number(4)", "Easy"),
-        *(Binding(str(n), f"number({n})", "Choose", show=False) for n in range(5, 10)),
+        Binding("1", "rate(1)", "Again"),
+        Binding("2", "rate(2)", "Hard"),
+        Binding("3", "rate(3)", "Good"),
+        Binding("4", "rate(4)", "Easy"),
+        # The same number keys pick choices before a multiple-choice card is answered.
+        *(Binding(str(n), f"choose({n})", "Choose", show=n == 1) for n in range(1, 10)),
         Binding("t", "truth(True)", "True"),
         Binding("f", "truth(False)", "False"),
         Binding("u", "undo", "Undo"),
@@ -277,11 +278,12 @@ class StudyScreen(Screen[None]):
             )
         if action == "truth":
             return kind is Kind.TRUE_FALSE and not shown.revealed
-        if action == "number":
+        if action == "rate":
+            return shown.revealed
+        if action == "choose":
             (number,) = parameters
-            if shown.revealed:
-                return int(number) <= 4  # type: ignore[call-overload]
-            return kind is Kind.CHOICE and int(number) <= len(shown.study.card.choices)  # type: ignore[call-overload]
+            choices = len(shown.study.card.choices)
+            return not shown.revealed and kind is Kind.CHOICE and int(number) <= choices  # type: ignore[call-overload]
         return True
 
     def action_accept(self) -> None:
@@ -301,13 +303,12 @@ class StudyScreen(Screen[None]):
         elif card.kind in (Kind.BASIC, Kind.REVERSED, Kind.CLOZE):
             self._reveal()
 
-    def action_number(self, number: int) -> None:
+    def action_rate(self, number: int) -> None:
+        self._rate(Rating(number))
+
+    def action_choose(self, number: int) -> None:
         shown = self.shown
-        if self.busy or shown is None:
-            return
-        if shown.revealed:
-            if number <= 4:
-                self._rate(Rating(number))
+        if self.busy or shown is None or shown.revealed:
             return
         card = shown.study.card
         if card.kind is not Kind.CHOICE or number > len(card.choices):

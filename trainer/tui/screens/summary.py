@@ -40,12 +40,14 @@ class SessionSummary:
 
 
 def when(moment: datetime | None, now: datetime) -> str:
-    """`now`, `in 10 minutes`, `in 3 hours`, `in 2 days`, or `nothing scheduled`."""
+    """`now`, `in under a minute`, `in 10 minutes`, `in 3 hours`, `in 2 days`, or `nothing scheduled`."""
     if moment is None:
         return "nothing scheduled yet"
     seconds = (moment - now).total_seconds()
-    if seconds <= 60:
+    if seconds <= 0:
         return "now"
+    if seconds < 60:
+        return "in under a minute"
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:
             count = round(seconds / size)
