@@ -1,8 +1,9 @@
 """Progress figures computed from the store: what the statistics screen and `trainer stats` show.
 
 Every figure comes from a few aggregate queries, never one query per card: the review log in
-`trainer.stats_reviews`, the cards in `trainer.stats_cards`. On a database file they are read
-through a connection of their own, which keeps the store's free for the learner's answers.
+`trainer.stats_reviews`, the cards in `trainer.stats_cards`. On a database file the two halves
+run at once, each on a read connection of its own, which also keeps the store's connection free
+for the learner's answers while the figures are computed.
 
 Times follow the learner's clock: study days start at 4 a.m. local time (`study_day_start`), and
 hours of the day are local, daylight saving time included. Undone reviews and undo rows count
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING
 from trainer.core.progress import ROLLOVER_HOUR, study_day_start
 from trainer.stats_cards import (
     CardCounts,
+    CardFigures,
     Distribution,
     DueDay,
     HardCard,
@@ -32,6 +35,7 @@ from trainer.stats_reviews import (
     PERIODS,
     HourCount,
     Retention,
+    ReviewFigures,
     Today,
     active_days,
     local_ms,
@@ -55,10 +59,25 @@ __all__ = [
     "Today",
     "compute_stats",
     "deck_choices",
+    "duration",
+    "heatmap",
+    "percent",
 ]
 
 CALENDAR_DAYS = 365
 FORECAST_DAYS = 30
+PERIOD_LABELS = {
+    "today": "Today",
+    "yesterday": "Yesterday",
+    "week": "Last week",
+    "month": "Last month",
+    "year": "Last year",
+    "all": "All time",
+}
+"""How the true-retention periods are named on screen, in their order."""
+HEATMAP_SHADES = ("#2d333b", "#0e4429", "#006d32", "#26a641", "#39d353")
+"""The calendar's colours, from no answers to the busiest days, as on GitHub."""
+WEEKDAY_LABELS = ("Mon ", "    ", "Wed ", "    ", "Fri ", "    ", "Sun ")
 
 
 @dataclass(frozen=True)
@@ -100,6 +119,58 @@ class Stats:
     """Answers per local hour of the day (0-23) over the last 365 days."""
 
 
+@dataclass(frozen=True)
+class Heatmap:
+    """The calendar laid out like GitHub's: a column per week, a row per weekday (Monday first).
+
+    Each cell is a shade from 0 (no answers) to 4 (the busiest days), or None before the first
+    day. `months` is the line above the grid: a month's name over the week in which it starts.
+    """
+
+    months: str
+    rows: tuple[tuple[int | None, ...], ...]
+
+
+def heatmap(calendar: tuple[CalendarDay, ...]) -> Heatmap:
+    """Lay out `calendar` (oldest day first) for drawing; see `Heatmap`."""
+    busiest = max((day.reviews for day in calendar), default=0)
+    cells: list[CalendarDay | None] = [None] * calendar[0].day.weekday() + list(calendar)
+    weeks = [[day for day in cells[n : n + 7] if day] for n in range(0, len(cells), 7)]
+    months = [" "] * (len(weeks) + 3)
+    previous = None
+    for index, week in enumerate(weeks):
+        month = week[0].day.month
+        if month != previous and all(c == " " for c in months[max(0, index - 1) : index + 3]):
+            months[index : index + 3] = f"{week[0].day:%b}"
+        previous = month
+    rows = tuple(
+        tuple(
+            None
+            if day is None
+            else 0
+            if not day.reviews
+            else 1 + min(3, (4 * day.reviews - 1) // busiest)
+            for day in cells[weekday::7]
+        )
+        for weekday in range(7)
+    )
+    return Heatmap("".join(months).rstrip(), rows)
+
+
+def percent(share: float | None) -> str:
+    """A share as a percentage with one decimal, or a dash when there was nothing to count."""
+    return "-" if share is None else f"{100 * share:.1f}%"
+
+
+def duration(ms: int) -> str:
+    """Time spent, as `40s`, `12m` or `1h 05m`."""
+    seconds = round(ms / 1000)
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes = seconds // 60
+    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
+
+
 def deck_choices(store: Store) -> list[tuple[int, str]]:
     """The decks the figures can be limited to, as (id, name) in name order."""
     with store._lock:  # the store's connection serves one caller at a time
@@ -124,23 +195,31 @@ def compute_stats(store: Store, now: datetime | None = None, deck_id: int | None
     ]
     if store.path == ":memory:":
         with store._lock:  # the store's connection serves one caller at a time
-            _ensure_math(store.db.conn)
-            return _compute(store.db.conn, now, today, day_starts, deck_id, weights)
-    # A connection of its own: reading does not hold up the learner's answers on the store's.
-    with closing(_reader(store.path)) as conn:
-        return _compute(conn, now, today, day_starts, deck_id, weights)
+            conn = store.db.conn
+            _ensure_math(conn)
+            reviews = review_figures(conn, today, day_starts[: CALENDAR_DAYS + 1], deck_id)
+            cards = card_figures(conn, now, day_starts[CALENDAR_DAYS - 1 :], deck_id, weights)
+            return _assemble(conn, now, today, deck_id, reviews, cards)
+    # Connections of their own: reading does not hold up the learner's answers on the store's,
+    # and the two halves run at once (sqlite3 lets go of the GIL while a query runs).
+    first, second = _reader(store.path), _reader(store.path)
+    with closing(first), closing(second), ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(
+            card_figures, second, now, day_starts[CALENDAR_DAYS - 1 :], deck_id, weights
+        )
+        reviews = review_figures(first, today, day_starts[: CALENDAR_DAYS + 1], deck_id)
+        return _assemble(first, now, today, deck_id, reviews, pending.result())
 
 
-def _compute(
+def _assemble(
     conn: sqlite3.Connection,
     now: datetime,
     today: date,
-    day_starts: list[int],
     deck_id: int | None,
-    weights: tuple[float, ...],
+    reviews: ReviewFigures,
+    cards: CardFigures,
 ) -> Stats:
-    reviews = review_figures(conn, today, day_starts[: CALENDAR_DAYS + 1], deck_id)
-    cards = card_figures(conn, now, day_starts[CALENDAR_DAYS - 1 :], deck_id, weights)
+    """The `Stats` of the two halves' figures."""
     first = today - timedelta(days=len(reviews.daily) - 1)
     calendar = tuple(
         CalendarDay(first + timedelta(days=n), count) for n, count in enumerate(reviews.daily)

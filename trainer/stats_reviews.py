@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import json
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -139,8 +140,6 @@ class ReviewFigures:
 
 def local_ms(day: date, hour: int) -> int:
     """Epoch ms of `hour` o'clock local time on `day`; mktime applies that day's DST offset."""
-    import time
-
     return int(time.mktime((day.year, day.month, day.day, hour, 0, 0, 0, 0, -1))) * 1000
 
 
@@ -149,7 +148,11 @@ def review_figures(
 ) -> ReviewFigures:
     """The review-log figures; `day_starts` holds the start of each of the last 365 study days,
     oldest first, and the end of today."""
-    deck = "AND r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck)" if deck_id else ""
+    deck = (
+        "AND r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck)"
+        if deck_id is not None
+        else ""
+    )
     first_day = today - timedelta(days=len(day_starts) - 2)
     bounds, labels = _hour_bounds(first_day, day_starts)
     rows = conn.execute(
@@ -277,7 +280,11 @@ def _today(
 
 def active_days(conn: sqlite3.Connection, day_starts: list[int], deck_id: int | None) -> list[bool]:
     """Whether each study day [day_starts[i], day_starts[i + 1]) has a standing answer."""
-    deck = "AND r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck)" if deck_id else ""
+    deck = (
+        "AND r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck)"
+        if deck_id is not None
+        else ""
+    )
     rows = conn.execute(
         f"""
         SELECT b.key, EXISTS (

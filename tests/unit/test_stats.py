@@ -17,7 +17,7 @@ import pytest
 
 from trainer import schedule
 from trainer.core.progress import Progress, State, to_millis
-from trainer.stats import Retention, Stats, compute_stats, deck_choices
+from trainer.stats import Retention, Stats, compute_stats, deck_choices, heatmap
 from trainer.store.store import Store
 
 NOW = datetime(2025, 3, 14, 15, 0, tzinfo=UTC)
@@ -312,3 +312,14 @@ def test_empty_store(store: Store, zone: str) -> None:
     assert stats.desired_retention is None
     assert stats.stability.mean is None
     assert sum(day.reviews for day in stats.calendar) == 0
+
+
+def test_heatmap_lays_the_year_out_by_week(stats: Stats) -> None:
+    grid = heatmap(stats.calendar)
+    # The year starts on Friday 2024-03-15: four empty cells above it in the first week.
+    assert [row[0] for row in grid.rows] == [None, None, None, None, 0, 0, 0]
+    # The last week: one answer on Monday, two on Thursday, four today (Friday, the busiest).
+    assert [row[-1] for row in grid.rows[:5]] == [1, 0, 0, 2, 4]
+    assert len(grid.rows[5]) == len(grid.rows[4]) - 1
+    assert grid.months.startswith("Mar")
+    assert "Jun" in grid.months

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from trainer.cli import Settings, fail, open_store, user_errors
+if TYPE_CHECKING:
+    from trainer.cli import Settings
 
 
 @click.command("import-log")
@@ -18,6 +20,7 @@ def command(settings: Settings, csv_path: Path) -> None:
     Its cards go into a deck of their own, "Imported: <file name>", with the state their
     reviews left them in. Importing the same file again adds only reviews not yet imported.
     """
+    from trainer.cli import fail, open_store, user_errors
     from trainer.store.review_import import ReviewLogError, import_review_log
 
     with user_errors():

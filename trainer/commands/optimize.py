@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
 
-from trainer.cli import Settings, fail, open_store, user_errors
+if TYPE_CHECKING:
+    from trainer.cli import Settings
 
 
 @click.command("optimize")
@@ -25,6 +27,7 @@ def command(settings: Settings, holdout: float, dry_run: bool) -> None:
     The latest reviews are held out: both the parameters in use and the fitted ones predict
     them, scored by log loss and RMSE (bins) as in the FSRS benchmark. Needs fsrs-rs-python.
     """
+    from trainer.cli import fail, open_store, user_errors
     from trainer.optimize import (
         NotEnoughReviews,
         OptimizerMissing,

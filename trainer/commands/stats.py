@@ -8,22 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from trainer.cli import Settings, fail, open_store, user_errors
-
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from trainer.cli import Settings
     from trainer.stats import Distribution, Retention, Stats
 
 SCHEMA_VERSION = 1
-PERIOD_NAMES = {
-    "today": "Today",
-    "yesterday": "Yesterday",
-    "week": "Last week",
-    "month": "Last month",
-    "year": "Last year",
-    "all": "All time",
-}
 BUTTONS = ("Again", "Hard", "Good", "Easy")
 
 
@@ -33,6 +24,7 @@ BUTTONS = ("Again", "Hard", "Good", "Easy")
 @click.pass_obj
 def command(settings: Settings, deck: str | None, as_json: bool) -> None:
     """Show progress statistics: retention, forecast, calendar, mastery, hardest cards."""
+    from trainer.cli import open_store, user_errors
     from trainer.stats import compute_stats, deck_choices
 
     with user_errors():
@@ -54,6 +46,8 @@ def command(settings: Settings, deck: str | None, as_json: bool) -> None:
 
 def _find_deck(choices: list[tuple[int, str]], wanted: str) -> tuple[int, str]:
     """The deck named `wanted` (case-insensitive) or with that id; exit 1 if there is none."""
+    from trainer.cli import fail
+
     for deck_id, name in choices:
         if name.casefold() == wanted.casefold() or str(deck_id) == wanted:
             return deck_id, name
@@ -164,20 +158,6 @@ def stats_json(stats: Stats, deck_name: str | None = None) -> dict[str, Any]:
 # -- terminal report ---------------------------------------------------------------------------
 
 
-def percent(share: float | None) -> str:
-    """A share as a percentage, or a dash when there is nothing to divide."""
-    return "-" if share is None else f"{100 * share:.1f}%"
-
-
-def duration(ms: int) -> str:
-    """Time spent, as `1h 05m`, `12m` or `40s`."""
-    seconds = round(ms / 1000)
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes = seconds // 60
-    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
-
-
 def _bar(value: int, largest: int, width: int = 30) -> str:
     return "█" * round(width * value / largest) if largest else ""
 
@@ -186,6 +166,8 @@ def report(stats: Stats, title: str) -> list[RenderableType]:
     """The figures as Rich renderables, in the order the report prints them."""
     from rich.table import Table
     from rich.text import Text
+
+    from trainer.stats import PERIOD_LABELS, duration, percent
 
     def table(heading: str, *columns: str) -> Table:
         grid = Table(title=heading, title_justify="left", title_style="bold", box=None)
@@ -207,7 +189,7 @@ def report(stats: Stats, title: str) -> list[RenderableType]:
     for name, counts in stats.retention.items():
         reviews = sum(vars(counts).values())
         retention.add_row(
-            PERIOD_NAMES[name],
+            PERIOD_LABELS[name],
             percent(counts.young),
             percent(counts.mature),
             percent(counts.total),
@@ -275,26 +257,18 @@ def report(stats: Stats, title: str) -> list[RenderableType]:
     return out
 
 
-SHADES = ("grey23", "dark_green", "green4", "green3", "bright_green")
-
-
 def calendar_text(stats: Stats) -> Any:
-    """The last year as a GitHub-style grid: a column per week, a row per weekday."""
+    """The last year as a GitHub-style grid, with the streak below."""
     from rich.text import Text
 
-    days = stats.calendar
-    busiest = max((day.reviews for day in days), default=0)
-    # Pad the first column so rows line up with weekdays (Monday on top).
-    cells: list[int | None] = [None] * days[0].day.weekday() + [day.reviews for day in days]
-    text = Text()
-    for weekday in range(7):
-        text.append(("Mon", "", "Wed", "", "Fri", "", "Sun")[weekday].ljust(4))
-        for count in cells[weekday::7]:
-            if count is None:
-                text.append(" ")
-            else:
-                level = 0 if not count else 1 + min(3, (4 * count - 1) // busiest)
-                text.append("■", style=SHADES[level])
+    from trainer.stats import HEATMAP_SHADES, WEEKDAY_LABELS, heatmap
+
+    grid = heatmap(stats.calendar)
+    text = Text("    " + grid.months + "\n")
+    for label, row in zip(WEEKDAY_LABELS, grid.rows):
+        text.append(label)
+        for shade in row:
+            text.append(" " if shade is None else "■", style=HEATMAP_SHADES[shade or 0])
         text.append("\n")
     text.append(f"Current streak: {stats.streak} day{'s' if stats.streak != 1 else ''}")
     return text

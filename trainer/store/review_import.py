@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from trainer import schedule
 from trainer.core.cards import Schedule
@@ -27,6 +27,8 @@ from trainer.core.grading import Rating
 from trainer.core.progress import from_millis, to_millis
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from trainer.store.store import Store
 
 COLUMNS = ("card_id", "review_rating", "review_time", "review_duration")
@@ -111,7 +113,7 @@ def _rows(path: Path, reader: Iterator[list[str]]) -> Iterator[LoggedReview]:
         yield review
 
 
-def _fail(path: Path, line: int, message: str):  # noqa: ANN202 - never returns
+def _fail(path: Path, line: int, message: str) -> NoReturn:
     raise ReviewLogError(f"{path}:{line}: {message}")
 
 
@@ -181,7 +183,7 @@ def _key(stem: str, card: str) -> str:
     return f"import:{stem}:{card}"
 
 
-def _imported(db, deck_id: int | None) -> tuple[dict[str, int], dict[str, set[int]]]:  # noqa: ANN001
+def _imported(db: Database, deck_id: int | None) -> tuple[dict[str, int], dict[str, set[int]]]:
     """The import deck's cards (key -> id) and, per key, the times of their imported reviews."""
     if deck_id is None:
         return {}, {}
@@ -197,7 +199,7 @@ def _imported(db, deck_id: int | None) -> tuple[dict[str, int], dict[str, set[in
     return known, imported
 
 
-def _add_deck(db, path: Path) -> int:  # noqa: ANN001 - a sqlite_utils Database
+def _add_deck(db: Database, path: Path) -> int:
     """Add the deck that holds this log's cards: a path that is no file, out of the study list."""
     default = Schedule()
     settings = {

@@ -15,12 +15,23 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Select, Static
 from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
+
+from trainer.stats import (
+    HEATMAP_SHADES,
+    PERIOD_LABELS,
+    WEEKDAY_LABELS,
+    duration,
+    heatmap,
+    percent,
+)
 
 if TYPE_CHECKING:
     from trainer.stats import CalendarDay, Distribution, Mastery, Stats
@@ -28,27 +39,6 @@ if TYPE_CHECKING:
 
 ALL_DECKS = -1
 """The deck filter's value for every deck (deck ids start at 1)."""
-PERIODS = {
-    "today": "Today",
-    "yesterday": "Yesterday",
-    "week": "Last week",
-    "month": "Last month",
-    "year": "Last year",
-    "all": "All time",
-}
-SHADES = ("#2d333b", "#0e4429", "#006d32", "#26a641", "#39d353")
-"""The heatmap's colours, from no answers to the busiest days, as on GitHub."""
-
-
-def percent(share: float | None) -> str:
-    """A share as a percentage, or a dash when there was nothing to count."""
-    return "-" if share is None else f"{100 * share:.1f}%"
-
-
-def minutes(ms: int) -> str:
-    """Time spent, in whole minutes (seconds under a minute)."""
-    seconds = round(ms / 1000)
-    return f"{seconds}s" if seconds < 60 else f"{seconds // 60} min"
 
 
 class CalendarHeatmap(Widget):
@@ -74,48 +64,26 @@ class CalendarHeatmap(Widget):
         self.streak = streak
         self.refresh(layout=True)
 
-    def get_content_width(self, container, viewport) -> int:  # noqa: ANN001
+    def get_content_width(self, container: Size, viewport: Size) -> int:
         return 4 + (len(self.days) + 6) // 7 + 1
 
     def render(self) -> Text:
         text = Text(no_wrap=True)
         if not self.days:
             return text
-        busiest = max(day.reviews for day in self.days)
-        padding = self.days[0].day.weekday()
-        cells: list[CalendarDay | None] = [None] * padding + list(self.days)
-        text.append(_month_labels(cells))
-        text.append("\n")
-        for weekday in range(7):
-            text.append(("Mon ", "    ", "Wed ", "    ", "Fri ", "    ", "Sun ")[weekday])
-            for cell in cells[weekday::7]:
-                if cell is None:
-                    text.append(" ")
-                    continue
-                level = 0 if not cell.reviews else 1 + min(3, (4 * cell.reviews - 1) // busiest)
-                text.append("■", style=SHADES[level])
+        grid = heatmap(self.days)
+        text.append("    " + grid.months + "\n")
+        for label, row in zip(WEEKDAY_LABELS, grid.rows):
+            text.append(label)
+            for shade in row:
+                text.append(" " if shade is None else "■", style=HEATMAP_SHADES[shade or 0])
             text.append("\n")
         plural = "s" if self.streak != 1 else ""
         text.append(f"Streak: {self.streak} day{plural}   less ", style="dim")
-        for shade in SHADES:
+        for shade in HEATMAP_SHADES:
             text.append("■", style=shade)
         text.append(" more", style="dim")
         return text
-
-
-def _month_labels(cells: list[CalendarDay | None]) -> str:
-    """The heatmap's top line: a month's name over the week in which it starts."""
-    columns = [
-        [cell for cell in cells[start : start + 7] if cell] for start in range(0, len(cells), 7)
-    ]
-    line = [" "] * (4 + len(columns) + 3)
-    previous = None
-    for index, week in enumerate(columns):
-        month = week[0].day.month
-        if month != previous and all(c == " " for c in line[3 + index : 4 + index + 3]):
-            line[4 + index : 4 + index + 3] = f"{week[0].day:%b}"
-        previous = month
-    return "".join(line).rstrip()
 
 
 class StatsScreen(Screen[None]):
@@ -223,7 +191,7 @@ class StatsScreen(Screen[None]):
         today = stats.today
         self.query_one("#today", Static).update(
             f"Today: {today.cards} cards studied ({today.reviews} answers) in "
-            f"{minutes(today.time_ms)} · {today.again} again · "
+            f"{duration(today.time_ms)} · {today.again} again · "
             f"{percent(today.correct_share)} correct · desired retention "
             f"{percent(stats.desired_retention)}"
         )
@@ -235,7 +203,7 @@ class StatsScreen(Screen[None]):
     def _fill_tables(self, stats: Stats) -> None:
         retention = self.query_one("#retention", DataTable)
         retention.clear()
-        for name, label in PERIODS.items():
+        for name, label in PERIOD_LABELS.items():
             counts = stats.retention[name]
             retention.add_row(
                 label,
@@ -317,7 +285,7 @@ def _fill_mastery(table: DataTable, rows: tuple[Mastery, ...]) -> None:
         table.add_row(Text(row.name), row.cards, percent(row.share), row.due)
 
 
-def _reset(plot: PlotextPlot):  # noqa: ANN202 - plotext's figure type is internal
+def _reset(plot: PlotextPlot) -> Plot:
     plt = plot.plt
     plt.clear_data()
     plt.clear_figure()

@@ -1,0 +1,257 @@
+"""Fitting the scheduler: which answers count, the scores, the adoption rule, and the fit itself.
+
+A synthetic learner forgets faster than FSRS's defaults assume: its log is generated with
+`TRUE_WEIGHTS`, so those weights must score better than the defaults on the held-out reviews.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from trainer import schedule
+from trainer.cli import cli
+from trainer.core.cards import Schedule
+from trainer.core.grading import Rating
+from trainer.core.progress import Progress, to_millis
+from trainer.optimize import (
+    INSTALL_HINT,
+    CardLog,
+    OptimizerMissing,
+    Review,
+    Score,
+    is_better,
+    load_logs,
+    optimize,
+    require_optimizer,
+    score,
+    split_time,
+    study_day,
+)
+from trainer.store.review_import import import_review_log
+from trainer.store.store import Store
+
+START = datetime(2024, 1, 1, 18, 0, tzinfo=UTC)
+_DEFAULTS = schedule.DEFAULT_PARAMETERS
+TRUE_WEIGHTS = (0.05, 0.2, 0.6, 2.5, *_DEFAULTS[4:8], 0.5, *_DEFAULTS[9:20], 0.4)
+"""Initial stabilities far below the defaults, slower growth of stability (w8) and a steeper
+forgetting curve (w20): a learner who forgets much faster than FSRS's defaults assume."""
+
+
+def synthetic_log(path: Path, cards: int = 200, days: int = 120, seed: int = 3) -> Path:
+    """A review log of a learner whose memory follows `TRUE_WEIGHTS`.
+
+    The learner comes back after a random 1 to 30 days, not when the card is due, so recall
+    ranges widely and the log tells good predictions from bad ones.
+    """
+    rng = random.Random(seed)
+    steps = Schedule(learning_steps=(), relearning_steps=())
+    lines = ["card_id,review_rating,review_time,review_duration"]
+    for card in range(cards):
+        progress = Progress()
+        now = START + timedelta(days=card * days // (2 * cards), minutes=card)
+        while now < START + timedelta(days=days):
+            recall = (
+                0.7
+                if progress.last_review is None
+                else schedule.retrievability(progress, now, TRUE_WEIGHTS)
+            )
+            rating = Rating.GOOD if rng.random() < recall else Rating.AGAIN
+            lines.append(f"{card},{int(rating)},{now.isoformat()},4000")
+            progress = schedule.next_progress(card, progress, rating, now, steps, TRUE_WEIGHTS)
+            now += timedelta(days=rng.randint(1, 30), hours=rng.random())
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def learner(store: Store, tmp_path: Path) -> Store:
+    import_review_log(store, synthetic_log(tmp_path / "synthetic.csv"))
+    return store
+
+
+def review_rows(store: Store) -> list[tuple]:
+    return store.db.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+
+
+def card_states(store: Store) -> list[tuple]:
+    return store.db.execute(
+        "SELECT id, state, stability, difficulty, due, last_review, reps, lapses FROM cards "
+        "ORDER BY id"
+    ).fetchall()
+
+
+def test_load_logs_keeps_only_answers_that_moved_the_schedule(store: Store, now: datetime) -> None:
+    store.db.execute(
+        "INSERT INTO decks (path, name, settings) VALUES ('/d.md', 'D', '{}')"
+    )  # fmt: skip
+    store.db.execute(
+        "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created) "
+        "VALUES ('k', 1, 0, 1, 'basic', 'Q?', 'A', 0)"
+    )
+    first = now - timedelta(days=10)
+    store.record_review(1, Rating.GOOD, first)
+    store.record_review(1, Rating.AGAIN, first + timedelta(days=1), mode="quiz", reschedule=False)
+    store.record_review(1, Rating.AGAIN, first + timedelta(days=2))
+    store.undo_last(first + timedelta(days=2, seconds=5))
+    store.record_review(1, Rating.GOOD, first + timedelta(days=3), mode="quiz")
+    store.record_review(1, Rating.HARD, first + timedelta(days=5))
+    (log,) = load_logs(store)
+    assert [(review.rating, review.at) for review in log.reviews] == [
+        (Rating.GOOD, to_millis(first)),
+        (Rating.GOOD, to_millis(first + timedelta(days=3))),
+        (Rating.HARD, to_millis(first + timedelta(days=5))),
+    ]
+
+
+def test_study_days_roll_over_at_four_in_the_morning() -> None:
+    # Tests run with TZ unset or UTC in CI; the rollover is what matters here.
+    before = to_millis(datetime(2024, 5, 2, 3, 59).astimezone(UTC))
+    after = to_millis(datetime(2024, 5, 2, 4, 0).astimezone(UTC))
+    assert after is not None and before is not None
+    assert study_day(after) - study_day(before) == 1
+
+
+def test_split_time_holds_out_the_latest_share() -> None:
+    reviews = tuple(Review(Rating.GOOD, at, at) for at in range(10))
+    logs = [CardLog(1, Schedule(), reviews[:4]), CardLog(2, Schedule(), reviews[4:])]
+    assert split_time(logs, 0.2) == 8
+    assert split_time(logs, 0.5) == 5
+
+
+def test_score_on_a_hand_worked_example() -> None:
+    day = 86_400_000
+    at = to_millis(START)
+    assert at is not None
+    # One card: Good, then Again 3 days later, then Good 2 days after that. Day numbers are
+    # given directly: each review is on its own study day.
+    log = CardLog(
+        7,
+        Schedule(),
+        (
+            Review(Rating.GOOD, at, 0),
+            Review(Rating.AGAIN, at + 3 * day, 3),
+            Review(Rating.GOOD, at + 5 * day, 5),
+        ),
+    )
+    weights = schedule.DEFAULT_PARAMETERS
+    progress = Progress()
+    predicted = []
+    for review in log.reviews:
+        moment = START + timedelta(milliseconds=review.at - at)
+        if progress.last_review is not None:
+            predicted.append(schedule.retrievability(progress, moment, weights))
+        progress = schedule.next_progress(7, progress, review.rating, moment, Schedule(), weights)
+    p_again, p_good = predicted
+    result = score([log], weights, at + day)
+    assert result.reviews == 2
+    assert result.log_loss == pytest.approx((-math.log(1 - p_again) - math.log(p_good)) / 2)
+    # Different review numbers put the two reviews in different bins.
+    assert result.rmse_bins == pytest.approx(math.sqrt((p_again**2 + (1 - p_good) ** 2) / 2))
+    # Held out from the last review only: one prediction.
+    assert score([log], weights, at + 4 * day).reviews == 1
+
+
+def test_better_means_lower_on_both_scores() -> None:
+    current = Score(0.40, 0.05, 100)
+    assert is_better(Score(0.39, 0.04, 100), current)
+    assert not is_better(Score(0.39, 0.06, 100), current)
+    assert not is_better(Score(0.41, 0.04, 100), current)
+    assert not is_better(current, current)
+
+
+def test_better_parameters_are_adopted_and_states_recomputed(learner: Store, now: datetime) -> None:
+    log_before = review_rows(learner)
+    states_before = card_states(learner)
+    outcome = optimize(learner, now=now, fit=lambda logs, split: TRUE_WEIGHTS)
+    assert outcome.fitted_score.log_loss < outcome.current_score.log_loss
+    assert outcome.fitted_score.rmse_bins < outcome.current_score.rmse_bins
+    assert outcome.adopted
+    parameters_id, weights = learner.parameters()
+    assert parameters_id is not None
+    assert weights == pytest.approx(TRUE_WEIGHTS)
+    assert outcome.recomputed_cards == len(states_before)
+    assert review_rows(learner) == log_before
+    states = card_states(learner)
+    assert states != states_before
+    # Each card is left where replaying its answers with the new weights leads.
+    (log,) = [log for log in load_logs(learner) if log.card_id == states[0][0]]
+    progress = Progress()
+    for review in log.reviews:
+        moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=review.at)
+        progress = schedule.next_progress(
+            log.card_id, progress, review.rating, moment, log.schedule, TRUE_WEIGHTS
+        )
+    assert learner.study_card(log.card_id).progress == progress
+
+
+@pytest.mark.parametrize(
+    "fitted",
+    [schedule.DEFAULT_PARAMETERS, (40.0, 60.0, 80.0, 100.0, *schedule.DEFAULT_PARAMETERS[4:])],
+    ids=["same as in use", "worse"],
+)
+def test_parameters_that_do_not_do_better_are_not_adopted(
+    learner: Store, now: datetime, fitted: tuple[float, ...]
+) -> None:
+    states = card_states(learner)
+    outcome = optimize(learner, now=now, fit=lambda logs, split: fitted)
+    assert not outcome.adopted
+    assert learner.parameters() == (None, schedule.DEFAULT_PARAMETERS)
+    assert card_states(learner) == states
+
+
+def test_dry_run_adopts_nothing(learner: Store, now: datetime) -> None:
+    outcome = optimize(learner, now=now, adopt=False, fit=lambda logs, split: TRUE_WEIGHTS)
+    assert outcome.better and not outcome.adopted
+    assert learner.parameters()[0] is None
+
+
+def test_missing_optimizer_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A None entry in sys.modules makes `import fsrs_rs_python` fail, as if not installed.
+    monkeypatch.setitem(sys.modules, "fsrs_rs_python", None)
+    with pytest.raises(OptimizerMissing):
+        require_optimizer()
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "p.db"), "optimize"])
+    assert result.exit_code == 1
+    assert (
+        result.output == f"trainer optimize needs fsrs-rs-python; install it with: {INSTALL_HINT}\n"
+    )
+    assert INSTALL_HINT == "pip install 'trainer[optimize]'"
+
+
+def test_an_empty_log_cannot_be_optimized(tmp_path: Path) -> None:
+    pytest.importorskip("fsrs_rs_python")
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "p.db"), "optimize"])
+    assert result.exit_code == 1
+    assert result.output == "cannot optimize yet: there are no reviews to learn from yet\n"
+
+
+def test_fsrs_rs_fit_beats_the_defaults_on_held_out_reviews(learner: Store, now: datetime) -> None:
+    pytest.importorskip("fsrs_rs_python")
+    outcome = optimize(learner, now=now)
+    assert len(outcome.fitted) == 21
+    assert outcome.fitted != tuple(schedule.DEFAULT_PARAMETERS)
+    assert outcome.fitted_score.log_loss < outcome.current_score.log_loss
+    assert outcome.adopted
+
+
+def test_cli_prints_both_scores(learner: Store, tmp_path: Path) -> None:
+    pytest.importorskip("fsrs_rs_python")
+    learner.close()
+    result = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "progress.db"), "optimize", "--dry-run"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].split() == ["parameters", "log", "loss", "RMSE", "(bins)"]
+    assert lines[2].split()[0] == "default"
+    assert lines[3].split()[0] == "fitted"
+    assert "not adopted (--dry-run)" in lines[-1]
