@@ -117,8 +117,8 @@ def load_logs(store: Store) -> list[CardLog]:
     """
     from trainer.store.store import schedule_from_settings
 
-    with store._lock:  # the store's connection serves one caller at a time
-        rows = store.db.execute(
+    with store.reading():
+        rows = store.conn.execute(
             """
             SELECT r.card_id, r.rating, r.reviewed_at, r.mode, r.last_review_before,
                    c.last_review, d.settings
@@ -263,9 +263,9 @@ def recompute_states(store: Store, logs: Sequence[CardLog], weights: Sequence[fl
                 log.card_id, progress, review.rating, at, log.schedule, weights
             )
         states.append((log.card_id, progress))
-    with store._lock, store.db.atomic():
+    with store.transaction():
         for card_id, progress in states:
-            store._write_progress(card_id, progress)
+            store.write_progress(card_id, progress)
     return len(states)
 
 

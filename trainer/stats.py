@@ -173,8 +173,8 @@ def duration(ms: int) -> str:
 
 def deck_choices(store: Store) -> list[tuple[int, str]]:
     """The decks the figures can be limited to, as (id, name) in name order."""
-    with store._lock:  # the store's connection serves one caller at a time
-        rows = store.db.execute(
+    with store.reading():
+        rows = store.conn.execute(
             "SELECT id, name FROM decks WHERE missing = 0 OR imported = 1 "
             "ORDER BY name COLLATE NOCASE"
         ).fetchall()
@@ -194,8 +194,8 @@ def compute_stats(store: Store, now: datetime | None = None, deck_id: int | None
         for k in range(1 - CALENDAR_DAYS, FORECAST_DAYS + 1)
     ]
     if store.path == ":memory:":
-        with store._lock:  # the store's connection serves one caller at a time
-            conn = store.db.conn
+        with store.reading():
+            conn = store.conn
             _ensure_math(conn)
             reviews = review_figures(conn, today, day_starts[: CALENDAR_DAYS + 1], deck_id)
             cards = card_figures(conn, now, day_starts[CALENDAR_DAYS - 1 :], deck_id, weights)

@@ -439,3 +439,56 @@ def test_sync_gives_up_on_a_long_lock_with_a_store_error(
         holder.join()
         opened.close()
     assert dump(path) == before
+
+
+def test_an_unchanged_deck_file_is_not_read_again(
+    store: Store, tmp_path: Path, write_deck, now: datetime, monkeypatch
+) -> None:
+    import os
+
+    from trainer.store import sync as sync_module
+
+    path = write_deck("norad.md", NORAD)
+    os.utime(path, ns=(0, 10**18))  # saved a while ago: its stamp can be trusted
+    sync(store, tmp_path, now)
+    reads: list[Path] = []
+    real_read = sync_module.read_deck_file
+    monkeypatch.setattr(
+        sync_module, "read_deck_file", lambda path: reads.append(path) or real_read(path)
+    )
+
+    assert sync(store, tmp_path, now).unchanged == 1
+    assert reads == []  # size and modification time as recorded: not even opened
+
+
+def test_a_touched_but_unchanged_deck_is_read_once_then_trusted_again(
+    store: Store, tmp_path: Path, write_deck, now: datetime, monkeypatch
+) -> None:
+    import os
+
+    from trainer.store import sync as sync_module
+
+    path = write_deck("norad.md", NORAD)
+    sync(store, tmp_path, now)
+    os.utime(path, ns=(0, 10**18))  # a checkout or a save without changes moves the time only
+    reads: list[Path] = []
+    real_read = sync_module.read_deck_file
+    monkeypatch.setattr(sync_module, "read_deck_file", lambda p: reads.append(p) or real_read(p))
+
+    report = sync(store, tmp_path, now)
+    assert (report.unchanged, report.updated) == (1, [])
+    assert len(reads) == 1  # read and hashed: same content, so nothing is re-parsed
+    sync(store, tmp_path, now)
+    assert len(reads) == 1  # the new time was recorded
+
+
+def test_an_edited_deck_is_synced_even_when_its_size_stays_the_same(
+    store: Store, tmp_path: Path, write_deck, now: datetime
+) -> None:
+    write_deck("norad.md", NORAD)
+    sync(store, tmp_path, now)
+    # Rewritten at once: same size, and maybe the same modification time on a coarse clock.
+    write_deck("norad.md", NORAD.replace("1958", "1959"))
+
+    assert sync(store, tmp_path, now).updated == ["NORAD"]
+    assert card_row(store, FOUNDED)["answer"] == "1959"

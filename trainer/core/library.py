@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ class DeckFile:
     path: Path
     content_hash: str
     raw: bytes
+    stamp: str = ""
+    """The file's size and modification time when it was read (see `file_stamp`)."""
 
     def parse(self) -> Deck:
         """Parse the bytes; raise `DeckError` with every problem."""
@@ -57,13 +60,35 @@ def find_deck_files(places: Iterable[Path]) -> list[Path]:
     return sorted(found)
 
 
+def file_stamp(path: Path) -> str:
+    """Size and modification time, as git's index keeps them: if they match what was recorded
+    when the file was last hashed, the file has not changed and need not be read again."""
+    status = path.stat()
+    return f"{status.st_size}:{status.st_mtime_ns}"
+
+
+RACY_SECONDS = 2
+"""A file modified this recently gets no stamp: a further edit could keep its size and time."""
+
+
+def _recently_modified(path: Path) -> bool:
+    return time.time() - path.stat().st_mtime < RACY_SECONDS
+
+
 def read_deck_file(path: Path) -> DeckFile:
     """Read a deck file's bytes and hash them; an unreadable file raises `DeckError`."""
     try:
+        # Stamped before reading: an edit made while reading leaves a stale stamp, so the next
+        # sync reads the file again rather than missing the edit.
+        stamp = file_stamp(path)
         raw = path.read_bytes()
+        if _recently_modified(path):
+            # Another edit within the file system's timestamp granularity would leave size and
+            # time unchanged; like git with a "racily clean" file, trust only the hash for now.
+            stamp = ""
     except OSError as error:
         reason = error.strerror or str(error)
         raise DeckError(
             [Problem(shown_path(path), 0, f"cannot read deck file: {reason}")]
         ) from None
-    return DeckFile(path, hashlib.blake2b(raw, digest_size=16).hexdigest(), raw)
+    return DeckFile(path, hashlib.blake2b(raw, digest_size=16).hexdigest(), raw, stamp)

@@ -2,16 +2,57 @@
 
 Never edit a migration that has shipped: add a new one. `tests/unit/test_migrations.py` upgrades
 a database from every earlier point of this list.
+
+The list is kept as plain functions so that opening an up-to-date database (every start of the
+app) can check it without loading sqlite-utils; `migrations`, the sqlite-utils `Migrations` set
+that applies them, is built the first time something needs it.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("trainer")
+MIGRATION_SET = "trainer"
+SCHEMA: list[Callable[[Database], None]] = []
+"""Every migration, in the order they apply."""
+
+
+def _migration(function: Callable[[Database], None]) -> Callable[[Database], None]:
+    SCHEMA.append(function)
+    return function
+
+
+def is_current(conn: sqlite3.Connection) -> bool:
+    """Whether every migration is recorded as applied in the database behind `conn`."""
+    try:
+        applied = {
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+            )
+        }
+    except sqlite3.OperationalError:  # no migrations table yet: a new database
+        return False
+    return all(function.__name__ in applied for function in SCHEMA)
+
+
+def __getattr__(name: str) -> Any:
+    # `migrations` is built on first use: importing sqlite-utils costs about 40 ms of startup.
+    if name == "migrations":
+        from sqlite_utils.migrations import Migrations
+
+        registry: Migrations = Migrations(MIGRATION_SET)
+        for function in SCHEMA:
+            registry()(function)
+        globals()["migrations"] = registry
+        return registry
+    raise AttributeError(name)
 
 
 def _run(db: Database, script: str) -> None:
@@ -29,7 +70,7 @@ def _run(db: Database, script: str) -> None:
         db.execute(statement)
 
 
-@migrations()
+@_migration
 def m001_initial(db: Database) -> None:
     """Decks, cards with their scheduler state, and the review log."""
     _run(
@@ -93,7 +134,7 @@ def m001_initial(db: Database) -> None:
     )
 
 
-@migrations()
+@_migration
 def m002_scheduler_parameters(db: Database) -> None:
     """Record which FSRS parameters each review was scheduled with."""
     _run(
@@ -110,7 +151,7 @@ def m002_scheduler_parameters(db: Database) -> None:
     )
 
 
-@migrations()
+@_migration
 def m003_append_only_reviews(db: Database) -> None:
     """The review log is history: refuse any update or delete of it."""
     _run(
@@ -124,7 +165,7 @@ def m003_append_only_reviews(db: Database) -> None:
     )
 
 
-@migrations()
+@_migration
 def m004_imported_decks(db: Database) -> None:
     """Mark decks that hold an imported review log (`trainer import-log`), not a deck file.
 
@@ -134,7 +175,7 @@ def m004_imported_decks(db: Database) -> None:
     _run(db, "ALTER TABLE decks ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;")
 
 
-@migrations()
+@_migration
 def m005_statistics_indexes(db: Database) -> None:
     """Covering indexes for the statistics (`trainer.stats`).
 
@@ -151,3 +192,9 @@ def m005_statistics_indexes(db: Database) -> None:
             lapses, reps);
         """,
     )
+
+
+@_migration
+def m006_deck_file_stamps(db: Database) -> None:
+    """Remember each deck file's size and modification time, so an unchanged file is not read."""
+    _run(db, "ALTER TABLE decks ADD COLUMN file_stamp TEXT;")

@@ -145,7 +145,7 @@ def import_review_log(store: Store, path: Path) -> ImportReport:
     by_card: dict[str, list[LoggedReview]] = {}
     for review in reviews:
         by_card.setdefault(review.card, []).append(review)
-    with store._lock:  # the store's connection serves one caller at a time
+    with store.reading():
         db = store.db
         parameters_id, weights = store.parameters()
         row = db.execute("SELECT id FROM decks WHERE path = ?", [f"import:{stem}"]).fetchone()
@@ -258,8 +258,8 @@ def _replay(
         assert at is not None
         before = progress
         progress = schedule.next_progress(card_id, before, row.rating, at, deck_schedule, weights)
-        store._append_review(
+        store.append_review(
             card_id, int(row.rating), at, row.duration_ms, "import", before, parameters_id
         )
-    store._write_progress(card_id, progress)
+    store.write_progress(card_id, progress)
     return len(rows)

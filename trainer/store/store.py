@@ -3,6 +3,9 @@
 Every write happens inside one transaction, so an answer is either fully recorded (the review
 and the card's new state) or not at all. The connection may be used from worker threads; a lock
 keeps one caller at a time.
+
+Reads go straight to the sqlite3 connection. Writes and migrations go through sqlite-utils, which
+is loaded on the first write: a start of the app that only reads never pays for its import.
 """
 
 from __future__ import annotations
@@ -11,19 +14,20 @@ import functools
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from sqlite_utils import Database
-
 from trainer.core.cards import Card, Choice, Citation, Deck, Kind, Schedule
 from trainer.core.progress import Progress, State, from_millis, study_day_start, to_millis
-from trainer.store.migrations import migrations
+from trainer.store import migrations
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     # Loaded where used: `trainer decks` needs neither grading nor quizzes (about 5 ms of imports).
     from trainer.core.grading import Rating
     from trainer.core.quiz import QuizCard
@@ -71,14 +75,12 @@ class DeckSummary:
 
 
 def _locked(method: Callable[P, R]) -> Callable[P, R]:
+    """Run a store method holding the connection, as `Store.reading()` does."""
+
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        store = args[0]
-        with store._lock:  # type: ignore[attr-defined]
-            try:
-                return method(*args, **kwargs)
-            except sqlite3.OperationalError as error:
-                raise StoreError(f"{store.path}: {error}") from None  # type: ignore[attr-defined]
+        with args[0].reading():  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
 
     return wrapper
 
@@ -86,12 +88,34 @@ def _locked(method: Callable[P, R]) -> Callable[P, R]:
 class Store:
     """The learner's progress, in the SQLite database at `path`."""
 
-    def __init__(self, db: Database, path: str) -> None:
-        self.db = db
-        """The sqlite-utils database; write to it only inside `db.atomic()`."""
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self.conn = conn
+        """The connection; read with it inside `reading()`, write inside `transaction()`."""
         self.path = path
         """Where the database lives, for messages."""
         self._lock = threading.RLock()
+
+    @functools.cached_property
+    def db(self) -> Database:
+        """A sqlite-utils view of the same connection (loaded on first use)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """Hold the connection for a series of reads; SQLite errors become `StoreError`."""
+        with self._lock:
+            try:
+                yield self.conn
+            except sqlite3.OperationalError as error:
+                raise StoreError(f"{self.path}: {error}") from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """Hold the connection for writes that commit together or not at all."""
+        with self.reading(), self.db.atomic() as db:
+            yield db
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -101,32 +125,32 @@ class Store:
             if shown != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(shown, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            db = Database(conn, execute_plugins=False)
-            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
-            db.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+            conn.execute("PRAGMA foreign_keys = ON")
             if shown != ":memory:":
-                db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
-            if migrations.pending(db):
-                migrations.apply(db)
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            store = cls(conn, shown)
+            if not migrations.is_current(conn):
+                migrations.migrations.apply(store.db)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{shown}: cannot open the progress database: {error}") from None
         except OSError as error:
             raise StoreError(
                 f"{shown}: cannot open the progress database: {error.strerror}"
             ) from None
-        return cls(db, shown)
+        return store
 
     def close(self) -> None:
         """Close the connection."""
-        self.db.close()
+        self.conn.close()
 
     # -- scheduler parameters -------------------------------------------------------------
 
     @_locked
     def parameters(self) -> tuple[int | None, tuple[float, ...]]:
         """The FSRS weights in use, with their row id (None while the defaults are used)."""
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT id, weights FROM parameters ORDER BY id DESC LIMIT 1"
         ).fetchone()
         if row is None:
@@ -139,7 +163,7 @@ class Store:
     def adopt_parameters(self, weights: Sequence[float], source: str, now: datetime) -> int:
         """Make `weights` the parameters used from now on; earlier reviews keep theirs."""
         with self.db.atomic():
-            cursor = self.db.execute(
+            cursor = self.conn.execute(
                 "INSERT INTO parameters (weights, source, created) VALUES (?, ?, ?)",
                 [json.dumps(list(weights)), source, to_millis(now)],
             )
@@ -156,7 +180,7 @@ class Store:
         # One counting subquery per figure: each is a range of the covering index `cards_by_deck`,
         # so due and learning counts cost what they count, not a pass over every card (4x faster
         # at 100,000 cards than one grouped join evaluating every sum on every card).
-        rows = self.db.execute(
+        rows = self.conn.execute(
             """
             SELECT d.id, d.name, d.path, d.description, d.settings,
                    (SELECT COUNT(*) FROM cards c
@@ -190,7 +214,7 @@ class Store:
     def _introduced_today(self, now: datetime) -> dict[int, int]:
         """New cards first answered since the study day began, per deck (undone answers excluded)."""
         start = to_millis(study_day_start(now))
-        rows = self.db.execute(
+        rows = self.conn.execute(
             """
             SELECT c.deck_id, COUNT(DISTINCT r.card_id)
             FROM reviews r JOIN cards c ON c.id = r.card_id
@@ -216,7 +240,7 @@ class Store:
         # straight to the due range instead of reading every studied card (6x faster). Named,
         # because without statistics SQLite prefers the wider covering `cards_stats` here and
         # reads every card of every deck.
-        due = self.db.execute(
+        due = self.conn.execute(
             f"""
             SELECT id FROM cards INDEXED BY cards_by_deck
             WHERE due <= ? AND state IN (1, 2, 3) AND retired = 0 AND suspended = 0
@@ -231,7 +255,7 @@ class Store:
             if limit:
                 queue.extend(
                     row[0]
-                    for row in self.db.execute(
+                    for row in self.conn.execute(
                         """
                         SELECT id FROM cards
                         WHERE deck_id = ? AND state = 0 AND retired = 0 AND suspended = 0
@@ -245,7 +269,7 @@ class Store:
     @_locked
     def study_card(self, card_id: int) -> StudyCard:
         """Everything the study screen shows about one card."""
-        row = self.db.execute(
+        row = self.conn.execute(
             f"SELECT {_CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id = ?",
             [card_id],
         ).fetchone()
@@ -260,7 +284,7 @@ class Store:
         for start in range(0, len(card_ids), 500):
             chunk = list(card_ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
+            for row in self.conn.execute(
                 f"SELECT {_CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id IN ({marks})",
                 chunk,
             ):
@@ -281,18 +305,21 @@ class Store:
         if deck_ids is not None:
             params = list(deck_ids)
             query += f" AND c.deck_id IN ({','.join('?' * len(params))})"
-        cards = [_study_card(row) for row in self.db.execute(query + " ORDER BY c.id", params)]
+        cards = [_study_card(row) for row in self.conn.execute(query + " ORDER BY c.id", params)]
         return [QuizCard(card.id, card.deck_id, card.card, card.strict_answers) for card in cards]
 
     @_locked
     def next_due(self, deck_ids: Iterable[int] | None = None) -> datetime | None:
         """When the next studied card of these decks (or of all) falls due, if any."""
-        query = "SELECT MIN(due) FROM cards WHERE state > 0 AND retired = 0 AND suspended = 0 AND due IS NOT NULL"
+        query = (
+            "SELECT MIN(due) FROM cards WHERE state > 0 AND retired = 0 AND suspended = 0 "
+            "AND due IS NOT NULL AND deck_id IN (SELECT id FROM decks WHERE missing = 0)"
+        )
         params: list[int] = []
         if deck_ids is not None:
             params = list(deck_ids)
             query += f" AND deck_id IN ({','.join('?' * len(params))})"
-        return from_millis(self.db.execute(query, params).fetchone()[0])
+        return from_millis(self.conn.execute(query, params).fetchone()[0])
 
     # -- answering -------------------------------------------------------------------------
 
@@ -323,9 +350,9 @@ class Store:
             else before
         )
         with self.db.atomic():
-            self._append_review(card_id, int(rating), now, duration_ms, mode, before, parameters_id)
+            self.append_review(card_id, int(rating), now, duration_ms, mode, before, parameters_id)
             if reschedule:
-                self._write_progress(card_id, after)
+                self.write_progress(card_id, after)
         return after
 
     @_locked
@@ -335,7 +362,7 @@ class Store:
         The card gets back the state it had before that answer; the undo is itself logged,
         so history is never rewritten. Returns the card's id, or None if there is nothing to undo.
         """
-        row = self.db.execute(
+        row = self.conn.execute(
             """
             SELECT id, card_id, rating, reviewed_at, state_before, step_before, stability_before,
                    difficulty_before, due_before, last_review_before
@@ -366,12 +393,12 @@ class Store:
             lapses=max(0, current.lapses - int(rating == Rating.AGAIN and state == State.REVIEW)),
         )
         with self.db.atomic():
-            self._append_review(card_id, None, now, 0, "undo", current, None, undoes=review_id)
+            self.append_review(card_id, None, now, 0, "undo", current, None, undoes=review_id)
             if moved:
-                self._write_progress(card_id, restored)
+                self.write_progress(card_id, restored)
         return card_id
 
-    def _append_review(
+    def append_review(
         self,
         card_id: int,
         rating: int | None,
@@ -382,7 +409,8 @@ class Store:
         parameters_id: int | None,
         undoes: int | None = None,
     ) -> None:
-        self.db.execute(
+        """Append one row to the review log with the card's state before it (inside `transaction()`)."""
+        self.conn.execute(
             """
             INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms, mode, undoes,
                 state_before, step_before, stability_before, difficulty_before, due_before,
@@ -406,8 +434,9 @@ class Store:
             ],
         )
 
-    def _write_progress(self, card_id: int, progress: Progress) -> None:
-        self.db.execute(
+    def write_progress(self, card_id: int, progress: Progress) -> None:
+        """Store a card's scheduling state (call inside `transaction()`)."""
+        self.conn.execute(
             """
             UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,
                 last_review = ?, reps = ?, lapses = ?

@@ -1,6 +1,7 @@
 """Bringing the store in line with the deck files on disk.
 
-Unchanged files are skipped by content hash. Cards are matched by key, never deleted: a card
+A file whose size and modification time are as recorded is not read at all; any other file is
+read and skipped if its content hash is unchanged. Cards are matched by key, never deleted: a card
 gone from its deck is retired, and comes back with its history when it returns. A card that moved
 to another file follows its key there. Nothing is written unless every changed file parses.
 """
@@ -18,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.core.cards import Card, Deck
-from trainer.core.deckfile import DeckError
-from trainer.core.library import DeckFile, read_deck_file
+from trainer.core.deckfile import DeckError, Problem
+from trainer.core.library import DeckFile, file_stamp, read_deck_file, shown_path
 from trainer.core.progress import to_millis
 
 if TYPE_CHECKING:
@@ -45,20 +46,31 @@ def sync_decks(
     Raises `DeckError` with the problems of every bad file, having changed nothing.
     """
     now = now or datetime.now(UTC)
-    db = store.db
     report = SyncReport()
-    known = {path: (deck_id, digest) for deck_id, path, digest in db.execute(
-        "SELECT id, path, content_hash FROM decks WHERE missing = 0")}  # fmt: skip
+    known = {path: (deck_id, digest, stamp) for deck_id, path, digest, stamp in store.conn.execute(
+        "SELECT id, path, content_hash, file_stamp FROM decks WHERE missing = 0")}  # fmt: skip
     changed: list[DeckFile] = []
+    restamped: list[DeckFile] = []
     problems = []
     for path in files:
+        _, digest, stamp = known.get(str(path), (None, None, None))
         try:
+            if stamp is not None and file_stamp(path) == stamp:
+                report.unchanged += 1
+                continue
             deck_file = read_deck_file(path)
+        except OSError as error:  # gone or unreadable between listing and stat
+            problems.append(
+                Problem(shown_path(path), 0, f"cannot read deck file: {error.strerror}")
+            )
+            continue
         except DeckError as error:
             problems.extend(error.problems)
             continue
-        if known.get(str(path), (None, None))[1] == deck_file.content_hash:
-            report.unchanged += 1
+        if digest == deck_file.content_hash:
+            report.unchanged += 1  # touched (a checkout, say) but not changed
+            if deck_file.stamp:
+                restamped.append(deck_file)
         else:
             changed.append(deck_file)
     decks: list[tuple[DeckFile, Deck]] = []
@@ -77,9 +89,14 @@ def sync_decks(
         and any(Path(path).is_relative_to(root) for root in roots)
         and not Path(path).exists()
     ]
-    if not decks and not gone:
+    if not decks and not gone and not restamped:
         return report
+    db = store.db  # only now: a sync that finds nothing changed never loads sqlite-utils
     with db.atomic():
+        db.conn.executemany(
+            "UPDATE decks SET file_stamp = ? WHERE path = ?",
+            [(deck_file.stamp, str(deck_file.path)) for deck_file in restamped],
+        )
         # Take the write lock before reading: in WAL mode a transaction that reads first and then
         # writes gets "database is locked" at once, without waiting, while another process writes.
         db.execute("UPDATE decks SET id = id WHERE 0")
@@ -118,14 +135,16 @@ def _save_deck(db, deck_file: DeckFile, deck: Deck) -> int:
         "tags": json.dumps(list(deck.tags)),
         "settings": json.dumps(settings_of(deck)),
         "content_hash": deck_file.content_hash,
+        "file_stamp": deck_file.stamp,
     }
     db.execute(
         """
-        INSERT INTO decks (path, name, description, tags, settings, content_hash, missing)
-        VALUES (:path, :name, :description, :tags, :settings, :content_hash, 0)
+        INSERT INTO decks (path, name, description, tags, settings, content_hash, file_stamp,
+            missing)
+        VALUES (:path, :name, :description, :tags, :settings, :content_hash, :file_stamp, 0)
         ON CONFLICT(path) DO UPDATE SET name = excluded.name, description = excluded.description,
             tags = excluded.tags, settings = excluded.settings,
-            content_hash = excluded.content_hash, missing = 0
+            content_hash = excluded.content_hash, file_stamp = excluded.file_stamp, missing = 0
         """,
         row,
     )
@@ -195,7 +214,7 @@ def _claimed_keys(db, decks, deck_ids: dict[str, int], known) -> dict[str, int]:
     """Keys held by decks that did not change in this sync: a changed deck cannot take them."""
     changed_ids = set(deck_ids.values())
     claimed: dict[str, int] = {}
-    unchanged_ids = [deck_id for deck_id, _ in known.values() if deck_id not in changed_ids]
+    unchanged_ids = [deck_id for deck_id, *_ in known.values() if deck_id not in changed_ids]
     keys = {card.key for _, deck in decks for card in deck.cards}
     if _few(db, keys):
         # Only the changed decks' own keys are ever looked up: fetch just those.

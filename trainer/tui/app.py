@@ -69,10 +69,13 @@ class TrainerApp(App[None]):
         """Where screens get the time: fixed in tests and snapshots."""
         self.seed = seed
         """Seed for quiz building (None: a fresh quiz each time)."""
+        self.theme = "textual-dark"
+
+    def get_default_screen(self) -> Screen:
+        # Home is the app's first screen itself: no blank default screen to build and cover.
+        return HomeScreen()
 
     def on_mount(self) -> None:
-        self.theme = "textual-dark"
-        self.push_screen(HomeScreen())
         self._fit_terminal()
 
     @property
