@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -57,3 +58,18 @@ def write_deck(tmp_path: Path) -> WriteDeck:
         return path
 
     return write
+
+
+SOURCES_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+"""The documents the bundled decks are drawn from, kept beside the repository, not in it."""
+
+
+@pytest.fixture
+def sources_dir() -> Path:
+    """The source documents; without them a test skips, unless TRAINER_REQUIRE_SOURCES=1 (CI)."""
+    if not SOURCES_DIR.is_dir():
+        reason = f"the source documents are not at {SOURCES_DIR}"
+        if os.environ.get("TRAINER_REQUIRE_SOURCES") == "1":
+            pytest.fail(f"{reason}, and TRAINER_REQUIRE_SOURCES=1 requires them")
+        pytest.skip(reason)
+    return SOURCES_DIR

@@ -8,7 +8,6 @@ the documents must be there (then they fail).
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -22,7 +21,6 @@ from trainer.core.grading import normalise
 
 REPO = Path(__file__).resolve().parents[2]
 DECKS_DIR = REPO / "decks"
-SOURCES_DIR = (REPO / ".." / "shared" / "seeds").resolve()
 DECK_FILES = sorted(DECKS_DIR.glob("*.md"))
 
 MIN_CARDS, MAX_CARDS = 150, 250
@@ -41,16 +39,6 @@ def all_cards() -> list[tuple[Path, Card]]:
 
 def where(path: Path, card: Card) -> str:
     return f"{path.relative_to(REPO)}:{card.line}"
-
-
-@pytest.fixture
-def sources_dir() -> Path:
-    if not SOURCES_DIR.is_dir():
-        reason = f"the source documents are not at {SOURCES_DIR}"
-        if os.environ.get("TRAINER_REQUIRE_SOURCES") == "1":
-            pytest.fail(f"{reason}, and TRAINER_REQUIRE_SOURCES=1 requires them")
-        pytest.skip(reason)
-    return SOURCES_DIR
 
 
 def test_there_are_bundled_decks() -> None:

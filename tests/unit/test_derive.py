@@ -23,7 +23,6 @@ from trainer.core.deckfile import parse_deck
 from trainer.core.derive import draft_cards, draft_deck, near_duplicates
 
 REPO = Path(__file__).resolve().parents[2]
-SEEDS = (REPO / ".." / "shared" / "seeds").resolve()
 NAME = "notes.txt"
 
 
@@ -450,12 +449,13 @@ def test_a_name_a_citation_cannot_hold_is_refused() -> None:
         draft_deck("Text", "my notes.txt")
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents are not next to the repo")
-@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else [])
-def test_drafts_of_the_seed_documents_pass_the_citation_check(path: Path) -> None:
-    deck = draft(path.read_text(encoding="utf-8"), path.name)
-    assert len(deck.cards) >= 10
-    assert check_citations(deck, SEEDS) == []
+def test_drafts_of_the_seed_documents_pass_the_citation_check(sources_dir: Path) -> None:
+    paths = sorted(sources_dir.glob("*.txt"))
+    assert len(paths) == 5
+    for path in paths:
+        deck = draft(path.read_text(encoding="utf-8"), path.name)
+        assert len(deck.cards) >= 10, path.name
+        assert check_citations(deck, sources_dir) == [], path.name
 
 
 # -- the command ------------------------------------------------------------------------------

@@ -125,10 +125,17 @@ class TrainerApp(App[None]):
 
         self.push_screen(QuizScreen(title, deck_ids))
 
+    def open_stats(self, deck_id: int | None) -> None:
+        """Show progress statistics for one deck (None: every deck)."""
+        from trainer.tui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen(self.store, deck_id))
+
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen
         from trainer.tui.screens.quiz import QuizScreen
         from trainer.tui.screens.quiz_result import QuizResultScreen
+        from trainer.tui.screens.stats import StatsScreen
         from trainer.tui.screens.study import StudyScreen
         from trainer.tui.screens.summary import SummaryScreen
 
@@ -140,6 +147,7 @@ class TrainerApp(App[None]):
             ("End of a session", SummaryScreen),
             ("Quiz", QuizScreen),
             ("End of a quiz", QuizResultScreen),
+            ("Statistics", StatsScreen),
         ]
         self.push_screen(HelpScreen(sections, [b for b in self.BINDINGS if isinstance(b, Binding)]))
 
@@ -154,6 +162,11 @@ class TrainerApp(App[None]):
             "Quiz on all decks",
             "20 questions in mixed formats",
             lambda: self.open_quiz("All decks", None),
+        )
+        yield SystemCommand(
+            "Statistics",
+            "Retention, forecast, calendar, hardest cards",
+            lambda: self.open_stats(None),
         )
         yield SystemCommand("Keys", "Every key binding", self.action_help)
 

@@ -26,6 +26,7 @@ class HomeScreen(Screen[None]):
         Binding("enter,s", "study", "Study deck"),
         Binding("a", "study_all", "Study all due"),
         Binding("q", "quiz", "Quiz"),
+        Binding("t", "stats", "Statistics"),
         Binding("r", "reload", "Reload decks"),
     ]
 
@@ -153,6 +154,11 @@ class HomeScreen(Screen[None]):
             return
         title, deck_ids = self._selection()
         self.app.open_quiz(title, deck_ids)  # type: ignore[attr-defined]
+
+    def action_stats(self) -> None:
+        if not self.summaries:
+            return
+        self.app.open_stats(self.selected_deck_id())  # type: ignore[attr-defined]
 
     def action_reload(self) -> None:
         self.load_decks(sync=True)
