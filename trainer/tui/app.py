@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -192,20 +192,10 @@ class TrainerApp(App[None]):
             self.pop_screen()
 
 
-def make_app(
-    store: Store | StoreOpener,
-    sources: Path | None = None,
-    *,
-    deck_places: Iterable[Path] = (),
-    sync: Callable[[], object] | None = None,
-    clock: Clock = utc_now,
-    seed: int | None = None,
-) -> TrainerApp:
+def make_app(store: Store | StoreOpener, sources: Path | None = None, **options: Any) -> TrainerApp:
     """Build the app; the CLI and the tests both use this.
 
     `store` is an open store, or a function that opens (and syncs) one: the app then calls it
-    from its first worker, off the event loop.
+    from its first worker, off the event loop. `options` are `TrainerApp`'s keyword arguments.
     """
-    return TrainerApp(
-        store, sources=sources, deck_places=deck_places, sync=sync, clock=clock, seed=seed
-    )
+    return TrainerApp(store, sources=sources, **options)

@@ -174,8 +174,7 @@ class StudyScreen(Screen[None]):
         now = self.now
         card_id = prefer or session.next_card(now)
         if card_id is None:
-            summary = SessionSummary.of(session, now, store.next_due(self.deck_ids))
-            self.app.call_from_thread(self._show_summary, summary)
+            self._end_session()
             return
         study = store.study_card(card_id)
         intervals = schedule.preview_intervals(
@@ -376,8 +375,12 @@ class StudyScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="study")
     def _finish(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        self._end_session()
+
+    def _end_session(self) -> None:
+        """Sum up the session (in the worker) and show the summary in place of this screen."""
         session = self.session
         assert session is not None
-        summary = SessionSummary.of(session, self.now, store.next_due(self.deck_ids))
+        next_due = self.app.store.next_due(self.deck_ids)  # type: ignore[attr-defined]
+        summary = SessionSummary.of(session, self.now, next_due)
         self.app.call_from_thread(self._show_summary, summary)
