@@ -439,3 +439,28 @@ async def test_ending_while_an_answer_is_being_saved_still_counts_it(
         assert isinstance(app.screen, SummaryScreen)
         assert "Cards studied   1  (1 answers)" in screen_text(app)
     assert len(reviews_on_disk(db_path)) == 1
+
+
+async def test_ctrl_z_undoes_the_last_answer_while_the_answer_box_has_the_keyboard(
+    app: TrainerApp, db_path: Path
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await study_cards(pilot, db_path, BASIC, TYPED_1958)
+        await press(pilot, "space", "3")
+        assert card_prompt(app) == TYPED_1958
+        assert app.focused is app.screen.query_one("#answer-input", Input)
+
+        await press(pilot, "ctrl+z")
+        assert card_prompt(app) == BASIC  # the answered card is back
+        assert [row["mode"] for row in reviews_on_disk(db_path)] == ["review", "undo"]
+        assert app.screen.query_one("#answer-input", Input).value == ""
+
+
+async def test_a_typed_alternative_is_marked_against_itself_not_the_canonical_answer(
+    app: TrainerApp, db_path: Path
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await study_cards(pilot, db_path, TYPED_1958)
+        await press(pilot, *"'58", "enter")
+        assert part(app, "verdict") == "Correct"
+        assert part(app, "answer") == "You typed: '58\nAnswer:    1958"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from trainer.core.cards import Card, Kind
-from trainer.core.grading import Verdict, check_typed, normalise
+from trainer.core.grading import Check, Verdict, check_typed, normalise
 
 DEFAULT_QUESTIONS = 20
 TYPED_ANSWER_LIMIT = 40
@@ -76,12 +76,14 @@ class QuizQuestion:
     """Typed: every accepted answer."""
     strict: bool = False
 
+    def check_typed(self, text: str) -> Check:
+        """Grade a typed answer, saying which accepted answer it came closest to."""
+        return check_typed(text, self.accepted or (self.answer,), strict=self.strict)
+
     def check(self, response: str | set[int] | bool) -> Verdict:
         """Grade a response: typed text, a set of chosen option indexes, or True/False."""
         if self.format is Format.TYPED:
-            return check_typed(
-                str(response), self.accepted or (self.answer,), strict=self.strict
-            ).verdict
+            return self.check_typed(str(response)).verdict
         if self.format is Format.CHOICE:
             return Verdict.CORRECT if response == set(self.correct) else Verdict.WRONG
         return Verdict.CORRECT if response is self.claim_is_true else Verdict.WRONG

@@ -23,7 +23,7 @@ from trainer.store.store import StoreError
 from trainer.tui.screens.quiz_result import QuizResult, QuizResultScreen
 from trainer.tui.screens.study import VERDICT_LINES
 from trainer.tui.widgets.card_face import CardFace
-from trainer.tui.widgets.rendering import typed_diff
+from trainer.tui.widgets.rendering import typed_answer
 from trainer.tui.widgets.session_bar import SessionBar
 
 FORMAT_LABELS = {
@@ -130,7 +130,7 @@ class QuizScreen(Screen[None]):
         if question.format is not Format.TYPED:
             self.set_focus(None)
 
-    def _answer(self, verdict: Verdict, given: str = "") -> None:
+    def _answer(self, verdict: Verdict, given: str = "", closest: str = "") -> None:
         run = self.run
         assert run is not None
         question = run.current
@@ -142,12 +142,7 @@ class QuizScreen(Screen[None]):
             face.mark_choices(run.selected, question.correct)
         answer: Content | str = Content.assemble("Answer: ", (question.answer, "bold"))
         if question.format is Format.TYPED and given:
-            answer = Content.assemble(
-                "You typed: ",
-                typed_diff(given, question.answer),
-                "\nAnswer:    ",
-                (question.answer, "bold"),
-            )
+            answer = typed_answer(given, closest or question.answer, question.answer)
         face.reveal(answer, verdict=Content.styled(*VERDICT_LINES[verdict]))
         self.set_focus(None)
         self.refresh_bindings()
@@ -208,7 +203,8 @@ class QuizScreen(Screen[None]):
         run = self.run
         question = run.current if run else None
         if run and question and not run.answered:
-            self._answer(question.check(event.value), event.value)
+            check = question.check_typed(event.value)
+            self._answer(check.verdict, event.value, check.expected)
 
     def action_next(self) -> None:
         run = self.run

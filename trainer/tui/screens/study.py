@@ -26,7 +26,7 @@ from trainer.store.store import StoreError, StudyCard
 from trainer.tui.screens.summary import SessionSummary, SummaryScreen
 from trainer.tui.widgets.card_face import CardFace
 from trainer.tui.widgets.rating_bar import RatingBar
-from trainer.tui.widgets.rendering import cloze_answer, cloze_question, passage_text, typed_diff
+from trainer.tui.widgets.rendering import cloze_answer, cloze_question, passage_text, typed_answer
 from trainer.tui.widgets.session_bar import SessionBar
 
 KIND_LABELS = {
@@ -73,7 +73,9 @@ class StudyScreen(Screen[None]):
         *(Binding(str(n), f"choose({n})", "Choose", show=n == 1) for n in range(1, 10)),
         Binding("t", "truth(True)", "True"),
         Binding("f", "truth(False)", "False"),
-        Binding("u", "undo", "Undo"),
+        # ctrl+z also works while the answer box has the keyboard (where u is just a letter).
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("u", "undo", "Undo", show=False),
         Binding("escape", "finish", "End"),
     ]
 
@@ -223,7 +225,7 @@ class StudyScreen(Screen[None]):
             self.set_focus(None)
         self.refresh_bindings()
 
-    def _reveal(self, verdict: Verdict | None = None, given: str = "") -> None:
+    def _reveal(self, verdict: Verdict | None = None, given: str = "", closest: str = "") -> None:
         shown = self.shown
         assert shown is not None
         card = shown.study.card
@@ -233,12 +235,7 @@ class StudyScreen(Screen[None]):
         if card.kind is Kind.CLOZE:
             answer = cloze_answer(card.prompt, card.answer)
         elif card.kind is Kind.TYPED and given:
-            answer = Content.assemble(
-                "You typed: ",
-                typed_diff(given, card.answer),
-                "\nAnswer:    ",
-                (card.answer, "bold"),
-            )
+            answer = typed_answer(given, closest or card.answer, card.answer)
         elif card.kind is Kind.TRUE_FALSE:
             answer = Content.assemble("The statement is ", (card.answer, "bold"), ".")
         elif card.kind is Kind.CHOICE:
@@ -346,7 +343,7 @@ class StudyScreen(Screen[None]):
         check = check_typed(
             event.value, card.accepted or (card.answer,), strict=shown.study.strict_answers
         )
-        self._reveal(check.verdict, event.value)
+        self._reveal(check.verdict, event.value, check.expected)
 
     def on_rating_bar_rated(self, event: RatingBar.Rated) -> None:
         self._rate(event.rating)

@@ -29,6 +29,13 @@ def typed_diff(given: str, expected: str) -> Content:
     return Content.assemble(*((run, styles[kind]) for kind, run in char_diff(given, expected)))
 
 
+def typed_answer(given: str, closest: str, answer: str) -> Content:
+    """What was typed, marked against the accepted answer it came closest to, then the answer."""
+    return Content.assemble(
+        "You typed: ", typed_diff(given, closest), "\nAnswer:    ", (answer, "bold")
+    )
+
+
 def passage_text(passage: Passage) -> Content:
     """The cited lines with the answer highlighted."""
     text = Content(passage.text).stylize("italic")
