@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from trainer.core.library import find_deck_files
 from trainer.store.store import Store
@@ -311,3 +312,15 @@ async def wait_until(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.01)
+
+
+def deck_rows(app: TrainerApp) -> dict[str, list[object]]:
+    """The home table, by deck name: due, learning, new, total."""
+    table = app.screen.query_one("#decks", DataTable)
+    rows = (table.get_row_at(index) for index in range(table.row_count))
+    return {str(row[0]): list(row[1:]) for row in rows}
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)

@@ -29,6 +29,8 @@ from .conftest import (
     FixedClock,
     MakeTrainer,
     card_id_of,
+    deck_rows,
+    press,
     screen_text,
     settle,
     text_of,
@@ -37,18 +39,6 @@ from .conftest import (
 
 KEY_NAMES = {"escape": "esc", "question_mark": "?"}
 """How the help page writes keys whose binding name is not what is printed on the key."""
-
-
-def deck_rows(app: TrainerApp) -> dict[str, list[object]]:
-    """The home table, by deck name: due, learning, new, total."""
-    table = app.screen.query_one("#decks", DataTable)
-    rows = (table.get_row_at(index) for index in range(table.row_count))
-    return {str(row[0]): list(row[1:]) for row in rows}
-
-
-async def press(pilot: Pilot, *keys: str) -> None:
-    await pilot.press(*keys)
-    await settle(pilot)
 
 
 async def test_home_shows_what_each_deck_has_waiting(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from trainer.core.progress import State
 from trainer.store.store import Store
@@ -36,7 +36,9 @@ from .conftest import (
     MakeTrainer,
     card_id_of,
     card_on_disk,
+    deck_rows,
     open_synced,
+    press,
     reviews_on_disk,
     screen_text,
     settle,
@@ -76,18 +78,6 @@ def proposed_rating(app: TrainerApp) -> str:
     """The label of the rating button marked as proposed."""
     (button,) = [b for b in app.screen.query(Button) if b.has_class("-proposed")]
     return str(button.label)
-
-
-def deck_rows(app: TrainerApp) -> dict[str, list[object]]:
-    """The home table, by deck name: due, learning, new, total."""
-    table = app.screen.query_one("#decks", DataTable)
-    rows = (table.get_row_at(index) for index in range(table.row_count))
-    return {str(row[0]): list(row[1:]) for row in rows}
-
-
-async def press(pilot: Pilot, *keys: str) -> None:
-    await pilot.press(*keys)
-    await settle(pilot)
 
 
 async def study_norad(pilot: Pilot) -> None:
