@@ -32,6 +32,8 @@ class Settings:
     """Folders and files decks are read from."""
     sources: Path | None
     """Where cited documents are found, to show the passage behind an answer."""
+    quiz_reschedules: bool = False
+    """Whether quiz answers move the schedule as study answers do."""
 
 
 def fail(lines: list[str] | str) -> None:
@@ -89,10 +91,20 @@ def open_store(settings: Settings, *, sync: bool = True) -> Store:
     help="Folder of the documents cards cite, to show the passage behind an answer "
     "(or $TRAINER_SOURCES).",
 )
+@click.option(
+    "--quiz-reschedules",
+    is_flag=True,
+    help="Let quiz answers move cards' schedules as study answers do (by default a quiz is "
+    "logged but leaves the schedule alone).",
+)
 @click.version_option(package_name="trainer")
 @click.pass_context
 def cli(
-    ctx: click.Context, db_path: Path | None, deck_places: tuple[Path, ...], sources: Path | None
+    ctx: click.Context,
+    db_path: Path | None,
+    deck_places: tuple[Path, ...],
+    sources: Path | None,
+    quiz_reschedules: bool,
 ) -> None:
     """Study flashcards and quizzes in the terminal, scheduled with FSRS.
 
@@ -102,6 +114,7 @@ def cli(
         db_path=db_path or paths.default_db_path(),
         deck_places=list(deck_places) or paths.default_deck_places(),
         sources=sources,
+        quiz_reschedules=quiz_reschedules,
     )
     if ctx.invoked_subcommand is None:
         run_app(ctx.obj)
@@ -120,7 +133,13 @@ def run_app(settings: Settings) -> None:
         roots = [place.resolve() for place in settings.deck_places]
         app.store.sync(find_deck_files(settings.deck_places), roots=roots)
 
-    app = make_app(open_synced, settings.sources, deck_places=settings.deck_places, sync=sync)
+    app = make_app(
+        open_synced,
+        settings.sources,
+        deck_places=settings.deck_places,
+        sync=sync,
+        quiz_reschedules=settings.quiz_reschedules,
+    )
     app.run()
     if app.store_ready:
         app.store.close()

@@ -237,14 +237,16 @@ def make_trainer(
 ) -> MakeTrainer:
     """Build the app as the CLI does: `make_trainer()` or `make_trainer(store=..., sources=None)`."""
 
-    def build(store: Store | None = None, sources: Path | None = sources_folder) -> TrainerApp:
+    def build(
+        store: Store | None = None, sources: Path | None = sources_folder, **options: object
+    ) -> TrainerApp:
         store = store or synced_store
 
         def sync() -> None:
             store.sync(find_deck_files([deck_folder]), roots=[deck_folder], now=clock())
 
         return make_app(
-            store, sources, deck_places=[deck_folder], sync=sync, clock=clock, seed=SEED
+            store, sources, deck_places=[deck_folder], sync=sync, clock=clock, seed=SEED, **options
         )
 
     return build

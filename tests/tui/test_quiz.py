@@ -23,7 +23,9 @@ from .conftest import (
     NORAD_CARDS,
     SIZE,
     FixedClock,
+    MakeTrainer,
     card_id_of,
+    press,
     reviews_on_disk,
     screen_text,
     settle,
@@ -60,11 +62,6 @@ def answer_keys(question: QuizQuestion, right: bool) -> tuple[str, ...]:
         return ("t",) if question.claim_is_true == right else ("f",)
     typed = min(question.accepted or (question.answer,), key=len) if right else "zz"
     return (*typed, "enter")
-
-
-async def press(pilot: Pilot, *keys: str) -> None:
-    await pilot.press(*keys)
-    await settle(pilot)
 
 
 async def quiz_norad(pilot: Pilot) -> None:
@@ -165,3 +162,20 @@ async def test_a_perfect_quiz_has_nothing_to_study(app: TrainerApp, db_path: Pat
         assert isinstance(app.screen, QuizResultScreen)
         await press(pilot, "enter")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_with_quiz_reschedules_a_quiz_answer_moves_the_schedule(
+    make_trainer: MakeTrainer, synced_store: Store, db_path: Path
+) -> None:
+    app = make_trainer(quiz_reschedules=True)
+    before = schedule_of(synced_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await quiz_norad(pilot)
+        question = question_on_screen(app)
+        await press(pilot, *answer_keys(question, right=True))
+    assert [r["mode"] for r in reviews_on_disk(db_path)] == ["quiz"]
+    after = schedule_of(synced_store)
+    assert after[question.card_id] != before[question.card_id]  # no longer a new card
+    assert {k: v for k, v in after.items() if k != question.card_id} == {
+        k: v for k, v in before.items() if k != question.card_id
+    }

@@ -51,6 +51,7 @@ class TrainerApp(App[None]):
         sync: Callable[[], object] | None = None,
         clock: Clock = utc_now,
         seed: int | None = None,
+        quiz_reschedules: bool = False,
     ) -> None:
         super().__init__()
         # The CLI passes an opener so the store (and sqlite-utils) loads in the home screen's
@@ -69,6 +70,8 @@ class TrainerApp(App[None]):
         """Where screens get the time: fixed in tests and snapshots."""
         self.seed = seed
         """Seed for quiz building (None: a fresh quiz each time)."""
+        self.quiz_reschedules = quiz_reschedules
+        """Whether quiz answers move the schedule as study answers do (off by default)."""
         self.theme = "textual-dark"
 
     def get_default_screen(self) -> Screen:

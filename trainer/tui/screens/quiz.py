@@ -151,7 +151,7 @@ class QuizScreen(Screen[None]):
 
     @work(thread=True, group="quiz-log")
     def log_answer(self, card_id: int, verdict: Verdict, duration_ms: int) -> None:
-        """Log the answer as a quiz review; the card's schedule does not move."""
+        """Log the answer as a quiz review; the schedule moves only if the learner asked for it."""
         app = self.app
         try:
             app.store.record_review(  # type: ignore[attr-defined]
@@ -160,7 +160,7 @@ class QuizScreen(Screen[None]):
                 self.now,
                 duration_ms=duration_ms,
                 mode="quiz",
-                reschedule=False,
+                reschedule=app.quiz_reschedules,  # type: ignore[attr-defined]
             )
         except StoreError as error:
             app.call_from_thread(app.notify, str(error), severity="error")
