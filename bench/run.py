@@ -41,6 +41,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402
+from machine import cpu_model  # noqa: E402
 
 from trainer.core.grading import Rating  # noqa: E402
 from trainer.core.library import find_deck_files  # noqa: E402
@@ -304,18 +305,10 @@ def explain(now: datetime) -> None:
 
 
 def machine() -> dict[str, str]:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        model = platform.processor()
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpus": str(os.cpu_count()),
-        "cpu": model or "unknown",
+        "cpu": cpu_model(),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
     }

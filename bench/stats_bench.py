@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from machine import cpu_model  # noqa: E402  (bench/, the script's own folder)
+
 from trainer import stats, stats_cards, stats_reviews  # noqa: E402
 from trainer.core.progress import ROLLOVER_HOUR, study_day_start, to_millis  # noqa: E402
 from trainer.store.store import Store  # noqa: E402
@@ -135,15 +137,7 @@ def screen_timings(path: Path, now: datetime, runs: int) -> tuple[float, float]:
 
 
 def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    return f"{cpu_model()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
 
 
 def load() -> str:

@@ -22,13 +22,13 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from trainer import schedule
 from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
-from trainer.core.progress import ROLLOVER_HOUR, Progress, from_millis
+from trainer.core.progress import from_millis, study_date
 
 if TYPE_CHECKING:
     from trainer.store.store import Store
@@ -102,12 +102,6 @@ def is_better(fitted: Score, current: Score) -> bool:
     return fitted.log_loss < current.log_loss and fitted.rmse_bins < current.rmse_bins
 
 
-def study_day(millis: int) -> int:
-    """The study day a moment belongs to, as a day number (days roll over at 4 a.m. local)."""
-    local = datetime.fromtimestamp(millis / 1000)
-    return (local - timedelta(hours=ROLLOVER_HOUR)).date().toordinal()
-
-
 def load_logs(store: Store) -> list[CardLog]:
     """Every card's scheduling answers, from one pass over the review log.
 
@@ -140,7 +134,7 @@ def load_logs(store: Store) -> list[CardLog]:
         for index, (_, rating, at, mode, _, last_review, _) in enumerate(group):
             follower = group[index + 1][4] if index + 1 < len(group) else last_review
             if mode != "quiz" or follower == at:
-                kept.append(Review(Rating(rating), at, study_day(at)))
+                kept.append(Review(Rating(rating), at, study_date(from_millis(at)).toordinal()))
         settings = group[0][6]
         if settings not in schedules:
             schedules[settings] = schedule_from_settings(json.loads(settings))
@@ -196,22 +190,18 @@ def score(logs: Sequence[CardLog], weights: Sequence[float], since: int) -> Scor
     weights = tuple(weights)
     predictions: list[tuple[float, int, tuple[float, int, int]]] = []
     for log in logs:
-        progress = Progress()
         lapses = 0
         previous_day = None
-        for number, review in enumerate(log.reviews, start=1):
-            at = from_millis(review.at)
-            assert at is not None
+        answers = [(review.rating, from_millis(review.at)) for review in log.reviews]
+        states = schedule.replay(log.card_id, answers, log.schedule, weights)
+        for number, (review, (before, _)) in enumerate(zip(log.reviews, states), start=1):
             elapsed = None if previous_day is None else review.day - previous_day
             recalled = int(review.rating > Rating.AGAIN)
             if elapsed and review.at >= since:
-                p = schedule.retrievability(progress, at, weights)
+                p = schedule.retrievability(before, answers[number - 1][1], weights)
                 predictions.append((p, recalled, _bin(elapsed, number, lapses)))
             if elapsed and not recalled:
                 lapses += 1
-            progress = schedule.next_progress(
-                log.card_id, progress, review.rating, at, log.schedule, weights
-            )
             previous_day = review.day
     if not predictions:
         raise NotEnoughReviews("no held-out review came a day or more after the one before it")
@@ -255,14 +245,9 @@ def recompute_states(store: Store, logs: Sequence[CardLog], weights: Sequence[fl
     weights = tuple(weights)
     states = []
     for log in logs:
-        progress = Progress()
-        for review in log.reviews:
-            at = from_millis(review.at)
-            assert at is not None
-            progress = schedule.next_progress(
-                log.card_id, progress, review.rating, at, log.schedule, weights
-            )
-        states.append((log.card_id, progress))
+        answers = [(review.rating, from_millis(review.at)) for review in log.reviews]
+        *_, (_, final) = schedule.replay(log.card_id, answers, log.schedule, weights)
+        states.append((log.card_id, final))
     with store.transaction():
         for card_id, progress in states:
             store.write_progress(card_id, progress)

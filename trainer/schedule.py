@@ -7,7 +7,7 @@ swapped without touching the store or the screens.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -89,14 +89,41 @@ def preview_intervals(
     }
 
 
+def forgetting_curve(parameters: Sequence[float] = DEFAULT_PARAMETERS) -> tuple[float, float]:
+    """FSRS's forgetting curve R = (1 + FACTOR * days / stability) ** DECAY, as (DECAY, FACTOR).
+
+    Given so that the statistics can compute retrievability in SQL with the same curve.
+    """
+    decay = -parameters[20]
+    return decay, 0.9 ** (1 / decay) - 1
+
+
+def replay(
+    card_id: int,
+    answers: Iterable[tuple[Rating, datetime]],
+    schedule: Schedule,
+    parameters: Sequence[float] = DEFAULT_PARAMETERS,
+    progress: Progress | None = None,
+) -> Iterator[tuple[Progress, Progress]]:
+    """Answer a card's `(rating, time)` answers in turn, yielding its state before and after each.
+
+    How an imported log is replayed, how parameters are scored, and how states are recomputed
+    once new parameters are adopted. A card with no `progress` given starts new.
+    """
+    progress = progress or Progress()
+    for rating, at in answers:
+        after = next_progress(card_id, progress, rating, at, schedule, parameters)
+        yield progress, after
+        progress = after
+
+
 def retrievability(
     progress: Progress, now: datetime, parameters: Sequence[float] = DEFAULT_PARAMETERS
 ) -> float:
     """The predicted chance of recalling the card at `now` (0 for a card never studied)."""
     if progress.stability is None or progress.last_review is None:
         return 0.0
-    decay = -parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
+    decay, factor = forgetting_curve(parameters)
     elapsed_days = max(0.0, (now - progress.last_review).total_seconds() / 86400)
     return (1 + factor * elapsed_days / progress.stability) ** decay
 

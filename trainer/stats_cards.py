@@ -117,8 +117,9 @@ class _Curve:
     """FSRS's forgetting curve for one set of weights."""
 
     def __init__(self, weights: tuple[float, ...]) -> None:
-        self.decay = -weights[20]
-        self.factor = 0.9 ** (1 / self.decay) - 1
+        from trainer.schedule import forgetting_curve
+
+        self.decay, self.factor = forgetting_curve(weights)
 
     def sql(self) -> str:
         """SQL for card `c`'s retrievability at `:now` (0 for a card never studied)."""

@@ -19,7 +19,7 @@ from trainer import schedule
 from trainer.cli import cli
 from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
-from trainer.core.progress import Progress, to_millis
+from trainer.core.progress import Progress, study_date, study_day_start, to_millis
 from trainer.optimize import (
     INSTALL_HINT,
     CardLog,
@@ -32,7 +32,6 @@ from trainer.optimize import (
     require_optimizer,
     score,
     split_time,
-    study_day,
 )
 from trainer.store.review_import import import_review_log
 from trainer.store.store import Store
@@ -111,11 +110,12 @@ def test_load_logs_keeps_only_answers_that_moved_the_schedule(store: Store, now:
 
 
 def test_study_days_roll_over_at_four_in_the_morning() -> None:
-    # Tests run with TZ unset or UTC in CI; the rollover is what matters here.
-    before = to_millis(datetime(2024, 5, 2, 3, 59).astimezone(UTC))
-    after = to_millis(datetime(2024, 5, 2, 4, 0).astimezone(UTC))
-    assert after is not None and before is not None
-    assert study_day(after) - study_day(before) == 1
+    # Local times: the rollover is 4 a.m. wherever the learner is.
+    before = datetime(2024, 5, 2, 3, 59).astimezone(UTC)
+    after = datetime(2024, 5, 2, 4, 0).astimezone(UTC)
+    assert (study_date(after) - study_date(before)).days == 1
+    assert study_day_start(after) == after  # the day that begins at 4:00 begins exactly then
+    assert study_day_start(before) == after - timedelta(days=1)
 
 
 def test_split_time_holds_out_the_latest_share() -> None:

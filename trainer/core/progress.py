@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -51,10 +51,13 @@ ROLLOVER_HOUR = 4
 """As in Anki, a study day ends at 4 a.m. local time, so a late session counts for the evening."""
 
 
+def study_date(moment: datetime) -> date:
+    """The study day `moment` belongs to: a day runs from 4 a.m. to 4 a.m. local time."""
+    return (moment.astimezone() - timedelta(hours=ROLLOVER_HOUR)).date()
+
+
 def study_day_start(now: datetime) -> datetime:
     """When the learner's current study day began (4 a.m. local time), as a UTC datetime."""
     local = now.astimezone()
-    start = datetime.combine(local.date(), time(ROLLOVER_HOUR), tzinfo=local.tzinfo)
-    if local < start:
-        start -= timedelta(days=1)
+    start = datetime.combine(study_date(now), time(ROLLOVER_HOUR), tzinfo=local.tzinfo)
     return start.astimezone(UTC)

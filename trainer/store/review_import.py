@@ -252,14 +252,11 @@ def _replay(
 ) -> int:
     """Log `rows` for the card, each with the state before it, and store the state after."""
     card = store.study_card(card_id)
-    progress, deck_schedule = card.progress, card.schedule
-    for row in rows:
-        at = from_millis(row.at)
-        assert at is not None
-        before = progress
-        progress = schedule.next_progress(card_id, before, row.rating, at, deck_schedule, weights)
+    answers = [(row.rating, from_millis(row.at)) for row in rows]
+    states = list(schedule.replay(card_id, answers, card.schedule, weights, card.progress))
+    for row, (_, at), (before, _) in zip(rows, answers, states):
         store.append_review(
             card_id, int(row.rating), at, row.duration_ms, "import", before, parameters_id
         )
-    store.write_progress(card_id, progress)
+    store.write_progress(card_id, states[-1][1])
     return len(rows)

@@ -48,9 +48,10 @@ class HomeScreen(Screen[None]):
         for label in ("Due", "Learning", "New", "Total"):
             table.add_column(label, key=label.lower())
         self.query_one("#empty").display = False
-        self.load_decks()
 
     def on_screen_resume(self) -> None:
+        # Also sent when home is first shown: the counts load once at start, and afresh each
+        # time the learner comes back from studying.
         self.load_decks()
 
     @work(thread=True, exclusive=True, group="home")
