@@ -57,13 +57,10 @@ def probe_trainer(db: Path, decks: Path) -> None:
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(args: list[str], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, __file__, *args], check=True, env=ENV)
-        times.append(time.perf_counter() - start)
-    return times
+def timed(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, __file__, *args], check=True, env=ENV)
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -87,8 +84,13 @@ def main() -> None:
         subprocess.run(
             [sys.executable, __file__, *trainer_args], check=True
         )  # first sync, not timed
-        minimal = statistics.median(timed(["--probe", "minimal"], options.runs))
-        trainer = statistics.median(timed(trainer_args, options.runs))
+        # Alternated run by run, so a change in the machine's load falls on both alike.
+        minimal_runs, trainer_runs = [], []
+        for _ in range(options.runs):
+            minimal_runs.append(timed(["--probe", "minimal"]))
+            trainer_runs.append(timed(trainer_args))
+        minimal = statistics.median(minimal_runs)
+        trainer = statistics.median(trainer_runs)
     print(f"decks: {options.decks}")
     print(f"minimal Textual app, one label:   {minimal * 1000:7.0f} ms (median of {options.runs})")
     print(f"trainer, home screen with decks:  {trainer * 1000:7.0f} ms (median of {options.runs})")
