@@ -25,7 +25,7 @@ from pathlib import Path
 from trainer.core.cards import Card, Deck, Kind
 from trainer.core.citations import answer_evidence, check_citations, contains_evidence
 from trainer.core.deckfile import load_deck, parse_deck
-from trainer.core.derive import draft_deck
+from trainer.core.derive.document import draft_deck
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SEEDS = REPO.parent / "shared" / "seeds"

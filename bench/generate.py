@@ -36,7 +36,8 @@ from trainer import schedule  # noqa: E402
 from trainer.core.grading import Rating  # noqa: E402
 from trainer.core.library import find_deck_files  # noqa: E402
 from trainer.core.progress import Progress, State, to_millis  # noqa: E402
-from trainer.store.store import Store, schedule_from_settings  # noqa: E402
+from trainer.store.rows import schedule_from_settings  # noqa: E402
+from trainer.store.store import Store  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 DECKS = DATA / "decks"

@@ -37,7 +37,8 @@ def probe_minimal() -> None:
 
 
 def probe_trainer(db: Path, decks: Path) -> None:
-    from trainer.cli import Settings, open_store
+    from trainer.commands.common import open_store
+    from trainer.config import Settings
     from trainer.tui.app import make_app
     from trainer.tui.screens.home import HomeScreen
 

@@ -33,8 +33,10 @@ if str(ROOT) not in sys.path:
 
 from machine import cpu_model  # noqa: E402  (bench/, the script's own folder)
 
-from trainer import stats, stats_cards, stats_reviews  # noqa: E402
 from trainer.core.progress import ROLLOVER_HOUR, study_day_start, to_millis  # noqa: E402
+from trainer.stats import cards as stats_cards  # noqa: E402
+from trainer.stats import figures as stats  # noqa: E402
+from trainer.stats import reviews as stats_reviews  # noqa: E402
 from trainer.store.store import Store  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"

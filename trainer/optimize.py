@@ -109,7 +109,7 @@ def load_logs(store: Store) -> list[CardLog]:
     alone: an answer moved it exactly when the card's next standing answer (or, for the last,
     the card itself) records it as the last review.
     """
-    from trainer.store.store import schedule_from_settings
+    from trainer.store.rows import schedule_from_settings
 
     with store.reading():
         rows = store.conn.execute(

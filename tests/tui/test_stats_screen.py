@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Select, Static
 
-import trainer.stats
+import trainer.stats.figures
 from trainer.core.grading import Rating
 from trainer.store.store import Store
 from trainer.tui.app import TrainerApp
@@ -51,13 +51,13 @@ async def test_stats_screen_shows_the_figures_and_filters_by_deck(
     app: TrainerApp, studied: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[threading.Thread] = []
-    compute = trainer.stats.compute_stats
+    compute = trainer.stats.figures.compute_stats
 
-    def spy(*args: object, **kwargs: object) -> trainer.stats.Stats:
+    def spy(*args: object, **kwargs: object) -> trainer.stats.figures.Stats:
         threads.append(threading.current_thread())
         return compute(*args, **kwargs)
 
-    monkeypatch.setattr(trainer.stats, "compute_stats", spy)
+    monkeypatch.setattr(trainer.stats.figures, "compute_stats", spy)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await open_stats(pilot, studied)

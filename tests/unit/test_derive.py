@@ -20,7 +20,7 @@ from trainer.cli import cli
 from trainer.core.cards import Card, Deck, Kind
 from trainer.core.citations import check_citations
 from trainer.core.deckfile import parse_deck
-from trainer.core.derive import draft_cards, draft_deck, near_duplicates
+from trainer.core.derive.document import draft_cards, draft_deck, near_duplicates
 
 REPO = Path(__file__).resolve().parents[2]
 NAME = "notes.txt"
@@ -423,7 +423,7 @@ def test_the_same_document_gives_the_same_bytes_in_any_process() -> None:
     first = draft_deck(DOCUMENT, NAME)
     assert draft_deck(DOCUMENT, NAME) == first
     script = (
-        "import sys; from trainer.core.derive import draft_deck; "
+        "import sys; from trainer.core.derive.document import draft_deck; "
         "sys.stdout.write(draft_deck(sys.stdin.read(), 'notes.txt'))"
     )
     for seed in ("1", "2"):

@@ -13,8 +13,9 @@ from trainer.cli import cli
 from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
 from trainer.core.progress import Progress, to_millis
-from trainer.stats import deck_choices
-from trainer.store.review_import import ReviewLogError, import_review_log, read_review_log
+from trainer.importing.review_log import ReviewLogError, read_review_log
+from trainer.stats.figures import deck_choices
+from trainer.store.review_import import import_review_log
 from trainer.store.store import Store
 
 HEADER = "card_id,review_rating,review_time,review_duration\n"

@@ -17,7 +17,8 @@ from trainer.core.library import find_deck_files
 from trainer.core.progress import Progress, State, to_millis
 from trainer.schedule import retrievability
 from trainer.store import store as store_module
-from trainer.store.store import Store, StoreError
+from trainer.store.errors import StoreError
+from trainer.store.store import Store
 
 NORAD = """
 +++

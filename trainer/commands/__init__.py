@@ -1,5 +1,5 @@
-"""Subcommands that live in their own modules.
+"""The `trainer` subcommands, one module each; `trainer.cli` lists them in `COMMANDS`.
 
-Each module here defines a click command named `command`; `trainer.cli` adds every one of them
-to the `trainer` group. Keep heavy imports inside the command functions.
+Shared helpers (one-line errors, opening the store) are in `common`. A command never imports
+`trainer.cli`, and keeps heavy imports inside its function so that `trainer --help` stays fast.
 """

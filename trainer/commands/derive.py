@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from trainer.commands.common import fail
+
 
 @click.command("derive")
 @click.argument("document", type=click.Path(path_type=Path))
@@ -23,8 +25,7 @@ def derive(document: Path, output: Path | None, force: bool) -> None:
     the document, reword it and delete what is not worth learning. Run `trainer check --sources
     FOLDER` on it afterwards, FOLDER being the document's folder.
     """
-    from trainer.cli import fail
-    from trainer.core.derive import draft_deck
+    from trainer.core.derive.document import draft_deck
 
     text = _read_document(document)
     if output is not None:
@@ -45,7 +46,6 @@ def derive(document: Path, output: Path | None, force: bool) -> None:
 
 def _read_document(document: Path) -> str:
     """The document's text; a missing, unreadable or non-UTF-8 file ends the command."""
-    from trainer.cli import fail
 
     if document.is_dir():
         fail(f"{document}: is a folder, not a document")
@@ -60,11 +60,9 @@ def _read_document(document: Path) -> str:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         fail(f"{document}:{line}: not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded")
-    raise AssertionError("unreachable")  # pragma: no cover - fail() exits
 
 
 def _check_output(document: Path, output: Path, force: bool) -> None:
-    from trainer.cli import fail
 
     if output.is_dir():
         fail(f"{output}: is a folder; give the deck file to write")

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from trainer.commands.common import fail, open_store, user_errors
+
 if TYPE_CHECKING:
-    from trainer.cli import Settings
+    from trainer.config import Settings
 
 
 @click.command("import-log")
@@ -20,8 +22,8 @@ def command(settings: Settings, csv_path: Path) -> None:
     Its cards go into a deck of their own, "Imported: <file name>", with the state their
     reviews left them in. Importing the same file again adds only reviews not yet imported.
     """
-    from trainer.cli import fail, open_store, user_errors
-    from trainer.store.review_import import ReviewLogError, import_review_log
+    from trainer.importing.review_log import ReviewLogError
+    from trainer.store.review_import import import_review_log
 
     with user_errors():
         store = open_store(settings, sync=False)

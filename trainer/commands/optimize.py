@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from trainer.commands.common import fail, open_store, user_errors
+
 if TYPE_CHECKING:
-    from trainer.cli import Settings
+    from trainer.config import Settings
 
 
 @click.command("optimize")
@@ -27,7 +29,6 @@ def command(settings: Settings, holdout: float, dry_run: bool) -> None:
     The latest reviews are held out: both the parameters in use and the fitted ones predict
     them, scored by log loss and RMSE (bins) as in the FSRS benchmark. Needs fsrs-rs-python.
     """
-    from trainer.cli import fail, open_store, user_errors
     from trainer.optimize import (
         NotEnoughReviews,
         OptimizerMissing,

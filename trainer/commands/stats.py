@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from trainer.commands.common import fail, open_store, user_errors
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from trainer.cli import Settings
-    from trainer.stats import Distribution, Retention, Stats
+    from trainer.config import Settings
+    from trainer.stats.figures import Distribution, Retention, Stats
 
 SCHEMA_VERSION = 1
 BUTTONS = ("Again", "Hard", "Good", "Easy")
@@ -24,8 +26,7 @@ BUTTONS = ("Again", "Hard", "Good", "Easy")
 @click.pass_obj
 def command(settings: Settings, deck: str | None, as_json: bool) -> None:
     """Show progress statistics: retention, forecast, calendar, mastery, hardest cards."""
-    from trainer.cli import open_store, user_errors
-    from trainer.stats import compute_stats, deck_choices
+    from trainer.stats.figures import compute_stats, deck_choices
 
     with user_errors():
         store = open_store(settings)
@@ -46,13 +47,10 @@ def command(settings: Settings, deck: str | None, as_json: bool) -> None:
 
 def _find_deck(choices: list[tuple[int, str]], wanted: str) -> tuple[int, str]:
     """The deck named `wanted` (case-insensitive) or with that id; exit 1 if there is none."""
-    from trainer.cli import fail
-
     for deck_id, name in choices:
         if name.casefold() == wanted.casefold() or str(deck_id) == wanted:
             return deck_id, name
     fail(f"no deck named {wanted!r}; `trainer decks` lists them")
-    raise AssertionError  # fail() exits
 
 
 # -- JSON -------------------------------------------------------------------------------------
@@ -167,7 +165,7 @@ def report(stats: Stats, title: str) -> list[RenderableType]:
     from rich.table import Table
     from rich.text import Text
 
-    from trainer.stats import PERIOD_LABELS, duration, percent
+    from trainer.stats.figures import PERIOD_LABELS, duration, percent
 
     def table(heading: str, *columns: str) -> Table:
         grid = Table(title=heading, title_justify="left", title_style="bold", box=None)
@@ -261,7 +259,7 @@ def calendar_text(stats: Stats) -> Any:
     """The last year as a GitHub-style grid, with the streak below."""
     from rich.text import Text
 
-    from trainer.stats import HEATMAP_SHADES, WEEKDAY_LABELS, heatmap
+    from trainer.stats.figures import HEATMAP_SHADES, WEEKDAY_LABELS, heatmap
 
     grid = heatmap(stats.calendar)
     text = Text("    " + grid.months + "\n")

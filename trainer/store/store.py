@@ -16,14 +16,15 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from trainer.core.cards import Card, Choice, Citation, Deck, Kind, Schedule
-from trainer.core.progress import Progress, State, from_millis, study_day_start, to_millis
-from trainer.store import migrations
+from trainer.core.progress import Progress, State, from_millis, to_millis
+from trainer.store import migrations, queue
+from trainer.store.errors import StoreError
+from trainer.store.queue import DeckSummary
+from trainer.store.rows import CARD_COLUMNS, StudyCard, study_card_from_row
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -38,40 +39,6 @@ R = TypeVar("R")
 
 BUSY_TIMEOUT_MS = 5000
 """How long to wait for another process (a second trainer) to finish writing before giving up."""
-
-
-class StoreError(Exception):
-    """The database cannot be opened or used: unreadable, locked, not a trainer database."""
-
-
-@dataclass(frozen=True)
-class StudyCard:
-    """A card as the study screen needs it: its content, its progress and its deck's settings."""
-
-    id: int
-    card: Card
-    progress: Progress
-    deck_id: int
-    deck_name: str
-    schedule: Schedule
-    strict_answers: bool
-
-
-@dataclass(frozen=True)
-class DeckSummary:
-    """One line of the deck list: what is waiting in a deck today."""
-
-    id: int
-    name: str
-    path: str
-    description: str
-    due: int
-    """Review cards due now."""
-    learning: int
-    """Cards in (re)learning due before the study day ends."""
-    new: int
-    """New cards available today, after the deck's daily limit."""
-    total: int
 
 
 def _locked(method: Callable[P, R]) -> Callable[P, R]:
@@ -174,108 +141,28 @@ class Store:
     @_locked
     def deck_summaries(self, now: datetime) -> list[DeckSummary]:
         """Every deck present on disk with its counts for today, in name order."""
-        day_end = to_millis(study_day_start(now)) + 86_400_000
-        now_ms = to_millis(now)
-        introduced = self._introduced_today(now)
-        # One counting subquery per figure: each is a range of the covering index `cards_by_deck`,
-        # so due and learning counts cost what they count, not a pass over every card (4x faster
-        # at 100,000 cards than one grouped join evaluating every sum on every card).
-        rows = self.conn.execute(
-            """
-            SELECT d.id, d.name, d.path, d.description, d.settings,
-                   (SELECT COUNT(*) FROM cards c
-                    WHERE c.deck_id = d.id AND c.retired = 0 AND c.suspended = 0
-                      AND c.state = 2 AND c.due <= :now),
-                   (SELECT COUNT(*) FROM cards c
-                    WHERE c.deck_id = d.id AND c.retired = 0 AND c.suspended = 0
-                      AND c.state IN (1, 3) AND c.due <= :day_end),
-                   (SELECT COUNT(*) FROM cards c
-                    WHERE c.deck_id = d.id AND c.retired = 0 AND c.suspended = 0 AND c.state = 0),
-                   (SELECT COUNT(*) FROM cards c
-                    WHERE c.deck_id = d.id AND c.retired = 0 AND c.suspended = 0)
-            FROM decks d
-            WHERE d.missing = 0
-            ORDER BY d.name COLLATE NOCASE
-            """,
-            {"now": now_ms, "day_end": day_end},
-        ).fetchall()
-        summaries = []
-        for deck_id, name, path, description, settings, due, learning, new, total in rows:
-            allowance = max(
-                0, json.loads(settings).get("new_per_day", 20) - introduced.get(deck_id, 0)
-            )
-            summaries.append(
-                DeckSummary(
-                    deck_id, name, path, description, due, learning, min(new, allowance), total
-                )
-            )
-        return summaries
-
-    def _introduced_today(self, now: datetime) -> dict[int, int]:
-        """New cards first answered since the study day began, per deck (undone answers excluded)."""
-        start = to_millis(study_day_start(now))
-        rows = self.conn.execute(
-            """
-            SELECT c.deck_id, COUNT(DISTINCT r.card_id)
-            FROM reviews r JOIN cards c ON c.id = r.card_id
-            WHERE r.reviewed_at >= :start AND r.state_before = 0 AND r.mode = 'review'
-              AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL AND reviewed_at >= :start)
-            GROUP BY c.deck_id
-            """,
-            {"start": start},
-        ).fetchall()
-        return dict(rows)
+        return queue.deck_summaries(self.conn, now)
 
     @_locked
     def study_queue(self, now: datetime, deck_ids: Iterable[int] | None = None) -> list[int]:
         """Card ids to study now: due cards (least likely recalled first), then today's new cards."""
-        decks = list(deck_ids) if deck_ids is not None else None
-        summaries = {s.id: s for s in self.deck_summaries(now)}
-        chosen = [d for d in (decks if decks is not None else summaries) if d in summaries]
-        if not chosen:
-            return []
-        marks = ",".join("?" * len(chosen))
-        now_ms = to_millis(now)
-        # `state IN (1, 2, 3)`, not `state > 0`: equality on state lets `cards_by_deck` seek
-        # straight to the due range instead of reading every studied card (6x faster). Named,
-        # because without statistics SQLite prefers the wider covering `cards_stats` here and
-        # reads every card of every deck.
-        due = self.conn.execute(
-            f"""
-            SELECT id FROM cards INDEXED BY cards_by_deck
-            WHERE due <= ? AND state IN (1, 2, 3) AND retired = 0 AND suspended = 0
-              AND deck_id IN ({marks})
-            ORDER BY (? - last_review) / (stability * 86400000.0) DESC, id
-            """,
-            [now_ms, *chosen, now_ms],
-        ).fetchall()
-        queue = [row[0] for row in due]
-        for deck_id in chosen:
-            limit = summaries[deck_id].new
-            if limit:
-                queue.extend(
-                    row[0]
-                    for row in self.conn.execute(
-                        """
-                        SELECT id FROM cards
-                        WHERE deck_id = ? AND state = 0 AND retired = 0 AND suspended = 0
-                        ORDER BY position LIMIT ?
-                        """,
-                        [deck_id, limit],
-                    )
-                )
-        return queue
+        return queue.study_queue(self.conn, now, deck_ids)
+
+    @_locked
+    def next_due(self, deck_ids: Iterable[int] | None = None) -> datetime | None:
+        """When the next studied card of these decks (or of all) falls due, if any."""
+        return queue.next_due(self.conn, deck_ids)
 
     @_locked
     def study_card(self, card_id: int) -> StudyCard:
         """Everything the study screen shows about one card."""
         row = self.conn.execute(
-            f"SELECT {_CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id = ?",
+            f"SELECT {CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id = ?",
             [card_id],
         ).fetchone()
         if row is None:
             raise KeyError(card_id)
-        return _study_card(row)
+        return study_card_from_row(row)
 
     @_locked
     def study_cards(self, card_ids: Sequence[int]) -> list[StudyCard]:
@@ -285,10 +172,10 @@ class Store:
             chunk = list(card_ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                f"SELECT {_CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id IN ({marks})",
+                f"SELECT {CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id IN ({marks})",
                 chunk,
             ):
-                card = _study_card(row)
+                card = study_card_from_row(row)
                 found[card.id] = card
         return [found[card_id] for card_id in card_ids if card_id in found]
 
@@ -298,28 +185,17 @@ class Store:
         from trainer.core.quiz import QuizCard
 
         query = (
-            f"SELECT {_CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id "
+            f"SELECT {CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id "
             "WHERE c.retired = 0 AND c.suspended = 0 AND d.missing = 0"
         )
         params: list[int] = []
         if deck_ids is not None:
             params = list(deck_ids)
             query += f" AND c.deck_id IN ({','.join('?' * len(params))})"
-        cards = [_study_card(row) for row in self.conn.execute(query + " ORDER BY c.id", params)]
+        cards = [
+            study_card_from_row(row) for row in self.conn.execute(query + " ORDER BY c.id", params)
+        ]
         return [QuizCard(card.id, card.deck_id, card.card, card.strict_answers) for card in cards]
-
-    @_locked
-    def next_due(self, deck_ids: Iterable[int] | None = None) -> datetime | None:
-        """When the next studied card of these decks (or of all) falls due, if any."""
-        query = (
-            "SELECT MIN(due) FROM cards WHERE state > 0 AND retired = 0 AND suspended = 0 "
-            "AND due IS NOT NULL AND deck_id IN (SELECT id FROM decks WHERE missing = 0)"
-        )
-        params: list[int] = []
-        if deck_ids is not None:
-            params = list(deck_ids)
-            query += f" AND deck_id IN ({','.join('?' * len(params))})"
-        return from_millis(self.conn.execute(query, params).fetchone()[0])
 
     # -- answering -------------------------------------------------------------------------
 
@@ -463,76 +339,6 @@ class Store:
 
         with self._lock, collector_paused():
             try:
-                return sync_decks(self, files, roots, now)
+                return sync_decks(self.conn, lambda: self.db, files, roots, now)
             except sqlite3.OperationalError as error:
                 raise StoreError(f"{self.path}: {error}") from None
-
-
-_CARD_COLUMNS = (
-    "c.id, c.key, c.kind, c.prompt, c.answer, c.line, c.detail, c.tags, c.deck_id, "
-    "c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses"
-)
-
-
-def _study_card(row: Sequence[Any]) -> StudyCard:
-    (card_id, key, kind, prompt, answer, line, detail, tags, deck_id, state, step, stability,
-     difficulty, due, last_review, reps, lapses, deck_name, settings) = row  # fmt: skip
-    extra = json.loads(detail)
-    source = extra.get("source")
-    card = Card(
-        key=key,
-        kind=Kind(kind),
-        prompt=prompt,
-        answer=answer,
-        line=line,
-        accepted=tuple(extra.get("accepted", ())),
-        choices=tuple(Choice(text, correct) for text, correct in extra.get("choices", ())),
-        hint=extra.get("hint", ""),
-        note=extra.get("note", ""),
-        tags=tuple(json.loads(tags)),
-        source=Citation(*source) if source else None,
-        text=extra.get("text", ""),
-    )
-    progress = Progress(
-        State(state),
-        step,
-        stability,
-        difficulty,
-        from_millis(due),
-        from_millis(last_review),
-        reps,
-        lapses,
-    )
-    deck_settings = json.loads(settings)
-    return StudyCard(
-        card_id, card, progress, deck_id, deck_name, schedule_from_settings(deck_settings),
-        deck_settings.get("strict", False),
-    )  # fmt: skip
-
-
-def settings_of(deck: Deck) -> dict[str, Any]:
-    """A deck's settings as stored in the `decks.settings` column."""
-    return {
-        "desired_retention": deck.schedule.desired_retention,
-        "new_per_day": deck.schedule.new_per_day,
-        "learning_steps": [step.total_seconds() for step in deck.schedule.learning_steps],
-        "relearning_steps": [step.total_seconds() for step in deck.schedule.relearning_steps],
-        "strict": deck.strict_answers,
-    }
-
-
-def schedule_from_settings(settings: dict[str, Any]) -> Schedule:
-    """The inverse of `settings_of` for the schedule part."""
-    from datetime import timedelta
-
-    default = Schedule()
-    return Schedule(
-        desired_retention=settings.get("desired_retention", default.desired_retention),
-        new_per_day=settings.get("new_per_day", default.new_per_day),
-        learning_steps=tuple(timedelta(seconds=s) for s in settings.get("learning_steps", []))
-        if "learning_steps" in settings
-        else default.learning_steps,
-        relearning_steps=tuple(timedelta(seconds=s) for s in settings.get("relearning_steps", []))
-        if "relearning_steps" in settings
-        else default.relearning_steps,
-    )

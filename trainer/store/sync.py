@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,9 +22,12 @@ from trainer.core.cards import Card, Deck
 from trainer.core.deckfile import DeckError, Problem
 from trainer.core.library import DeckFile, file_stamp, read_deck_file, shown_path
 from trainer.core.progress import to_millis
+from trainer.store.rows import settings_of
 
 if TYPE_CHECKING:
-    from trainer.store.store import Store
+    import sqlite3
+
+    from sqlite_utils import Database
 
 
 @dataclass
@@ -39,15 +42,22 @@ class SyncReport:
 
 
 def sync_decks(
-    store: Store, files: Sequence[Path], roots: Sequence[Path] = (), now: datetime | None = None
+    conn: sqlite3.Connection,
+    database: Callable[[], Database],
+    files: Sequence[Path],
+    roots: Sequence[Path] = (),
+    now: datetime | None = None,
 ) -> SyncReport:
     """Sync `files` into the store; decks once under `roots` whose file is gone are marked missing.
+
+    `conn` is read first; `database` gives the sqlite-utils view of it, asked for only when
+    something changed.
 
     Raises `DeckError` with the problems of every bad file, having changed nothing.
     """
     now = now or datetime.now(UTC)
     report = SyncReport()
-    known = {path: (deck_id, digest, stamp) for deck_id, path, digest, stamp in store.conn.execute(
+    known = {path: (deck_id, digest, stamp) for deck_id, path, digest, stamp in conn.execute(
         "SELECT id, path, content_hash, file_stamp FROM decks WHERE missing = 0")}  # fmt: skip
     changed: list[DeckFile] = []
     restamped: list[DeckFile] = []
@@ -91,7 +101,7 @@ def sync_decks(
     ]
     if not decks and not gone and not restamped:
         return report
-    db = store.db  # only now: a sync that finds nothing changed never loads sqlite-utils
+    db = database()  # only now: a sync that finds nothing changed never loads sqlite-utils
     with db.atomic():
         db.conn.executemany(
             "UPDATE decks SET file_stamp = ? WHERE path = ?",
@@ -126,7 +136,6 @@ def sync_decks(
 
 
 def _save_deck(db, deck_file: DeckFile, deck: Deck) -> int:
-    from trainer.store.store import settings_of
 
     row = {
         "path": str(deck_file.path),

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 from trainer.core.deckfile import DeckError
 
 if TYPE_CHECKING:
-    from trainer.store.store import DeckSummary
+    from trainer.store.queue import DeckSummary
 
 ALL_DECKS = "all"
 
@@ -60,7 +60,7 @@ class HomeScreen(Screen[None]):
 
         The first call also opens the store; if that fails the app cannot start, and stops.
         """
-        from trainer.store.store import StoreError
+        from trainer.store.errors import StoreError
 
         app = self.app
         starting = not app.store_ready  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input
 
 from trainer.core.grading import Verdict
 from trainer.core.quiz import DEFAULT_QUESTIONS, Format, QuizQuestion, build_quiz
-from trainer.store.store import StoreError
+from trainer.store.errors import StoreError
 from trainer.tui.screens.quiz_result import QuizResult, QuizResultScreen
 from trainer.tui.screens.study import VERDICT_LINES
 from trainer.tui.widgets.card_face import CardFace

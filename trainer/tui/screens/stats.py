@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
-from trainer.stats import (
+from trainer.stats.figures import (
     HEATMAP_SHADES,
     PERIOD_LABELS,
     WEEKDAY_LABELS,
@@ -34,7 +34,7 @@ from trainer.stats import (
 )
 
 if TYPE_CHECKING:
-    from trainer.stats import CalendarDay, Distribution, Mastery, Stats
+    from trainer.stats.figures import CalendarDay, Distribution, Mastery, Stats
     from trainer.store.store import Store
 
 ALL_DECKS = -1
@@ -171,7 +171,7 @@ class StatsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="stats")
     def load(self, deck_id: int | None) -> None:
         """Compute the figures and read the deck list off the event loop."""
-        from trainer.stats import compute_stats, deck_choices
+        from trainer.stats.figures import compute_stats, deck_choices
 
         choices = deck_choices(self.store)
         stats = compute_stats(self.store, self._now(), deck_id)

@@ -22,7 +22,8 @@ from trainer.core.cards import Kind
 from trainer.core.grading import Rating, Verdict, check_choices, check_typed
 from trainer.core.session import StudySession
 from trainer.core.sources import Passage, find_passage
-from trainer.store.store import StoreError, StudyCard
+from trainer.store.errors import StoreError
+from trainer.store.rows import StudyCard
 from trainer.tui.screens.summary import SessionSummary, SummaryScreen
 from trainer.tui.widgets.card_face import CardFace
 from trainer.tui.widgets.rating_bar import RatingBar

@@ -3,7 +3,7 @@
 Each finder reads the document's sentences and returns `Draft`s: cards not yet written out,
 each knowing the lines it came from. None of them needs more than patterns and word lists, so
 the same document always gives the same drafts. Statements ("X is Y", enumerations) are found in
-`derive_statements`, lists in `derive_lists`.
+`statements`, lists in `lists`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from trainer.core.cards import Kind
-from trainer.core.derive_questions import date_question
-from trainer.core.derive_text import (
+from trainer.core.derive.questions import date_question
+from trainer.core.derive.text import (
     Block,
     Role,
     Span,

@@ -17,8 +17,8 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from trainer.core.cards import Kind
-from trainer.core.derive_facts import Document, Draft
-from trainer.core.derive_text import Block, Role, sentences
+from trainer.core.derive.facts import Document, Draft
+from trainer.core.derive.text import Block, Role, sentences
 from trainer.core.grading import normalise
 
 MAX_CHOICE_WORDS = 10

@@ -1,7 +1,7 @@
 """Progress figures computed from the store: what the statistics screen and `trainer stats` show.
 
 Every figure comes from a few aggregate queries, never one query per card: the review log in
-`trainer.stats_reviews`, the cards in `trainer.stats_cards`. On a database file the two halves
+`trainer.stats.reviews`, the cards in `trainer.stats.cards`. On a database file the two halves
 run at once, each on a read connection of its own, which also keeps the store's connection free
 for the learner's answers while the figures are computed.
 
@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from trainer.core.progress import ROLLOVER_HOUR, study_day_start
-from trainer.stats_cards import (
+from trainer.stats.cards import (
     CardCounts,
     CardFigures,
     Distribution,
@@ -31,7 +31,7 @@ from trainer.stats_cards import (
     card_figures,
     weighted_desired_retention,
 )
-from trainer.stats_reviews import (
+from trainer.stats.reviews import (
     PERIODS,
     HourCount,
     Retention,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from trainer.core.derive_facts import Document, Draft, cloze, date_matches
-from trainer.core.derive_text import clauses, clip
+from trainer.core.derive.facts import Document, Draft, cloze, date_matches
+from trainer.core.derive.text import clauses, clip
 
 _DEFINITION = re.compile(
     r"^(?P<subject>[A-Z][^,;:()\u2014]*?)\s+(?:is|are|remains|remain)\s+(?P<predicate>\S.*)$"

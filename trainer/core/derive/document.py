@@ -1,6 +1,6 @@
 """Drafting a deck from a plain-text document (`trainer derive`), offline and deterministically.
 
-The fact finders (`derive_facts`, `derive_names`, `derive_statements`, `derive_lists`) propose
+The fact finders (`facts`, `names`, `statements`, `lists`) propose
 cards; this module keeps the ones that hold up and writes them out as a deck. A draft is kept
 only when it parses on its own and its cited lines contain its answer, checked with the same
 code as `trainer check --sources`, so a drafted deck always passes that check. Of duplicates
@@ -25,11 +25,11 @@ from rapidfuzz import fuzz
 from trainer.core.cards import Card, Kind
 from trainer.core.citations import missing_evidence
 from trainer.core.deckfile import DeckError, parse_deck
-from trainer.core.derive_facts import Document, Draft, find_acronyms, find_dates, find_figures
-from trainer.core.derive_lists import find_lists
-from trainer.core.derive_names import find_names
-from trainer.core.derive_statements import find_definitions, find_enumerations
-from trainer.core.derive_text import Role, title
+from trainer.core.derive.facts import Document, Draft, find_acronyms, find_dates, find_figures
+from trainer.core.derive.lists import find_lists
+from trainer.core.derive.names import find_names
+from trainer.core.derive.statements import find_definitions, find_enumerations
+from trainer.core.derive.text import Role, title
 from trainer.core.grading import normalise
 
 FINDERS: tuple[Callable[[Document], Iterator[Draft]], ...] = (

@@ -1,0 +1,47 @@
+"""What every command shares: one-line errors with exit status 1, and opening the store."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from trainer.config import Settings
+    from trainer.store.store import Store
+
+
+def fail(lines: list[str] | str) -> NoReturn:
+    """Print each problem on its own line to stderr and exit with status 1."""
+    for line in [lines] if isinstance(lines, str) else lines:
+        click.echo(line, err=True)
+    sys.exit(1)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the errors a person can cause into one line each and exit 1, never a traceback."""
+    from trainer.core.deckfile import DeckError
+    from trainer.store.errors import StoreError
+
+    try:
+        yield
+    except DeckError as error:
+        fail([str(problem) for problem in error.problems])
+    except StoreError as error:
+        fail(str(error))
+
+
+def open_store(settings: Settings, *, sync: bool = True) -> Store:
+    """Open the progress database and bring it in line with the deck files."""
+    from trainer.core.library import find_deck_files
+    from trainer.store.store import Store
+
+    files = find_deck_files(settings.deck_places) if sync else []
+    store = Store.open(settings.db_path)
+    if sync:
+        store.sync(files, roots=[place.resolve() for place in settings.deck_places])
+    return store

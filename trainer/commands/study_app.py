@@ -1,0 +1,38 @@
+"""The study app, which `trainer` opens when no command is given."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from trainer.commands.common import fail, open_store
+
+if TYPE_CHECKING:
+    from trainer.config import Settings
+    from trainer.store.store import Store
+
+
+def run_app(settings: Settings) -> None:
+    """Open the study app; the store is opened and synced in the app's first worker."""
+    from trainer.tui.app import make_app
+
+    def open_synced() -> Store:
+        return open_store(settings)
+
+    def sync() -> None:
+        from trainer.core.library import find_deck_files
+
+        roots = [place.resolve() for place in settings.deck_places]
+        app.store.sync(find_deck_files(settings.deck_places), roots=roots)
+
+    app = make_app(
+        open_synced,
+        settings.sources,
+        deck_places=settings.deck_places,
+        sync=sync,
+        quiz_reschedules=settings.quiz_reschedules,
+    )
+    app.run()
+    if app.store_ready:
+        app.store.close()
+    if app.failure:
+        fail(app.failure)
