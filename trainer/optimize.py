@@ -18,7 +18,6 @@ recomputed by replaying their reviews with them. The review log itself never cha
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -109,20 +108,7 @@ def load_logs(store: Store) -> list[CardLog]:
     alone: an answer moved it exactly when the card's next standing answer (or, for the last,
     the card itself) records it as the last review.
     """
-    from trainer.store.rows import schedule_from_settings
-
-    with store.reading():
-        rows = store.conn.execute(
-            """
-            SELECT r.card_id, r.rating, r.reviewed_at, r.mode, r.last_review_before,
-                   c.last_review, d.settings
-            FROM reviews r JOIN cards c ON c.id = r.card_id JOIN decks d ON d.id = c.deck_id
-            WHERE r.rating IS NOT NULL
-              AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
-            ORDER BY r.card_id, r.reviewed_at, r.id
-            """
-        ).fetchall()
-    schedules: dict[str, Schedule] = {}
+    rows = store.answer_history()
     logs: list[CardLog] = []
     start = 0
     while start < len(rows):
@@ -135,11 +121,8 @@ def load_logs(store: Store) -> list[CardLog]:
             follower = group[index + 1][4] if index + 1 < len(group) else last_review
             if mode != "quiz" or follower == at:
                 kept.append(Review(Rating(rating), at, study_date(from_millis(at)).toordinal()))
-        settings = group[0][6]
-        if settings not in schedules:
-            schedules[settings] = schedule_from_settings(json.loads(settings))
         if kept:
-            logs.append(CardLog(group[0][0], schedules[settings], tuple(kept)))
+            logs.append(CardLog(group[0][0], group[0][6], tuple(kept)))
         start = end
     return logs
 
@@ -195,7 +178,7 @@ def score(logs: Sequence[CardLog], weights: Sequence[float], since: int) -> Scor
         answers = [(review.rating, from_millis(review.at)) for review in log.reviews]
         states = schedule.replay(log.card_id, answers, log.schedule, weights)
         for number, (review, (before, _)) in enumerate(zip(log.reviews, states), start=1):
-            elapsed = None if previous_day is None else review.day - previous_day
+            elapsed: int | None = None if previous_day is None else review.day - previous_day
             recalled = int(review.rating > Rating.AGAIN)
             if elapsed and review.at >= since:
                 p = schedule.retrievability(before, answers[number - 1][1], weights)

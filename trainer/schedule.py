@@ -83,10 +83,12 @@ def preview_intervals(
     parameters: Sequence[float] = DEFAULT_PARAMETERS,
 ) -> dict[Rating, timedelta]:
     """How long each answer button would put the card away for, as shown on the buttons."""
-    return {
-        rating: next_progress(card_id, progress, rating, now, schedule, parameters).due - now
-        for rating in Rating
-    }
+    intervals = {}
+    for rating in Rating:
+        due = next_progress(card_id, progress, rating, now, schedule, parameters).due
+        assert due is not None  # an answered card always has a due time
+        intervals[rating] = due - now
+    return intervals
 
 
 def forgetting_curve(parameters: Sequence[float] = DEFAULT_PARAMETERS) -> tuple[float, float]:

@@ -17,7 +17,8 @@ import pytest
 
 from trainer import schedule
 from trainer.core.progress import Progress, State, to_millis
-from trainer.stats.figures import Retention, Stats, compute_stats, deck_choices, heatmap
+from trainer.stats.figures import Retention, Stats, compute_stats, deck_choices
+from trainer.stats.text import heatmap
 from trainer.store.store import Store
 
 NOW = datetime(2025, 3, 14, 15, 0, tzinfo=UTC)

@@ -165,7 +165,7 @@ def report(stats: Stats, title: str) -> list[RenderableType]:
     from rich.table import Table
     from rich.text import Text
 
-    from trainer.stats.figures import PERIOD_LABELS, duration, percent
+    from trainer.stats.text import PERIOD_LABELS, duration, percent
 
     def table(heading: str, *columns: str) -> Table:
         grid = Table(title=heading, title_justify="left", title_style="bold", box=None)
@@ -259,14 +259,8 @@ def calendar_text(stats: Stats) -> Any:
     """The last year as a GitHub-style grid, with the streak below."""
     from rich.text import Text
 
-    from trainer.stats.figures import HEATMAP_SHADES, WEEKDAY_LABELS, heatmap
+    from trainer.stats.text import calendar_segments
 
-    grid = heatmap(stats.calendar)
-    text = Text("    " + grid.months + "\n")
-    for label, row in zip(WEEKDAY_LABELS, grid.rows):
-        text.append(label)
-        for shade in row:
-            text.append(" " if shade is None else "■", style=HEATMAP_SHADES[shade or 0])
-        text.append("\n")
+    text = Text.assemble(*calendar_segments(stats.calendar))
     text.append(f"Current streak: {stats.streak} day{'s' if stats.streak != 1 else ''}")
     return text

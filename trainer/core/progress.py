@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
+from typing import overload
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -32,6 +33,12 @@ class Progress:
     lapses: int = 0
 
 
+@overload
+def to_millis(moment: datetime) -> int: ...
+@overload
+def to_millis(moment: None) -> None: ...
+@overload
+def to_millis(moment: datetime | None) -> int | None: ...
 def to_millis(moment: datetime | None) -> int | None:
     """An aware datetime as integer UTC epoch milliseconds (how the database stores times)."""
     if moment is None:
@@ -40,6 +47,12 @@ def to_millis(moment: datetime | None) -> int | None:
     return (moment - _EPOCH) // timedelta(milliseconds=1)
 
 
+@overload
+def from_millis(millis: int) -> datetime: ...
+@overload
+def from_millis(millis: None) -> None: ...
+@overload
+def from_millis(millis: int | None) -> datetime | None: ...
 def from_millis(millis: int | None) -> datetime | None:
     """The inverse of `to_millis`: a UTC-aware datetime."""
     if millis is None:

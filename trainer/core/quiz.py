@@ -197,15 +197,15 @@ def _question(
             )
         wrong = distractors(card.answer, pool, 3, rng)
         if candidate is Format.CHOICE and len(wrong) >= 2:
-            options = [card.answer, *wrong]
-            rng.shuffle(options)
+            texts = [card.answer, *wrong]
+            rng.shuffle(texts)
             return QuizQuestion(
                 card_id,
                 Format.CHOICE,
                 card.prompt,
                 card.answer,
-                tuple(options),
-                frozenset({options.index(card.answer)}),
+                tuple(texts),
+                frozenset({texts.index(card.answer)}),
             )
         if candidate is Format.TRUE_FALSE and wrong:
             truthful = rng.random() < 0.5

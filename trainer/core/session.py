@@ -56,9 +56,10 @@ class StudySession:
             self.queue.pop(0)
         else:
             self.queue.remove(card_id)
-        requeue = after.state in (State.LEARNING, State.RELEARNING) and after.due is not None
-        if requeue and after.due - now < timedelta(days=1):
-            self.learning[card_id] = after.due
+        due = after.due
+        requeue = after.state in (State.LEARNING, State.RELEARNING) and due is not None
+        if due is not None and requeue and due - now < timedelta(days=1):
+            self.learning[card_id] = due
         self.answers.append(Answer(card_id, rating, seconds, requeue and card_id in self.learning))
 
     def undo(self) -> int | None:

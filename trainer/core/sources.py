@@ -34,7 +34,7 @@ def find_passage(sources: Path | None, citation: Citation, answers: list[str]) -
     if citation.last_line > len(lines):
         return None
     text = "\n".join(line.strip() for line in lines[citation.first_line - 1 : citation.last_line])
-    spans = []
+    spans: list[tuple[int, int]] = []
     for answer in answers:
         if answer.strip():
             spans.extend(

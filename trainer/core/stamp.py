@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from trainer.core.cards import Deck
-
-_CARD_START = re.compile(r"^(Q|C|True|False):(?:\s|$)")
-_ID_LINE = re.compile(r"^Id:(?:\s|$)")
+from trainer.core.deck_syntax import CARD_START, ID_LINE
 
 
 def _entry_end(lines: list[str], start: int) -> int:
@@ -15,7 +11,7 @@ def _entry_end(lines: list[str], start: int) -> int:
     end = start + 1
     while end < len(lines):
         line = lines[end]
-        if _CARD_START.match(line) or line.strip() == "---" or line.startswith("#"):
+        if CARD_START.match(line) or line.strip() == "---" or line.startswith("#"):
             break
         end += 1
     while end > start + 1 and not lines[end - 1].strip():
@@ -34,7 +30,7 @@ def stamp_ids(text: str, deck: Deck) -> tuple[str, int]:
     for line_number, base in base_by_line.items():
         start = line_number - 1
         end = _entry_end(lines, start)
-        if any(_ID_LINE.match(line) for line in lines[start:end]):
+        if any(ID_LINE.match(line) for line in lines[start:end]):
             continue
         inserts.append((end, f"Id: {base}"))
     for index, line in sorted(inserts, reverse=True):

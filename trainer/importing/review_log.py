@@ -65,6 +65,7 @@ def _rows(path: Path, reader: Iterator[list[str]]) -> Iterator[LoggedReview]:
     where = [names.index(name) for name in COLUMNS]
     seen: dict[tuple[str, int], int] = {}
     for row in reader:
+        # csv.reader counts physical lines (a quoted field may span several); typed as an iterator.
         line = reader.line_num  # type: ignore[attr-defined]
         if not any(cell.strip() for cell in row):
             continue
@@ -100,7 +101,7 @@ def _time(path: Path, line: int, text: str) -> int:
     except ValueError:
         _fail(path, line, f"review_time is not an ISO 8601 time: {text!r}")
     # The column is UTC by definition; a time written without an offset is read as UTC.
-    return to_millis(moment if moment.tzinfo else moment.replace(tzinfo=UTC))  # type: ignore[return-value]
+    return to_millis(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def _duration(path: Path, line: int, text: str) -> int:

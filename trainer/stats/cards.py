@@ -188,7 +188,8 @@ def _counts(conn: sqlite3.Connection, params: dict, deck: str) -> CardCounts:
             WHERE c.retired = 0 AND c.lapses >= {LEECH_LAPSES} {deck}""",
         params,
     ).fetchone()
-    return CardCounts(*by_state, suspended, retired, leeches)
+    new, learning, review, relearning = by_state
+    return CardCounts(new, learning, review, relearning, suspended, retired, leeches)
 
 
 def _hardest(conn: sqlite3.Connection, params: dict, deck: str) -> tuple[HardCard, ...]:
@@ -290,17 +291,21 @@ def _mastery(
         if tags == "[]":
             continue
         for tag in _tags(tags):
-            totals = per_tag.get(tag)
-            if totals is None:
+            tag_totals = per_tag.get(tag)
+            if tag_totals is None:
                 per_tag[tag] = [cards, known, due]
             else:
-                totals[0] += cards
-                totals[1] += known
-                totals[2] += due
+                tag_totals[0] += cards
+                tag_totals[1] += known
+                tag_totals[2] += due
     by_name = sorted(decks.items(), key=lambda item: item[1][0].casefold())
     return (
-        tuple(Mastery(name, *per_deck[i], retention, i) for i, (name, retention) in by_name),
-        tuple(Mastery(tag, *per_tag[tag], None) for tag in sorted(per_tag, key=str.casefold)),
+        tuple(
+            Mastery(name, *_three(per_deck[i]), retention, i) for i, (name, retention) in by_name
+        ),
+        tuple(
+            Mastery(tag, *_three(per_tag[tag]), None) for tag in sorted(per_tag, key=str.casefold)
+        ),
     )
 
 
@@ -351,3 +356,9 @@ def weighted_desired_retention(decks: tuple[Mastery, ...]) -> float | None:
     if decks:
         return sum(deck.desired_retention or 0 for deck in decks) / len(decks)
     return None
+
+
+def _three(totals: list[int]) -> tuple[int, int, int]:
+    """Cards, mastered and due of a deck's or tag's running totals."""
+    cards, mastered, due = totals
+    return cards, mastered, due

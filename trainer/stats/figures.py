@@ -41,6 +41,7 @@ from trainer.stats.reviews import (
     local_ms,
     review_figures,
 )
+from trainer.store.errors import StoreError
 
 if TYPE_CHECKING:
     from trainer.store.store import Store
@@ -59,25 +60,10 @@ __all__ = [
     "Today",
     "compute_stats",
     "deck_choices",
-    "duration",
-    "heatmap",
-    "percent",
 ]
 
 CALENDAR_DAYS = 365
 FORECAST_DAYS = 30
-PERIOD_LABELS = {
-    "today": "Today",
-    "yesterday": "Yesterday",
-    "week": "Last week",
-    "month": "Last month",
-    "year": "Last year",
-    "all": "All time",
-}
-"""How the true-retention periods are named on screen, in their order."""
-HEATMAP_SHADES = ("#2d333b", "#0e4429", "#006d32", "#26a641", "#39d353")
-"""The calendar's colours, from no answers to the busiest days, as on GitHub."""
-WEEKDAY_LABELS = ("Mon ", "    ", "Wed ", "    ", "Fri ", "    ", "Sun ")
 
 
 @dataclass(frozen=True)
@@ -119,58 +105,6 @@ class Stats:
     """Answers per local hour of the day (0-23) over the last 365 days."""
 
 
-@dataclass(frozen=True)
-class Heatmap:
-    """The calendar laid out like GitHub's: a column per week, a row per weekday (Monday first).
-
-    Each cell is a shade from 0 (no answers) to 4 (the busiest days), or None before the first
-    day. `months` is the line above the grid: a month's name over the week in which it starts.
-    """
-
-    months: str
-    rows: tuple[tuple[int | None, ...], ...]
-
-
-def heatmap(calendar: tuple[CalendarDay, ...]) -> Heatmap:
-    """Lay out `calendar` (oldest day first) for drawing; see `Heatmap`."""
-    busiest = max((day.reviews for day in calendar), default=0)
-    cells: list[CalendarDay | None] = [None] * calendar[0].day.weekday() + list(calendar)
-    weeks = [[day for day in cells[n : n + 7] if day] for n in range(0, len(cells), 7)]
-    months = [" "] * (len(weeks) + 3)
-    previous = None
-    for index, week in enumerate(weeks):
-        month = week[0].day.month
-        if month != previous and all(c == " " for c in months[max(0, index - 1) : index + 3]):
-            months[index : index + 3] = f"{week[0].day:%b}"
-        previous = month
-    rows = tuple(
-        tuple(
-            None
-            if day is None
-            else 0
-            if not day.reviews
-            else 1 + min(3, (4 * day.reviews - 1) // busiest)
-            for day in cells[weekday::7]
-        )
-        for weekday in range(7)
-    )
-    return Heatmap("".join(months).rstrip(), rows)
-
-
-def percent(share: float | None) -> str:
-    """A share as a percentage with one decimal, or a dash when there was nothing to count."""
-    return "-" if share is None else f"{100 * share:.1f}%"
-
-
-def duration(ms: int) -> str:
-    """Time spent, as `40s`, `12m` or `1h 05m`."""
-    seconds = round(ms / 1000)
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes = seconds // 60
-    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
-
-
 def deck_choices(store: Store) -> list[tuple[int, str]]:
     """The decks the figures can be limited to, as (id, name) in name order."""
     with store.reading():
@@ -185,8 +119,15 @@ def compute_stats(store: Store, now: datetime | None = None, deck_id: int | None
     """Every figure for `deck_id` (None: all decks) as of `now` (default: the current time).
 
     Slow enough (a few hundred milliseconds on a million reviews) to belong in a worker thread.
+    A database that cannot be read raises `StoreError`, as the store's own reads do.
     """
-    now = now or datetime.now(UTC)
+    try:
+        return _compute(store, now or datetime.now(UTC), deck_id)
+    except sqlite3.Error as error:
+        raise StoreError(f"{store.path}: cannot read the statistics: {error}") from None
+
+
+def _compute(store: Store, now: datetime, deck_id: int | None) -> Stats:
     _, weights = store.parameters()
     today = study_day_start(now).astimezone().date()
     day_starts = [

@@ -75,7 +75,8 @@ def import_review_log(store: Store, path: Path) -> ImportReport:
                         [key, deck_id, position, rows[0].line, f"Imported card {card}",
                          min(row.at for row in rows)],
                     )  # fmt: skip
-                    known[key] = int(cursor.lastrowid)
+                    assert cursor.lastrowid is not None  # an INSERT always sets it
+                    known[key] = cursor.lastrowid
                     new_cards += 1
             added = sum(
                 _replay(store, known[_key(stem, card)], rows, parameters_id, weights)
@@ -122,7 +123,8 @@ def _add_deck(db: Database, path: Path) -> int:
         [f"import:{path.stem}", f"Imported: {path.stem}", f"Review log imported from {path.name}.",
          json.dumps(settings)],
     )  # fmt: skip
-    return int(cursor.lastrowid)
+    assert cursor.lastrowid is not None  # an INSERT always sets it
+    return cursor.lastrowid
 
 
 def _pending(

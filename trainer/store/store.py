@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from trainer.core.progress import Progress, State, from_millis, to_millis
-from trainer.store import migrations, queue
+from trainer.store import history, migrations, queue
 from trainer.store.errors import StoreError
+from trainer.store.history import AnswerRow
 from trainer.store.queue import DeckSummary
 from trainer.store.rows import CARD_COLUMNS, StudyCard, study_card_from_row
 
@@ -41,13 +42,13 @@ BUSY_TIMEOUT_MS = 5000
 """How long to wait for another process (a second trainer) to finish writing before giving up."""
 
 
-def _locked(method: Callable[P, R]) -> Callable[P, R]:
+def _locked(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
     """Run a store method holding the connection, as `Store.reading()` does."""
 
     @functools.wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with args[0].reading():  # type: ignore[attr-defined]
-            return method(*args, **kwargs)
+    def wrapper(self: Store, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.reading():
+            return method(self, *args, **kwargs)
 
     return wrapper
 
@@ -134,7 +135,13 @@ class Store:
                 "INSERT INTO parameters (weights, source, created) VALUES (?, ?, ?)",
                 [json.dumps(list(weights)), source, to_millis(now)],
             )
-        return int(cursor.lastrowid)
+        assert cursor.lastrowid is not None  # an INSERT always sets it
+        return cursor.lastrowid
+
+    @_locked
+    def answer_history(self) -> list[AnswerRow]:
+        """Every standing rated answer, by card then time; see `history.answer_history`."""
+        return history.answer_history(self.conn)
 
     # -- decks and the queue ---------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from textual.events import Resize
 from textual.geometry import Size
 from textual.screen import Screen
 
+from trainer.tui.context import Clock, StudyApp
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 
 # Screens other than home are imported when first opened: startup paints home sooner.
 
-Clock = Callable[[], datetime]
 StoreOpener = Callable[[], "Store"]
 
 
@@ -202,3 +202,8 @@ def make_app(store: Store | StoreOpener, sources: Path | None = None, **options:
     from its first worker, off the event loop. `options` are `TrainerApp`'s keyword arguments.
     """
     return TrainerApp(store, sources=sources, **options)
+
+
+def _is_a_study_app(app: TrainerApp) -> StudyApp:
+    """Never called: mypy checks here that `TrainerApp` gives screens what `StudyApp` promises."""
+    return app

@@ -338,7 +338,7 @@ def figure_matches(text: str) -> Iterator[tuple[int, int]]:
         previous = text[:start].split()[-1:]
         cue = bool(previous) and previous[0].lower().strip("(") in _QUANTITY_CUES
         counted = unit is not None and unit.group(1).lower() not in _NOT_UNITS
-        if not digits and counted and not unit.group(1).islower():
+        if not digits and unit is not None and counted and not unit.group(1).islower():
             counted = False  # "Five Eyes" is a name, not five of something
         if counted or (digits and cue):
             yield start, end

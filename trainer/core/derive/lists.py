@@ -60,7 +60,7 @@ class BulletList:
     @cached_property
     def choices(self) -> list[tuple[str, int]]:
         """The items short enough to be choices, with their lines."""
-        found = []
+        found: list[tuple[str, int]] = []
         for item in self.items:
             text = choice_text(item.text)
             if text and all(normalise(text) != normalise(seen) for seen, _ in found):

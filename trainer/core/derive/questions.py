@@ -128,7 +128,7 @@ def date_question(clause: str, start: int, end: int, precision: str) -> str | No
     """
     before = _DATE_PHRASE.search(clause[:start])
     prep_text = before.group("prep") if before else None
-    if not prep_text:
+    if before is None or not prep_text:
         return None
     prep = prep_text.split()[0].lower()
     opening = f"{_PREPOSITIONS[prep]} {_WHAT[precision]}"

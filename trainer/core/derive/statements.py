@@ -230,7 +230,8 @@ def _item(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     if any(word.lower() in _ITEM_ENDS for word in words) or words[0].lower() in _ITEM_CUES:
         return None  # a clause, or the start of another list ("including X")
-    start += _DETERMINERS.match(text[start:end]).end()
+    determiner = _DETERMINERS.match(text[start:end])  # always matches: every part is optional
+    start += determiner.end() if determiner else 0
     return (start, end) if start < end else None
 
 

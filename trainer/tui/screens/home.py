@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from trainer.core.deckfile import DeckError
+from trainer.tui.context import trainer
 
 if TYPE_CHECKING:
     from trainer.store.queue import DeckSummary
@@ -62,25 +63,25 @@ class HomeScreen(Screen[None]):
         """
         from trainer.store.errors import StoreError
 
-        app = self.app
-        starting = not app.store_ready  # type: ignore[attr-defined]
+        app = trainer(self)
+        starting = not app.store_ready
         try:
-            store = app.ensure_store()  # type: ignore[attr-defined]
+            store = app.ensure_store()
             if sync:
-                app.sync_decks()  # type: ignore[attr-defined]
-            summaries = store.deck_summaries(app.clock())  # type: ignore[attr-defined]
+                app.sync_decks()
+            summaries = store.deck_summaries(app.clock())
         except (DeckError, StoreError) as error:
             lines = (
                 [str(p) for p in error.problems] if isinstance(error, DeckError) else [str(error)]
             )
             if starting:
-                app.call_from_thread(app.fail, lines)  # type: ignore[attr-defined]
+                self.app.call_from_thread(app.fail, lines)
             else:
-                app.call_from_thread(
-                    app.notify, "\n".join(lines), title="Decks not reloaded", severity="error"
+                self.app.call_from_thread(
+                    self.app.notify, "\n".join(lines), title="Decks not reloaded", severity="error"
                 )
             return
-        app.call_from_thread(self.show_decks, summaries)
+        self.app.call_from_thread(self.show_decks, summaries)
 
     def show_decks(self, summaries: list[DeckSummary]) -> None:
         """Fill the table, keeping the cursor on the same deck."""
@@ -92,7 +93,7 @@ class HomeScreen(Screen[None]):
         table.display = bool(summaries)
         empty.display = not summaries
         if not summaries:
-            places = ", ".join(map(str, self.app.deck_places))  # type: ignore[attr-defined]
+            places = ", ".join(map(str, trainer(self).deck_places))
             empty.update(
                 f"No decks found.\n\nDecks are read from: {places}\n\n"
                 "A deck is a Markdown file of cards, for example:\n\n"
@@ -144,22 +145,22 @@ class HomeScreen(Screen[None]):
         if not self.summaries:
             return
         title, deck_ids = self._selection()
-        self.app.open_study(title, deck_ids)  # type: ignore[attr-defined]
+        trainer(self).open_study(title, deck_ids)
 
     def action_study_all(self) -> None:
         if self.summaries:
-            self.app.open_study("All decks", None)  # type: ignore[attr-defined]
+            trainer(self).open_study("All decks", None)
 
     def action_quiz(self) -> None:
         if not self.summaries:
             return
         title, deck_ids = self._selection()
-        self.app.open_quiz(title, deck_ids)  # type: ignore[attr-defined]
+        trainer(self).open_quiz(title, deck_ids)
 
     def action_stats(self) -> None:
         if not self.summaries:
             return
-        self.app.open_stats(self.selected_deck_id())  # type: ignore[attr-defined]
+        trainer(self).open_stats(self.selected_deck_id())
 
     def action_reload(self) -> None:
         self.load_decks(sync=True)

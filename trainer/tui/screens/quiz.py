@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input
 from trainer.core.grading import Verdict
 from trainer.core.quiz import DEFAULT_QUESTIONS, Format, QuizQuestion, build_quiz
 from trainer.store.errors import StoreError
+from trainer.tui.context import trainer
 from trainer.tui.screens.quiz_result import QuizResult, QuizResultScreen
 from trainer.tui.screens.study import VERDICT_LINES
 from trainer.tui.widgets.card_face import CardFace
@@ -84,19 +85,19 @@ class QuizScreen(Screen[None]):
 
     @property
     def now(self) -> datetime:
-        return self.app.clock()  # type: ignore[attr-defined]
+        return trainer(self).clock()
 
     @work(thread=True, exclusive=True, group="quiz")
     def prepare(self) -> None:
-        app = self.app
+        app = trainer(self)
         try:
-            cards = app.store.quiz_cards(self.deck_ids)  # type: ignore[attr-defined]
+            cards = app.store.quiz_cards(self.deck_ids)
         except StoreError as error:
-            app.call_from_thread(app.notify, str(error), severity="error")
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return
-        rng = random.Random(app.seed)  # type: ignore[attr-defined]
+        rng = random.Random(app.seed)
         questions = build_quiz(cards, self.count, rng)
-        app.call_from_thread(self._begin, QuizRun(questions, self.now))
+        self.app.call_from_thread(self._begin, QuizRun(questions, self.now))
 
     def _begin(self, run: QuizRun) -> None:
         if not run.questions:
@@ -152,29 +153,29 @@ class QuizScreen(Screen[None]):
     @work(thread=True, group="quiz-log")
     def log_answer(self, card_id: int, verdict: Verdict, duration_ms: int) -> None:
         """Log the answer as a quiz review; the schedule moves only if the learner asked for it."""
-        app = self.app
+        app = trainer(self)
         try:
-            app.store.record_review(  # type: ignore[attr-defined]
+            app.store.record_review(
                 card_id,
                 verdict.proposed_rating,
                 self.now,
                 duration_ms=duration_ms,
                 mode="quiz",
-                reschedule=app.quiz_reschedules,  # type: ignore[attr-defined]
+                reschedule=app.quiz_reschedules,
             )
         except StoreError as error:
-            app.call_from_thread(app.notify, str(error), severity="error")
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer only the keys that fit the question on screen."""
         run = self.run
         question = run.current if run else None
-        if question is None or action in ("finish", "next"):
+        if run is None or question is None or action in ("finish", "next"):
             return True
         if action == "choose":
-            return not run.answered and question.format is Format.CHOICE  # type: ignore[union-attr]
+            return not run.answered and question.format is Format.CHOICE
         if action == "truth":
-            return not run.answered and question.format is Format.TRUE_FALSE  # type: ignore[union-attr]
+            return not run.answered and question.format is Format.TRUE_FALSE
         return True
 
     def action_choose(self, number: int) -> None:

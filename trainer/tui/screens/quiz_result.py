@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from trainer.core.grading import Verdict
 from trainer.core.quiz import QuizQuestion
+from trainer.tui.context import trainer
 from trainer.tui.widgets.session_bar import format_elapsed
 
 
@@ -88,8 +89,8 @@ class QuizResultScreen(Screen[None]):
             return
         card_ids = list(dict.fromkeys(q.card_id for q in self.result.missed))
         self.app.switch_screen(
-            self.app.study_screen(f"Missed in quiz: {self.result.title}", None, card_ids)
-        )  # type: ignore[attr-defined]
+            trainer(self).study_screen(f"Missed in quiz: {self.result.title}", None, card_ids)
+        )
 
     def action_home(self) -> None:
         self.app.pop_screen()

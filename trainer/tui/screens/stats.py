@@ -7,7 +7,7 @@ loop with `call_from_thread`; the screen only draws them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -24,14 +24,15 @@ from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
-from trainer.stats.figures import (
+from trainer.stats.text import (
     HEATMAP_SHADES,
     PERIOD_LABELS,
-    WEEKDAY_LABELS,
+    calendar_segments,
     duration,
-    heatmap,
     percent,
 )
+from trainer.store.errors import StoreError
+from trainer.tui.context import trainer
 
 if TYPE_CHECKING:
     from trainer.stats.figures import CalendarDay, Distribution, Mastery, Stats
@@ -71,13 +72,7 @@ class CalendarHeatmap(Widget):
         text = Text(no_wrap=True)
         if not self.days:
             return text
-        grid = heatmap(self.days)
-        text.append("    " + grid.months + "\n")
-        for label, row in zip(WEEKDAY_LABELS, grid.rows):
-            text.append(label)
-            for shade in row:
-                text.append(" " if shade is None else "■", style=HEATMAP_SHADES[shade or 0])
-            text.append("\n")
+        text.append_text(Text.assemble(*calendar_segments(self.days)))
         plural = "s" if self.streak != 1 else ""
         text.append(f"Streak: {self.streak} day{plural}   less ", style="dim")
         for shade in HEATMAP_SHADES:
@@ -165,16 +160,21 @@ class StatsScreen(Screen[None]):
         self.load(self.deck_id)
 
     def _now(self) -> datetime:
-        clock = self.clock or getattr(self.app, "clock", None)
-        return clock() if clock is not None else datetime.now(UTC)
+        return (self.clock or trainer(self).clock)()
 
     @work(thread=True, exclusive=True, group="stats")
     def load(self, deck_id: int | None) -> None:
         """Compute the figures and read the deck list off the event loop."""
         from trainer.stats.figures import compute_stats, deck_choices
 
-        choices = deck_choices(self.store)
-        stats = compute_stats(self.store, self._now(), deck_id)
+        try:
+            choices = deck_choices(self.store)
+            stats = compute_stats(self.store, self._now(), deck_id)
+        except StoreError as error:
+            self.app.call_from_thread(
+                self.app.notify, str(error), title="Statistics not loaded", severity="error"
+            )
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, stats, choices)
 
@@ -213,10 +213,10 @@ class StatsScreen(Screen[None]):
                 sum(vars(counts).values()),
                 key=name,
             )
-        counts = self.query_one("#counts", DataTable)
-        counts.clear()
+        counts_table = self.query_one("#counts", DataTable)
+        counts_table.clear()
         for name, count in vars(stats.counts).items():
-            counts.add_row(name.capitalize(), count, key=name)
+            counts_table.add_row(name.capitalize(), count, key=name)
         for table_id, rows in (("#decks", stats.decks), ("#tags", stats.tags)):
             _fill_mastery(self.query_one(table_id, DataTable), rows)
         hardest = self.query_one("#hardest", DataTable)
@@ -235,7 +235,7 @@ class StatsScreen(Screen[None]):
         forecast = self.query_one("#forecast", PlotextPlot)
         plt = _reset(forecast)
         # Numbers on the x axis, dates as tick labels: plotext reads "22/11" as a date to parse.
-        days = list(range(len(stats.forecast)))
+        days: list[float] = list(range(len(stats.forecast)))
         plt.bar(days, [day.due for day in stats.forecast], label="due that day")
         plt.plot(days, [day.cumulative for day in stats.forecast], label="total", yside="right")
         plt.xticks(days[::5], [f"{day.day:%d %b}" for day in stats.forecast[::5]])
@@ -262,7 +262,7 @@ class StatsScreen(Screen[None]):
         event.stop()
         if event.value is Select.NULL:
             return
-        deck_id = None if event.value == ALL_DECKS else int(event.value)  # type: ignore[arg-type]
+        deck_id = None if event.value == ALL_DECKS else int(str(event.value))
         if deck_id == self.deck_id:
             return  # the filter being set up, not changed
         self.deck_id = deck_id

@@ -24,6 +24,7 @@ from trainer.core.session import StudySession
 from trainer.core.sources import Passage, find_passage
 from trainer.store.errors import StoreError
 from trainer.store.rows import StudyCard
+from trainer.tui.context import trainer
 from trainer.tui.screens.summary import SessionSummary, SummaryScreen
 from trainer.tui.widgets.card_face import CardFace
 from trainer.tui.widgets.rating_bar import RatingBar
@@ -110,7 +111,7 @@ class StudyScreen(Screen[None]):
 
     @property
     def now(self) -> datetime:
-        return self.app.clock()  # type: ignore[attr-defined]
+        return trainer(self).clock()
 
     def tick(self) -> None:
         if self.session is not None:
@@ -122,7 +123,7 @@ class StudyScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="study")
     def start(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = trainer(self).store
         try:
             now = self.now
             queue = (
@@ -138,7 +139,7 @@ class StudyScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="study")
     def answer(self, rating: Rating) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = trainer(self).store
         shown, session = self.shown, self.session
         assert shown is not None and session is not None
         now = self.now
@@ -155,7 +156,7 @@ class StudyScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="study")
     def undo(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = trainer(self).store
         session = self.session
         assert session is not None
         try:
@@ -171,7 +172,7 @@ class StudyScreen(Screen[None]):
 
     def _load_next(self, prefer: int | None = None) -> None:
         """Fetch the next card (in the worker) and hand it to the screen, or end the session."""
-        store = self.app.store  # type: ignore[attr-defined]
+        store = trainer(self).store
         session = self.session
         assert session is not None
         now = self.now
@@ -186,7 +187,7 @@ class StudyScreen(Screen[None]):
         passage = None
         if study.card.source is not None:
             answers = [study.card.answer, *study.card.correct_choices]
-            passage = find_passage(self.app.sources, study.card.source, answers)  # type: ignore[attr-defined]
+            passage = find_passage(trainer(self).sources, study.card.source, answers)
         shown = ShownCard(study, intervals, passage, now)
         self.app.call_from_thread(self._show_card, shown, session.done, session.left)
 
@@ -280,7 +281,7 @@ class StudyScreen(Screen[None]):
         if action == "choose":
             (number,) = parameters
             choices = len(shown.study.card.choices)
-            return not shown.revealed and kind is Kind.CHOICE and int(number) <= choices  # type: ignore[call-overload]
+            return not shown.revealed and kind is Kind.CHOICE and int(str(number)) <= choices
         return True
 
     def action_accept(self) -> None:
@@ -379,6 +380,11 @@ class StudyScreen(Screen[None]):
         """Sum up the session (in the worker) and show the summary in place of this screen."""
         session = self.session
         assert session is not None
-        next_due = self.app.store.next_due(self.deck_ids)  # type: ignore[attr-defined]
+        try:
+            next_due = trainer(self).store.next_due(self.deck_ids)
+        except StoreError as error:
+            # The answers are saved already; only the summary's "next due" cannot be read.
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            next_due = None
         summary = SessionSummary.of(session, self.now, next_due)
         self.app.call_from_thread(self._show_summary, summary)

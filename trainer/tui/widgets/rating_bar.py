@@ -34,7 +34,7 @@ class RatingBar(Horizontal):
     def compose(self) -> ComposeResult:
         for rating in Rating:
             button = Button(f"{rating.value} {rating.name.title()}", id=f"rate-{rating.value}")
-            button.variant = _VARIANTS[rating]  # type: ignore[assignment]
+            button.variant = _VARIANTS[rating]
             # Keys drive studying; a focused button would swallow enter and space.
             button.can_focus = False
             yield button

@@ -1,0 +1,291 @@
+"""Reading a deck's card entries: the lines after the front matter, turned into `Card`s.
+
+Each entry begins with a card-start key (`Q:`, `C:`, `True:`, `False:`) and gathers the lines
+that follow it; `entry_cards` checks it and makes its cards (two for a reversed card, one per
+deletion of a cloze). Problems are reported, never raised, so every problem of a file is found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from trainer.core.cards import Card, Choice, Citation, Kind
+from trainer.core.deck_syntax import CARD_STARTS, KEY, UNKNOWN_KEY, Report
+from trainer.core.identity import DELETION, card_key, cloze_skeleton, question_key
+
+_CHOICE = re.compile(r"^\s*[-*]\s+\[([ xX])\]\s+(.*)$")
+_CITATION = re.compile(r"^(\S+?):(\d+)(?:-(\d+))?$")
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_TAG_SEPARATORS = re.compile(r"[,\s]+")
+
+
+@dataclass
+class _Entry:
+    """A card as it is being read, before it is checked and turned into `Card`s."""
+
+    key: str
+    line: int
+    parts: dict[str, list[str]] = field(default_factory=dict)
+    typed: list[str] = field(default_factory=list)
+    choices: list[tuple[bool, str, int]] = field(default_factory=list)
+    fields: dict[str, tuple[str, int]] = field(default_factory=dict)
+    open_part: str | None = None
+
+    def text(self, part: str) -> str:
+        return "\n".join(self.parts.get(part, [])).strip()
+
+
+def read_entries(lines: list[str], start: int, report: Report) -> list[_Entry]:
+    """Group body lines into card entries, following the keys at line starts."""
+    entries: list[_Entry] = []
+    entry: _Entry | None = None
+    for index in range(start, len(lines)):
+        number, line = index + 1, lines[index]
+        stripped = line.strip()
+        if not stripped:
+            # A blank line can only continue an open part: no key or choice matches it, so skip
+            # the regexes (a fifth of a deck's lines are blank).
+            if entry is not None and entry.open_part is not None:
+                entry.parts[entry.open_part].append(line)
+            continue
+        if stripped == "---" or line.startswith("#"):
+            entry = None
+            continue
+        match = KEY.match(line)
+        if match:
+            key, value = match.group(1), line[match.end() :].strip()
+            if key in CARD_STARTS:
+                entry = _Entry(key, number)
+                entry.parts[key] = [value]
+                entry.open_part = key
+                entries.append(entry)
+            elif entry is None:
+                report(
+                    number, f"{key}: is not inside a card (start one with Q:, C:, True: or False:)"
+                )
+            else:
+                _add_line(entry, key, value, number, report)
+            continue
+        if entry is None:
+            unknown = UNKNOWN_KEY.match(line)
+            if unknown:
+                report(
+                    number, f"unknown card kind {unknown.group(1)}: (use Q:, C:, True: or False:)"
+                )
+            continue
+        choice = _CHOICE.match(line)
+        if choice and entry.key == "Q" and entry.open_part in ("Q", None):
+            entry.choices.append((choice.group(1) != " ", choice.group(2).strip(), number))
+            entry.open_part = None
+        elif entry.open_part is not None:
+            entry.parts[entry.open_part].append(line)
+        elif stripped:
+            unknown = UNKNOWN_KEY.match(line)
+            what = f"unknown card key {unknown.group(1)}:" if unknown else "text outside any part"
+            report(number, f"{what} in the card started on line {entry.line}")
+    return entries
+
+
+def _add_line(entry: _Entry, key: str, value: str, number: int, report: Report) -> None:
+    """Add an answer, typed answer or field line to the card being read."""
+    if key == "A":
+        if "A" in entry.parts:
+            report(number, "second A: in one card")
+        entry.parts["A"] = [value]
+        entry.open_part = "A"
+    elif key == "T":
+        entry.typed.append(value)
+        entry.open_part = None
+    elif key == "Note":
+        entry.parts["Note"] = [value]
+        entry.open_part = "Note"
+        entry.fields["Note"] = (value, number)
+    else:
+        if key in entry.fields:
+            report(number, f"second {key}: in one card")
+        entry.fields[key] = (value, number)
+        entry.open_part = None
+
+
+def entry_cards(entry: _Entry, deck_tags: tuple[str, ...], report: Report) -> list[Card]:
+    """Check one entry and turn it into its cards (two for reversed, one per cloze deletion)."""
+    explicit_id, id_ok = _explicit_id(entry, report)
+    source = _citation(entry, report)
+    tags = deck_tags + tuple(
+        tag for tag in _TAG_SEPARATORS.split(entry.fields.get("Tags", ("", 0))[0]) if tag
+    )
+    tags = tuple(dict.fromkeys(tags))
+    common: dict[str, Any] = {
+        "tags": tags,
+        "source": source,
+        "note": entry.text("Note"),
+        "line": entry.line,
+    }
+    if not id_ok:
+        return []
+    if entry.key != "Q" and ("A" in entry.parts or entry.typed or entry.choices):
+        report(entry.line, f"{entry.key}: card takes no A:, T: or choices (did you mean Q:?)")
+        return []
+    if entry.key == "C":
+        return _cloze_cards(entry, explicit_id, common, report)
+    if entry.key in ("True", "False"):
+        statement = entry.text(entry.key)
+        if not statement:
+            report(entry.line, f"{entry.key}: has no statement")
+            return []
+        key = card_key(explicit_id or question_key("truefalse", statement))
+        return [Card(key, Kind.TRUE_FALSE, statement, entry.key.lower(), **common)]
+    return _question_cards(entry, explicit_id, common, report)
+
+
+def _question_cards(
+    entry: _Entry, explicit_id: str | None, common: dict, report: Report
+) -> list[Card]:
+    question = entry.text("Q")
+    answer = entry.text("A")
+    reverse = entry.fields.get("Reverse")
+    if not question:
+        report(entry.line, "Q: has no question")
+        return []
+    kinds = [
+        name
+        for name, present in (
+            ("A:", "A" in entry.parts),
+            ("T:", entry.typed),
+            ("choices", entry.choices),
+        )
+        if present
+    ]
+    if not kinds:
+        report(entry.line, "question has no answer (add A:, T: or a - [x] choice list)")
+        return []
+    if len(kinds) > 1:
+        report(entry.line, f"question mixes {' and '.join(kinds)}; a card takes one kind of answer")
+        return []
+    base = explicit_id or question_key("q", question)
+    if reverse is not None and reverse[0].lower() not in ("yes", "true", "no", "false"):
+        report(reverse[1], "Reverse: must be yes or no")
+    reversed_card = reverse is not None and reverse[0].lower() in ("yes", "true")
+    if entry.choices:
+        return _choice_card(entry, base, question, common, report)
+    if entry.typed:
+        if reverse is not None and reversed_card:
+            report(reverse[1], "Reverse: applies to Q:/A: cards only")
+        if any(not typed for typed in entry.typed):
+            report(entry.line, "T: has no answer")
+            return []
+        return [
+            Card(
+                card_key(base),
+                Kind.TYPED,
+                question,
+                entry.typed[0],
+                accepted=tuple(entry.typed),
+                **common,
+            )
+        ]
+    if not answer:
+        report(entry.line, "A: has no answer")
+        return []
+    if not reversed_card:
+        return [Card(card_key(base), Kind.BASIC, question, answer, **common)]
+    return [
+        Card(card_key(base), Kind.REVERSED, question, answer, **common),
+        Card(card_key(base, "reverse"), Kind.REVERSED, answer, question, **common),
+    ]
+
+
+def _choice_card(
+    entry: _Entry, base: str, question: str, common: dict, report: Report
+) -> list[Card]:
+    seen: dict[str, int] = {}
+    choices = []
+    for correct, text, number in entry.choices:
+        folded = " ".join(text.casefold().split())
+        if not text:
+            report(number, "empty choice")
+        elif folded in seen:
+            report(number, f"repeated choice {text!r} (first on line {seen[folded]})")
+        seen.setdefault(folded, number)
+        choices.append(Choice(text, correct))
+    if not any(choice.correct for choice in choices):
+        report(entry.line, "multiple-choice card has no correct choice (mark one with - [x])")
+        return []
+    if len(choices) < 2:
+        report(entry.line, "multiple-choice card needs at least two choices")
+        return []
+    answer = "; ".join(choice.text for choice in choices if choice.correct)
+    return [Card(card_key(base), Kind.CHOICE, question, answer, choices=tuple(choices), **common)]
+
+
+def _cloze_cards(
+    entry: _Entry, explicit_id: str | None, common: dict, report: Report
+) -> list[Card]:
+    raw = entry.text("C")
+    deletions = list(DELETION.finditer(raw))
+    if not deletions:
+        report(entry.line, "cloze has no deletion (put the hidden part in [brackets])")
+        return []
+    base = explicit_id or question_key("c", cloze_skeleton(raw))
+    answers = []
+    for match in deletions:
+        answer, _, hint = match.group(1).partition("::")
+        if not answer.strip():
+            report(entry.line, "cloze deletion is empty")
+            return []
+        answers.append((answer.strip(), hint.strip()))
+    full = _fill(raw, deletions, [answer for answer, _ in answers])
+    cards = []
+    for number, (answer, hint) in enumerate(answers, start=1):
+        shown = [a if i != number - 1 else "[...]" for i, (a, _) in enumerate(answers)]
+        prompt = _fill(raw, deletions, shown)
+        key = card_key(base, f"c{number}")
+        cards.append(Card(key, Kind.CLOZE, prompt, answer, hint=hint, text=full, **common))
+    return cards
+
+
+def _fill(raw: str, deletions: list[re.Match[str]], texts: list[str]) -> str:
+    out, last = [], 0
+    for match, text in zip(deletions, texts):
+        out.append(raw[last : match.start()])
+        out.append(text)
+        last = match.end()
+    out.append(raw[last:])
+    return "".join(out).replace("\\[", "[").replace("\\]", "]")
+
+
+def _explicit_id(entry: _Entry, report: Report) -> tuple[str | None, bool]:
+    if "Id" not in entry.fields:
+        return None, True
+    value, number = entry.fields["Id"]
+    if not _ID.match(value):
+        report(number, f"Id: {value!r} must be letters, digits, - or _ (at most 64)")
+        return None, False
+    return value, True
+
+
+def _citation(entry: _Entry, report: Report) -> Citation | None:
+    if "Source" not in entry.fields:
+        return None
+    value, number = entry.fields["Source"]
+    match = _CITATION.match(value)
+    if not match:
+        report(number, f"Source: {value!r} is not FILE:LINE or FILE:FIRST-LAST")
+        return None
+    first = int(match.group(2))
+    last = int(match.group(3) or first)
+    if first < 1 or last < first:
+        report(number, f"Source: line range {first}-{last} is empty")
+        return None
+    return Citation(match.group(1), first, last)
+
+
+def check_repeats(cards: list[Card], report: Report) -> None:
+    seen: dict[str, Card] = {}
+    for card in cards:
+        if card.key in seen:
+            report(card.line, f"repeated card: same question or id as line {seen[card.key].line}")
+        else:
+            seen[card.key] = card
