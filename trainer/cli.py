@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from trainer import paths
-from trainer.commands import check, decks, derive, import_log, optimize, stats
+from trainer.commands import check, decks, derive, import_log, optimize, serve, stats, sync
 from trainer.config import Settings
 
 
@@ -77,6 +77,8 @@ COMMANDS: list[click.Command] = [
     stats.command,
     import_log.command,
     optimize.command,
+    sync.command,
+    serve.command,
 ]
 """Every subcommand, in the order `trainer --help` lists them."""
 

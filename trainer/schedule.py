@@ -6,6 +6,7 @@ swapped without touching the store or the screens.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -30,6 +31,12 @@ def _scheduler(schedule: Schedule, parameters: tuple[float, ...]) -> fsrs.Schedu
         learning_steps=schedule.learning_steps,
         relearning_steps=schedule.relearning_steps,
     )
+
+
+def card_seed(key: str) -> int:
+    """The number a card's fuzz is drawn from: made from its key, so it is the same on every
+    device (database ids are not), and a synced history replays to the same intervals."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=6).digest(), "big")
 
 
 def _to_fsrs(card_id: int, progress: Progress, now: datetime) -> fsrs.Card:

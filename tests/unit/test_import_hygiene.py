@@ -17,7 +17,7 @@ import trainer
 UI = ("textual", "rich")
 DATABASE = ("sqlite3", "sqlite_utils")
 LOWER_PACKAGES = ("core", "importing", "store", "stats")
-LOWER_MODULES = ("trainer.schedule", "trainer.config", "trainer.paths")
+LOWER_MODULES = ("trainer.schedule", "trainer.config", "trainer.paths", "trainer.journal")
 
 
 def modules_of(package: str) -> list[str]:

@@ -39,13 +39,15 @@ def table_sizes(store: Store) -> tuple[int, int, int]:
     return store.db["decks"].count, store.db["cards"].count, store.db["reviews"].count
 
 
-def replay(card_id: int, answers: list[tuple[int, str]]) -> tuple[list[Progress], Progress]:
-    """The before-states and the final state the scheduler gives these answers."""
+def replay(key: str, answers: list[tuple[int, str]]) -> tuple[list[Progress], Progress]:
+    """The before-states and the final state the scheduler gives these answers to card `key`."""
     progress, befores = Progress(), []
     for rating, moment in answers:
         befores.append(progress)
         at = datetime.fromisoformat(moment).astimezone(UTC)
-        progress = schedule.next_progress(card_id, progress, Rating(rating), at, Schedule())
+        progress = schedule.next_progress(
+            schedule.card_seed(key), progress, Rating(rating), at, Schedule()
+        )
     return befores, progress
 
 
@@ -60,7 +62,7 @@ def test_import_replays_each_card_through_the_scheduler(store: Store, tmp_path: 
     assert set(cards) == {"import:log:100", "import:log:200"}
     card = cards["import:log:100"]
     befores, final = replay(
-        card,
+        "import:log:100",
         [
             (3, "2024-03-29T20:32:32.250000+00:00"),
             (3, "2024-03-30T19:00:00+00:00"),
@@ -100,7 +102,7 @@ def test_a_longer_log_adds_only_the_new_reviews(store: Store, tmp_path: Path) ->
     assert (report.reviews, report.new_cards, report.already) == (2, 1, 5)
     card = store.db.execute("SELECT id FROM cards WHERE key = 'import:log:100'").fetchone()[0]
     _, final = replay(
-        card,
+        "import:log:100",
         [
             (3, "2024-03-29T20:32:32.250000+00:00"),
             (3, "2024-03-30T19:00:00+00:00"),

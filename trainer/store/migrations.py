@@ -198,3 +198,34 @@ def m005_statistics_indexes(db: Database) -> None:
 def m006_deck_file_stamps(db: Database) -> None:
     """Remember each deck file's size and modification time, so an unchanged file is not read."""
     _run(db, "ALTER TABLE decks ADD COLUMN file_stamp TEXT;")
+
+
+@_migration
+def m007_review_journal(db: Database) -> None:
+    """What travels between devices (`trainer sync`): each review's id across devices, the
+    reviews of cards this device has not got yet, and the devices seen."""
+    _run(
+        db,
+        """
+        CREATE TABLE journal (
+            review_id INTEGER PRIMARY KEY REFERENCES reviews(id),
+            uid TEXT NOT NULL UNIQUE,
+            device TEXT NOT NULL,
+            moves INTEGER NOT NULL
+        );
+        CREATE INDEX journal_by_device ON journal(device, review_id);
+        CREATE TABLE journal_waiting (
+            uid TEXT PRIMARY KEY,
+            card_key TEXT NOT NULL,
+            device TEXT NOT NULL,
+            entry TEXT NOT NULL
+        );
+        CREATE INDEX journal_waiting_by_card ON journal_waiting(card_key);
+        CREATE TABLE sync_devices (
+            device TEXT PRIMARY KEY,
+            reviews INTEGER NOT NULL DEFAULT 0,
+            last_review INTEGER,
+            last_sync INTEGER
+        );
+        """,
+    )

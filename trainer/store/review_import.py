@@ -61,22 +61,13 @@ def import_review_log(store: Store, path: Path) -> ImportReport:
             return ImportReport(f"Imported: {stem}", len(by_card), 0, 0, len(reviews))
         with db.atomic():
             if deck_id is None:
-                deck_id = _add_deck(db, path)
+                deck_id = _add_deck(db, stem, f"Review log imported from {path.name}.")
             new_cards = 0
             for position, (card, rows) in enumerate(by_card.items()):
                 key = _key(stem, card)
                 if key not in known:
-                    cursor = db.execute(
-                        """
-                        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer,
-                            created)
-                        VALUES (?, ?, ?, ?, 'basic', ?, '', ?)
-                        """,
-                        [key, deck_id, position, rows[0].line, f"Imported card {card}",
-                         min(row.at for row in rows)],
-                    )  # fmt: skip
-                    assert cursor.lastrowid is not None  # an INSERT always sets it
-                    known[key] = cursor.lastrowid
+                    created = min(row.at for row in rows)
+                    known[key] = _add_card(db, deck_id, key, position, rows[0].line, created)
                     new_cards += 1
             added = sum(
                 _replay(store, known[_key(stem, card)], rows, parameters_id, weights)
@@ -87,6 +78,37 @@ def import_review_log(store: Store, path: Path) -> ImportReport:
 
 def _key(stem: str, card: str) -> str:
     return f"import:{stem}:{card}"
+
+
+def is_imported_key(key: str) -> bool:
+    """Whether `key` is a card of an imported review log (`import:<file stem>:<card>`)."""
+    return key.startswith("import:") and key.count(":") >= 2
+
+
+def add_imported_card(db: Database, key: str, created: int) -> int:
+    """Add the card `key` of an imported log that another device imported, with its deck.
+
+    Such cards have no deck file: they exist only through their reviews, so a device that
+    receives the reviews makes the card, as importing the log itself would have.
+    """
+    _, stem, card = key.split(":", 2)
+    row = db.execute("SELECT id FROM decks WHERE path = ?", [f"import:{stem}"]).fetchone()
+    deck_id = row[0] if row else _add_deck(db, stem, "Review log imported on another device.")
+    (position,) = db.execute("SELECT count(*) FROM cards WHERE deck_id = ?", [deck_id]).fetchone()
+    return _add_card(db, deck_id, key, position, 0, created)
+
+
+def _add_card(db: Database, deck_id: int, key: str, position: int, line: int, created: int) -> int:
+    card = key.split(":", 2)[2]
+    cursor = db.execute(
+        """
+        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created)
+        VALUES (?, ?, ?, ?, 'basic', ?, '', ?)
+        """,
+        [key, deck_id, position, line, f"Imported card {card}", created],
+    )
+    assert cursor.lastrowid is not None  # an INSERT always sets it
+    return cursor.lastrowid
 
 
 def _imported(db: Database, deck_id: int | None) -> tuple[dict[str, int], dict[str, set[int]]]:
@@ -105,7 +127,7 @@ def _imported(db: Database, deck_id: int | None) -> tuple[dict[str, int], dict[s
     return known, imported
 
 
-def _add_deck(db: Database, path: Path) -> int:
+def _add_deck(db: Database, stem: str, description: str) -> int:
     """Add the deck that holds this log's cards: a path that is no file, out of the study list."""
     default = Schedule()
     settings = {
@@ -120,8 +142,7 @@ def _add_deck(db: Database, path: Path) -> int:
         INSERT INTO decks (path, name, description, settings, missing, imported)
         VALUES (?, ?, ?, ?, 1, 1)
         """,
-        [f"import:{path.stem}", f"Imported: {path.stem}", f"Review log imported from {path.name}.",
-         json.dumps(settings)],
+        [f"import:{stem}", f"Imported: {stem}", description, json.dumps(settings)],
     )  # fmt: skip
     assert cursor.lastrowid is not None  # an INSERT always sets it
     return cursor.lastrowid
@@ -160,7 +181,8 @@ def _replay(
     """Log `rows` for the card, each with the state before it, and store the state after."""
     card = store.study_card(card_id)
     answers = [(row.rating, from_millis(row.at)) for row in rows]
-    states = list(schedule.replay(card_id, answers, card.schedule, weights, card.progress))
+    seed = schedule.card_seed(card.card.key)
+    states = list(schedule.replay(seed, answers, card.schedule, weights, card.progress))
     for row, (_, at), (before, _) in zip(rows, answers, states):
         store.append_review(
             card_id, int(row.rating), at, row.duration_ms, "import", before, parameters_id

@@ -222,13 +222,16 @@ class Store:
         With `reschedule=False` (a quiz, by default) the answer is logged but the card's
         schedule does not move. Returns the card's progress afterwards.
         """
-        from trainer.schedule import next_progress  # fsrs loads only when an answer is recorded
+        from trainer.schedule import (
+            card_seed,
+            next_progress,
+        )  # fsrs loads only when an answer is recorded
 
         study = self.study_card(card_id)
         parameters_id, weights = self.parameters()
         before = study.progress
         after = (
-            next_progress(card_id, before, rating, now, study.schedule, weights)
+            next_progress(card_seed(study.card.key), before, rating, now, study.schedule, weights)
             if reschedule
             else before
         )
@@ -291,9 +294,10 @@ class Store:
         before: Progress,
         parameters_id: int | None,
         undoes: int | None = None,
-    ) -> None:
-        """Append one row to the review log with the card's state before it (inside `transaction()`)."""
-        self.conn.execute(
+    ) -> int:
+        """Append one row to the review log with the card's state before it (inside
+        `transaction()`); returns the new review's id."""
+        cursor = self.conn.execute(
             """
             INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms, mode, undoes,
                 state_before, step_before, stability_before, difficulty_before, due_before,
@@ -316,6 +320,8 @@ class Store:
                 parameters_id,
             ],
         )
+        assert cursor.lastrowid is not None  # an INSERT always sets it
+        return cursor.lastrowid
 
     def write_progress(self, card_id: int, progress: Progress) -> None:
         """Store a card's scheduling state (call inside `transaction()`)."""

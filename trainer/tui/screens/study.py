@@ -182,7 +182,7 @@ class StudyScreen(Screen[None]):
             return
         study = store.study_card(card_id)
         intervals = schedule.preview_intervals(
-            card_id, study.progress, now, study.schedule, self.parameters
+            schedule.card_seed(study.card.key), study.progress, now, study.schedule, self.parameters
         )
         passage = None
         if study.card.source is not None:
