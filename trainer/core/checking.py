@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainer.core.cards import Deck
+from trainer.core.cards import Deck, Kind
 from trainer.core.deckfile import DeckError, Problem
 from trainer.core.library import find_deck_files, read_deck_file, shown_path
 from trainer.core.stamp import stamp_ids
@@ -14,10 +15,11 @@ from trainer.core.stamp import stamp_ids
 
 @dataclass
 class CheckResult:
-    """The problems found (all of them) and, per good deck, one summary line."""
+    """The problems found (all of them) and, per good deck, its warnings and one summary line."""
 
     problems: list[Problem] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)
+    """What a clean run prints: per good deck, its `deck_warnings` first, then its summary line."""
 
 
 def summary_line(deck: Deck) -> str:
@@ -63,5 +65,65 @@ def check_decks(
                 result.summaries.append(
                     f"{shown_path(path)}: wrote {count} id{'s' if count != 1 else ''}"
                 )
+        result.summaries.extend(deck_warnings(deck))
         result.summaries.append(summary_line(deck))
     return result
+
+
+MIN_CHOICES = 3
+"""Fewer options than this make a multiple-choice card a coin toss."""
+TRUE_SHARE = (0.3, 0.7)
+"""Outside this share of true statements, always answering the same way pays."""
+MIN_STATEMENTS = 10
+"""Below this many true-or-false statements in a deck, their share says little."""
+_ABOUT_THE_PAGE = re.compile(
+    r"^\W*according to (?:the|this|that) (?:documents?|pages?|texts?|articles?)\b", re.IGNORECASE
+)
+
+
+def deck_warnings(deck: Deck, *, display_path: str | None = None) -> list[str]:
+    """Lines `path:line: warning: message` for what a deck does legally but teaches badly.
+
+    Three things are caught: a multiple-choice card with fewer than `MIN_CHOICES` options; a
+    deck of at least `MIN_STATEMENTS` true-or-false statements whose true share is outside
+    `TRUE_SHARE` (pointing at its first statement); a question that begins "According to the
+    document" (or page, text, article). Warnings never make a deck unusable.
+    """
+    shown = display_path or shown_path(deck.path)
+    found: list[Problem] = []
+    statements = [card for card in deck.cards if card.kind is Kind.TRUE_FALSE]
+    if len(statements) >= MIN_STATEMENTS:
+        true = sum(card.answer == "true" for card in statements)
+        share = true / len(statements)
+        if not TRUE_SHARE[0] <= share <= TRUE_SHARE[1]:
+            low, high = (round(bound * 100) for bound in TRUE_SHARE)
+            found.append(
+                Problem(
+                    shown,
+                    statements[0].line,
+                    f"{true} of {len(statements)} true-or-false statements are true ({share:.0%}); "
+                    f"keep it between {low}% and {high}% so that one answer every time does not pay",
+                )
+            )
+    for card in deck.cards:
+        if card.kind is Kind.CHOICE and len(card.choices) < MIN_CHOICES:
+            found.append(
+                Problem(
+                    shown,
+                    card.line,
+                    f"multiple-choice card has {len(card.choices)} options; "
+                    f"give at least {MIN_CHOICES}, all of one kind",
+                )
+            )
+        question = card.text if card.kind is Kind.CLOZE else card.prompt
+        if _ABOUT_THE_PAGE.match(question):
+            found.append(
+                Problem(
+                    shown,
+                    card.line,
+                    'question begins "According to the document"; ask about the subject itself',
+                )
+            )
+    # A cloze card with several deletions is several cards on one line: warn about it once.
+    ordered = sorted(dict.fromkeys(found), key=lambda problem: problem.line)
+    return [f"{problem.path}:{problem.line}: warning: {problem.message}" for problem in ordered]
