@@ -1,5 +1,7 @@
 """The decks that ship in `decks/`: they parse, cite their source documents truthfully, cover
-every card kind, and paraphrase rather than copy the documents.
+every card kind, paraphrase rather than copy the documents, and keep the mechanical rules of
+`docs/writing-cards.md` (balanced true-or-false statements, four options or more, questions
+about the subject rather than the page).
 
 The source documents live outside the repository, in `shared/seeds/` next to it. Where that
 folder is absent the tests that need it are skipped, unless `TRAINER_REQUIRE_SOURCES=1` says
@@ -8,6 +10,7 @@ the documents must be there (then they fail).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -15,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from trainer.core.cards import Card, Deck, Kind
-from trainer.core.citations import check_citations
+from trainer.core.citations import check_citations, contains_evidence, statement_evidence
 from trainer.core.deckfile import load_deck
 from trainer.core.grading import normalise
 
@@ -26,6 +29,18 @@ DECK_FILES = sorted(DECKS_DIR.glob("*.md"))
 MIN_CARDS, MAX_CARDS = 150, 250
 COPY_RUN = 8
 """A card sharing this many consecutive words with a document has copied a sentence."""
+TRUE_SHARE = (0.4, 0.6)
+"""Each deck's share of true statements: always answering "true" (or "false") must not pay."""
+MIN_CHOICES = 4
+OPTIONS_NOTE = "> Options:"
+"""How the author's note under a multiple-choice card begins."""
+ABOUT_THE_PAGE = re.compile(
+    r"\b(?:documents?|pages?|articles?|analysis|overview|publication|website)\b"
+    r"|\b(?:the|this|that) (?:text|source)\b|\baccording to\b|\bdoes it (?:give|say)\b"
+    r"|\bconnect2canada\b",
+    re.IGNORECASE,
+)
+"""Wording that asks about what a page says instead of about the world it describes."""
 
 
 @cache
@@ -83,10 +98,100 @@ def test_card_count_and_kinds() -> None:
     assert MIN_CARDS <= len(cards) <= MAX_CARDS, len(cards)
     kinds = Counter(card.kind for card in cards)
     assert set(kinds) == set(Kind), f"kinds present: {dict(kinds)}"
-    statements = [card for card in cards if card.kind is Kind.TRUE_FALSE]
-    false_share = sum(card.answer == "false" for card in statements) / len(statements)
-    # Roughly 40% false, so "true" is not a safe guess.
-    assert 0.3 <= false_share <= 0.5, f"{false_share:.0%} of statements are false"
+
+
+@pytest.mark.parametrize("path", DECK_FILES, ids=lambda path: path.name)
+def test_true_and_false_statements_are_balanced_in_each_deck(path: Path) -> None:
+    statements = [card for card in deck(path).cards if card.kind is Kind.TRUE_FALSE]
+    assert statements, "no true-or-false statements"
+    true = sum(card.answer == "true" for card in statements)
+    low, high = TRUE_SHARE
+    assert low <= true / len(statements) <= high, f"{true} of {len(statements)} are true"
+
+
+def test_false_statements_are_contradicted_by_a_figure_or_name() -> None:
+    # A false statement is false by the cited line's own words: its Note gives the year, figure
+    # or name the line states (the citation test checks the line holds them), one the statement
+    # does not have. "Canada joined NATO after it was founded", with the Note "Canada is a
+    # founding member of NATO", names nothing new: it only restates a true card the other way.
+    vague = [
+        where(path, card)
+        for path, card in all_cards()
+        if card.kind is Kind.TRUE_FALSE
+        and card.answer == "false"
+        and all(contains_evidence(card.prompt, piece) for piece in statement_evidence(card.note))
+    ]
+    assert not vague, "False: cards whose Note names nothing the statement lacks:\n" + "\n".join(
+        vague
+    )
+
+
+def test_multiple_choice_cards_offer_four_options_or_more() -> None:
+    few = [
+        f"{where(path, card)}: {len(card.choices)} options"
+        for path, card in all_cards()
+        if card.kind is Kind.CHOICE and len(card.choices) < MIN_CHOICES
+    ]
+    assert not few, f"multiple-choice cards with fewer than {MIN_CHOICES} options:\n" + "\n".join(
+        few
+    )
+
+
+def test_multiple_choice_cards_say_which_options_the_documents_support() -> None:
+    # Learners never see it: an author's note after the card (past a `---` line, which the
+    # trainer skips) says which options the cited line supports and why the others are wrong.
+    unmarked = []
+    for path in DECK_FILES:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        starts = sorted({card.line for card in deck(path).cards}) + [len(lines) + 1]
+        for card in deck(path).cards:
+            if card.kind is not Kind.CHOICE:
+                continue
+            following = next(start for start in starts if start > card.line)
+            if not any(line.startswith(OPTIONS_NOTE) for line in lines[card.line : following - 1]):
+                unmarked.append(where(path, card))
+    assert not unmarked, f"multiple-choice cards without a '{OPTIONS_NOTE}' note:\n" + "\n".join(
+        unmarked
+    )
+
+
+def test_cards_ask_about_the_world_not_about_the_page() -> None:
+    # The learner studies NORAD, not a web page: no "the document says", "the page mentions",
+    # "what year does it give?", in anything the learner reads.
+    about_the_page = sorted(
+        {
+            f"{where(path, card)}: {found.group()!r}"
+            for path, card in all_cards()
+            for text in _card_texts(card)
+            for found in ABOUT_THE_PAGE.finditer(text)
+        }
+    )
+    assert not about_the_page, "cards worded about the documents:\n" + "\n".join(about_the_page)
+
+
+def test_acronyms_that_are_initials_are_asked_one_way() -> None:
+    # From "Airborne Warning and Control System", AWACS is only the initials: a card asking for it
+    # tests nothing. NORAD, which is not the initials of its name, may be studied both ways.
+    both_ways = {
+        where(path, card): card.prompt
+        for path, card in all_cards()
+        if card.kind is Kind.REVERSED and _initials_of(card.prompt, card.answer)
+    }
+    assert not both_ways, "acronyms studied both ways:\n" + "\n".join(
+        f"{place}: {acronym}" for place, acronym in both_ways.items()
+    )
+
+
+def _initials_of(acronym: str, name: str) -> bool:
+    """Whether `acronym` is the initials of `name`, of all its words or of its capitalised ones."""
+    words = re.findall(r"[^\W\d_]+", name)
+    initials = {
+        "".join(word[0] for word in words),
+        "".join(word[0] for word in words if word[0].isupper()),
+    }
+    return " " not in acronym.strip() and acronym.strip().casefold() in {
+        found.casefold() for found in initials
+    }
 
 
 def test_citations_hold(sources_dir: Path) -> None:
