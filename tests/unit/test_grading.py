@@ -11,6 +11,7 @@ from trainer.core.grading import (
     check_choices,
     check_typed,
     normalise,
+    typed_marks,
 )
 
 
@@ -144,3 +145,81 @@ def test_char_diff_marks_the_differing_characters() -> None:
         ("same", "wa"),
     ]
     assert char_diff("Ottawa", "Ottawa") == [("same", "Ottawa")]
+
+
+def test_the_question_lets_an_answer_carry_its_own_unit() -> None:
+    question = "How far, in kilometres, is it from Ottawa to Toronto?"
+    assert check_typed("640 km", ["640"], question=question).verdict is Verdict.CORRECT
+    assert check_typed("640 km", ["640"]).verdict is Verdict.ALMOST  # callers that pass no question
+
+
+def test_of_several_matching_answers_the_one_written_like_the_typed_one_is_named() -> None:
+    assert check_typed("nine thousand", ["9,000", "nine thousand"]).expected == "nine thousand"
+    assert check_typed("9000", ["9,000", "nine thousand"]).expected == "9,000"
+    check = check_typed("Tornto", ["Toronto", "Toronta"])
+    assert (check.verdict, check.expected) == (Verdict.ALMOST, "Toronto")
+
+
+def marked(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(kind, text) for kind, text in runs if kind != "same"]
+
+
+def test_typed_marks_show_nothing_when_the_answer_is_right() -> None:
+    assert typed_marks("OTTAWA!", "Ottawa") == [("same", "OTTAWA!")]
+    assert typed_marks("in 1958", "1958") == [("same", "in 1958")]
+    assert typed_marks("Mr. Trudeau", "Justin Trudeau", question="Who?") == [
+        ("same", "Mr. Trudeau")
+    ]
+    assert typed_marks("", "Ottawa") == [("missing", "Ottawa")]
+
+
+def test_typed_marks_mark_only_what_counts() -> None:
+    # Case and punctuation are not marked; the letter that is wrong is.
+    assert typed_marks("OTTOWA!", "Ottawa") == [
+        ("same", "OTT"),
+        ("extra", "O"),
+        ("missing", "a"),
+        ("same", "WA!"),
+    ]
+    # A wrong figure is marked digit by digit; the article before it is not.
+    assert typed_marks("the 1959", "1958") == [
+        ("same", "the 195"),
+        ("extra", "9"),
+        ("missing", "8"),
+    ]
+    # A word unlike the right one is replaced whole, not letter by letter.
+    assert marked(typed_marks("October 1957", "September 1957")) == [
+        ("extra", "October"),
+        ("missing", "September"),
+    ]
+    assert marked(typed_marks("1957", "September 1957")) == [("missing", "September ")]
+    assert marked(typed_marks("over 100", "100")) == [("extra", "over")]
+    assert marked(typed_marks("640 miles", "640", question="How far, in km?")) == [
+        ("extra", "miles")
+    ]
+
+
+def test_strict_marks_count_everything() -> None:
+    assert marked(typed_marks("montreal", "Montréal", strict=True)) == [
+        ("extra", "m"),
+        ("missing", "M"),
+        ("extra", "e"),
+        ("missing", "é"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Ottowa", "Ottawa"),
+        ("1,985", "1958"),
+        ("  the  Arctik ocean. ", "Arctic"),
+        ("[bold]x[/bold]", "Ottawa"),
+        ("Pierre Trudeau", "Justin Trudeau"),
+        ("", "Ottawa"),
+    ],
+)
+def test_typed_marks_keep_every_typed_character_in_place(given: str, expected: str) -> None:
+    runs = typed_marks(given, expected)
+    assert "".join(text for kind, text in runs if kind != "missing") == given
+    assert all(text for _, text in runs)

@@ -78,7 +78,9 @@ class QuizQuestion:
 
     def check_typed(self, text: str) -> Check:
         """Grade a typed answer, saying which accepted answer it came closest to."""
-        return check_typed(text, self.accepted or (self.answer,), strict=self.strict)
+        return check_typed(
+            text, self.accepted or (self.answer,), strict=self.strict, question=self.prompt
+        )
 
     def check(self, response: str | set[int] | bool) -> Verdict:
         """Grade a response: typed text, a set of chosen option indexes, or True/False."""
