@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, Static
 
+from trainer.core.grading import Verdict
 from trainer.core.progress import State
 from trainer.store.store import Store
 from trainer.tui.app import TrainerApp
@@ -16,6 +17,7 @@ from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.study import ShownCard, StudyScreen
 from trainer.tui.screens.summary import SummaryScreen
 from trainer.tui.widgets.rating_bar import RatingBar
+from trainer.tui.widgets.rendering import typed_answer
 
 from .conftest import (
     BASIC,
@@ -454,3 +456,56 @@ async def test_a_typed_alternative_is_marked_against_itself_not_the_canonical_an
         await press(pilot, *"'58", "enter")
         assert part(app, "verdict") == "Correct"
         assert part(app, "answer") == "You typed: '58\nAnswer:    1958"
+
+
+async def test_a_wrong_typed_answer_shows_what_was_typed_then_what_differed(
+    app: TrainerApp, db_path: Path
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await study_cards(pilot, db_path, TYPED_1958)
+        await press(pilot, *"1985", "enter")
+        assert part(app, "verdict") == "Not quite"
+        # What was typed stays as typed; the marks are a line of their own.
+        assert part(app, "answer") == "You typed: 1985\nMarked:    19585\nAnswer:    1958"
+        shown = app.screen.query_one("#answer", Static).visual
+        marks = [
+            (span.start, shown.plain[span.start : span.end], str(span.style))
+            for span in shown.spans
+            if "strike" in str(span.style) or "underline" in str(span.style)
+        ]
+        second_line = len("You typed: 1985\nMarked:    ")
+        # 19[5]8[5]: the missing 5 underlined, the extra 5 struck, on the second line only.
+        assert marks == [
+            (second_line + 2, "5", "bold green underline"),
+            (second_line + 4, "5", "bold red strike"),
+        ]
+
+
+async def test_a_right_typed_answer_written_differently_is_not_marked(
+    app: TrainerApp, db_path: Path
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await study_cards(pilot, db_path, TYPED_1958)
+        await press(pilot, *"In 1958.", "enter")
+        assert part(app, "verdict") == "Correct"
+        assert part(app, "answer") == "You typed: In 1958.\nAnswer:    1958"
+
+
+async def test_typed_brackets_are_shown_literally(app: TrainerApp, db_path: Path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await study_cards(pilot, db_path, TYPED_1958)
+        await press(pilot, *"[red]1959", "enter")
+        assert part(app, "verdict") == "Not quite"
+        assert part(app, "answer").splitlines()[0] == "You typed: [red]1959"
+
+
+def test_the_typed_result_agrees_with_the_verdict_it_is_given() -> None:
+    # A strict deck marked `montreal` wrong: the marks say why, though a lenient check would pass.
+    strict = typed_answer("montreal", "Montréal", "Montréal", strict=True, verdict=Verdict.WRONG)
+    assert strict.plain.splitlines()[1] == "Marked:    mMontreéal"
+    lenient = typed_answer("montreal", "Montréal", "Montréal", verdict=Verdict.CORRECT)
+    assert lenient.plain == "You typed: montreal\nAnswer:    Montréal"
+    # Given the question, the unit it names is not marked.
+    km = typed_answer("640 km", "640", "640", question="How far, in kilometres?")
+    assert km.plain == "You typed: 640 km\nAnswer:    640"
+    assert "Marked:" in typed_answer("640 km", "640", "640").plain
