@@ -143,7 +143,14 @@ class QuizScreen(Screen[None]):
             face.mark_choices(run.selected, question.correct)
         answer: Content | str = Content.assemble("Answer: ", (question.answer, "bold"))
         if question.format is Format.TYPED and given:
-            answer = typed_answer(given, closest or question.answer, question.answer)
+            answer = typed_answer(
+                given,
+                closest or question.answer,
+                question.answer,
+                question=question.prompt,
+                strict=question.strict,
+                verdict=verdict,
+            )
         face.reveal(answer, verdict=Content.styled(*VERDICT_LINES[verdict]))
         self.set_focus(None)
         self.refresh_bindings()

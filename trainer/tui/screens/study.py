@@ -41,7 +41,7 @@ KIND_LABELS = {
 }
 VERDICT_LINES = {
     Verdict.CORRECT: ("Correct", "bold $success"),
-    Verdict.ALMOST: ("Almost: check the spelling", "bold $warning"),
+    Verdict.ALMOST: ("Almost: compare with the answer below", "bold $warning"),
     Verdict.WRONG: ("Not quite", "bold $error"),
 }
 
@@ -237,7 +237,14 @@ class StudyScreen(Screen[None]):
         if card.kind is Kind.CLOZE:
             answer = cloze_answer(card.prompt, card.answer)
         elif card.kind is Kind.TYPED and given:
-            answer = typed_answer(given, closest or card.answer, card.answer)
+            answer = typed_answer(
+                given,
+                closest or card.answer,
+                card.answer,
+                question=card.prompt,
+                strict=shown.study.strict_answers,
+                verdict=verdict,
+            )
         elif card.kind is Kind.TRUE_FALSE:
             answer = Content.assemble("The statement is ", (card.answer, "bold"), ".")
         elif card.kind is Kind.CHOICE:
@@ -343,7 +350,10 @@ class StudyScreen(Screen[None]):
             return
         card = shown.study.card
         check = check_typed(
-            event.value, card.accepted or (card.answer,), strict=shown.study.strict_answers
+            event.value,
+            card.accepted or (card.answer,),
+            strict=shown.study.strict_answers,
+            question=card.prompt,
         )
         self._reveal(check.verdict, event.value, check.expected)
 
