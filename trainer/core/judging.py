@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from trainer.core.answer_terms import MONTHS, UNITS, Term, fold, question_words, read_terms
-from trainer.core.grading import Verdict, allowed_typos, edit_distance, normalise
 from trainer.core.names import TITLES, judge_name, looks_like_a_name, person_asked
+from trainer.core.verdicts import Verdict, allowed_typos, edit_distance, normalise
 
 _APPROXIMATE = {
     ("about",), ("around",), ("roughly",), ("approximately",), ("approx",), ("circa",), ("c",),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from trainer.core.answer_terms import fold
-from trainer.core.grading import Verdict, allowed_typos, edit_distance
+from trainer.core.verdicts import Verdict, allowed_typos, edit_distance
 
 TITLES = frozenset(
     """mr mrs ms miss mx dr doctor sir dame lord lady prof professor president vice prime minister
