@@ -12,7 +12,18 @@ from pathlib import Path
 import click
 
 from trainer import paths
-from trainer.commands import check, decks, derive, import_log, optimize, serve, stats, sync
+from trainer.commands import (
+    check,
+    decks,
+    derive,
+    export,
+    import_,
+    import_log,
+    optimize,
+    serve,
+    stats,
+    sync,
+)
 from trainer.config import Settings
 
 
@@ -75,6 +86,8 @@ COMMANDS: list[click.Command] = [
     check.check,
     derive.command,
     stats.command,
+    import_.command,
+    export.command,
     import_log.command,
     optimize.command,
     sync.command,

@@ -1,0 +1,185 @@
+"""`trainer import FILE...`: bring decks and their history from Anki, Quizlet or CSV files.
+
+Every file is read and checked, and every deck file is composed and read back, before anything
+is written: a bad file stops the import with one line and nothing changed. Then the deck files
+(with media beside them) are written, synced into the store, and the history is logged in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from trainer.commands.common import fail, user_errors
+
+if TYPE_CHECKING:
+    from trainer.config import Settings
+    from trainer.importing.deck_plan import Plan
+    from trainer.importing.records import Collection
+    from trainer.store.collection_import import HistoryReport
+
+PROGRESS_AFTER_REVIEWS = 20_000
+"""About a second of replaying: larger imports show a progress bar."""
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the decks into (default: decks/ in the data folder).",
+)
+@click.option("--deck", "deck_name", help="Put every card into this one deck.")
+@click.option("--separator", help="Quizlet's custom text between term and definition.")
+@click.option("--row-separator", help="Quizlet's custom text between rows.")
+@click.pass_obj
+def command(
+    settings: Settings,
+    files: tuple[Path, ...],
+    into: Path | None,
+    deck_name: str | None,
+    separator: str | None,
+    row_separator: str | None,
+) -> None:
+    """Import Anki packages (.apkg, .colpkg), Anki notes text, Quizlet exports or CSV decks.
+
+    Each Anki deck becomes a deck file (A::B becomes A/B.md), every card stamped with an Id
+    from its note, so importing again updates the decks instead of adding copies. Reviews come
+    along: the cards keep their history and schedule; suspended cards stay suspended.
+    """
+    from trainer import paths
+    from trainer.importing.deck_plan import plan_import
+    from trainer.importing.formats import read_foreign_file
+    from trainer.importing.records import ImportFileError
+
+    started = time.monotonic()
+    target = into or paths.data_dir() / "decks"
+    with user_errors():
+        try:
+            collections = [
+                read_foreign_file(
+                    path, _shown(path), deck=deck_name, separator=separator,
+                    row_separator=row_separator,
+                )
+                for path in files
+            ]  # fmt: skip
+            plan = plan_import(collections, ", ".join(path.name for path in files))
+            _check_targets(plan, target)
+        except ImportFileError as error:
+            fail(str(error))
+        if not plan.decks:
+            fail(f"{_shown(files[0])}: no cards to import")
+        report = _write(settings, plan, collections, target)
+    click.echo(_summary(plan, collections, report, target, time.monotonic() - started))
+
+
+def _shown(path: Path) -> str:
+    from trainer.core.library import shown_path
+
+    return shown_path(path)
+
+
+def _check_targets(plan: Plan, target: Path) -> None:
+    """Refuse to overwrite a deck file that is not an earlier import of these notes."""
+    from trainer.importing.records import ImportFileError
+
+    for deck in plan.decks:
+        path = target / deck.path
+        if not path.exists():
+            continue
+        try:
+            existing = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as error:
+            raise ImportFileError(f"{_shown(path)}: cannot read: {error.strerror}") from None
+        if not any(f"\nId: {entry.id}\n" in existing + "\n" for entry in deck.entries):
+            raise ImportFileError(
+                f"{_shown(path)}: a deck file of that name exists and holds none of these "
+                "cards; import with --into another folder or --deck another name"
+            )
+
+
+def _write(
+    settings: Settings, plan: Plan, collections: list[Collection], target: Path
+) -> HistoryReport:
+    from trainer.core.library import find_deck_files
+    from trainer.importing.html_text import MEDIA_FOLDER
+    from trainer.store.collection_import import ForeignReview, import_history
+    from trainer.store.store import Store
+
+    store = Store.open(settings.db_path)
+    try:
+        for deck in plan.decks:
+            path = target / deck.path
+            write_file_atomically(path, deck.text.encode("utf-8"))
+            for name, data in deck.media.items():
+                media = path.parent / MEDIA_FOLDER / name
+                if not media.exists() or media.read_bytes() != data:
+                    write_file_atomically(media, data)
+        places = [*settings.deck_places, target]
+        store.sync(find_deck_files(places), roots=[place.resolve() for place in places])
+        reviews = [
+            ForeignReview(key, review.at_ms, review.rating, review.duration_ms)
+            for collection in collections
+            for review in collection.reviews
+            for key in plan.keys_of.get((collection.source, review.foreign_card), [])
+        ]
+        if len(reviews) < PROGRESS_AFTER_REVIEWS or not sys.stderr.isatty():
+            return import_history(store, reviews, plan.suspended)
+        cards = len({review.key for review in reviews})
+        with click.progressbar(length=cards, label="Carrying over reviews", file=sys.stderr) as bar:
+            return import_history(store, reviews, plan.suspended, bar.update)
+    finally:
+        store.close()
+
+
+def _summary(
+    plan: Plan, collections: list[Collection], report: HistoryReport, target: Path, seconds: float
+) -> str:
+    kinds = ", ".join(f"{count:,} {kind}" for kind, count in sorted(plan.kinds.items()))
+    cards = sum(plan.kinds.values())
+    decks = len(plan.decks)
+    parts = [
+        f"Imported {decks:,} deck{'s' * (decks != 1)} into {_shown(target)}: "
+        f"{cards:,} cards ({kinds}), {report.reviews:,} reviews"
+    ]
+    if report.already:
+        parts.append(f"{report.already:,} reviews already imported")
+    if report.suspended or plan.suspended:
+        parts.append(f"{len(plan.suspended):,} suspended")
+    approximated = {}
+    for collection in collections:
+        approximated.update(collection.approximated)
+    for name, count in sorted(approximated.items()):
+        parts.append(f"{count:,} {name!r} notes as question and answer (their first two fields)")
+    skipped = dict(plan.skipped)
+    if report.older:
+        skipped["reviews older than the card's history here"] = report.older
+    if plan.buried or plan.flagged:
+        skipped["buried or flagged marks (not kept: trainer has no place for them yet)"] = len(
+            plan.buried
+        ) + len(plan.flagged)
+    if skipped:
+        parts.append(
+            "skipped " + "; ".join(f"{count:,} {why}" for why, count in sorted(skipped.items()))
+        )
+    return "; ".join(parts) + f" ({seconds:.1f} s)."
