@@ -20,6 +20,8 @@ _DROPPED = {"script", "style", "head", "title"}
 _SOUND = re.compile(r"\[sound:([^\]\n]+)\]")
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.DOTALL)
 _SENTINEL = re.compile(r"\x00([is])([^\x00]*)\x00")
+_BLOCK_BREAK = "\x01"
+_LINE_BREAK = "\x02"
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 
 
@@ -36,9 +38,9 @@ class _TextMaker(HTMLParser):
         if tag in _DROPPED:
             self.dropping += 1
         elif tag == "br":
-            self.parts.append("\n")
+            self.parts.append(_LINE_BREAK)
         elif tag in _BLOCKS:
-            self.parts.append("\n")
+            self.parts.append(_BLOCK_BREAK)
             if tag == "li":
                 self.parts.append("- ")
         elif tag in _EMPHASIS:
@@ -53,10 +55,10 @@ class _TextMaker(HTMLParser):
         if tag in _DROPPED:
             self.dropping = max(0, self.dropping - 1)
         elif tag in _BLOCKS:
-            self.parts.append("\n")
+            self.parts.append(_BLOCK_BREAK)
         elif tag in _EMPHASIS:
             marker = _EMPHASIS[tag]
-            while self.parts and not self.parts[-1].strip() and self.parts[-1] != "\n":
+            while self.parts and not self.parts[-1].strip():
                 self.parts.pop()  # spaces before a closing marker would break the emphasis
             if self.parts and self.parts[-1] == marker:
                 self.parts.pop()  # emphasis around nothing would show as stars
@@ -68,7 +70,9 @@ class _TextMaker(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.dropping:
-            self.parts.append(data.replace("\x00", ""))
+            self.parts.append(
+                data.replace("\x00", "").replace(_BLOCK_BREAK, "").replace(_LINE_BREAK, "")
+            )
 
 
 def _lines(html: str, is_html: bool) -> str:
@@ -79,13 +83,10 @@ def _lines(html: str, is_html: bool) -> str:
         maker = _TextMaker()
         maker.feed(html)
         maker.close()
-        # HTML whitespace is one space; only the line breaks made above are real ones.
-        chunks = [
-            "\n" if part == "\n" else _SPACES.sub(" ", part)
-            for part in "".join(maker.parts).split("\n")
-            for part in (part, "\n")
-        ]
-        text = "".join(chunks[:-1])
+        # HTML whitespace is one space; only the line breaks made above are real ones, and
+        # the end of one block and the start of the next are one break, not two.
+        joined = _SPACES.sub(" ", "".join(maker.parts))
+        text = re.sub(f"{_BLOCK_BREAK}+", "\n", joined).replace(_LINE_BREAK, "\n")
     text = _SOUND.sub(lambda match: f"\x00s{match.group(1).strip()}\x00", text)
     lines = [line.strip() for line in text.split("\n")]
     # At most one blank line in a row, none at either end.

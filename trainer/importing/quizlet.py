@@ -16,12 +16,9 @@ from trainer.importing.text_files import read_text
 
 
 def guess_separator(text: str) -> str | None:
-    """Tab if every pair has one, else comma if every pair has one, else None."""
-    rows = [row for row in text.splitlines() if row.strip()]
-    for separator in ("\t", ","):
-        if rows and all(separator in row for row in rows):
-            return separator
-    return None
+    """Tab if the first pair has one (Quizlet's default), else comma if it has one, else None."""
+    first = next((row for row in text.splitlines() if row.strip()), "")
+    return next((separator for separator in ("\t", ",") if separator in first), None)
 
 
 def read_quizlet(
