@@ -8,9 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from anki_collections import AnkiFiles, make_anki_files, make_genanki_package
 from click.testing import CliRunner, Result
 
-from anki_collections import AnkiFiles, make_anki_files, make_genanki_package
 from trainer import schedule
 from trainer.cli import cli
 from trainer.core.cards import Kind
