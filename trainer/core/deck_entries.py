@@ -8,7 +8,8 @@ deletion of a cloze). Problems are reported, never raised, so every problem of a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Set
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from trainer.core.cards import Card, Choice, Citation, Kind
@@ -109,8 +110,20 @@ def _add_line(entry: _Entry, key: str, value: str, number: int, report: Report) 
         entry.open_part = None
 
 
-def entry_cards(entry: _Entry, deck_tags: tuple[str, ...], report: Report) -> list[Card]:
-    """Check one entry and turn it into its cards (two for reversed, one per cloze deletion)."""
+def cloze_base(entry: _Entry) -> str | None:
+    """The key a cloze entry without an `Id:` derives from its text outside the brackets."""
+    if entry.key != "C" or "Id" in entry.fields:
+        return None
+    return question_key("c", cloze_skeleton(entry.text("C")))
+
+
+def entry_cards(
+    entry: _Entry, deck_tags: tuple[str, ...], report: Report, shared: Set[str] = frozenset()
+) -> list[Card]:
+    """Check one entry and turn it into its cards (two for reversed, one per cloze deletion).
+
+    `shared` holds the cloze keys (see `cloze_base`) that several entries of the deck derive.
+    """
     explicit_id, id_ok = _explicit_id(entry, report)
     source = _citation(entry, report)
     tags = deck_tags + tuple(
@@ -129,7 +142,7 @@ def entry_cards(entry: _Entry, deck_tags: tuple[str, ...], report: Report) -> li
         report(entry.line, f"{entry.key}: card takes no A:, T: or choices (did you mean Q:?)")
         return []
     if entry.key == "C":
-        return _cloze_cards(entry, explicit_id, common, report)
+        return _cloze_cards(entry, explicit_id, common, report, shared)
     if entry.key in ("True", "False"):
         statement = entry.text(entry.key)
         if not statement:
@@ -221,7 +234,7 @@ def _choice_card(
 
 
 def _cloze_cards(
-    entry: _Entry, explicit_id: str | None, common: dict, report: Report
+    entry: _Entry, explicit_id: str | None, common: dict, report: Report, shared: Set[str]
 ) -> list[Card]:
     raw = entry.text("C")
     deletions = list(DELETION.finditer(raw))
@@ -242,6 +255,12 @@ def _cloze_cards(
         shown = [a if i != number - 1 else "[...]" for i, (a, _) in enumerate(answers)]
         prompt = _fill(raw, deletions, shown)
         key = card_key(base, f"c{number}")
+        if base in shared and explicit_id is None:
+            # Its own question (the text with only this deletion hidden) tells it apart from
+            # the other entry's cards, and editing this deletion's answer leaves it unchanged.
+            # With one deletion the question is the other entry's too: only the answer differs.
+            own = prompt if len(answers) > 1 else f"{prompt}\0{answer}"
+            key = card_key(question_key("c", own), f"c{number}")
         cards.append(Card(key, Kind.CLOZE, prompt, answer, hint=hint, text=full, **common))
     return cards
 
@@ -282,10 +301,16 @@ def _citation(entry: _Entry, report: Report) -> Citation | None:
     return Citation(match.group(1), first, last)
 
 
-def check_repeats(cards: list[Card], report: Report) -> None:
+def check_repeats(cards: list[Card], report: Report) -> list[Card]:
+    """The cards with exact copies left out (as hashcards does); a card that repeats another's
+    question or id with a different answer is reported."""
     seen: dict[str, Card] = {}
+    kept = []
     for card in cards:
-        if card.key in seen:
-            report(card.line, f"repeated card: same question or id as line {seen[card.key].line}")
-        else:
+        first = seen.get(card.key)
+        if first is None:
             seen[card.key] = card
+            kept.append(card)
+        elif replace(card, line=first.line) != first:
+            report(card.line, f"repeated card: same question or id as line {first.line}")
+    return kept

@@ -7,13 +7,14 @@ problem: every problem in the file is collected and raised together as one `Deck
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 from trainer.core.cards import Card, Deck, Schedule
-from trainer.core.deck_entries import check_repeats, entry_cards, read_entries
-from trainer.core.deck_syntax import DeckError, Problem, Report
+from trainer.core.deck_entries import check_repeats, cloze_base, entry_cards, read_entries
+from trainer.core.deck_syntax import KEY, DeckError, Problem, Report
 
 _STEP = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd])$")
 _STEP_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -60,10 +61,13 @@ def parse_deck(text: str, path: Path, *, display_path: str | None = None) -> Dec
     settings, body_start = _read_front_matter(lines, report)
     entries = read_entries(lines, body_start, report)
     deck_tags = tuple(settings.get("tags", ()))
+    # Cloze entries sharing their text outside the brackets are told apart card by card.
+    bases = Counter(base for entry in entries if (base := cloze_base(entry)))
+    shared = {base for base, count in bases.items() if count > 1}
     cards: list[Card] = []
     for entry in entries:
-        cards.extend(entry_cards(entry, deck_tags, report))
-    check_repeats(cards, report)
+        cards.extend(entry_cards(entry, deck_tags, report, shared))
+    cards = check_repeats(cards, report)
     if problems:
         raise DeckError(sorted(problems, key=lambda p: p.line))
     stem = Path(path).stem
@@ -80,12 +84,18 @@ def parse_deck(text: str, path: Path, *, display_path: str | None = None) -> Dec
 
 
 def _read_front_matter(lines: list[str], report: Report) -> tuple[dict, int]:
-    """Return the deck settings from the `+++` block and the index of the first body line."""
-    if not lines or lines[0].strip() != "+++":
+    """Return the deck settings from the `+++` block and the index of the first body line.
+
+    hashcards decks open with TOML between `---` lines instead: such a block is front matter
+    too, when it is closed and holds no card line (else the `---` is a card break, as ever).
+    """
+    if not lines or lines[0].strip() not in ("+++", "---"):
         return {}, 0
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "+++")
-    except StopIteration:
+    fence = lines[0].strip()
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == fence), None)
+    if fence == "---" and (end is None or any(KEY.match(line) for line in lines[1:end])):
+        return {}, 0
+    if end is None:
         report(1, "front matter opened with +++ is never closed")
         return {}, len(lines)
     source = "\n".join(lines[1:end])
@@ -95,6 +105,8 @@ def _read_front_matter(lines: list[str], report: Report) -> tuple[dict, int]:
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
+        if fence == "---":
+            return {}, 0  # not TOML: text between two card breaks, ignored as ever
         found = re.search(r"at line (\d+)", str(error))
         line = int(found.group(1)) + 1 if found else end
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))

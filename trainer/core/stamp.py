@@ -25,9 +25,16 @@ def stamp_ids(text: str, deck: Deck) -> tuple[str, int]:
     The id written is the key the card already has, so the learner's progress is untouched.
     """
     lines = text.splitlines()
-    base_by_line = {card.line: card.key.split(":")[0] for card in deck.cards}
+    bases_by_line: dict[int, set[str]] = {}
+    for card in deck.cards:
+        bases_by_line.setdefault(card.line, set()).add(card.key.split(":")[0])
     inserts: list[tuple[int, str]] = []
-    for line_number, base in base_by_line.items():
+    for line_number, bases in bases_by_line.items():
+        if len(bases) != 1:
+            # A cloze told apart card by card (its text outside the brackets is another's):
+            # one id would change its cards' keys, so it is left as it is.
+            continue
+        (base,) = bases
         start = line_number - 1
         end = _entry_end(lines, start)
         if any(ID_LINE.match(line) for line in lines[start:end]):
