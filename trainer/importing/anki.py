@@ -37,7 +37,7 @@ _STOCK_NAMES = {
     "cloze": CLOZE,
     "image occlusion": IMAGE_OCCLUSION,
 }
-_RENAMED = re.compile(r"(\+|-[0-9a-f]{5})+$")
+_RENAMED = re.compile(r"(\+|-[0-9a-f]{5}| \(genanki\))+$")
 _ANSWERS = (0, 1, 2, 3)
 """revlog types that are answers: learning, review, relearning, filtered deck. Types 4 and 5
 are a reschedule or a manual change, not an answer."""
