@@ -74,7 +74,7 @@ def test_a_package_becomes_deck_files_with_its_history(
         logged = rows(tmp_path, f"SELECT rating, reviewed_at, state_before, stability_before "
                                 f"FROM reviews WHERE card_id = {card_id} ORDER BY reviewed_at")  # fmt: skip
         answers = [(Rating(rating), from_millis(at)) for rating, at, _, _ in logged]
-        replayed = list(schedule.replay(card_id, answers, capitals.schedule))
+        replayed = list(schedule.replay(schedule.card_seed(key), answers, capitals.schedule))
         assert [state for _, _, state, _ in logged] == [int(b.state) for b, _ in replayed]
         final = rows(tmp_path, f"SELECT state, stability, reps FROM cards WHERE id = {card_id}")
         after = replayed[-1][1]

@@ -79,6 +79,9 @@ def _lines(html: str, is_html: bool) -> str:
     """The fragment's text with sentinels for media, whitespace collapsed, lines kept."""
     if not is_html:
         text = html.replace("\x00", "").replace("\r\n", "\n")
+    elif "<" not in html and "&" not in html:
+        # No markup: skip the parser (most fields of a large collection are plain words).
+        text = _SPACES.sub(" ", html.replace("\x00", ""))
     else:
         maker = _TextMaker()
         maker.feed(html)

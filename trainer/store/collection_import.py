@@ -112,13 +112,12 @@ def import_history(
         report.missing_cards = (set(by_key) | set(suspended)) - set(cards)
         parameters_id, weights = store.parameters()
         logged = _logged(conn, [cards[key][0] for key in by_key if key in cards])
-        rows: list[list[Any]] = []
-        states: list[list[Any]] = []
-        for done, (key, foreign) in enumerate(by_key.items(), start=1):
+        jobs: list[_Job] = []
+        for key, foreign in by_key.items():
             if key not in cards:
                 continue
             card_id, card_schedule, before = cards[key]
-            times = logged.get(card_id, set())
+            times = set(logged.get(card_id, ()))
             latest = max(times, default=None)
             pending = []
             for review in sorted(foreign, key=lambda review: review.at_ms):
@@ -127,18 +126,17 @@ def import_history(
                 elif latest is not None and review.at_ms < latest:
                     report.older += 1
                 else:
-                    pending.append(review)
-                    times = times | {review.at_ms}
-            if not pending:
-                continue
-            answers = [(Rating(review.rating), from_millis(review.at_ms)) for review in pending]
-            replayed = list(schedule.replay(card_id, answers, card_schedule, weights, before))
-            for review, (state_before, _) in zip(pending, replayed):
-                rows.append(_review_row(card_id, review, state_before, parameters_id))
-            states.append(_state_row(card_id, replayed[-1][1]))
-            report.reviews += len(pending)
-            if progress is not None and done % 500 == 0:
-                progress(500)
+                    pending.append((review.rating, review.at_ms, review.duration_ms))
+                    times.add(review.at_ms)
+            if pending:
+                seed = schedule.card_seed(key)
+                jobs.append((card_id, seed, pending, card_schedule, before, parameters_id, weights))
+                report.reviews += len(pending)
+        rows: list[list[Any]] = []
+        states: list[list[Any]] = []
+        for card_rows, state in _replay_all(jobs, report.reviews, progress):
+            rows.extend(card_rows)
+            states.append(state)
         with store.db.atomic():
             conn.executemany(
                 """
@@ -165,18 +163,58 @@ def import_history(
     return report
 
 
-def _review_row(
-    card_id: int, review: ForeignReview, before: Progress, parameters_id: int | None
-) -> list[Any]:
-    return [
-        card_id, review.rating, review.at_ms, review.duration_ms, int(before.state), before.step,
-        before.stability, before.difficulty, to_millis(before.due), to_millis(before.last_review),
-        parameters_id,
+_Job = tuple[int, int, list[tuple[int, int, int]], Any, Progress, "int | None", tuple[float, ...]]
+"""One card's replay: id, fuzz seed, (rating, time, duration) answers, schedule, state before,
+parameters."""
+PARALLEL_AFTER = 20_000
+"""Reviews past which the replay is shared among the processors (a second of work or more)."""
+
+
+def _replay_card(job: _Job) -> tuple[list[list[Any]], list[Any]]:
+    """The review rows and the final state row of one card's replay."""
+    card_id, seed, pending, card_schedule, before, parameters_id, weights = job
+    answers = [(Rating(rating), from_millis(at)) for rating, at, _ in pending]
+    replayed = list(schedule.replay(seed, answers, card_schedule, weights, before))
+    rows = [
+        [card_id, rating, at, duration, int(state.state), state.step, state.stability,
+         state.difficulty, to_millis(state.due), to_millis(state.last_review), parameters_id]
+        for (rating, at, duration), (state, _) in zip(pending, replayed)
     ]  # fmt: skip
-
-
-def _state_row(card_id: int, after: Progress) -> list[Any]:
-    return [
+    after = replayed[-1][1]
+    state_row = [
         int(after.state), after.step, after.stability, after.difficulty, to_millis(after.due),
         to_millis(after.last_review), after.reps, after.lapses, card_id,
     ]  # fmt: skip
+    return rows, state_row
+
+
+def _replay_chunk(jobs: list[_Job]) -> list[tuple[list[list[Any]], list[Any]]]:
+    return [_replay_card(job) for job in jobs]
+
+
+def _replay_all(
+    jobs: list[_Job], reviews: int, progress: Any
+) -> Iterator[tuple[list[list[Any]], list[Any]]]:
+    """Replay every card, in worker processes when there is much to do (cards are independent:
+    each replay depends on its own answers only, so the result is the same either way)."""
+    import multiprocessing
+    import os
+
+    workers = min(4, os.cpu_count() or 1)
+    if (
+        reviews < PARALLEL_AFTER
+        or workers < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        for done, job in enumerate(jobs, start=1):
+            yield _replay_card(job)
+            if progress is not None and done % 500 == 0:
+                progress(500)
+        return
+    chunks = [jobs[start : start + 500] for start in range(0, len(jobs), 500)]
+    # Forked workers share the loaded modules: no start-up imports, nothing to pickle but jobs.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for results in pool.imap(_replay_chunk, chunks):
+            yield from results
+            if progress is not None:
+                progress(len(results))
