@@ -191,3 +191,15 @@ def test_bad_input_is_one_line_and_writes_nothing(
     assert not (tmp_path / "p.db").exists() or rows(tmp_path, "SELECT count(*) FROM cards") == [
         (0,)
     ]
+
+
+def test_a_failed_sync_takes_the_written_deck_files_back(
+    anki_files: AnkiFiles, tmp_path: Path
+) -> None:
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "broken.md").write_text("Q: a question with no answer\n")
+    result = run(tmp_path, str(anki_files.current))
+    assert result.exit_code == 1
+    assert "broken.md:1: question has no answer" in result.output
+    assert sorted(path.name for path in decks.rglob("*")) == ["broken.md"]

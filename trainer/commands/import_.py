@@ -8,6 +8,7 @@ transaction.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -89,8 +90,13 @@ def command(
             fail(str(error))
         if not plan.decks:
             fail(f"{_shown(files[0])}: no cards to import")
-        report = _write(settings, plan, collections, target)
-    click.echo(_summary(plan, collections, report, target, time.monotonic() - started))
+        try:
+            report = _write(settings, plan, collections, target)
+        except ImportFileError as error:
+            fail(str(error))
+    elapsed = time.monotonic() - started
+    places = [*paths.default_deck_places(), *settings.deck_places, paths.data_dir() / "decks"]
+    click.echo(_summary(plan, collections, report, target, places, elapsed))
 
 
 def _shown(path: Path) -> str:
@@ -127,16 +133,41 @@ def _write(
     from trainer.store.store import Store
 
     store = Store.open(settings.db_path)
+    written: list[tuple[Path, bytes | None]] = []
+    """Each file written, with what it held before (None: it did not exist), to undo."""
+
+    folders: list[Path] = []
+    """Folders made for them, to remove again."""
+
+    def write(path: Path, data: bytes) -> None:
+        missing = [folder for folder in path.parents if not folder.exists()]
+        folders.extend(reversed(missing))
+        old = path.read_bytes() if path.exists() else None
+        if old != data:
+            written.append((path, old))
+            write_file_atomically(path, data)
+
     try:
-        for deck in plan.decks:
-            path = target / deck.path
-            write_file_atomically(path, deck.text.encode("utf-8"))
-            for name, data in deck.media.items():
-                media = path.parent / MEDIA_FOLDER / name
-                if not media.exists() or media.read_bytes() != data:
-                    write_file_atomically(media, data)
-        places = [*settings.deck_places, target]
-        store.sync(find_deck_files(places), roots=[place.resolve() for place in places])
+        try:
+            for deck in plan.decks:
+                path = target / deck.path
+                write(path, deck.text.encode("utf-8"))
+                for name, media in deck.media.items():
+                    write(path.parent / MEDIA_FOLDER / name, media[name])
+            places = [*settings.deck_places, target]
+            store.sync(find_deck_files(places), roots=[place.resolve() for place in places])
+        except BaseException:
+            # A damaged media file, another deck file that does not parse, a locked database:
+            # leave the files as they were, so a failed import changes nothing.
+            for path, old in reversed(written):
+                if old is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    write_file_atomically(path, old)
+            for folder in reversed(folders):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            raise
         reviews = [
             ForeignReview(key, review.at_ms, review.rating, review.duration_ms)
             for collection in collections
@@ -153,7 +184,12 @@ def _write(
 
 
 def _summary(
-    plan: Plan, collections: list[Collection], report: HistoryReport, target: Path, seconds: float
+    plan: Plan,
+    collections: list[Collection],
+    report: HistoryReport,
+    target: Path,
+    places: list[Path],
+    seconds: float,
 ) -> str:
     kinds = ", ".join(f"{count:,} {kind}" for kind, count in sorted(plan.kinds.items()))
     cards = sum(plan.kinds.values())
@@ -162,6 +198,8 @@ def _summary(
         f"Imported {decks:,} deck{'s' * (decks != 1)} into {_shown(target)}: "
         f"{cards:,} cards ({kinds}), {report.reviews:,} reviews"
     ]
+    if not any(target.resolve() == place.resolve() for place in places):
+        parts.append(f"study them with --decks {_shown(target)}")
     if report.already:
         parts.append(f"{report.already:,} reviews already imported")
     if report.suspended or plan.suspended:

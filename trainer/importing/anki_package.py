@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,30 @@ COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 """Collection members, most recent layout first."""
 
 
+class PackageMedia(Mapping[str, bytes]):
+    """The package's media files by name, each read from the zip only when asked for: a
+    collection's media can be far larger than its notes, and most imports copy only some."""
+
+    def __init__(self, path: Path, shown: str, members: dict[str, str]) -> None:
+        self._path, self._shown, self._members = path, shown, members
+
+    def __getitem__(self, name: str) -> bytes:
+        member = self._members[name]
+        try:
+            with zipfile.ZipFile(self._path) as archive:
+                return _media_file(archive.read(member))
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            raise ImportFileError(
+                f"{self._shown}: media file {name!r} is damaged ({error})"
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._members)
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+
 @dataclass
 class Package:
     """An opened package: the collection database (in memory) and the media by name."""
@@ -33,7 +57,7 @@ class Package:
     db: sqlite3.Connection
     layout: str
     """The collection member that was read."""
-    media: dict[str, bytes]
+    media: Mapping[str, bytes]
 
 
 def is_anki_package(path: Path) -> bool:
@@ -75,11 +99,8 @@ def open_package(path: Path, shown: str) -> Package:
             if layout.endswith("b") or data.startswith(_ZSTD_MAGIC):
                 data = _unzstd(data)
             media_names = _media_map(archive.read("media")) if "media" in names else {}
-            media = {
-                name: _media_file(archive.read(member))
-                for member, name in media_names.items()
-                if member in names
-            }
+            members = {name: member for member, name in media_names.items() if member in names}
+            media = PackageMedia(path, shown, members)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
             raise ImportFileError(f"{shown}: the package is damaged ({error})") from None
     if data[18:20] == b"\x02\x02":

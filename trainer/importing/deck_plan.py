@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -37,8 +38,9 @@ class PlannedDeck:
     name: str
     text: str = ""
     entries: list[Entry] = field(default_factory=list)
-    media: dict[str, bytes] = field(default_factory=dict)
-    """Media files to copy into the `media/` folder beside the deck file."""
+    media: dict[str, Mapping[str, bytes]] = field(default_factory=dict)
+    """Media files to copy into the `media/` folder beside the deck file, each with the
+    collection's media it is read from (when it is written)."""
 
 
 @dataclass
@@ -117,7 +119,7 @@ def _add_note(plan: Plan, deck: PlannedDeck, collection: Collection, note: Note)
             plan.flagged[key] = card.flag
     for name in note.media:
         if name in collection.media and not name.lower().endswith(".md"):
-            deck.media[name] = collection.media[name]
+            deck.media[name] = collection.media
 
 
 def _check_reads_back(deck: PlannedDeck) -> None:

@@ -7,6 +7,7 @@ Readers (`anki`, `anki_text`, `quizlet`, `csv_deck`) return one `Collection`; th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -84,8 +85,8 @@ class Collection:
     """What it was recognised as, for the summary (`Anki package`, `CSV`...)."""
     notes: list[Note] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
-    media: dict[str, bytes] = field(default_factory=dict)
-    """Media files by name, as the notes refer to them."""
+    media: Mapping[str, bytes] = field(default_factory=dict)
+    """Media files by name, as the notes refer to them (read when first asked for)."""
     skipped: dict[str, int] = field(default_factory=dict)
     """Why things were left out, with how many (`3 notes: empty answer`)."""
     approximated: dict[str, int] = field(default_factory=dict)
