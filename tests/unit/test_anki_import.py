@@ -168,6 +168,9 @@ def _unknown_note_type(tmp_path: Path, anki_files: AnkiFiles) -> Path:
                                            lambda n, d: d if n == "media" else None),
          "empty.apkg: no Anki collection in the package"),
         ("odd.apkg", _unknown_note_type, "odd.apkg: note "),
+        ("garbled.apkg", lambda t, a: _rezip(a.current, t / "garbled.apkg",
+                                             lambda n, d: b"not zstd" if n.endswith("21b") else d),
+         "garbled.apkg: the package is damaged"),
         ("ragged.csv", lambda t, a: (t / "ragged.csv").write_text("front,back\nA,B\nC,D,E\n"),
          "ragged.csv:3: expected 2 fields, found 3"),
         ("notes.txt", lambda t, a: (t / "notes.txt").write_text(

@@ -73,7 +73,10 @@ def _unzstd(data: bytes) -> bytes:
     import zstandard  # loaded only for packages in the current layout
 
     # A streaming reader: Anki writes frames without the content size in the header.
-    return zstandard.ZstdDecompressor().decompressobj().decompress(data)
+    try:
+        return zstandard.ZstdDecompressor().decompressobj().decompress(data)
+    except zstandard.ZstdError as error:
+        raise ValueError(f"not zstd data: {error}") from None
 
 
 def open_package(path: Path, shown: str) -> Package:
