@@ -136,9 +136,9 @@ def main() -> None:
         (ROOT / "bench" / "IMPORT_RESULTS.md").write_text(
             "# Import benchmark\n\n`python bench/import_bench.py --write` (see its docstring).\n\n"
             "Processor time counts this process and its replay workers; on a busy machine the "
-            "wall clock grows with the other programs' load, processor time barely does. On "
-            "an idle machine of two processors the wall clock is below the processor time, "
-            "as the replay is shared between them.\n\n"
+            "wall clock grows with the other programs' load, processor time barely does. With "
+            "free processors the replay is shared among them, so the wall clock can fall below "
+            "the processor time.\n\n"
             f"{machine}\n\n| Measurement | median (wall clock) | processor time | runs | spread (wall clock) | |\n|---|---:|---:|---:|---|---|\n"
             f"{line}\n\nLast summary line:\n\n    {output}\n"
         )
