@@ -109,6 +109,10 @@ def test_html_becomes_markdown_text() -> None:
     assert used == {"a.png", "b.mp3"}
 
 
+def test_control_characters_are_dropped() -> None:
+    assert field_text("red\x1b[31m alert\x07<br>tab\there", set()) == "red[31m alert\ntab here"
+
+
 def test_anki_clozes_become_ours_with_literal_brackets_escaped() -> None:
     text, numbers = cloze_text("{{c2::Paris::city}} [sic] and {{c1::France}}{{c2::x}}", set())
     assert text == "[Paris::city] \\[sic\\] and [France][x]"

@@ -20,6 +20,7 @@ _DROPPED = {"script", "style", "head", "title"}
 _SOUND = re.compile(r"\[sound:([^\]\n]+)\]")
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.DOTALL)
 _SENTINEL = re.compile(r"\x00([is])([^\x00]*)\x00")
+_CONTROLS = re.compile(r"[\x01-\x08\x0b-\x1f\x7f-\x9f]")  # \x00 marks media here
 _BLOCK_BREAK = "\x01"
 _LINE_BREAK = "\x02"
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
@@ -90,6 +91,8 @@ def _lines(html: str, is_html: bool) -> str:
         # the end of one block and the start of the next are one break, not two.
         joined = _SPACES.sub(" ", "".join(maker.parts))
         text = re.sub(f"{_BLOCK_BREAK}+", "\n", joined).replace(_LINE_BREAK, "\n")
+    # Control characters (terminal escapes among them) have no place in a card's text.
+    text = _CONTROLS.sub("", text.replace("\t", " "))
     text = _SOUND.sub(lambda match: f"\x00s{match.group(1).strip()}\x00", text)
     lines = [line.strip() for line in text.split("\n")]
     # At most one blank line in a row, none at either end.
@@ -149,4 +152,5 @@ def cloze_text(html: str, used_media: set[str], *, is_html: bool = True) -> tupl
 
 def plain_tags(raw: str) -> tuple[str, ...]:
     """Anki's space-separated tags as ours (Anki's `::` hierarchy kept in the tag's name)."""
-    return tuple(dict.fromkeys(tag for tag in raw.replace(",", " ").split() if tag))
+    tags = _CONTROLS.sub("", raw).replace(",", " ").split()
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
