@@ -70,7 +70,8 @@ def deck_path(name: str) -> PurePosixPath:
 
 
 def plan_import(collections: list[Collection], source_of: str = "") -> Plan:
-    """The deck files and key mapping for the notes of `collections` (see the module)."""
+    """The deck files and key mapping for the notes of `collections` (see the module);
+    `source_of` names the imported files in each deck's description."""
     plan = Plan()
     decks: dict[str, PlannedDeck] = {}
     used_paths: dict[str, str] = {}
@@ -93,9 +94,8 @@ def plan_import(collections: list[Collection], source_of: str = "") -> Plan:
         deck = decks.setdefault(name, PlannedDeck(path, name))
         for collection, note in notes:
             _add_note(plan, deck, collection, note)
+    description = f"Imported from {source_of}." if source_of else ""
     for deck in decks.values():
-        sources = sorted({source for source in [source_of] if source})
-        description = f"Imported from {', '.join(sources)}." if sources else ""
         deck.text = write_deck_text(deck.name, deck.entries, description)
         _check_reads_back(deck)
         plan.decks.append(deck)
@@ -130,10 +130,7 @@ def _check_reads_back(deck: PlannedDeck) -> None:
         raise ImportFileError(
             f"{deck.path}: the imported deck would not read back: {error.problems[0]}"
         ) from None
-    expected = []
-    for entry in deck.entries:
-        expected.append(entry.id)
     got = {card.key.split(":")[0] for card in parsed.cards}
-    missing = [entry_id for entry_id in expected if entry_id not in got]
+    missing = [entry.id for entry in deck.entries if entry.id not in got]
     if missing:
         raise ImportFileError(f"{deck.path}: the card with Id {missing[0]} would not read back")
