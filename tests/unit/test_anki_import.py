@@ -206,3 +206,19 @@ def test_a_failed_sync_takes_the_written_deck_files_back(
     assert result.exit_code == 1
     assert "broken.md:1: question has no answer" in result.output
     assert sorted(path.name for path in decks.rglob("*")) == ["broken.md"]
+
+
+def test_a_deck_file_of_ones_own_is_never_overwritten(
+    anki_files: AnkiFiles, tmp_path: Path
+) -> None:
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    mine = decks / "Words.md"
+    mine.write_text("Q: my own card\nA: mine\n")
+    result = run(tmp_path, str(anki_files.current))
+    assert result.exit_code == 1
+    assert (
+        "Words.md: a deck file of that name exists and holds none of these cards" in result.output
+    )
+    assert mine.read_text() == "Q: my own card\nA: mine\n"
+    assert not (decks / "Geo").exists()
