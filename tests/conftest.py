@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from trainer import schedule
 from trainer.store.store import Store
 
 WriteDeck = Callable[..., Path]
@@ -24,6 +25,14 @@ def isolated_home(
     monkeypatch.setenv("TRAINER_HOME", str(home))
     monkeypatch.delenv("TRAINER_DECKS", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def exact_intervals(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see exact intervals: fuzz is off, as a deck's `schedule.fuzz = false` turns it off,
+    except in tests marked `fuzz`, which see the intervals a learner gets."""
+    if request.node.get_closest_marker("fuzz") is None:
+        monkeypatch.setattr(schedule, "fuzz_factor", lambda card_id, reps: None)
 
 
 @pytest.fixture
@@ -73,3 +82,20 @@ def sources_dir() -> Path:
             pytest.fail(f"{reason}, and TRAINER_REQUIRE_SOURCES=1 requires them")
         pytest.skip(reason)
     return SOURCES_DIR
+
+
+SAMPLE_LOG = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "review-log-sample.csv"
+)
+"""A real learner's review log (12,580 reviews of 1,205 cards), kept beside the repository."""
+
+
+@pytest.fixture
+def sample_log() -> Path:
+    """The real review log; without it a test skips, unless TRAINER_REQUIRE_SOURCES=1 (CI)."""
+    if not SAMPLE_LOG.is_file():
+        reason = f"the sample review log is not at {SAMPLE_LOG}"
+        if os.environ.get("TRAINER_REQUIRE_SOURCES") == "1":
+            pytest.fail(f"{reason}, and TRAINER_REQUIRE_SOURCES=1 requires it")
+        pytest.skip(reason)
+    return SAMPLE_LOG

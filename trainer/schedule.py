@@ -1,4 +1,10 @@
-"""The one place that talks to the `fsrs` library: next states, interval previews, retrievability.
+"""The one place that talks to FSRS: next states, interval previews, retrievability, fitting.
+
+The memory model is fsrs-rs, the Rust FSRS that Anki runs, through `fsrs-rs-python`. As in
+Anki, time between answers is counted in study days (which roll over at 4 a.m. local time,
+`core.progress.study_day`), never in 24-hour periods: an answer on the same study day updates
+the card's short-term stability. Learning and relearning steps, the ordering of the buttons'
+intervals and fuzz are Anki's rules, kept here.
 
 Everything outside this module speaks in `Progress` and `Rating`, so the scheduler could be
 swapped without touching the store or the screens.
@@ -7,29 +13,32 @@ swapped without touching the store or the screens.
 from __future__ import annotations
 
 import hashlib
-import random
+import math
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-import fsrs
+import fsrs_rs_python as fsrs_rs
 
 from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
-from trainer.core.progress import Progress, State
+from trainer.core.progress import Progress, State, from_millis, study_day
 
-DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.Scheduler().parameters)
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(round(w, 4) for w in fsrs_rs.DEFAULT_PARAMETERS)
 """FSRS's published default weights, used until `trainer optimize` fits the learner's own."""
 
+MAXIMUM_INTERVAL = 36500
+"""The longest interval in days, as in Anki."""
 
-@lru_cache(maxsize=64)
-def _scheduler(schedule: Schedule, parameters: tuple[float, ...]) -> fsrs.Scheduler:
-    return fsrs.Scheduler(
-        parameters=parameters,
-        desired_retention=schedule.desired_retention,
-        learning_steps=schedule.learning_steps,
-        relearning_steps=schedule.relearning_steps,
-    )
+_DAY = timedelta(days=1)
+_MASK = 2**64 - 1
+_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
+"""Anki's fuzz: an interval is spread by a day plus these shares of its days in each range."""
+
+History = Sequence[tuple[int, int]]
+"""A card's answers for the optimizer: `(rating, study days since the answer before)` each,
+the first with 0."""
 
 
 def card_seed(key: str) -> int:
@@ -38,18 +47,169 @@ def card_seed(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=6).digest(), "big")
 
 
-def _to_fsrs(card_id: int, progress: Progress, now: datetime) -> fsrs.Card:
-    # Passing the id matters: without one, fsrs.Card sleeps a millisecond to make a unique id.
-    if progress.state is State.NEW:
-        return fsrs.Card(card_id=card_id, state=fsrs.State.Learning, step=0, due=now)
-    return fsrs.Card(
-        card_id=card_id,
-        state=fsrs.State(int(progress.state)),
-        step=progress.step,
-        stability=progress.stability,
-        difficulty=progress.difficulty,
-        due=progress.due,
-        last_review=progress.last_review,
+@lru_cache(maxsize=16)
+def _model(parameters: tuple[float, ...]) -> fsrs_rs.FSRS:
+    return fsrs_rs.FSRS(list(parameters))
+
+
+def _round(value: float) -> int:
+    """Round half up, as Rust's `f32::round` does for the positive values met here."""
+    return math.floor(value + 0.5)
+
+
+def elapsed_days(last_review: datetime, now: datetime) -> int:
+    """Study days from `last_review` to `now` (0 on the same study day)."""
+    return max(0, study_day(now) - study_day(last_review))
+
+
+def fuzz_factor(card_id: int, reps: int) -> float:
+    """Where in its fuzz range this answer's interval falls, from 0 to 1.
+
+    Seeded by the card (`card_seed` of its key, the same on every device) and its review
+    count, as Anki seeds it by card id and reps: the interval shown on a button
+    is the one the answer gives, and an undone answer answered again gives it again. The seed
+    is mixed by SplitMix64, which spreads neighbouring seeds evenly and costs far less than
+    seeding a random generator on every answer.
+    """
+    z = (card_id + reps + 0x9E3779B97F4A7C15) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return (z ^ (z >> 31)) / 2**64
+
+
+def fuzzed_days(interval: float, minimum: int, factor: float | None) -> int:
+    """An interval in days at least `minimum`, spread by fuzz when `factor` is given (Anki's)."""
+    minimum = min(minimum, MAXIMUM_INTERVAL)
+    if factor is None:
+        return min(max(_round(interval), minimum), MAXIMUM_INTERVAL)
+    interval = min(max(interval, minimum), MAXIMUM_INTERVAL)
+    delta = 0.0
+    if interval >= 2.5:
+        delta = 1.0 + sum(share * max(0.0, min(interval, end) - start)
+                          for start, end, share in _FUZZ_RANGES)  # fmt: skip
+    lower = min(max(_round(interval - delta), minimum), MAXIMUM_INTERVAL)
+    upper = min(max(_round(interval + delta), minimum), MAXIMUM_INTERVAL)
+    if upper == lower and 2 < upper < MAXIMUM_INTERVAL:
+        upper = lower + 1
+    return math.floor(lower + factor * (1 + upper - lower))
+
+
+@dataclass(frozen=True)
+class _Move:
+    """Where one button sends a card: a (re)learning step, or a review in whole days."""
+
+    state: State
+    step: int | None
+    stability: float
+    difficulty: float
+    wait: timedelta | None = None
+    days: int | None = None
+
+    @property
+    def interval(self) -> timedelta:
+        return self.wait if self.wait is not None else timedelta(days=self.days or 0)
+
+
+def _hard_wait(steps: Sequence[timedelta], step: int) -> timedelta:
+    """Anki's Hard on a step: the current step again, except on the first, where it lies
+    between Again and Good: half way to the second step, or half as long again (at most a day
+    more). A wait over a day is rounded to whole days, unless that would make it no longer lie
+    strictly between the two."""
+    if step > 0:
+        return steps[step]
+    second = steps[1] if len(steps) > 1 else None
+    wait = (steps[0] + second) / 2 if second is not None else min(steps[0] * 1.5, steps[0] + _DAY)
+    if wait > _DAY:
+        rounded = timedelta(days=_round(wait / _DAY))
+        if steps[0] < rounded and (second is None or rounded < second):
+            return rounded
+    return wait
+
+
+def _route(
+    state: State, step: int | None, rating: Rating, schedule: Schedule
+) -> tuple[State, int | None, timedelta | None]:
+    """Where `rating` sends a card: its next state and step, and the wait of that step (None:
+    to a review, in days). As in Anki, it depends on the ratings and the steps alone."""
+    if state is State.REVIEW:
+        if rating is Rating.AGAIN and schedule.relearning_steps:
+            return State.RELEARNING, 0, schedule.relearning_steps[0]
+        return State.REVIEW, None, None
+    learning = state in (State.NEW, State.LEARNING)
+    steps = schedule.learning_steps if learning else schedule.relearning_steps
+    # A step past the deck's last one (its steps were shortened since) counts as the last.
+    at = min(step or 0, len(steps) - 1)
+    moved = State.LEARNING if learning else State.RELEARNING
+    if steps and rating is Rating.AGAIN:
+        return moved, 0, steps[0]
+    if steps and rating is Rating.HARD:
+        return moved, at, _hard_wait(steps, at)
+    if steps and rating is Rating.GOOD and at + 1 < len(steps):
+        return moved, at + 1, steps[at + 1]
+    return State.REVIEW, None, None
+
+
+def _moves(
+    card_id: int,
+    progress: Progress,
+    now: datetime,
+    schedule: Schedule,
+    parameters: tuple[float, ...],
+    upto: Rating = Rating.EASY,
+) -> dict[Rating, _Move]:
+    """Where each button up to `upto` sends the card answered at `now`, as Anki schedules it
+    with FSRS. (Each button's interval depends on those of the buttons below it only.)"""
+    memory = None
+    days = 0
+    if progress.stability is not None and progress.difficulty is not None:
+        memory = fsrs_rs.MemoryState(progress.stability, progress.difficulty)
+        if progress.last_review is not None:
+            days = elapsed_days(progress.last_review, now)
+    states = _model(parameters).next_states(memory, schedule.desired_retention, days)
+    by_rating = {Rating.AGAIN: states.again, Rating.HARD: states.hard,
+                 Rating.GOOD: states.good, Rating.EASY: states.easy}  # fmt: skip
+    fuzz = fuzz_factor(card_id, progress.reps) if schedule.fuzz else None
+    reviewing = progress.state is State.REVIEW
+    moves: dict[Rating, _Move] = {}
+    least = 1  # the fewest days the next button may give: more than the button before it
+    for rating, state in by_rating.items():
+        memory_after = (state.memory.stability, state.memory.difficulty)
+        move_state, next_step, wait = _route(progress.state, progress.step, rating, schedule)
+        if wait is not None:
+            moves[rating] = _Move(move_state, next_step, *memory_after, wait=wait)
+            least = max(least, math.floor(wait / _DAY) + 1)
+            if rating is upto:
+                break
+            continue
+        if reviewing and rating is Rating.AGAIN:
+            # Anki leaves a lapse's interval unfuzzed.
+            interval = fuzzed_days(state.interval, least, None)
+        elif reviewing:
+            interval = fuzzed_days(state.interval, least, fuzz)
+        else:
+            # Graduating: Anki rounds first; Easy also stays above what Good would give.
+            if rating is Rating.EASY:
+                least = max(least, fuzzed_days(by_rating[Rating.GOOD].interval, 1, fuzz) + 1)
+            interval = fuzzed_days(max(1, _round(state.interval)), least, fuzz)
+        moves[rating] = _Move(State.REVIEW, None, *memory_after, days=interval)
+        least = interval + 1
+        if rating is upto:
+            break
+    return moves
+
+
+def _after(progress: Progress, rating: Rating, move: _Move, now: datetime) -> Progress:
+    """The card's progress once `move` is taken at `now`."""
+    lapsed = rating == Rating.AGAIN and progress.state is State.REVIEW
+    return Progress(
+        state=move.state,
+        step=move.step,
+        stability=move.stability,
+        difficulty=move.difficulty,
+        due=now + move.interval,
+        last_review=now,
+        reps=progress.reps + 1,
+        lapses=progress.lapses + int(lapsed),
     )
 
 
@@ -62,29 +222,9 @@ def next_progress(
     parameters: Sequence[float] = DEFAULT_PARAMETERS,
 ) -> Progress:
     """The card's state after the learner answers with `rating` at `now`."""
-    return _answer(_scheduler(schedule, tuple(parameters)), card_id, progress, rating, now)
-
-
-def _answer(
-    scheduler: fsrs.Scheduler, card_id: int, progress: Progress, rating: Rating, now: datetime
-) -> Progress:
-    # fsrs fuzzes long intervals with the global random generator; seeding it from the card and
-    # its review count makes the interval shown on a button the one the answer then gives.
-    random.seed(card_id * 100_003 + progress.reps)
-    card, _ = scheduler.review_card(_to_fsrs(card_id, progress, now), fsrs.Rating(int(rating)), now)
-    lapsed = rating is Rating.AGAIN and progress.state is State.REVIEW
-    # Built whole rather than with `dataclasses.replace`: replaying a large import answers
-    # hundreds of thousands of times, and `replace` costs a tenth of each answer.
-    return Progress(
-        state=State(int(card.state)),
-        step=card.step,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        due=card.due,
-        last_review=card.last_review,
-        reps=progress.reps + 1,
-        lapses=progress.lapses + int(lapsed),
-    )
+    rating = Rating(rating)
+    move = _moves(card_id, progress, now, schedule, tuple(parameters), rating)[rating]
+    return _after(progress, rating, move, now)
 
 
 def preview_intervals(
@@ -94,22 +234,12 @@ def preview_intervals(
     schedule: Schedule,
     parameters: Sequence[float] = DEFAULT_PARAMETERS,
 ) -> dict[Rating, timedelta]:
-    """How long each answer button would put the card away for, as shown on the buttons."""
-    intervals = {}
-    for rating in Rating:
-        due = next_progress(card_id, progress, rating, now, schedule, parameters).due
-        assert due is not None  # an answered card always has a due time
-        intervals[rating] = due - now
-    return intervals
+    """How long each answer button would put the card away for, as shown on the buttons.
 
-
-def forgetting_curve(parameters: Sequence[float] = DEFAULT_PARAMETERS) -> tuple[float, float]:
-    """FSRS's forgetting curve R = (1 + FACTOR * days / stability) ** DECAY, as (DECAY, FACTOR).
-
-    Given so that the statistics can compute retrievability in SQL with the same curve.
+    Strictly longer from Again to Easy, given (re)learning steps that grow.
     """
-    decay = -parameters[20]
-    return decay, 0.9 ** (1 / decay) - 1
+    moves = _moves(card_id, progress, now, schedule, tuple(parameters))
+    return {rating: move.interval for rating, move in moves.items()}
 
 
 def replay(
@@ -121,26 +251,145 @@ def replay(
 ) -> Iterator[tuple[Progress, Progress]]:
     """Answer a card's `(rating, time)` answers in turn, yielding its state before and after each.
 
-    How an imported log is replayed, how parameters are scored, and how states are recomputed
-    once new parameters are adopted. A card with no `progress` given starts new.
+    How an imported log is replayed and how states are recomputed once new parameters are
+    adopted. A card with no `progress` given starts new.
     """
+    weights = tuple(parameters)
     progress = progress or Progress()
-    scheduler = _scheduler(schedule, tuple(parameters))  # looked up once, not per answer
-    for rating, at in answers:
-        after = _answer(scheduler, card_id, progress, rating, at)
+    for answer, at in answers:
+        rating = Rating(answer)
+        move = _moves(card_id, progress, at, schedule, weights, rating)[rating]
+        after = _after(progress, rating, move, at)
         yield progress, after
         progress = after
+
+
+def _answers_item(answers: Sequence[tuple[int, int, int]]) -> fsrs_rs.FSRSItem:
+    """An fsrs-rs item of `(rating, time, study day)` answers, timed in study days."""
+    days = [day for _, _, day in answers]
+    return fsrs_rs.FSRSItem(
+        [
+            fsrs_rs.FSRSReview(rating, day - previous)
+            for (rating, _, _), day, previous in zip(answers, days, [days[0], *days])
+        ]
+    )
+
+
+def final_states(
+    cards: Sequence[tuple[int, Schedule, Sequence[tuple[int, int, int]]]],
+    parameters: Sequence[float] = DEFAULT_PARAMETERS,
+) -> list[Progress]:
+    """Each card's state after its `(rating, time in ms, study day)` answers, all cards at once.
+
+    The last state `replay` yields, computed faster: the memory states come from fsrs-rs's
+    batch call, the states and steps from the ratings alone, and only the last answer of each
+    card is scheduled one by one (its interval depends on its buttons below it).
+    """
+    weights = tuple(parameters)
+    model = _model(weights)
+    earlier = [answers[:-1] for _, _, answers in cards]
+    with_memory = [index for index, answers in enumerate(earlier) if answers]
+    memories = model.memory_state_batch([_answers_item(earlier[i]) for i in with_memory])
+    before: dict[int, fsrs_rs.MemoryState] = dict(zip(with_memory, memories))
+    states = []
+    for index, (card_id, schedule, answers) in enumerate(cards):
+        state, step, lapses = State.NEW, None, 0
+        for rating, _, _ in answers[:-1]:
+            lapses += rating == Rating.AGAIN and state is State.REVIEW
+            state, step, _ = _route(state, step, Rating(rating), schedule)
+        memory = before.get(index)
+        progress = Progress(
+            state=state,
+            step=step,
+            stability=None if memory is None else memory.stability,
+            difficulty=None if memory is None else memory.difficulty,
+            last_review=None if len(answers) < 2 else from_millis(answers[-2][1]),
+            reps=len(answers) - 1,
+            lapses=lapses,
+        )
+        rating, at, _ = answers[-1]
+        states.append(
+            next_progress(card_id, progress, Rating(rating), from_millis(at), schedule, weights)
+        )
+    return states
+
+
+def forgetting_curve(parameters: Sequence[float] = DEFAULT_PARAMETERS) -> tuple[float, float]:
+    """FSRS's forgetting curve R = (1 + FACTOR * days / stability) ** DECAY, as (DECAY, FACTOR).
+
+    `days` are elapsed study days. Given so that the statistics can compute retrievability in
+    SQL with the same curve.
+    """
+    decay = -parameters[20]
+    return decay, 0.9 ** (1 / decay) - 1
 
 
 def retrievability(
     progress: Progress, now: datetime, parameters: Sequence[float] = DEFAULT_PARAMETERS
 ) -> float:
-    """The predicted chance of recalling the card at `now` (0 for a card never studied)."""
+    """The predicted chance of recalling the card at `now` (0 for a card never studied).
+
+    As FSRS predicts it for the next answer: from the study days since the last review.
+    """
     if progress.stability is None or progress.last_review is None:
         return 0.0
     decay, factor = forgetting_curve(parameters)
-    elapsed_days = max(0.0, (now - progress.last_review).total_seconds() / 86400)
-    return (1 + factor * elapsed_days / progress.stability) ** decay
+    days = elapsed_days(progress.last_review, now)
+    return (1 + factor * days / progress.stability) ** decay
+
+
+Item = fsrs_rs.FSRSItem
+"""One answer for the optimizer to predict, with the card's answers before it."""
+
+
+def items_of(histories: Iterable[History]) -> list[Item]:
+    """Optimizer items from histories, each predicting its last answer from those before."""
+    return [
+        fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(rating, delta) for rating, delta in history])
+        for history in histories
+    ]
+
+
+def split_items(
+    cards: Iterable[Iterable[tuple[int, int, int]]], split: int
+) -> tuple[list[Item], list[Item]]:
+    """The optimizer's items from every card's `(rating, time, study day)` answers, in one pass.
+
+    One item per answer given a study day or more after the card's one before it, with all
+    the card's answers before it (same-day ones included, as Anki gives them): training items
+    for answers before `split`, held-out ones from it on. Each list is oldest first, as fsrs-rs
+    expects: it weighs recent answers more.
+    """
+    reviews: dict[tuple[int, int], fsrs_rs.FSRSReview] = {}
+    training: list[tuple[int, Item]] = []
+    held_out: list[tuple[int, Item]] = []
+    for answers in cards:
+        history: list[fsrs_rs.FSRSReview] = []
+        previous = None
+        for rating, at, day in answers:
+            delta = 0 if previous is None else day - previous
+            previous = day
+            review = reviews.get((rating, delta))
+            if review is None:
+                review = reviews[(rating, delta)] = fsrs_rs.FSRSReview(rating, delta)
+            history.append(review)
+            if delta > 0:
+                (training if at < split else held_out).append((at, fsrs_rs.FSRSItem(history)))
+    training.sort(key=lambda pair: pair[0])
+    held_out.sort(key=lambda pair: pair[0])
+    return [item for _, item in training], [item for _, item in held_out]
+
+
+def fit_parameters(items: Sequence[Item]) -> tuple[float, ...]:
+    """FSRS parameters fitted by fsrs-rs to the items (oldest first)."""
+    return tuple(_model(DEFAULT_PARAMETERS).compute_parameters(list(items)))
+
+
+def evaluate(items: Sequence[Item], parameters: Sequence[float]) -> tuple[float, float]:
+    """Log loss and RMSE (bins) of `parameters` predicting each item's last answer, weighing
+    later items more (fsrs-rs's `evaluate`; items oldest first)."""
+    evaluation = _model(tuple(parameters)).evaluate(list(items))
+    return evaluation.log_loss, evaluation.rmse_bins
 
 
 def format_interval(span: timedelta) -> str:

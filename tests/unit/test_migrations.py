@@ -138,3 +138,46 @@ def test_opening_an_up_to_date_database_changes_nothing(tmp_path: Path) -> None:
     again = Database(path)
     assert [(m.name, m.applied_at) for m in migrations.applied(again)] == applied
     again.close()
+
+
+def test_states_are_recomputed_in_study_days(tmp_path: Path) -> None:
+    from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
+
+    from trainer.core.progress import from_millis
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m007_study_day_states")
+    # Answered at 23:00, then at 05:00 the next morning (one study day apart), then 3 days on.
+    times = [
+        datetime(2025, 3, 10, 23, 0).astimezone(),
+        datetime(2025, 3, 11, 5, 0).astimezone(),
+        datetime(2025, 3, 14, 5, 0).astimezone(),
+    ]
+    ratings = [3, 3, 2]
+    old["decks"].insert({"id": 1, "path": "/d.md", "name": "D", "settings": "{}"})
+    card = representative_rows(times[0])["cards"][0]
+    # The state as computed when whole 24-hour periods were counted: stale.
+    card.update(stability=2.3, difficulty=5.0, reps=3, lapses=0, last_review=to_millis(times[-1]))
+    old["cards"].insert(card)
+    old["reviews"].insert_all(
+        {"card_id": 1, "rating": rating, "reviewed_at": to_millis(at), "mode": "review",
+         "state_before": 0}
+        for rating, at in zip(ratings, times)
+    )  # fmt: skip
+    old.close()
+
+    store = Store.open(path)
+    try:
+        progress = store.study_card(1).progress
+        expected = FSRS(list(DEFAULT_PARAMETERS)).memory_state(
+            FSRSItem([FSRSReview(3, 0), FSRSReview(3, 1), FSRSReview(2, 3)])
+        )
+        assert progress.stability == pytest.approx(expected.stability)
+        assert progress.difficulty == pytest.approx(expected.difficulty)
+        assert progress.last_review == from_millis(to_millis(times[-1]))
+        assert progress.reps == 3
+        assert progress.due is not None and progress.due > progress.last_review
+        assert store.db["reviews"].count == 3  # the log is left as it was
+    finally:
+        store.close()

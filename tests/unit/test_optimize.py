@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import random
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,15 +20,12 @@ from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
 from trainer.core.progress import Progress, study_date, study_day_start, to_millis
 from trainer.optimize import (
-    INSTALL_HINT,
     CardLog,
-    OptimizerMissing,
     Review,
     Score,
     is_better,
     load_logs,
     optimize,
-    require_optimizer,
     score,
     split_time,
 )
@@ -120,7 +116,7 @@ def test_study_days_roll_over_at_four_in_the_morning() -> None:
 
 def test_split_time_holds_out_the_latest_share() -> None:
     reviews = tuple(Review(Rating.GOOD, at, at) for at in range(10))
-    logs = [CardLog(1, Schedule(), reviews[:4]), CardLog(2, Schedule(), reviews[4:])]
+    logs = [CardLog(1, "a", Schedule(), reviews[:4]), CardLog(2, "b", Schedule(), reviews[4:])]
     assert split_time(logs, 0.2) == 8
     assert split_time(logs, 0.5) == 5
 
@@ -133,6 +129,7 @@ def test_score_on_a_hand_worked_example() -> None:
     # given directly: each review is on its own study day.
     log = CardLog(
         7,
+        "k",
         Schedule(),
         (
             Review(Rating.GOOD, at, 0),
@@ -151,9 +148,14 @@ def test_score_on_a_hand_worked_example() -> None:
     p_again, p_good = predicted
     result = score([log], weights, at + day)
     assert result.reviews == 2
-    assert result.log_loss == pytest.approx((-math.log(1 - p_again) - math.log(p_good)) / 2)
-    # Different review numbers put the two reviews in different bins.
-    assert result.rmse_bins == pytest.approx(math.sqrt((p_again**2 + (1 - p_good) ** 2) / 2))
+    # The scores are fsrs-rs's, and its predictions are the retrievability the app shows.
+    assert (result.log_loss, result.rmse_bins) == pytest.approx(
+        schedule.evaluate(schedule.items_of([[(3, 0), (1, 3)], [(3, 0), (1, 3), (3, 2)]]), weights)
+    )
+    # fsrs-rs weighs the later review four times the earlier one.
+    assert result.log_loss == pytest.approx(
+        (-0.25 * math.log(1 - p_again) - math.log(p_good)) / 1.25, abs=1e-5
+    )
     # Held out from the last review only: one prediction.
     assert score([log], weights, at + 4 * day).reviews == 1
 
@@ -169,7 +171,7 @@ def test_better_means_lower_on_both_scores() -> None:
 def test_better_parameters_are_adopted_and_states_recomputed(learner: Store, now: datetime) -> None:
     log_before = review_rows(learner)
     states_before = card_states(learner)
-    outcome = optimize(learner, now=now, fit=lambda logs, split: TRUE_WEIGHTS)
+    outcome = optimize(learner, now=now, fit=lambda items: TRUE_WEIGHTS)
     assert outcome.fitted_score.log_loss < outcome.current_score.log_loss
     assert outcome.fitted_score.rmse_bins < outcome.current_score.rmse_bins
     assert outcome.adopted
@@ -200,44 +202,25 @@ def test_parameters_that_do_not_do_better_are_not_adopted(
     learner: Store, now: datetime, fitted: tuple[float, ...]
 ) -> None:
     states = card_states(learner)
-    outcome = optimize(learner, now=now, fit=lambda logs, split: fitted)
+    outcome = optimize(learner, now=now, fit=lambda items: fitted)
     assert not outcome.adopted
     assert learner.parameters() == (None, schedule.DEFAULT_PARAMETERS)
     assert card_states(learner) == states
 
 
 def test_dry_run_adopts_nothing(learner: Store, now: datetime) -> None:
-    outcome = optimize(learner, now=now, adopt=False, fit=lambda logs, split: TRUE_WEIGHTS)
+    outcome = optimize(learner, now=now, adopt=False, fit=lambda items: TRUE_WEIGHTS)
     assert outcome.better and not outcome.adopted
     assert learner.parameters()[0] is None
 
 
-def test_missing_optimizer_says_how_to_install_it(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    # A None entry in sys.modules makes `import fsrs_rs_python` fail, as if not installed.
-    monkeypatch.setitem(sys.modules, "fsrs_rs_python", None)
-    with pytest.raises(OptimizerMissing):
-        require_optimizer()
-    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "p.db"), "optimize"])
-    assert result.exit_code == 1
-    assert (
-        result.output == f"trainer optimize needs fsrs-rs-python; install it with: {INSTALL_HINT}\n"
-    )
-    assert INSTALL_HINT == "pip install 'trainer[optimize]'"
-
-
 def test_an_empty_log_cannot_be_optimized(tmp_path: Path) -> None:
-    import fsrs_rs_python  # noqa: F401  (installed by the test setup: the optimize extra)
-
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "p.db"), "optimize"])
     assert result.exit_code == 1
     assert result.output == "cannot optimize yet: there are no reviews to learn from yet\n"
 
 
 def test_fsrs_rs_fit_beats_the_defaults_on_held_out_reviews(learner: Store, now: datetime) -> None:
-    import fsrs_rs_python  # noqa: F401  (installed by the test setup: the optimize extra)
-
     outcome = optimize(learner, now=now)
     assert len(outcome.fitted) == 21
     assert outcome.fitted != tuple(schedule.DEFAULT_PARAMETERS)
@@ -246,8 +229,6 @@ def test_fsrs_rs_fit_beats_the_defaults_on_held_out_reviews(learner: Store, now:
 
 
 def test_cli_prints_both_scores(learner: Store, tmp_path: Path) -> None:
-    import fsrs_rs_python  # noqa: F401  (installed by the test setup: the optimize extra)
-
     learner.close()
     result = CliRunner().invoke(
         cli, ["--db", str(tmp_path / "progress.db"), "optimize", "--dry-run"]

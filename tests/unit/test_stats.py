@@ -324,3 +324,26 @@ def test_heatmap_lays_the_year_out_by_week(stats: Stats) -> None:
     assert len(grid.rows[5]) == len(grid.rows[4]) - 1
     assert grid.months.startswith("Mar")
     assert "Jun" in grid.months
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Tokyo"], indirect=True)
+def test_retrievability_counts_study_days(store: Store, zone: str) -> None:
+    deck = add_deck(store, "Alpha", 0.9)
+    local_now = datetime(2025, 3, 14, 23, 0).astimezone(UTC)  # 11 p.m. where the learner is
+    reviewed = {
+        "this morning": datetime(2025, 3, 14, 5, 0).astimezone(UTC),  # same study day: R = 1
+        "last night": datetime(2025, 3, 14, 1, 0).astimezone(UTC),  # before 4 a.m.: a day ago
+        "a week ago": datetime(2025, 3, 7, 23, 30).astimezone(UTC),
+    }
+    for key, at in reviewed.items():
+        add_card(store, deck, key, stability=3.0, difficulty=5, last_review=at, due=at + DAY)
+    expected = [
+        schedule.retrievability(Progress(State.REVIEW, stability=3.0, last_review=at), local_now)
+        for at in reviewed.values()
+    ]
+    assert expected[0] == 1.0
+    assert expected[1] < 1.0
+    stats = compute_stats(store, local_now)
+    assert stats.retrievability.mean == pytest.approx(sum(expected) / 3)
+    # Mastered: recall at least the desired 90%; a day at stability 3 keeps it above.
+    assert [deck.mastered for deck in stats.decks] == [2]

@@ -27,20 +27,11 @@ def command(settings: Settings, holdout: float, dry_run: bool) -> None:
     """Fit FSRS parameters to your reviews; adopt them only if they predict better.
 
     The latest reviews are held out: both the parameters in use and the fitted ones predict
-    them, scored by log loss and RMSE (bins) as in the FSRS benchmark. Needs fsrs-rs-python.
+    them, scored by log loss and RMSE (bins) as in the FSRS benchmark.
     """
-    from trainer.optimize import (
-        NotEnoughReviews,
-        OptimizerMissing,
-        optimize,
-        require_optimizer,
-    )
+    from trainer.optimize import NotEnoughReviews, optimize
     from trainer.schedule import DEFAULT_PARAMETERS
 
-    try:
-        require_optimizer()
-    except OptimizerMissing as error:
-        fail(str(error))
     with user_errors():
         store = open_store(settings, sync=False)
         try:

@@ -84,6 +84,8 @@ class Schedule:
     new_per_day: int = 20
     learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    fuzz: bool = True
+    """Spread review intervals a little, as Anki does, so cards learned together part ways."""
 
 
 @dataclass(frozen=True)

@@ -173,8 +173,12 @@ def _schedule(table: dict, report: KeyReport) -> Schedule:
     for key in ("learning_steps", "relearning_steps"):
         value = table.get(key)
         steps[key] = getattr(default, key) if value is None else _steps(value, key, report)
+    fuzz = table.get("fuzz", default.fuzz)
+    if not isinstance(fuzz, bool):
+        report("fuzz", "front matter: schedule.fuzz must be true or false")
+        fuzz = default.fuzz
     return Schedule(
-        float(retention), new_per_day, steps["learning_steps"], steps["relearning_steps"]
+        float(retention), new_per_day, steps["learning_steps"], steps["relearning_steps"], fuzz
     )
 
 

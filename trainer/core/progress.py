@@ -74,3 +74,12 @@ def study_day_start(now: datetime) -> datetime:
     local = now.astimezone()
     start = datetime.combine(study_date(now), time(ROLLOVER_HOUR), tzinfo=local.tzinfo)
     return start.astimezone(UTC)
+
+
+def study_day(moment: datetime) -> int:
+    """The study day `moment` belongs to, as a day number (`date.toordinal`).
+
+    Elapsed time in the scheduler is a difference of these, as in Anki: an answer at 23:00 and
+    the next at 05:00 are a day apart, two answers at 05:00 and 23:00 the same day.
+    """
+    return study_date(moment).toordinal()

@@ -1,8 +1,10 @@
 """The figures about cards as they stand: counts, distributions, mastery, forecast, leeches.
 
 Part of `trainer.stats`; reads the `cards` table through its `cards_stats` covering index.
-Retrievability follows FSRS's forgetting curve, R = (1 + FACTOR * t / S) ^ DECAY with t the days
-since the last review, exactly as `trainer.schedule.retrievability` computes it for one card.
+Retrievability follows FSRS's forgetting curve, R = (1 + FACTOR * t / S) ^ DECAY with t the study
+days since the last review, exactly as `trainer.schedule.retrievability` computes it for one card.
+A time's study day is found in SQL by shifting it by the local UTC offset less the 4 a.m. rollover
+(`:shift`, now's offset) and dividing by a day; `:today` is now's study day counted the same way.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from trainer.core.progress import to_millis
+from trainer.core.progress import ROLLOVER_HOUR, to_millis
 
 DAY_MS = 86_400_000
 LEECH_LAPSES = 8
@@ -28,6 +30,8 @@ everything under a day, the last everything from 1024 days)."""
 TENTHS = tuple(f"{10 * n}-{10 * n + 10}%" for n in range(10))
 _ACTIVE = "c.retired = 0 AND c.suspended = 0"
 _DUE = "((c.state = 2 AND c.due <= :now) OR (c.state IN (1, 3) AND c.due < :day_end))"
+_ELAPSED_DAYS = f"max(0, :today - (c.last_review + :shift) / {DAY_MS})"
+"""Study days since card `c`'s last review (integer division: both sides are integers)."""
 
 
 @dataclass(frozen=True)
@@ -125,14 +129,13 @@ class _Curve:
         """SQL for card `c`'s retrievability at `:now` (0 for a card never studied)."""
         return (
             "(CASE WHEN c.stability > 0 AND c.last_review IS NOT NULL THEN "
-            f"pow(1 + {self.factor!r} * max(0, :now - c.last_review) / 86400000.0 / c.stability,"
-            f" {self.decay!r}) ELSE 0 END)"
+            f"pow(1 + {self.factor!r} * {_ELAPSED_DAYS} / c.stability, {self.decay!r}) ELSE 0 END)"
         )
 
     def reach(self, retention: float) -> float:
         """How long, in stabilities, until retrievability falls to `retention`.
 
-        R >= retention exactly when (now - last_review) <= stability * reach(retention), since R
+        R >= retention exactly when elapsed study days <= stability * reach(retention), since R
         only falls with time: a comparison SQLite makes far faster than a `pow` per card.
         """
         return (retention ** (1 / self.decay) - 1) / self.factor
@@ -148,7 +151,7 @@ def card_figures(
     """The card figures for `deck_id` (None: all). `day_starts` holds the start of today and of
     each following study day, one more than the forecast's days."""
     deck = "AND c.deck_id = :deck" if deck_id is not None else ""
-    params = {"now": to_millis(now), "day_end": day_starts[1], "deck": deck_id}
+    params = {"now": to_millis(now), "day_end": day_starts[1], "deck": deck_id, **_study_days(now)}
     counts = _counts(conn, params, deck)
     curve = _Curve(weights)
     stability, difficulty, retrievability = _distributions(conn, curve, params, deck)
@@ -164,6 +167,13 @@ def card_figures(
         hardest,
         _forecast(conn, day_starts, params, deck),
     )
+
+
+def _study_days(now: datetime) -> dict[str, int]:
+    """`:shift` and `:today` for `_ELAPSED_DAYS`: study days as `core.progress` counts them."""
+    offset = now.astimezone().utcoffset() or timedelta(0)
+    shift = (offset - timedelta(hours=ROLLOVER_HOUR)) // timedelta(milliseconds=1)
+    return {"shift": shift, "today": (to_millis(now) + shift) // DAY_MS}
 
 
 def _counts(conn: sqlite3.Connection, params: dict, deck: str) -> CardCounts:
@@ -262,8 +272,8 @@ def _mastery(
     # One count per distinct desired retention (decks mostly share one); each deck reads its own.
     targets = sorted({retention for _, retention in decks.values()})
     mastered = "".join(
-        f", count(*) FILTER (WHERE max(0, :now - c.last_review) <= c.stability * {reach!r})"
-        for reach in (curve.reach(target) * DAY_MS for target in targets)
+        f", count(*) FILTER (WHERE {_ELAPSED_DAYS} <= c.stability * {reach!r})"
+        for reach in (curve.reach(target) for target in targets)
     )
     # Cards sharing a tag set within a deck share a row; their tags are spread out below.
     rows = conn.execute(

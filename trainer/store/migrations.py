@@ -229,3 +229,43 @@ def m007_review_journal(db: Database) -> None:
         );
         """,
     )
+
+
+@_migration
+def m008_study_day_states(db: Database) -> None:
+    """Recompute every studied card's state with time between answers in study days.
+
+    States were computed counting whole 24-hour periods; the scheduler now counts study days,
+    as Anki does. Each card's answers that moved its schedule are replayed with the parameters
+    in use; the review log is left as it is. A card whose state its answers do not account for
+    (a different count of reviews, or another last review) is left as it is.
+    """
+    import json
+
+    from trainer.core.progress import to_millis
+    from trainer.schedule import DEFAULT_PARAMETERS, card_seed, final_states
+    from trainer.store.history import scheduling_answers
+
+    conn = db.conn
+    row = conn.execute("SELECT weights FROM parameters ORDER BY id DESC LIMIT 1").fetchone()
+    weights = tuple(json.loads(row[0])) if row else DEFAULT_PARAMETERS
+    stored = {
+        card_id: (reps, last_review)
+        for card_id, reps, last_review in conn.execute(
+            "SELECT id, reps, last_review FROM cards WHERE last_review IS NOT NULL"
+        )
+    }
+    answered = [
+        card
+        for card in scheduling_answers(conn)
+        if stored.get(card.card_id) == (len(card.reviews), card.reviews[-1].at)
+    ]
+    cards = [(card_seed(card.key), card.schedule, card.reviews) for card in answered]
+    for card, after in zip(answered, final_states(cards, weights)):
+        conn.execute(
+            "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
+            "last_review = ?, reps = ?, lapses = ? WHERE id = ?",
+            [int(after.state), after.step, after.stability, after.difficulty,
+             to_millis(after.due), to_millis(after.last_review), after.reps, after.lapses,
+             card.card_id],
+        )  # fmt: skip

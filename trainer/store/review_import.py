@@ -135,6 +135,7 @@ def _add_deck(db: Database, stem: str, description: str) -> int:
         "new_per_day": default.new_per_day,
         "learning_steps": [step.total_seconds() for step in default.learning_steps],
         "relearning_steps": [step.total_seconds() for step in default.relearning_steps],
+        "fuzz": default.fuzz,
         "strict": False,
     }
     cursor = db.execute(

@@ -76,6 +76,7 @@ def settings_of(deck: Deck) -> dict[str, Any]:
         "new_per_day": deck.schedule.new_per_day,
         "learning_steps": [step.total_seconds() for step in deck.schedule.learning_steps],
         "relearning_steps": [step.total_seconds() for step in deck.schedule.relearning_steps],
+        "fuzz": deck.schedule.fuzz,
         "strict": deck.strict_answers,
     }
 
@@ -94,4 +95,5 @@ def schedule_from_settings(settings: dict[str, Any]) -> Schedule:
         relearning_steps=tuple(timedelta(seconds=s) for s in settings.get("relearning_steps", []))
         if "relearning_steps" in settings
         else default.relearning_steps,
+        fuzz=settings.get("fuzz", default.fuzz),
     )

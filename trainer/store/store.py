@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from trainer.core.progress import Progress, State, from_millis, to_millis
 from trainer.store import history, migrations, queue
 from trainer.store.errors import StoreError
-from trainer.store.history import AnswerRow
+from trainer.store.history import CardAnswers
 from trainer.store.queue import DeckSummary
 from trainer.store.rows import CARD_COLUMNS, StudyCard, study_card_from_row
 
@@ -139,9 +139,9 @@ class Store:
         return cursor.lastrowid
 
     @_locked
-    def answer_history(self) -> list[AnswerRow]:
-        """Every standing rated answer, by card then time; see `history.answer_history`."""
-        return history.answer_history(self.conn)
+    def scheduling_answers(self) -> list[CardAnswers]:
+        """Every card's answers that moved its schedule; see `history.scheduling_answers`."""
+        return history.scheduling_answers(self.conn)
 
     # -- decks and the queue ---------------------------------------------------------------
 
