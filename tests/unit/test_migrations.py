@@ -147,7 +147,7 @@ def test_states_are_recomputed_in_study_days(tmp_path: Path) -> None:
 
     path = tmp_path / "old.db"
     old = Database(path)
-    migrations.apply(old, stop_before="m007_study_day_states")
+    migrations.apply(old, stop_before="m008_study_day_states")
     # Answered at 23:00, then at 05:00 the next morning (one study day apart), then 3 days on.
     times = [
         datetime(2025, 3, 10, 23, 0).astimezone(),

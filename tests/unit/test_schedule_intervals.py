@@ -199,3 +199,22 @@ def test_without_steps_every_button_gives_days(now: datetime) -> None:
 def test_default_parameters_are_fsrs_6(now: datetime) -> None:
     assert len(schedule.DEFAULT_PARAMETERS) == 21
     assert schedule.DEFAULT_PARAMETERS[:4] == (0.212, 1.2931, 2.3065, 8.2956)
+
+
+@pytest.mark.fuzz
+def test_undo_and_answer_again_gives_the_same_fuzzed_interval(store, now: datetime) -> None:
+    from trainer.store.store import Store
+
+    assert isinstance(store, Store)
+    store.db.execute("INSERT INTO decks (path, name, settings) VALUES ('/d.md', 'D', '{}')")
+    store.db.execute(
+        "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created) "
+        "VALUES ('k', 1, 0, 1, 'basic', 'Q?', 'A', 0)"
+    )
+    with store.transaction():
+        store.write_progress(1, reviewed(40.0, now - timedelta(days=40)))
+    first = store.record_review(1, Rating.GOOD, now)
+    assert store.undo_last(now + timedelta(seconds=5)) == 1
+    again = store.record_review(1, Rating.GOOD, now + timedelta(seconds=9))
+    assert again.due - again.last_review == first.due - first.last_review
+    assert (first.due - now).days > 2  # long enough to be fuzzed
