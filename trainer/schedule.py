@@ -36,10 +36,6 @@ _MASK = 2**64 - 1
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
 """Anki's fuzz: an interval is spread by a day plus these shares of its days in each range."""
 
-History = Sequence[tuple[int, int]]
-"""A card's answers for the optimizer: `(rating, study days since the answer before)` each,
-the first with 0."""
-
 
 def card_seed(key: str) -> int:
     """The number a card's fuzz is drawn from: made from its key, so it is the same on every
@@ -221,7 +217,10 @@ def next_progress(
     schedule: Schedule,
     parameters: Sequence[float] = DEFAULT_PARAMETERS,
 ) -> Progress:
-    """The card's state after the learner answers with `rating` at `now`."""
+    """The card's state after the learner answers with `rating` at `now`.
+
+    `card_id` seeds the fuzz: pass `card_seed` of the card's key.
+    """
     rating = Rating(rating)
     move = _moves(card_id, progress, now, schedule, tuple(parameters), rating)[rating]
     return _after(progress, rating, move, now)
@@ -340,14 +339,6 @@ def retrievability(
 
 Item = fsrs_rs.FSRSItem
 """One answer for the optimizer to predict, with the card's answers before it."""
-
-
-def items_of(histories: Iterable[History]) -> list[Item]:
-    """Optimizer items from histories, each predicting its last answer from those before."""
-    return [
-        fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(rating, delta) for rating, delta in history])
-        for history in histories
-    ]
 
 
 def split_items(

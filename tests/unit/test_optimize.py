@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fsrs_rs_python import FSRSItem, FSRSReview
 
 from trainer import schedule
 from trainer.cli import cli
@@ -150,7 +151,13 @@ def test_score_on_a_hand_worked_example() -> None:
     assert result.reviews == 2
     # The scores are fsrs-rs's, and its predictions are the retrievability the app shows.
     assert (result.log_loss, result.rmse_bins) == pytest.approx(
-        schedule.evaluate(schedule.items_of([[(3, 0), (1, 3)], [(3, 0), (1, 3), (3, 2)]]), weights)
+        schedule.evaluate(
+            [
+                FSRSItem([FSRSReview(3, 0), FSRSReview(1, 3)]),
+                FSRSItem([FSRSReview(3, 0), FSRSReview(1, 3), FSRSReview(3, 2)]),
+            ],
+            weights,
+        )
     )
     # fsrs-rs weighs the later review four times the earlier one.
     assert result.log_loss == pytest.approx(
