@@ -20,7 +20,7 @@ from trainer.cli import cli
 from trainer.core.cards import Card, Deck, Kind
 from trainer.core.citations import check_citations
 from trainer.core.deckfile import parse_deck
-from trainer.core.derive.document import draft_cards, draft_deck, near_duplicates
+from trainer.core.derive.document import draft_cards, draft_deck, near_duplicates, render
 
 REPO = Path(__file__).resolve().parents[2]
 NAME = "notes.txt"
@@ -32,7 +32,13 @@ def doc(text: str) -> str:
 
 
 def draft(text: str, name: str = NAME) -> Deck:
-    """Draft a deck from `text` and parse it, as `trainer check` would."""
+    """Every draft worth keeping of `text`, before ranking, parsed as `trainer check` would."""
+    entries = [render(card, name) for card in draft_cards(text, name)]
+    return parse_deck("\n\n".join(entries) + "\n", Path("draft.md"))
+
+
+def ranked(text: str, name: str = NAME) -> Deck:
+    """The deck `trainer derive` writes for `text`, parsed as `trainer check` would."""
     return parse_deck(draft_deck(text, name), Path("draft.md"))
 
 
@@ -109,18 +115,20 @@ def test_a_year_becomes_an_in_what_year_question_without_the_year() -> None:
 
 
 def test_a_passive_sentence_asks_with_was() -> None:
-    deck = draft("The treaty was signed in 1958 by the two governments in Washington.\n")
+    deck = draft("The treaty was signed in 1958 by Canada and the United States in Washington.\n")
     card = tagged(deck, "dates")[0]
     assert card.prompt == (
-        "In what year was the treaty signed by the two governments in Washington?"
+        "In what year was the treaty signed by Canada and the United States in Washington?"
     )
     assert card.accepted == ("1958",)
 
 
 def test_a_full_date_asks_on_what_date_and_accepts_both_orders() -> None:
-    deck = draft("This agreement was made on May 12, 1958, between Canada and the US.\n")
+    deck = draft("The Ogdensburg Agreement was made on May 12, 1958, between Canada and the US.\n")
     card = tagged(deck, "dates")[0]
-    assert card.prompt == "On what date was this agreement made between Canada and the US?"
+    assert (
+        card.prompt == "On what date was the Ogdensburg Agreement made between Canada and the US?"
+    )
     assert card.accepted == ("May 12, 1958", "12 May 1958")
 
 
@@ -134,7 +142,7 @@ def test_a_year_in_a_sentence_without_a_plain_shape_becomes_a_cloze() -> None:
 
 
 def test_an_amount_is_not_taken_for_a_year() -> None:
-    deck = draft("The mission sent over 2000 soldiers to the region last spring.\n")
+    deck = draft("The Korea mission sent over 2000 soldiers to the region last spring.\n")
     assert tagged(deck, "dates") == []
     assert [card.answer for card in tagged(deck, "numbers")] == ["2000"]
 
@@ -163,7 +171,7 @@ def test_percentages_money_and_scaled_numbers_keep_their_sign_and_scale() -> Non
     deck = draft(
         doc("""
         Purchases made up 71% of planned spending and reached $13 billion last year.
-        The program has over 1.8 million members and 2 percent of them travel weekly.
+        The travel program has over 1.8 million members and 2 percent of them travel weekly.
         """)
     )
     answers = [card.answer for card in tagged(deck, "numbers")]
@@ -177,7 +185,7 @@ def test_a_bare_number_without_a_unit_or_a_name_with_digits_is_no_figure() -> No
 
 def test_number_words_count_but_not_one_or_two() -> None:
     deck = draft(
-        "Canada leads a battle group of ten nations, and the two countries have "
+        "Canada leads a battle group of ten nations, and the allies have "
         "cooperated for over sixty-five years.\n"
     )
     assert [card.answer for card in tagged(deck, "numbers")] == ["ten", "sixty-five"]
@@ -201,7 +209,7 @@ def test_a_definition_of_a_name_in_every_sentence_deletes_the_key_term() -> None
         doc("""
         NORAD watches the skies over the continent day and night.
         NORAD answers to both governments at the same time.
-        NORAD is the longest-standing partnership in our collective histories.
+        NORAD is the longest-standing partnership in North American history.
         """)
     )
     card = tagged(deck, "definitions")[0]
@@ -219,7 +227,7 @@ def test_is_followed_by_a_description_is_no_definition() -> None:
 
 def test_an_enumeration_deletes_each_item() -> None:
     deck = draft(
-        "Their collaboration spans many activities, including aerospace defense, "
+        "The Canada-US collaboration spans many activities, including aerospace defense, "
         "maritime security, and cyber operations.\n"
     )
     cards = tagged(deck, "enumerations")
@@ -344,7 +352,7 @@ def test_every_card_cites_a_line_holding_its_answer(tmp_path: Path) -> None:
 
 
 def test_the_front_matter_names_the_draft_after_the_documents_title() -> None:
-    deck = draft(DOCUMENT)
+    deck = ranked(DOCUMENT)
     assert deck.name == "United States and Canada: A Partnership"
     assert deck.sources == (NAME,)
     assert "draft" in deck.description
@@ -352,7 +360,7 @@ def test_the_front_matter_names_the_draft_after_the_documents_title() -> None:
 
 
 def test_a_long_first_line_is_cut_to_a_name() -> None:
-    deck = draft(
+    deck = ranked(
         "The military relationship between the United States and Canada has long been "
         "shaped by geography and by a foundation of trust.\n"
     )
@@ -372,7 +380,7 @@ def test_a_sentence_wrapped_over_two_lines_cites_both(tmp_path: Path) -> None:
 
 
 def test_windows_line_endings_keep_line_numbers(tmp_path: Path) -> None:
-    text = "Title\r\n\r\nThe program has over 1.8 million members across the land.\r\n"
+    text = "Title\r\n\r\nThe travel program has over 1.8 million members across the land.\r\n"
     card = tagged(draft(text), "numbers")[0]
     assert lines_of(card) == (3, 3)
     (tmp_path / NAME).write_bytes(text.encode())
@@ -382,7 +390,7 @@ def test_windows_line_endings_keep_line_numbers(tmp_path: Path) -> None:
 def test_characters_a_deck_reader_takes_for_line_ends_stay_inside_the_card(
     tmp_path: Path,
 ) -> None:
-    text = "The program has over\u20281.8 million members\x0cacross the land and the sea.\n"
+    text = "The travel program has over\u20281.8 million members\x0cacross the land and the sea.\n"
     deck = draft(text)
     assert [card.answer for card in tagged(deck, "numbers")] == ["1.8 million"]
     (tmp_path / NAME).write_text(text, encoding="utf-8")
@@ -401,7 +409,9 @@ def test_near_duplicates_are_dropped() -> None:
 
         NORAD was formed in 1958 by Canada and the United States, to defend the continent.
         """)
-    years = [card for card in draft(text).cards if card.answer == "1958" or "1958" in card.accepted]
+    years = [
+        card for card in ranked(text).cards if card.answer == "1958" or "1958" in card.accepted
+    ]
     assert len(years) == 1
     assert lines_of(years[0]) == (1, 1)
 
@@ -439,7 +449,7 @@ def test_the_same_document_gives_the_same_bytes_in_any_process() -> None:
 
 
 def test_an_empty_document_gives_a_valid_deck_without_cards() -> None:
-    deck = draft("")
+    deck = ranked("")
     assert deck.cards == ()
     assert deck.sources == (NAME,)
 

@@ -18,8 +18,17 @@ from trainer.commands.common import fail
     help="Write the draft deck to this file instead of printing it.",
 )
 @click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
-def derive(document: Path, output: Path | None, force: bool) -> None:
-    """Draft a deck from DOCUMENT: acronyms, dates, figures, names, definitions and lists.
+@click.option(
+    "--max",
+    "max_cards",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Keep the best N drafts (default: about one per 60 words of the document).",
+)
+def derive(document: Path, output: Path | None, force: bool, max_cards: int | None) -> None:
+    """Draft a deck from DOCUMENT: multiple choice, true or false, typed answers, cloze cards for
+    definitions, acronyms and "Why ...?" questions, the best of them ranked first.
 
     The draft is a starting point: every card cites the line it came from, so check it against
     the document, reword it and delete what is not worth learning. Run `trainer check --sources
@@ -31,7 +40,7 @@ def derive(document: Path, output: Path | None, force: bool) -> None:
     if output is not None:
         _check_output(document, output, force)
     try:
-        deck = draft_deck(text, document.name)
+        deck = draft_deck(text, document.name, max_cards)
     except ValueError as error:
         fail(f"{document}: {error}")
     if output is None:

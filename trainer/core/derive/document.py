@@ -17,6 +17,7 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,11 +26,15 @@ from rapidfuzz import fuzz
 from trainer.core.cards import Card, Kind
 from trainer.core.citations import missing_evidence
 from trainer.core.deckfile import DeckError, parse_deck
+from trainer.core.derive.claims import find_claims
 from trainer.core.derive.facts import Document, Draft, find_acronyms, find_dates, find_figures
 from trainer.core.derive.lists import find_lists
 from trainer.core.derive.names import find_names
+from trainer.core.derive.quality import problems
+from trainer.core.derive.ranking import default_limit, select
 from trainer.core.derive.statements import find_definitions, find_enumerations
-from trainer.core.derive.text import Role, title
+from trainer.core.derive.text import Role, Span, title
+from trainer.core.derive.variants import blank_sentence, find_variants
 from trainer.core.grading import normalise
 
 FINDERS: tuple[Callable[[Document], Iterator[Draft]], ...] = (
@@ -44,21 +49,33 @@ FINDERS: tuple[Callable[[Document], Iterator[Draft]], ...] = (
 """The fact finders, in the order their drafts win a tie for the same place."""
 TOPICS = ("acronyms", "dates", "numbers", "definitions", "names", "enumerations", "lists")
 """What each finder tags its drafts with, the most specific first: it wins over a duplicate."""
+CHOOSERS: tuple[Callable[[Document], Iterator[Draft]], ...] = (find_variants, find_claims)
+"""Finders that ask about a fact in another way (choices, true or false, typed, why): their
+drafts do not push out the others', since the ranking keeps one card per sentence anyway."""
 NEAR_DUPLICATE = 90
 """Drafts sharing an answer are duplicates when their words match this well (rapidfuzz, 0-100)."""
 MAX_NAME = 60
 
 
-def draft_deck(text: str, document_name: str) -> str:
+def draft_deck(text: str, document_name: str, max_cards: int | None = None) -> str:
     """The text of a draft deck for the document `text`, whose file is called `document_name`.
 
+    It holds the best `max_cards` drafts (by default about one per 60 words of the document).
     Every card cites `document_name` and the lines its answer stands on. The same text and name
     always give the same deck, byte for byte. Raises ValueError for a name a citation cannot
-    hold (one with spaces, or a path).
+    hold (one with spaces, or a path) or a `max_cards` below 1.
     """
     _check_name(document_name)
+    if max_cards is not None and max_cards < 1:
+        raise ValueError(f"cannot keep {max_cards} cards: ask for at least 1")
     document = Document.read(text)
-    drafts = draft_cards(text, document_name, document)
+    limit = max_cards if max_cards is not None else default_limit(text)
+    drafts = select(
+        draft_cards(text, document_name, document),
+        limit,
+        _sentence_finder(document),
+        near_duplicates,
+    )
     name = deck_name(title(document.blocks), document_name)
     description = (
         f"A draft drawn from {document_name} by trainer derive: check each card against the "
@@ -88,10 +105,17 @@ def draft_deck(text: str, document_name: str) -> str:
 
 
 def draft_cards(text: str, document_name: str, document: Document | None = None) -> list[Draft]:
-    """The drafts worth keeping, in document order: checked, merged and without duplicates."""
+    """Every draft worth keeping, in document order: checked, merged and without duplicates.
+
+    A draft is kept when it parses, its cited lines hold its answer, and what the learner reads
+    is no fragment and leans on no sentence it does not show (see `quality`).
+    """
     document = document or Document.read(text)
     lines = text.replace("\r\n", "\n").split("\n")
-    proposed = [draft for finder in FINDERS for draft in finder(document)]
+    whole = {sentence.text for sentence in document.sentences}
+    proposed = [
+        draft for finder in FINDERS for draft in finder(document) if stands_alone(draft, whole)
+    ]
     # Where two drafts ask for the same fact, the more specific finder's stays (a figure's cloze
     # over the enumeration that holds the figure); then the document's order, which the stable
     # sorts keep.
@@ -115,7 +139,54 @@ def draft_cards(text: str, document_name: str, document: Document | None = None)
             by_word.setdefault(word, []).append(len(kept))
         kept.append(draft)
         keys |= card_keys
+    for finder in CHOOSERS:
+        for draft in finder(document):
+            cards = _cards(render(draft, document_name))
+            false = _cards(render(replace(draft, truth=False), document_name))
+            checked = cards + (false if draft.false_prompt else [])
+            if not cards or not stands_alone(draft, whole) or {card.key for card in cards} & keys:
+                continue
+            if all(_cited_truly(card, lines) for card in checked):
+                kept.append(draft)
+                keys |= {card.key for card in cards}
     return sorted(kept, key=lambda draft: draft.position)
+
+
+def stands_alone(draft: Draft, whole: set[str]) -> bool:
+    """Whether what the learner reads is a whole clause that needs no sentence before it.
+
+    A cloze card must show one of the document's sentences (`whole`) entire: a clause cut out
+    of a longer one loses its subject or its end.
+    """
+    if draft.kind is Kind.REVERSED or draft.topic == "lists":
+        return True  # a name and its acronym; a list's question is written here, whole
+    if draft.kind is Kind.CLOZE and draft.prompt not in whole:
+        return False
+    sentence = blank_sentence(draft.prompt)
+    if sentence is not None:
+        return not problems(sentence)
+    question = draft.kind not in (Kind.CLOZE, Kind.TRUE_FALSE)
+    if draft.false_prompt and problems(draft.false_prompt):
+        return False
+    return not problems(draft.prompt, question=question)
+
+
+def _sentence_finder(document: Document) -> Callable[[Draft], object]:
+    """Which sentence of the document a draft stands on, from where its fact is."""
+    by_line: dict[int, list[Span]] = {}
+    for sentence in document.sentences:
+        first, last = sentence.block.first_line, sentence.block.last_line
+        for line in range(first, last + 1):
+            by_line.setdefault(line, []).append(sentence)
+
+    def sentence_of(draft: Draft) -> object:
+        line, offset = draft.position
+        for sentence in by_line.get(line, []):
+            if sentence.start <= offset <= sentence.end:
+                return (sentence.block.first_line, sentence.start)
+        return (line, offset)
+
+    return sentence_of
 
 
 def _priority(draft: Draft) -> int:
@@ -219,6 +290,8 @@ def render(draft: Draft, document_name: str) -> str:
     """The draft as deck text: its card lines, its topic as a tag and its citation."""
     if draft.kind is Kind.CLOZE:
         body = [f"C: {cloze_text(draft.prompt, draft.deletions)}"]
+    elif draft.kind is Kind.TRUE_FALSE and not draft.truth:
+        body = [f"False: {draft.false_prompt}", f"Note: {draft.note or draft.prompt}"]
     elif draft.kind is Kind.TRUE_FALSE:
         body = [f"True: {draft.prompt}"]
     else:

@@ -20,7 +20,6 @@ from trainer.core.derive.text import (
     Role,
     Span,
     clip,
-    opens_clause,
     read_blocks,
     sentences,
 )
@@ -44,6 +43,12 @@ class Draft:
     choices: tuple[tuple[str, bool], ...] = ()
     deletions: tuple[tuple[int, int, str], ...] = ()
     """Cloze cards: each deletion's start and end in `prompt`, and its hint."""
+    false_prompt: str = ""
+    """True-or-false drafts: the statement made false by swapping one figure, year or name."""
+    truth: bool = True
+    """True-or-false drafts: whether the card shows `prompt` (true) or `false_prompt`."""
+    note: str = ""
+    """Shown after the answer: for a false statement, the true one."""
 
 
 @dataclass
@@ -262,8 +267,8 @@ def find_dates(document: Document) -> Iterator[Draft]:
             span = clip(sentence, start, end)
             fact = match.group()
             question = None
-            # A clause cut at a comma may have lost what the date belongs to: no question.
-            if opens_clause(sentence, span):
+            # A clause cut out of a longer sentence may have lost what the date belongs to.
+            if (span.start, span.end) == (sentence.start, sentence.end):
                 question = date_question(span.text, start - span.start, end - span.start, precision)
             if question is None or _contains(question, fact):
                 yield cloze("dates", span, [(start, end, _HINTS[precision])])

@@ -192,3 +192,77 @@ def _lower_first(subject: str) -> str:
     if first.lower() in ("the", "this", "these", "those", "a", "an", "its"):
         return " ".join(part for part in (first.lower(), rest) if part)
     return subject
+
+
+_PRESENT_AUXILIARIES = frozenset("is are can could will would may might should must".split())
+_NOT_VERBS = frozenset(
+    "and or of the a an to in on at by for from with as than its their this these those".split()
+)
+
+
+def invert(words: list[str]) -> str | None:
+    """A statement's words turned into a question's, after `Why`: `X helps Y` -> `does X help Y`.
+
+    Past tenses and `was`/`has` follow the date questions' rules; the present tense takes
+    `does` (a verb in -s) or `do` (after a subject joined by `and`); `is`, `can`, `will`... move
+    before the subject. Whichever verb comes first is the clause's. None when the clause has no
+    plain shape.
+    """
+    if not words or not _SUBJECT_START.match(words[0]):
+        return None
+    first, rest = words[0], words[1:4]
+    # "Recent modernization initiatives": a common word capitalised only to open the sentence.
+    if (
+        rest
+        and first[1:].islower()
+        and all(word.islower() for word in rest)
+        and not first.lower().endswith(("an", "ese", "ish"))
+    ):
+        words = [first.lower(), *words[1:]]
+    past = _first_past_verb(words)
+    present = _present(words)
+    if present is not None and (past is None or present[0] < past):
+        return present[1]
+    return _invert(words) if past is not None else None
+
+
+def _first_past_verb(words: list[str]) -> int | None:
+    """Where the first auxiliary or past-tense verb after the subject is, if any."""
+    for index in range(1, len(words)):
+        word, previous = words[index].strip(",;:"), words[index - 1].lower()
+        if previous in _NOT_SUBJECT_END or not word.islower():
+            continue
+        if word in _AUXILIARIES or word in _IRREGULAR_PAST or base_form(word) is not None:
+            return index
+    return None
+
+
+def _present(words: list[str]) -> tuple[int, str] | None:
+    """The first present-tense verb after the subject and the question it makes, if any."""
+    for index in range(1, min(len(words) - 1, 12)):
+        word, previous = words[index], words[index - 1].lower()
+        if word != word.strip(",;:()"):
+            return None  # a comma inside the subject: not a plain shape
+        if previous in _NOT_SUBJECT_END or not word.islower() or word in _NOT_VERBS:
+            continue
+        if word in _AUXILIARIES or word in _IRREGULAR_PAST or base_form(word) is not None:
+            return None  # the past is `_invert`'s
+        following = words[index + 1].lower()
+        if word.endswith("ly"):
+            continue  # "jointly patrol": the adverb comes before the verb
+        if following in _AUXILIARIES | _PRESENT_AUXILIARIES:
+            continue  # "modernization initiatives have": the -s word was a noun
+        head = words[:index]
+        adverbs = [head.pop()] if head[-1].endswith("ly") and head[-1].islower() else []
+        subject = _lower_first(" ".join(head))
+        tail = words[index + 1 :]
+        if word in _PRESENT_AUXILIARIES:
+            return index, " ".join([word, subject, *adverbs, *tail])
+        if re.fullmatch(r"[a-z]+s", word) and not word.endswith(("ss", "us", "is")):
+            base = word[:-3] + "y" if word.endswith("ies") else word[:-1]
+            if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+                base = word[:-2]
+            return index, " ".join(["does", subject, *adverbs, base, *tail])
+        if " and " in f" {subject} ":
+            return index, " ".join(["do", subject, *adverbs, word, *tail])
+    return None

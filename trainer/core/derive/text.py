@@ -53,6 +53,8 @@ MIN_CLAUSE_WORDS = 8
 TARGET_CLAUSE_WORDS = 12
 """A clause that has to be cut is cut to at least this many words, so it keeps its context."""
 MAX_CLAUSE_WORDS = 28
+MAX_SENTENCE_WORDS = 34
+"""A sentence this short is drafted whole: a card keeps its subject and its end."""
 
 
 class Role(StrEnum):
@@ -227,9 +229,12 @@ def clauses(sentence: Span) -> list[Span]:
 def clip(sentence: Span, start: int, end: int) -> Span:
     """The clause of `sentence` around the fact at `start:end`, widened or cut to a card's size.
 
-    A clause too short to make sense alone takes in its neighbours; a long one is cut at a
-    preposition or comma, never inside the fact.
+    A sentence short enough for a card is kept whole. Of a longer one, a clause too short to
+    make sense alone takes in its neighbours; a long one is cut at a preposition or comma, never
+    inside the fact (such cuts are fragments that `quality` then turns away).
     """
+    if sentence.words() <= MAX_SENTENCE_WORDS:
+        return _trimmed(sentence.block, sentence.start, sentence.end)
     parts = clauses(sentence)
 
     def holding(offset: int) -> int:

@@ -1,0 +1,172 @@
+"""The figures, years and names of a document, each with its kind, for `trainer derive`.
+
+Multiple-choice and true-or-false drafts need a wrong answer that is plausible: another thing
+of the same kind from the same document (a year for a year, a percentage for a percentage, an
+organisation for an organisation). This module finds each sentence's entities, says what kind
+each is, and gathers the document's pool of each kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from trainer.core.derive.facts import Document, date_matches, figure_matches
+from trainer.core.derive.names import name_matches
+from trainer.core.derive.statements import enumerations
+from trainer.core.derive.text import Span
+from trainer.core.grading import normalise
+
+_TITLES = re.compile(
+    r"^(?:(?:Prime|Deputy|Foreign|Defence|Defense)\s+)?(?:Minister|President|Secretary|General"
+    r"|Admiral|King|Queen|Emperor|Empress|Prince|Princess|Sir|Lord|Lady|Dr|Mr|Mrs|Ms|Captain"
+    r"|Colonel|Senator|Governor|Chancellor|Pope|Saint|Professor)\b"
+)
+_ORGANISATION_WORDS = frozenset(
+    """command agency department organization organisation coalition council navy force forces
+    army board team partnership alliance protection guard service services ministry office
+    union nations initiative committee commission court bank company corporation institute
+    university society association parliament congress senate group forum program programme
+    administration bureau authority""".split()
+)
+_TITLE_WORDS = frozenset("treaty pledge policy act agreement accord charter declaration".split())
+_PLACE_CUES = frozenset("in to from across throughout near within into at".split())
+# Kinds whose values can stand in for one another as a wrong answer.
+SWAPPABLE = frozenset(
+    "year month date percent money amount count person organisation operation place".split()
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A figure, year or name in a sentence: where it is (offsets in the block) and its kind."""
+
+    text: str
+    kind: str
+    start: int
+    end: int
+    listed: bool
+    """Whether it is one item of an enumeration ("Iraq, Jordan, and Lebanon")."""
+
+
+def name_kind(name: str, before: str) -> str:
+    """The kind of a name, from its words and the word before it (`in Latvia` is a place)."""
+    words = name.split()
+    lowered = {word.lower().strip(".,") for word in words}
+    if words[0] == "Operation" and len(words) > 1:
+        return "operation"
+    if _TITLES.match(name) and len(words) >= 2:
+        return "person"
+    if lowered & _ORGANISATION_WORDS:
+        return "organisation"
+    if lowered & _TITLE_WORDS:
+        return "title"
+    if name.isupper() and len(name) >= 2:
+        return "acronym"
+    previous = before.split()[-1:] if before.split() else []
+    if previous and previous[0].lower() in _PLACE_CUES and len(words) <= 3:
+        return "place"
+    return "name"
+
+
+def figure_kind(figure: str) -> str:
+    """The kind of an amount: a percentage, a sum of money, a scaled amount or a count."""
+    if "%" in figure or "per" in figure.lower():
+        return "percent"
+    if re.search(r"[$\u20ac\u00a3]", figure):
+        return "money"
+    if re.search(r"thousand|million|billion|trillion", figure):
+        return "amount"
+    return "count" if any(ch.isdigit() for ch in figure) else "number word"
+
+
+def sentence_entities(document: Document, sentence: Span) -> list[Entity]:
+    """The entities of one sentence, in order; overlapping finds keep the first."""
+    text = sentence.text
+    found: list[tuple[int, int, str]] = []
+    for match, precision in date_matches(text):
+        found.append((match.start(), match.end(), precision))
+    for start, end in figure_matches(text):
+        kind = figure_kind(text[start:end])
+        unit = re.match(r"\s+([A-Za-z]+)", text[end:])
+        if kind in ("count", "number word") and unit is not None:
+            kind = f"count of {unit.group(1).lower().removesuffix('s')}"  # years, regions
+        found.append((start, end, kind))
+    for start, end in name_matches(text, document.occurrences):
+        at_start = not text[:start].strip(" \"'\u201c(")
+        if at_start and len(text[start:end].split()) < 2 and not text[start:end].isupper():
+            continue  # any word is capitalised at the start of a sentence
+        found.append((start, end, name_kind(text[start:end], text[:start])))
+    items = [item for run in enumerations(text) for item in run]
+    kept: list[Entity] = []
+    for start, end, kind in sorted(found):
+        if any(
+            start < other.end - sentence.start and other.start - sentence.start < end
+            for other in kept
+        ):
+            continue
+        listed = any(a <= start and end <= b for a, b in items)
+        if re.match(r"(?:['\u2019]s)?\s*\(", text[end:]) or text[:start].count("(") > text[
+            :start
+        ].count(")"):
+            continue  # a name spelled out before its acronym, or inside brackets: not asked
+        kept.append(
+            Entity(text[start:end], kind, sentence.start + start, sentence.start + end, listed)
+        )
+    return kept
+
+
+class Pools:
+    """Every entity of the document, by kind, in document order (each value once)."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.by_sentence = [sentence_entities(document, s) for s in document.sentences]
+
+    @cached_property
+    def by_kind(self) -> dict[str, list[str]]:
+        """Each kind's values, first mention first, one per normalised form."""
+        pools: dict[str, list[str]] = {}
+        seen: set[tuple[str, str]] = set()
+        for entities in self.by_sentence:
+            for entity in entities:
+                key = (entity.kind, normalise(entity.text))
+                if key not in seen:
+                    seen.add(key)
+                    pools.setdefault(entity.kind, []).append(entity.text)
+        return pools
+
+    def alternatives(self, entity: Entity, context: str, limit: int) -> list[str]:
+        """Up to `limit` other values of the entity's kind that `context` does not hold.
+
+        Numbers come nearest value first, so the wrong options are plausible; names in the
+        document's order.
+        """
+        if entity.kind not in SWAPPABLE and not entity.kind.startswith("count of "):
+            return []
+        held = normalise(context)
+        others = [
+            value
+            for value in self.by_kind.get(entity.kind, [])
+            if normalise(value) != normalise(entity.text)
+            and f" {normalise(value)} " not in f" {held} "
+        ]
+        target = _value(entity.text)
+        if target is not None:
+            others = [value for value in others if _value(value) is not None]
+            others.sort(key=lambda value: (abs((_value(value) or 0) - target), value))
+        return others[:limit]
+
+
+def _value(text: str) -> float | None:
+    """The number a figure or year stands for, when it is written in digits."""
+    digits = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    if digits is None:
+        return None
+    value = float(digits.group().replace(",", ""))
+    scale = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+    for word, factor in scale.items():
+        if word in text:
+            value *= factor
+    return value

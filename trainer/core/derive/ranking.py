@@ -1,0 +1,130 @@
+"""Ranking drafts and keeping the best few, for `trainer derive`.
+
+The finders propose several cards per sentence; a deck wants one good card per fact, of every
+kind the document allows. Each draft gets a score (how natural its question is, how long it
+is); the deck takes the best of each kind in turn, one card per sentence, until it holds the
+number asked for (by default about one card per 60 words of the document). True-or-false
+drafts are then made alternately true and false, in document order, so about half are true.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import replace
+
+from trainer.core.cards import Kind
+from trainer.core.derive.facts import Draft
+from trainer.core.derive.variants import BLANK_PROMPT
+
+WORDS_PER_CARD = 60
+MIN_CARDS = 3
+LONG_PROMPT_WORDS = 22
+# The order kinds take turns in: the kinds a draft deck most lacks by hand come first.
+ROTATION = ("choice", "truefalse", "claim", "typed", "definition", "acronym", "cloze", "list")
+_BASE_SCORES = {
+    "claims": 3.6,
+    "choices": 3.2,
+    "statements": 3.2,
+    "typed": 3.0,
+    "dates": 3.4,
+    "definitions": 3.0,
+    "acronyms": 3.0,
+    "numbers": 2.6,
+    "names": 2.2,
+    "enumerations": 2.2,
+    "lists": 1.0,
+}
+
+
+def default_limit(text: str) -> int:
+    """How many cards a document of this length gets when `--max` is not given."""
+    return max(MIN_CARDS, round(len(text.split()) / WORDS_PER_CARD))
+
+
+def category(draft: Draft) -> str:
+    """Which turn of the rotation the draft takes part in."""
+    if draft.topic == "lists":
+        return "list"  # "Which of these is listed under ...?" asks about the page: last resort
+    if draft.topic == "claims":
+        return "claim"
+    if draft.topic.startswith("definitions"):
+        return "definition"
+    if draft.kind is Kind.REVERSED:
+        return "acronym"
+    if draft.kind is Kind.CHOICE:
+        return "choice"
+    if draft.kind is Kind.TRUE_FALSE:
+        return "truefalse"
+    if draft.kind is Kind.TYPED:
+        return "typed"
+    return "cloze"
+
+
+def score(draft: Draft) -> float:
+    """How good a card the draft makes as it stands: higher is better."""
+    topics = draft.topic.split(", ")
+    value = max(_BASE_SCORES.get(topic, 2.0) for topic in topics)
+    words = len(draft.prompt.split())
+    value -= max(0, words - LONG_PROMPT_WORDS) * 0.08
+    if draft.prompt.startswith(BLANK_PROMPT):
+        value -= 0.4  # a real question reads better than a sentence with a gap
+    if draft.kind is Kind.CLOZE:
+        value -= 0.2 * max(0, len(draft.deletions) - 2)  # five gaps at once are hard to recall
+    return value
+
+
+def select(
+    drafts: list[Draft],
+    limit: int,
+    sentence_of: Callable[[Draft], object],
+    duplicates: Callable[[Draft, Draft], bool],
+) -> list[Draft]:
+    """The best `limit` drafts, kinds taking turns, one per sentence while that is possible.
+
+    `sentence_of` says which sentence a draft stands on; `duplicates` whether two drafts ask
+    for the same fact. The result is in document order.
+    """
+    ranked = sorted(drafts, key=lambda draft: (-score(draft), draft.position))
+    queues = {name: [d for d in ranked if category(d) == name] for name in ROTATION}
+    chosen: list[Draft] = []
+    used: set[object] = set()
+
+    def fits(draft: Draft, per_sentence: bool) -> bool:
+        if draft in chosen or any(duplicates(draft, other) for other in chosen):
+            return False
+        return not per_sentence or sentence_of(draft) not in used
+
+    for per_sentence in (True, False):
+        progress = True
+        while len(chosen) < limit and progress:
+            progress = False
+            for name in ROTATION:
+                if per_sentence and name == "list":
+                    continue
+                if len(chosen) >= limit:
+                    break
+                pick = next((d for d in queues[name] if fits(d, per_sentence)), None)
+                if pick is not None:
+                    chosen.append(pick)
+                    used.add(sentence_of(pick))
+                    progress = True
+    return balance_truth(sorted(chosen, key=lambda draft: draft.position))
+
+
+def balance_truth(drafts: list[Draft]) -> list[Draft]:
+    """Every other true-or-false draft, in order, shows its false statement.
+
+    Whether the first is true is fixed by its text, so a deck with one such card is as likely
+    to hold a false one as a true one, and the same document always gives the same deck.
+    """
+    statements = [d for d in drafts if d.kind is Kind.TRUE_FALSE and d.false_prompt]
+    first = statements[0].prompt.encode() if statements else b""
+    out, turn = [], hashlib.blake2b(first, digest_size=1).digest()[0] % 2
+    for draft in drafts:
+        if draft.kind is Kind.TRUE_FALSE and draft.false_prompt:
+            if turn % 2 == 1:
+                draft = replace(draft, truth=False)
+            turn += 1
+        out.append(draft)
+    return out

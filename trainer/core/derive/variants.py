@@ -1,0 +1,159 @@
+"""Multiple-choice, true-or-false and typed drafts built on a sentence's figures, years and names.
+
+Only a sentence that stands alone is used: short enough to show whole, not a fragment, and not
+leaning on the sentence before it (one opening with "It" takes the name the sentence before it
+opens with, and cites both). For each of its entities (see `entities`):
+
+- multiple choice asks for it ("Which organisation is ...?", "In what year did ...?", or the
+  sentence with a blank), the wrong options being other entities of the same kind from the
+  same document;
+- true or false shows the sentence, or the sentence with the figure, year or name swapped for
+  another of the same document, so the cited line contradicts it (which of the two a card
+  shows is decided when the deck is put together, so that about half are true);
+- a typed answer asks for a figure, a date or a short name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from trainer.core.cards import Kind
+from trainer.core.derive.entities import Entity, Pools
+from trainer.core.derive.facts import Document, Draft
+from trainer.core.derive.quality import problems
+from trainer.core.derive.questions import date_question
+from trainer.core.derive.text import MAX_SENTENCE_WORDS, Span
+
+BLANK = "___"
+BLANK_PROMPT = "Fill in the blank: "
+MIN_WORDS = 6
+WRONG_OPTIONS = 3
+MIN_WRONG_OPTIONS = 2
+MAX_TYPED_NAME_WORDS = 4
+_ASK_FOR = {"person": "Who", "organisation": "Which organisation", "operation": "Which operation"}
+_SUBJECT_VERBS = frozenset("is was has had remains leads".split())
+_PRECISIONS = {"year": "year", "month": "month", "date": "date"}
+# Swapping these makes a statement false by the document's own words: a thing happened in one
+# year, a figure has one value. A swapped place or listed item might still be true elsewhere.
+_FALSE_BY_SWAP = frozenset("year month date percent money amount count".split())
+_FALSE_BY_SUBJECT_SWAP = frozenset("person organisation operation".split())
+# A list item's label before its sentence ("Cold War (1958): The U.S. and Canada created ...").
+_LABEL = re.compile(r"^[^:.!?]{2,80}:\s+(?=[\"\u201c]?[A-Z])")
+
+
+@dataclass(frozen=True)
+class Standalone:
+    """A sentence that can be shown alone, the lines it cites and its entities in its text."""
+
+    span: Span
+    """The sentence in the document."""
+    text: str
+    first_line: int
+    last_line: int
+    entities: tuple[tuple[Entity, int, int], ...]
+    """Each entity with its start and end in `text`."""
+
+
+def standalone_sentences(document: Document, pools: Pools) -> Iterator[Standalone]:
+    """The document's sentences that stand alone as a card, with their entities."""
+    for index, sentence in enumerate(document.sentences):
+        words = sentence.words()
+        if not MIN_WORDS <= words <= MAX_SENTENCE_WORDS:
+            continue
+        text, shift, first = sentence.text, 0, sentence.lines[0]
+        resolved = _resolve_it(document, pools, index)
+        if resolved is not None:
+            name, first = resolved
+            text, shift = name + text[2:], len(name) - 2
+        label = _LABEL.match(text)
+        if label is not None and resolved is None:
+            text, shift = text[label.end() :], -label.end()
+        if problems(text):
+            continue
+        entities = tuple(
+            (entity, entity.start - sentence.start + shift, entity.end - sentence.start + shift)
+            for entity in pools.by_sentence[index]
+        )
+        if resolved is not None:
+            entities = tuple(e for e in entities if e[1] >= len(resolved[0]))
+        entities = tuple(e for e in entities if e[1] >= 0)  # not in a cut label
+        yield Standalone(sentence, text, first, sentence.lines[1], entities)
+
+
+def _resolve_it(document: Document, pools: Pools, index: int) -> tuple[str, int] | None:
+    """For a sentence opening "It ...": the name the sentence before opens with, and its line."""
+    sentence = document.sentences[index]
+    if not sentence.text.startswith("It ") or index == 0:
+        return None
+    before: Span = document.sentences[index - 1]
+    if before.block is not sentence.block:
+        return None
+    opening = [e for e in pools.by_sentence[index - 1] if e.start == before.start]
+    first_word = before.text.split()[0]
+    if opening and opening[0].kind in ("organisation", "acronym", "operation", "name"):
+        return opening[0].text, before.lines[0]
+    if first_word.isupper() and len(first_word) >= 3:
+        return first_word, before.lines[0]  # "NORAD is ... It remains ..."
+    return None
+
+
+def find_variants(document: Document) -> Iterator[Draft]:
+    """Multiple-choice, true-or-false and typed drafts for every standalone sentence."""
+    pools = Pools(document)
+    for sentence in standalone_sentences(document, pools):
+        for entity, start, end in sentence.entities:
+            yield from _drafts_for(pools, sentence, entity, start, end)
+
+
+def _drafts_for(
+    pools: Pools, sentence: Standalone, entity: Entity, start: int, end: int
+) -> Iterator[Draft]:
+    text = sentence.text
+    position = (sentence.span.block.line_at(entity.start), entity.start)
+    lines = (sentence.first_line, sentence.last_line)
+    question = _question(text, entity, start, end)
+    wrong = pools.alternatives(entity, text, WRONG_OPTIONS)
+    if len(wrong) >= MIN_WRONG_OPTIONS and not entity.listed:
+        options = [(entity.text, True)] + [(option, False) for option in wrong]
+        options.sort(key=lambda option: _shuffle(question, option[0]))
+        yield Draft("choices", Kind.CHOICE, question, *lines, position, choices=tuple(options))
+    subject = start == 0 or text[:start] in ("The ", "the ")
+    figure = entity.kind in _FALSE_BY_SWAP or entity.kind.startswith("count of ")
+    swappable = figure or (subject and entity.kind in _FALSE_BY_SUBJECT_SWAP)
+    if wrong and swappable and not entity.listed:
+        false = text[:start] + wrong[0] + text[end:]
+        yield Draft(
+            "statements", Kind.TRUE_FALSE, text, *lines, position, false_prompt=false, note=text
+        )
+    typed = figure or (entity.kind == "person" and len(entity.text.split()) <= MAX_TYPED_NAME_WORDS)
+    if typed:
+        yield Draft("typed", Kind.TYPED, question, *lines, position, answers=(entity.text,))
+
+
+def _question(text: str, entity: Entity, start: int, end: int) -> str:
+    """Ask for the entity: by its kind when it is the subject, by its date, or with a blank."""
+    rest = text[end:].strip().rstrip(".!")
+    subject = start == 0 or text[:start] in ("The ", "the ")
+    verb = rest.split()[0] if rest else ""
+    if entity.kind in _ASK_FOR and subject and verb in _SUBJECT_VERBS:
+        return f"{_ASK_FOR[entity.kind]} {rest}?"
+    if entity.kind in _PRECISIONS:
+        asked = date_question(text.rstrip("."), start, end, _PRECISIONS[entity.kind])
+        if asked is not None and entity.text not in asked:
+            return asked
+    return BLANK_PROMPT + text[:start] + BLANK + text[end:]
+
+
+def _shuffle(question: str, option: str) -> bytes:
+    """A fixed but unguessable order of the options, so the right one is not always first."""
+    return hashlib.blake2b(f"{question}\0{option}".encode(), digest_size=8).digest()
+
+
+def blank_sentence(prompt: str) -> str | None:
+    """The sentence of a fill-in-the-blank prompt, for judging it as a clause; else None."""
+    if not prompt.startswith(BLANK_PROMPT):
+        return None
+    return re.sub(re.escape(BLANK), "X", prompt.removeprefix(BLANK_PROMPT))
