@@ -52,7 +52,7 @@ def find_claims(document: Document) -> Iterator[Draft]:
             claim = text[: match.start()].strip()
             if verb is not None and _TAKES_TO.search(claim):
                 continue
-            if len(claim.split()) < MIN_CLAIM_WORDS or "," in claim:
+            if len(claim.split()) < MIN_CLAIM_WORDS or ", " in claim:
                 continue
             turned = invert(claim.split())
             if turned is None:

@@ -107,9 +107,9 @@ def sentence_entities(document: Document, sentence: Span) -> list[Entity]:
         ):
             continue
         listed = any(a <= start and end <= b for a, b in items)
-        if re.match(r"(?:['\u2019]s)?\s*\(", text[end:]) or text[:start].count("(") > text[
-            :start
-        ].count(")"):
+        if re.match(r"(?:['\u2019]s)?\s*\(|['\u2019]s\s+[A-Z]", text[end:]) or text[:start].count(
+            "("
+        ) > text[:start].count(")"):
             continue  # a name spelled out before its acronym, or inside brackets: not asked
         kept.append(
             Entity(text[start:end], kind, sentence.start + start, sentence.start + end, listed)

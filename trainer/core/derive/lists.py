@@ -2,8 +2,7 @@
 
 A list under a heading asks "Which of these is listed under <heading>?": one of its items is the
 right choice and the wrong ones come from the document's other lists, so every option is a
-plausible phrase from the same document. With no other list to draw from, each item becomes a
-true statement instead.
+plausible phrase from the same document. A list with no other list to draw from gives no card.
 """
 
 from __future__ import annotations
@@ -147,6 +146,8 @@ def find_lists(document: Document) -> Iterator[Draft]:
         others = [other.choices for other in usable if other is not bullet_list]
         wrong = _wrong_choices([text for text, _ in choices], others)
         where = _where(bullet_list)
+        # A list with no other to draw wrong options from gives no card: "X is listed after
+        # ..." would ask about the page, not about the world.
         if wrong:
             text, line = choices[0]
             question = f"Which of these is listed {where}?"
@@ -161,15 +162,6 @@ def find_lists(document: Document) -> Iterator[Draft]:
                 choices=tuple(sorted(options, key=lambda option: _shuffle(question, option[0]))),
             )
             continue
-        for text, line in choices:
-            yield Draft(
-                "lists",
-                Kind.TRUE_FALSE,
-                f'"{text}" is listed {where}.',
-                bullet_list.heading_line,
-                line,
-                (line, 0),
-            )
 
 
 def _where(bullet_list: BulletList) -> str:

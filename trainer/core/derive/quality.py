@@ -23,6 +23,12 @@ _DEPENDENT_OPENERS = frozenset(
 )
 # Words that point back to something named before.
 _POINTERS = frozenset("this these those it its they their them such he she his her".split())
+_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|theirs)\b")
+# A pronoun after these stands in a second clause, whose antecedent the first clause names.
+_LATER_CLAUSE = re.compile(
+    r"(?:,|;|\b(?:and|but|or|that|which|who|because|to|when|so|as|while|if|until|after|before))"
+    r"\s"
+)
 _PAGE_VOICE = re.compile(r"\b(?:[Ww]e|[Oo]urs?|us|[Oo]urselves)\b")
 _DEMONSTRATIVE = re.compile(r"\b(?:this|these|those|such)\s+([a-z][\w-]*)", re.IGNORECASE)
 # "the two countries", "both nations": which two the card does not say.
@@ -97,6 +103,9 @@ def dangling_reason(text: str) -> str | None:
             continue
         if not re.search(rf"\b{re.escape(noun)}", bare[: match.start()], re.IGNORECASE):
             return f"{match.group()!r} points back to something not named"
+    pronoun = _PRONOUN.search(bare)
+    if pronoun and not _LATER_CLAUSE.search(bare[: pronoun.start()]):
+        return f"{pronoun.group()!r} has no antecedent before it in its clause"
     voice = _PAGE_VOICE.search(bare)
     if voice:
         return f"{voice.group()!r}: who is meant depends on who wrote the page"

@@ -63,6 +63,7 @@ _NOT_IN_SUBJECT = frozenset(
 # An indefinite subject ("a record high year for sales") is an aside, not what happened.
 _SUBJECT_START = re.compile(r"^(?:[A-Z0-9\"\u201c]|(?:the|this|these|those|its)\b)")
 _KEEP_E = re.compile(r"(?:[^e]at|iz|is|uc|v|ur|ir|ud|as|os|us|ng|rg|ag|nc|rc|ac|[bdgkpt]l|ot)$")
+_ORE = re.compile(r"(?:st|pl|gn|sc|ad)or$")  # restored, explored, ignored (not monitored)
 _SHORT_CVC = re.compile(r"^[^aeiou]*[aeiou][^aeiouwxy]$")
 # A second verb joined by "and" starts a second fact; the question keeps the first.
 _SECOND_VERB = re.compile(
@@ -104,7 +105,7 @@ def base_form(word: str) -> str | None:
         return stem[:-1]  # planned, committed
     if stem.endswith("ll") and _syllables(stem) > 1:
         return stem[:-1]  # controlled, patrolled
-    if _KEEP_E.search(stem) or _SHORT_CVC.match(stem):
+    if _KEEP_E.search(stem) or _SHORT_CVC.match(stem) or _ORE.search(stem):
         return stem + "e"  # created, approved, named
     return stem
 
@@ -141,6 +142,7 @@ def date_question(clause: str, start: int, end: int, precision: str) -> str | No
     rest = clause[:cut_from] + " " + after
     rest = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", rest)).strip(" ,;.")
     rest = _SECOND_VERB.sub("", rest)
+    rest = re.split(r",?\s+(?:but|yet|while|whereas|although|though)\s", rest)[0]
     words = rest.split()
     turned = _invert(words)
     if turned is None:

@@ -91,10 +91,11 @@ def _resolve_it(document: Document, pools: Pools, index: int) -> tuple[str, int]
     before: Span = document.sentences[index - 1]
     if before.block is not sentence.block:
         return None
-    opening = [e for e in pools.by_sentence[index - 1] if e.start == before.start]
+    offset = 4 if before.text.startswith("The ") else 0
+    opening = [e for e in pools.by_sentence[index - 1] if e.start == before.start + offset]
     first_word = before.text.split()[0]
     if opening and opening[0].kind in ("organisation", "acronym", "operation", "name"):
-        return opening[0].text, before.lines[0]
+        return before.text[: offset + len(opening[0].text)], before.lines[0]
     if first_word.isupper() and len(first_word) >= 3:
         return first_word, before.lines[0]  # "NORAD is ... It remains ..."
     return None
