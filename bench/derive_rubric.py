@@ -13,7 +13,11 @@ The detectors are `trainer.core.derive.quality`'s, which the drafter also uses t
 away, so this run shows they hold on every document; grading by hand is still the real test.
 Run it from an older checkout to measure that code's drafts the same way.
 
-    .venv/bin/python bench/derive_rubric.py [--seeds DIR] [--show N]
+A draft is one entry of the deck (a reversed pair or a cloze with several gaps counts once).
+`--decks DIR` judges the decks already in DIR instead (one `.md` per document, as `trainer
+derive -o` writes them), so drafts of an older version can be judged the same way.
+
+    .venv/bin/python bench/derive_rubric.py [--seeds DIR] [--decks DIR] [--show N]
 """
 
 from __future__ import annotations
@@ -63,19 +67,30 @@ def main() -> int:
     """Print one line per document and the totals."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
-    parser.add_argument("--show", type=int, default=0, help="print N flagged cards per document")
+    parser.add_argument("--decks", type=Path, help="judge these drafted decks instead")
+    parser.add_argument("--show", type=int, default=0, help="print N flagged drafts per document")
     args = parser.parse_args()
-    documents = sorted(args.seeds.glob("*.txt")) + sorted(TEST_DOCUMENTS.glob("*.txt"))
-    if not documents:
-        print(f"no documents in {args.seeds} or {TEST_DOCUMENTS}", file=sys.stderr)
+    if args.decks is not None:
+        decks = [
+            (path.name, parse_deck(path.read_text(encoding="utf-8"), path))
+            for path in sorted(args.decks.glob("*.md"))
+        ]
+    else:
+        documents = sorted(args.seeds.glob("*.txt")) + sorted(TEST_DOCUMENTS.glob("*.txt"))
+        decks = [
+            (path.name, parse_deck(draft_deck(path.read_text("utf-8"), path.name), Path("d.md")))
+            for path in documents
+        ]
+    if not decks:
+        print("no documents or decks to judge", file=sys.stderr)
         return 1
-    header = f"{'document':<28} {'cards':>5} {'frag':>4} {'dangl':>5} {'pass':>5}  kinds"
+    header = f"{'document':<28} {'drafts':>6} {'frag':>4} {'dangl':>5} {'pass':>5}  kinds"
     print(header)
     totals: Counter[str] = Counter()
-    for path in documents:
-        text = path.read_text(encoding="utf-8")
-        deck = parse_deck(draft_deck(text, path.name), Path("draft.md"))
-        cards = list(deck.cards)
+    for name, deck in decks:
+        # One draft per entry: the two sides of a reversed pair and the gaps of one cloze share
+        # the entry's line.
+        cards = list({card.line: card for card in reversed(deck.cards)}.values())[::-1]
         findings = [check(card) for card in cards]
         kinds = Counter(card.kind.value for card in cards)
         statements = [card for card in cards if card.kind is Kind.TRUE_FALSE]
@@ -88,7 +103,7 @@ def main() -> int:
         if statements:
             kind_text += f" (true {true}/{len(statements)})"
         print(
-            f"{path.name[:28]:<28} {len(cards):>5} {fragments:>4} {dangling:>5} {share:>5.0%}"
+            f"{name[:28]:<28} {len(cards):>6} {fragments:>4} {dangling:>5} {share:>5.0%}"
             f"  {kind_text}"
         )
         for card, found in [(c, f) for c, f in zip(cards, findings, strict=True) if f][: args.show]:
@@ -97,7 +112,7 @@ def main() -> int:
         totals.update(f"kind {kind}" for kind in kinds.elements())
     share = totals["passing"] / totals["cards"] if totals["cards"] else 0.0
     print(
-        f"{'all':<28} {totals['cards']:>5} {totals['fragments']:>4} {totals['dangling']:>5}"
+        f"{'all':<28} {totals['cards']:>6} {totals['fragments']:>4} {totals['dangling']:>5}"
         f" {share:>5.0%}"
     )
     return 0

@@ -28,7 +28,8 @@ _PURPOSES = frozenset(
     store shelter trade link connect replace serve guard patrol""".split()
 )
 _REASON = re.compile(
-    r",?\s+(?P<cue>because\b|given\b|as a means of\b|in order to\b|so that\b|due to\b"
+    r",?\s+(?P<cue>because\b|(?<=,\s)given (?=the|that|its|their|how|a|an)\b|as a means of\b"
+    r"|in order to\b|so that\b|due to\b"
     r"|to (?P<verb>[a-z]+)\b)"
 )
 # Verbs after which "to" completes them rather than giving a purpose ("agreed to create").

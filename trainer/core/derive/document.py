@@ -33,8 +33,8 @@ from trainer.core.derive.names import find_names
 from trainer.core.derive.quality import problems
 from trainer.core.derive.ranking import default_limit, select
 from trainer.core.derive.statements import find_definitions, find_enumerations
-from trainer.core.derive.text import Role, Span, title
-from trainer.core.derive.variants import blank_sentence, find_variants
+from trainer.core.derive.text import Role, Span, main_clause, title
+from trainer.core.derive.variants import ASIDE, blank_sentence, find_variants
 from trainer.core.grading import normalise
 
 FINDERS: tuple[Callable[[Document], Iterator[Draft]], ...] = (
@@ -112,9 +112,14 @@ def draft_cards(text: str, document_name: str, document: Document | None = None)
     """
     document = document or Document.read(text)
     lines = text.replace("\r\n", "\n").split("\n")
-    whole = {sentence.text for sentence in document.sentences}
+    openings = {opening.text for s in document.sentences if (opening := main_clause(s)) is not None}
+    whole = {sentence.text for sentence in document.sentences} | {f"{o}." for o in openings}
+    whole |= {_without_aside(text) for text in whole}
     proposed = [
-        draft for finder in FINDERS for draft in finder(document) if stands_alone(draft, whole)
+        draft
+        for finder in FINDERS
+        for draft in map(lambda d: _with_full_stop(d, openings), finder(document))
+        if stands_alone(draft, whole)
     ]
     # Where two drafts ask for the same fact, the more specific finder's stays (a figure's cloze
     # over the enumeration that holds the figure); then the document's order, which the stable
@@ -150,6 +155,29 @@ def draft_cards(text: str, document_name: str, document: Document | None = None)
                 kept.append(draft)
                 keys |= {card.key for card in cards}
     return sorted(kept, key=lambda draft: draft.position)
+
+
+def _with_full_stop(draft: Draft, openings: set[str]) -> Draft:
+    """A cloze on the opening clause of a long sentence ends it with a full stop; one opening
+    with an aside ("Nonetheless, ...") starts after it, since the aside needs what came before."""
+    if draft.kind is not Kind.CLOZE:
+        return draft
+    if draft.prompt in openings:
+        draft = replace(draft, prompt=draft.prompt + ".")
+    aside = ASIDE.match(draft.prompt)
+    if aside is None or any(start < aside.end() for start, _, _ in draft.deletions):
+        return draft
+    cut = aside.end()
+    return replace(
+        draft,
+        prompt=draft.prompt[cut].upper() + draft.prompt[cut + 1 :],
+        deletions=tuple((start - cut, end - cut, hint) for start, end, hint in draft.deletions),
+    )
+
+
+def _without_aside(text: str) -> str:
+    aside = ASIDE.match(text)
+    return text if aside is None else text[aside.end()].upper() + text[aside.end() + 1 :]
 
 
 def stands_alone(draft: Draft, whole: set[str]) -> bool:

@@ -31,6 +31,11 @@ _ORGANISATION_WORDS = frozenset(
     administration bureau authority""".split()
 )
 _TITLE_WORDS = frozenset("treaty pledge policy act agreement accord charter declaration".split())
+_AS_OF = re.compile(r"\bas of (?:the (?:end|start|beginning) of )?$", re.IGNORECASE)
+_LINKS = frozenset(
+    """and or to in on at for with by from as is are was were has have had which that where
+    since during until after before while when who whose""".split()
+)
 _PLACE_CUES = frozenset("in to from across throughout near within into at".split())
 # Kinds whose values can stand in for one another as a wrong answer.
 SWAPPABLE = frozenset(
@@ -50,8 +55,8 @@ class Entity:
     """Whether it is one item of an enumeration ("Iraq, Jordan, and Lebanon")."""
 
 
-def name_kind(name: str, before: str) -> str:
-    """The kind of a name, from its words and the word before it (`in Latvia` is a place)."""
+def name_kind(name: str, before: str, after: str = "") -> str:
+    """The kind of a name, from its words and the words around it (`in Latvia` is a place)."""
     words = name.split()
     lowered = {word.lower().strip(".,") for word in words}
     if words[0] == "Operation" and len(words) > 1:
@@ -65,7 +70,11 @@ def name_kind(name: str, before: str) -> str:
     if name.isupper() and len(name) >= 2:
         return "acronym"
     previous = before.split()[-1:] if before.split() else []
-    if previous and previous[0].lower() in _PLACE_CUES and len(words) <= 3:
+    following = after.split()[:1]
+    # "to Brigade level": a name used as a modifier is no place.
+    modifier = bool(following) and following[0].islower() and following[0] not in _LINKS
+    modifier = modifier and not following[0].endswith(("ing", "ed"))
+    if previous and previous[0].lower() in _PLACE_CUES and len(words) <= 3 and not modifier:
         return "place"
     return "name"
 
@@ -97,7 +106,7 @@ def sentence_entities(document: Document, sentence: Span) -> list[Entity]:
         at_start = not text[:start].strip(" \"'\u201c(")
         if at_start and len(text[start:end].split()) < 2 and not text[start:end].isupper():
             continue  # any word is capitalised at the start of a sentence
-        found.append((start, end, name_kind(text[start:end], text[:start])))
+        found.append((start, end, name_kind(text[start:end], text[:start], text[end:])))
     items = [item for run in enumerations(text) for item in run]
     kept: list[Entity] = []
     for start, end, kind in sorted(found):
@@ -107,6 +116,10 @@ def sentence_entities(document: Document, sentence: Span) -> list[Entity]:
         ):
             continue
         listed = any(a <= start and end <= b for a, b in items)
+        if kind in ("year", "month", "date") and _AS_OF.search(text[:start]):
+            continue  # "as of the end of 2024": when the page was written, not a fact to learn
+        if kind not in ("year", "month", "date") and document.in_title(text[start:end]):
+            continue  # the document's subject
         if re.match(r"(?:['\u2019]s)?\s*\(|['\u2019]s\s+[A-Z]", text[end:]) or text[:start].count(
             "("
         ) > text[:start].count(")"):

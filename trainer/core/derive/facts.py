@@ -22,6 +22,7 @@ from trainer.core.derive.text import (
     clip,
     read_blocks,
     sentences,
+    title,
 )
 
 
@@ -87,6 +88,23 @@ class Document:
             for word in re.findall(r"\w+", block.text):
                 index.setdefault(word, set()).add(number)
         return index
+
+    @cached_property
+    def title_words(self) -> frozenset[str]:
+        """The words of the document's title: a name among them is what the document is about.
+
+        Only a heading is a title here; a document opening with a sentence has none.
+        """
+        first = next((block for block in self.blocks if block.role is not Role.SKIP), None)
+        if first is None or first.role is not Role.HEADING:
+            return frozenset()
+        return frozenset(re.findall(r"\w+", title(self.blocks).casefold()))
+
+    def in_title(self, name: str) -> bool:
+        """Whether every word of `name` is in the document's title ("United States" in "United
+        States-Canada Military Partnership"): asking for it would be a guess, not a fact."""
+        words = re.findall(r"\w+", name.casefold())
+        return bool(words) and all(word in self.title_words for word in words)
 
     def occurrences(self, name: str) -> int:
         """How many times `name` occurs as whole words anywhere in the document."""

@@ -174,6 +174,8 @@ def find_names(document: Document) -> Iterator[Draft]:
                 continue
             if name.casefold() in spelled_out or document.mentions(name) > MAX_MENTIONS:
                 continue
+            if document.in_title(name):
+                continue  # the document's own subject: "than the [United States] and Canada"
             chosen.append((sentence.start + start, sentence.start + end, ""))
         for fact in chosen[:MAX_NAMES_PER_SENTENCE]:
             span = clip(sentence, fact[0], fact[1])

@@ -21,6 +21,7 @@ _DEPENDENT_OPENERS = frozenset(
     ensuring making leading helping allowing providing adapting supported backed followed
     spanning comprising according thereby""".split()
 )
+_QUESTION_WORDS = frozenset("which who whom whose where when why how what".split())
 # Words that point back to something named before.
 _POINTERS = frozenset("this these those it its they their them such he she his her".split())
 _PRONOUN = re.compile(r"\b(?:it|its|they|them|their|theirs)\b")
@@ -39,7 +40,8 @@ _UNNAMED_PAIR = re.compile(
 # A bare "the operation" names a thing the card has not introduced.
 _BARE_THE = re.compile(
     r"\bthe\s+(operation|program|programme|initiative|agreement|mission|effort|efforts"
-    r"|organization|organisation|publication|document|article|page|report|campaign)\b"
+    r"|organization|organisation|publication|document|article|page|report|campaign|countries"
+    r"|nations)\b"
     r"(?!\s+(?:of|to|for|called|named|known)\b)",
     re.IGNORECASE,
 )
@@ -60,7 +62,9 @@ def fragment_reason(text: str, *, question: bool = False) -> str | None:
     first = words[0].strip(",;:").lower()
     if words[0][:1].islower():
         return f"starts with the lowercase word {words[0]!r}"
-    if first in _DEPENDENT_OPENERS or (first.endswith("ing") and first not in ("during",)):
+    if question and first in _QUESTION_WORDS:
+        pass  # "Which ...?", "When ...?": a question's own opening
+    elif first in _DEPENDENT_OPENERS or (first.endswith("ing") and first not in ("during",)):
         return f"opens with {words[0]!r}, which continues another clause"
     end = text.rstrip()
     if question and not end.endswith("?"):

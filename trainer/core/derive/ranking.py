@@ -10,6 +10,8 @@ drafts are then made alternately true and false, in document order, so about hal
 from __future__ import annotations
 
 import hashlib
+import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -20,6 +22,8 @@ from trainer.core.derive.variants import BLANK_PROMPT
 WORDS_PER_CARD = 60
 MIN_CARDS = 3
 LONG_PROMPT_WORDS = 22
+MAX_SHARE = 0.3
+"""While sentences last, no kind takes more than this share of the deck."""
 # The order kinds take turns in: the kinds a draft deck most lacks by hand come first.
 ROTATION = ("choice", "truefalse", "claim", "typed", "definition", "acronym", "cloze", "list")
 _BASE_SCORES = {
@@ -90,8 +94,15 @@ def select(
     chosen: list[Draft] = []
     used: set[object] = set()
 
+    # While every sentence gives one card, no kind takes more than its share: a document full
+    # of acronyms still gets questions about what it says.
+    share = max(1, math.ceil(limit * MAX_SHARE))
+    taken: Counter[str] = Counter()
+
     def fits(draft: Draft, per_sentence: bool) -> bool:
         if draft in chosen or any(duplicates(draft, other) for other in chosen):
+            return False
+        if per_sentence and taken[category(draft)] >= share:
             return False
         return not per_sentence or sentence_of(draft) not in used
 
@@ -108,6 +119,7 @@ def select(
                 if pick is not None:
                     chosen.append(pick)
                     used.add(sentence_of(pick))
+                    taken[category(pick)] += 1
                     progress = True
     return balance_truth(sorted(chosen, key=lambda draft: draft.position))
 

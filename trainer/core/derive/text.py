@@ -53,7 +53,7 @@ MIN_CLAUSE_WORDS = 8
 TARGET_CLAUSE_WORDS = 12
 """A clause that has to be cut is cut to at least this many words, so it keeps its context."""
 MAX_CLAUSE_WORDS = 28
-MAX_SENTENCE_WORDS = 34
+MAX_SENTENCE_WORDS = 40
 """A sentence this short is drafted whole: a card keeps its subject and its end."""
 
 
@@ -213,17 +213,46 @@ def clauses(sentence: Span) -> list[Span]:
         text = sentence.block.text
         before = text[start : sentence.start + match.start()]
         after = text[sentence.start + match.end() :]
-        if (
-            match.group().startswith(",")
-            and re.match(r"(?:and|or)\b", after)
-            and "," in before
-            and len(before.rsplit(",", 1)[1].split()) <= 4
-        ):
+        if _in_a_list(match, before, after):
             continue  # "peace, security, and stability": a list, not a new clause
         pieces.append(_trimmed(sentence.block, start, sentence.start + match.start()))
         start = sentence.start + match.end()
     pieces.append(_trimmed(sentence.block, start, sentence.end))
     return [piece for piece in pieces if piece.end > piece.start]
+
+
+def _in_a_list(match: re.Match[str], before: str, after: str) -> bool:
+    """Whether a comma before `and`/`or` ends a list's last item rather than a clause."""
+    return (
+        match.group().startswith(",")
+        and re.match(r"(?:and|or)\b", after) is not None
+        and "," in before
+        and len(before.rsplit(",", 1)[1].split()) <= 4
+    )
+
+
+def main_clause(sentence: Span) -> Span | None:
+    """The longest opening of a long sentence that is a clause of its own, or None.
+
+    "IBET is an example of ... core agencies, which include ..." gives "IBET is an example of
+    ... core agencies": the opening ends where a break (", which", "; ", " and is"...) starts a
+    clause leaning on it, never at a colon or inside brackets or quotes, and holds between
+    MIN_CLAUSE_WORDS and MAX_SENTENCE_WORDS words. A card shows it with a full stop.
+    """
+    text = sentence.block.text
+    best = None
+    for match in _CLAUSE_BREAK.finditer(sentence.text):
+        end = sentence.start + match.start()
+        before, after = text[sentence.start : end], text[sentence.start + match.end() :]
+        if ":" in match.group() or _in_a_list(match, before, after):
+            continue
+        span = _trimmed(sentence.block, sentence.start, end)
+        if span.words() > MAX_SENTENCE_WORDS:
+            break
+        opened = span.text.count("(") != span.text.count(")") or span.text.count('"') % 2
+        if span.words() >= MIN_CLAUSE_WORDS and not opened:
+            best = span
+    return best
 
 
 def clip(sentence: Span, start: int, end: int) -> Span:
@@ -235,6 +264,9 @@ def clip(sentence: Span, start: int, end: int) -> Span:
     """
     if sentence.words() <= MAX_SENTENCE_WORDS:
         return _trimmed(sentence.block, sentence.start, sentence.end)
+    opening = main_clause(sentence)
+    if opening is not None and opening.start <= start and end <= opening.end:
+        return opening
     parts = clauses(sentence)
 
     def holding(offset: int) -> int:
@@ -317,15 +349,6 @@ def _without_dangling(span: Span, fact_end: int) -> Span:
     if joiner != -1 and len(text[joiner : span.end].split()) <= 3:
         return Span(span.block, span.start, joiner)
     return span
-
-
-def opens_clause(sentence: Span, span: Span) -> bool:
-    """Whether `span` starts where a clause of `sentence` starts (not after a cut at a comma)."""
-    for part in clauses(sentence):
-        joiner = _LEADING_JOINER.match(part.text)
-        if span.start in (part.start, part.start + (joiner.end() if joiner else 0)):
-            return True
-    return False
 
 
 def title(blocks: list[Block]) -> str:

@@ -1,8 +1,8 @@
 """Multiple-choice, true-or-false and typed drafts built on a sentence's figures, years and names.
 
-Only a sentence that stands alone is used: short enough to show whole, not a fragment, and not
-leaning on the sentence before it (one opening with "It" takes the name the sentence before it
-opens with, and cites both). For each of its entities (see `entities`):
+Only a sentence that stands alone is used: whole (or the opening clause of a long one), not a
+fragment, and not leaning on the sentence before it (one opening with "It" or "This program"
+takes the name the sentence before it opens with, and cites both). For each of its entities (see `entities`):
 
 - multiple choice asks for it ("Which organisation is ...?", "In what year did ...?", or the
   sentence with a blank), the wrong options being other entities of the same kind from the
@@ -25,7 +25,7 @@ from trainer.core.derive.entities import Entity, Pools
 from trainer.core.derive.facts import Document, Draft
 from trainer.core.derive.quality import problems
 from trainer.core.derive.questions import date_question
-from trainer.core.derive.text import MAX_SENTENCE_WORDS, Span
+from trainer.core.derive.text import MAX_SENTENCE_WORDS, Role, Span, main_clause
 
 BLANK = "___"
 BLANK_PROMPT = "Fill in the blank: "
@@ -40,6 +40,10 @@ _PRECISIONS = {"year": "year", "month": "month", "date": "date"}
 # year, a figure has one value. A swapped place or listed item might still be true elsewhere.
 _FALSE_BY_SWAP = frozenset("year month date percent money amount count".split())
 _FALSE_BY_SUBJECT_SWAP = frozenset("person organisation operation".split())
+ASIDE = re.compile(
+    r"^(?:What['\u2019]s more|In fact|Moreover|However|Nonetheless|Furthermore|In addition"
+    r"|Indeed|Still|Meanwhile|Likewise|Similarly),\s+(?=\S)"
+)
 # A list item's label before its sentence ("Cold War (1958): The U.S. and Canada created ...").
 _LABEL = re.compile(r"^[^:.!?]{2,80}:\s+(?=[\"\u201c]?[A-Z])")
 
@@ -59,46 +63,71 @@ class Standalone:
 
 def standalone_sentences(document: Document, pools: Pools) -> Iterator[Standalone]:
     """The document's sentences that stand alone as a card, with their entities."""
-    for index, sentence in enumerate(document.sentences):
-        words = sentence.words()
-        if not MIN_WORDS <= words <= MAX_SENTENCE_WORDS:
+    for index, whole in enumerate(document.sentences):
+        sentence: Span | None = whole
+        if whole.words() > MAX_SENTENCE_WORDS:
+            sentence = main_clause(whole)  # its opening clause, with a full stop
+        if sentence is None or sentence.words() < MIN_WORDS:
             continue
         text, shift, first = sentence.text, 0, sentence.lines[0]
-        resolved = _resolve_it(document, pools, index)
+        if sentence is not whole:
+            text += "."
+        aside = ASIDE.match(text)
+        if aside is not None:  # "What's more, the CAF is ...": the aside needs what came before
+            text = text[aside.end()].upper() + text[aside.end() + 1 :]
+            shift = -aside.end()
+        resolved = None if aside else _resolve(document, pools, index)
         if resolved is not None:
-            name, first = resolved
-            text, shift = name + text[2:], len(name) - 2
+            cut, name, first = resolved
+            text, shift = name + text[cut:], len(name) - cut
         label = _LABEL.match(text)
         if label is not None and resolved is None:
-            text, shift = text[label.end() :], -label.end()
+            text, shift = text[label.end() :], shift - label.end()
         if problems(text):
             continue
         entities = tuple(
             (entity, entity.start - sentence.start + shift, entity.end - sentence.start + shift)
             for entity in pools.by_sentence[index]
+            if entity.end <= sentence.end
         )
         if resolved is not None:
-            entities = tuple(e for e in entities if e[1] >= len(resolved[0]))
+            entities = tuple(e for e in entities if e[1] >= len(resolved[1]))
         entities = tuple(e for e in entities if e[1] >= 0)  # not in a cut label
         yield Standalone(sentence, text, first, sentence.lines[1], entities)
 
 
-def _resolve_it(document: Document, pools: Pools, index: int) -> tuple[str, int] | None:
-    """For a sentence opening "It ...": the name the sentence before opens with, and its line."""
+def _resolve(document: Document, pools: Pools, index: int) -> tuple[int, str, int] | None:
+    """For a sentence opening "It ..." or "This program ...": the name standing for them.
+
+    The name is the one the sentence before opens with (in the same paragraph, or in the list
+    item just before); the result is how many characters of the sentence it replaces, the
+    name, and the line the sentence before starts on, which the card must cite too.
+    """
     sentence = document.sentences[index]
-    if not sentence.text.startswith("It ") or index == 0:
+    pointer = re.match(r"(?:It|(?:This|These) ([a-z]+))\s", sentence.text)
+    if pointer is None or index == 0:
         return None
     before: Span = document.sentences[index - 1]
-    if before.block is not sentence.block:
+    if before.block is not sentence.block and not (
+        before.block.role is sentence.block.role is Role.ITEM
+        and sentence.block.first_line - before.block.last_line <= 2
+    ):
         return None
+    noun = pointer.group(1)
+    if noun is not None and not re.search(rf"\b{noun}\b", before.text):
+        return None  # "This program" after a sentence that names no program
     offset = 4 if before.text.startswith("The ") else 0
     opening = [e for e in pools.by_sentence[index - 1] if e.start == before.start + offset]
     first_word = before.text.split()[0]
     if opening and opening[0].kind in ("organisation", "acronym", "operation", "name"):
-        return before.text[: offset + len(opening[0].text)], before.lines[0]
-    if first_word.isupper() and len(first_word) >= 3:
-        return first_word, before.lines[0]  # "NORAD is ... It remains ..."
-    return None
+        name = before.text[: offset + len(opening[0].text)]
+    elif first_word.isupper() and len(first_word) >= 3:
+        name = first_word  # "NORAD is ... It remains ..."
+    else:
+        return None
+    if noun is not None and noun.endswith("s") != name.endswith("s"):
+        return None  # "These efforts" cannot stand for one thing
+    return pointer.end() - 1, name, before.lines[0]
 
 
 def find_variants(document: Document) -> Iterator[Draft]:
