@@ -115,10 +115,10 @@ def test_a_year_becomes_an_in_what_year_question_without_the_year() -> None:
 
 
 def test_a_passive_sentence_asks_with_was() -> None:
-    deck = draft("The treaty was signed in 1958 by Canada and the United States in Washington.\n")
+    deck = draft("The Ogdensburg treaty was signed in 1958 by Canada and the United States in Washington.\n")
     card = tagged(deck, "dates")[0]
     assert card.prompt == (
-        "In what year was the treaty signed by Canada and the United States in Washington?"
+        "In what year was the Ogdensburg treaty signed by Canada and the United States in Washington?"
     )
     assert card.accepted == ("1958",)
 

@@ -55,7 +55,7 @@ def find_claims(document: Document) -> Iterator[Draft]:
                 continue
             if len(claim.split()) < MIN_CLAIM_WORDS or ", " in claim:
                 continue
-            turned = invert(claim.split())
+            turned = invert(document.sentence_case(claim).split())
             if turned is None:
                 continue
             if verb is not None and turned.split()[0] in ("is", "are", "was", "were"):

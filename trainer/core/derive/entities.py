@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from trainer.core.derive.facts import Document, date_matches, figure_matches
+from trainer.core.derive.facts import AS_OF, Document, date_matches, figure_matches
 from trainer.core.derive.names import name_matches
 from trainer.core.derive.statements import enumerations
 from trainer.core.derive.text import Span
@@ -31,7 +31,6 @@ _ORGANISATION_WORDS = frozenset(
     administration bureau authority""".split()
 )
 _TITLE_WORDS = frozenset("treaty pledge policy act agreement accord charter declaration".split())
-_AS_OF = re.compile(r"\bas of (?:the (?:end|start|beginning) of )?$", re.IGNORECASE)
 _LINKS = frozenset(
     """and or to in on at for with by from as is are was were has have had which that where
     since during until after before while when who whose""".split()
@@ -98,9 +97,10 @@ def sentence_entities(document: Document, sentence: Span) -> list[Entity]:
         found.append((match.start(), match.end(), precision))
     for start, end in figure_matches(text):
         kind = figure_kind(text[start:end])
-        unit = re.match(r"\s+([A-Za-z]+)", text[end:])
+        unit = re.match(r"\s+([A-Za-z]+(?: per [a-z]+)?)", text[end:])
         if kind in ("count", "number word") and unit is not None:
-            kind = f"count of {unit.group(1).lower().removesuffix('s')}"  # years, regions
+            # "years", "regions", "miles per hour": only a count of the same thing can stand in
+            kind = f"count of {unit.group(1).lower().removesuffix('s')}"
         found.append((start, end, kind))
     for start, end in name_matches(text, document.occurrences):
         at_start = not text[:start].strip(" \"'\u201c(")
@@ -116,7 +116,7 @@ def sentence_entities(document: Document, sentence: Span) -> list[Entity]:
         ):
             continue
         listed = any(a <= start and end <= b for a, b in items)
-        if kind in ("year", "month", "date") and _AS_OF.search(text[:start]):
+        if kind in ("year", "month", "date") and AS_OF.search(text[:start]):
             continue  # "as of the end of 2024": when the page was written, not a fact to learn
         if kind not in ("year", "month", "date") and document.in_title(text[start:end]):
             continue  # the document's subject

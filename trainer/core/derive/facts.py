@@ -106,6 +106,16 @@ class Document:
         words = re.findall(r"\w+", name.casefold())
         return bool(words) and all(word in self.title_words for word in words)
 
+    def sentence_case(self, clause: str) -> str:
+        """`clause` with its first word in lower case when that word is a common one, so that a
+        question can put it after its opening: "Production rose" -> "production rose" (the
+        document writes "production" elsewhere), but "Fleming published" stays."""
+        first, _, rest = clause.partition(" ")
+        lower = first.lower()
+        if first == lower or not lower.isalpha() or lower not in self._block_words:
+            return clause
+        return f"{lower} {rest}" if rest else lower
+
     def occurrences(self, name: str) -> int:
         """How many times `name` occurs as whole words anywhere in the document."""
         pattern = _whole_words(name)
@@ -264,6 +274,7 @@ _QUANTITY_CUES = frozenset(
     "over about around approximately nearly almost roughly some than top exceeds exceeding "
     "up".split()
 )
+AS_OF = re.compile(r"\bas of (?:the (?:end|start|beginning) of )?$", re.IGNORECASE)
 _HINTS = {"year": "year", "month": "month and year", "date": "date"}
 
 
@@ -281,13 +292,16 @@ def find_dates(document: Document) -> Iterator[Draft]:
     """Years and dates -> "In what year ...?" typed cards, or cloze cards with the date deleted."""
     for sentence in document.sentences:
         for match, precision in date_matches(sentence.text):
+            if AS_OF.search(sentence.text[: match.start()]):
+                continue  # "as of the end of 2024": when the page was written, not a fact
             start, end = sentence.start + match.start(), sentence.start + match.end()
             span = clip(sentence, start, end)
             fact = match.group()
             question = None
             # A clause cut out of a longer sentence may have lost what the date belongs to.
             if (span.start, span.end) == (sentence.start, sentence.end):
-                question = date_question(span.text, start - span.start, end - span.start, precision)
+                clause = document.sentence_case(span.text)
+                question = date_question(clause, start - span.start, end - span.start, precision)
             if question is None or _contains(question, fact):
                 yield cloze("dates", span, [(start, end, _HINTS[precision])])
                 continue

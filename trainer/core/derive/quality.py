@@ -41,7 +41,7 @@ _UNNAMED_PAIR = re.compile(
 _BARE_THE = re.compile(
     r"\bthe\s+(operation|program|programme|initiative|agreement|mission|effort|efforts"
     r"|organization|organisation|publication|document|article|page|report|campaign|countries"
-    r"|nations)\b"
+    r"|nations|project|board|team|festival|company|group|committee|plan|treaty)\b"
     r"(?!\s+(?:of|to|for|called|named|known)\b)",
     re.IGNORECASE,
 )

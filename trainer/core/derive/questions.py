@@ -61,7 +61,7 @@ _NOT_IN_SUBJECT = frozenset(
     "which who that".split()
 )
 # An indefinite subject ("a record high year for sales") is an aside, not what happened.
-_SUBJECT_START = re.compile(r"^(?:[A-Z0-9\"\u201c]|(?:the|this|these|those|its)\b)")
+_SUBJECT_START = re.compile(r"^(?:[A-Z0-9\"\u201c]|(?!(?:a|an|some|any)\b)[a-z])")
 _KEEP_E = re.compile(r"(?:[^e]at|iz|is|uc|v|ur|ir|ud|as|os|us|ng|rg|ag|nc|rc|ac|[bdgkpt]l|ot)$")
 _ORE = re.compile(r"(?:st|pl|gn|sc|ad)or$")  # restored, explored, ignored (not monitored)
 _SHORT_CVC = re.compile(r"^[^aeiou]*[aeiou][^aeiouwxy]$")
@@ -212,15 +212,6 @@ def invert(words: list[str]) -> str | None:
     """
     if not words or not _SUBJECT_START.match(words[0]):
         return None
-    first, rest = words[0], words[1:4]
-    # "Recent modernization initiatives": a common word capitalised only to open the sentence.
-    if (
-        rest
-        and first[1:].islower()
-        and all(word.islower() for word in rest)
-        and not first.lower().endswith(("an", "ese", "ish"))
-    ):
-        words = [first.lower(), *words[1:]]
     past = _first_past_verb(words)
     present = _present(words)
     if present is not None and (past is None or present[0] < past):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from trainer.core.cards import Kind
@@ -144,9 +144,9 @@ def _drafts_for(
     text = sentence.text
     position = (sentence.span.block.line_at(entity.start), entity.start)
     lines = (sentence.first_line, sentence.last_line)
-    question = _question(text, entity, start, end)
+    question = _question(text, entity, start, end, pools.document.sentence_case)
     wrong = pools.alternatives(entity, text, WRONG_OPTIONS)
-    if len(wrong) >= MIN_WRONG_OPTIONS and not entity.listed:
+    if len(wrong) >= MIN_WRONG_OPTIONS and not entity.listed and not _gives_away(question, entity):
         options = [(entity.text, True)] + [(option, False) for option in wrong]
         options.sort(key=lambda option: _shuffle(question, option[0]))
         yield Draft("choices", Kind.CHOICE, question, *lines, position, choices=tuple(options))
@@ -163,7 +163,9 @@ def _drafts_for(
         yield Draft("typed", Kind.TYPED, question, *lines, position, answers=(entity.text,))
 
 
-def _question(text: str, entity: Entity, start: int, end: int) -> str:
+def _question(
+    text: str, entity: Entity, start: int, end: int, sentence_case: Callable[[str], str]
+) -> str:
     """Ask for the entity: by its kind when it is the subject, by its date, or with a blank."""
     rest = text[end:].strip().rstrip(".!")
     subject = start == 0 or text[:start] in ("The ", "the ")
@@ -171,10 +173,18 @@ def _question(text: str, entity: Entity, start: int, end: int) -> str:
     if entity.kind in _ASK_FOR and subject and verb in _SUBJECT_VERBS:
         return f"{_ASK_FOR[entity.kind]} {rest}?"
     if entity.kind in _PRECISIONS:
-        asked = date_question(text.rstrip("."), start, end, _PRECISIONS[entity.kind])
+        clause = sentence_case(text.rstrip("."))
+        asked = date_question(clause, start, end, _PRECISIONS[entity.kind])
         if asked is not None and entity.text not in asked:
             return asked
     return BLANK_PROMPT + text[:start] + BLANK + text[end:]
+
+
+def _gives_away(question: str, entity: Entity) -> bool:
+    """Whether the question holds a word of the answer ("Which organisation is a coalition
+    ...?" with "Media Freedom Coalition" the only coalition among the options)."""
+    asked = {word.casefold() for word in re.findall(r"\w{4,}", question.replace(BLANK, " "))}
+    return any(word.casefold() in asked for word in re.findall(r"\w{4,}", entity.text))
 
 
 def _shuffle(question: str, option: str) -> bytes:
