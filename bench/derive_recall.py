@@ -10,7 +10,10 @@ A fact is one hand-written card; the two sides of a reversed entry count once.
 Also reported, stricter: the evidence stands in what the draft asks the learner to recall (its
 answer side), not merely in its question or cloze text.
 
-    .venv/bin/python bench/derive_recall.py [--seeds DIR] [--decks DIR]
+With `--max N` each document gets N drafts instead of `trainer derive`'s default (about one
+per 60 words), to see how recall grows with the deck.
+
+    .venv/bin/python bench/derive_recall.py [--seeds DIR] [--decks DIR] [--max N]
 """
 
 from __future__ import annotations
@@ -55,12 +58,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
     parser.add_argument("--decks", type=Path, default=DEFAULT_DECKS)
+    parser.add_argument(
+        "--max", type=int, default=None, help="drafts per document (default: derive's own)"
+    )
     args = parser.parse_args()
     documents = sorted(args.seeds.glob("*.txt"))
     if not documents:
         print(f"no documents in {args.seeds}", file=sys.stderr)
         return 1
-    drafts = {path.name: draft(path) for path in documents}
+    drafts = {path.name: draft(path, args.max) for path in documents}
     facts = hand_written_facts(args.decks, set(drafts))
     print(
         f"{len(documents)} documents, {len(facts)} hand-written facts in {args.decks.name}/*.md\n"
@@ -88,10 +94,10 @@ def main() -> int:
     return 0
 
 
-def draft(path: Path) -> Deck:
-    """The draft deck of one document, parsed."""
+def draft(path: Path, max_cards: int | None = None) -> Deck:
+    """The draft deck of one document (at most `max_cards` drafts), parsed."""
     text = path.read_text(encoding="utf-8")
-    return parse_deck(draft_deck(text, path.name), Path(f"draft-{path.stem}.md"))
+    return parse_deck(draft_deck(text, path.name, max_cards), Path(f"draft-{path.stem}.md"))
 
 
 def hand_written_facts(decks: Path, documents: set[str]) -> list[Fact]:

@@ -115,7 +115,9 @@ def test_a_year_becomes_an_in_what_year_question_without_the_year() -> None:
 
 
 def test_a_passive_sentence_asks_with_was() -> None:
-    deck = draft("The Ogdensburg treaty was signed in 1958 by Canada and the United States in Washington.\n")
+    deck = draft(
+        "The Ogdensburg treaty was signed in 1958 by Canada and the United States in Washington.\n"
+    )
     card = tagged(deck, "dates")[0]
     assert card.prompt == (
         "In what year was the Ogdensburg treaty signed by Canada and the United States in Washington?"
@@ -276,7 +278,7 @@ def test_a_list_under_a_heading_gives_multiple_choice_with_wrong_items_from_othe
     assert lines_of(history) == (3, 5)
 
 
-def test_a_list_with_no_other_list_gives_no_statement_about_the_page() -> None:
+def test_a_list_a_sentence_introduces_becomes_one_cloze_deleting_each_item() -> None:
     deck = draft(
         doc("""
         Canada and the United States work together to:
@@ -286,8 +288,32 @@ def test_a_list_with_no_other_list_gives_no_statement_about_the_page() -> None:
           • Integrate law enforcement
         """)
     )
-    assert tagged(deck, "lists") == []
+    cards = tagged(deck, "lists")
+    assert [card.kind for card in cards] == [Kind.CLOZE] * 3
+    assert [card.answer for card in cards] == [
+        "Address threats early",
+        "Facilitate trade and jobs",
+        "Integrate law enforcement",
+    ]
+    assert cards[0].text == (
+        "Canada and the United States work together to: Address threats early; "
+        "Facilitate trade and jobs; Integrate law enforcement."
+    )
+    assert all(lines_of(card) == (1, 5) for card in cards)
     assert not any("is listed" in card.prompt for card in deck.cards)
+
+
+def test_a_list_introduced_by_a_sentence_leaning_on_another_gives_no_card() -> None:
+    deck = draft(
+        doc("""
+        The two countries work together to:
+
+          • Address threats early;
+          • Facilitate trade and jobs; and
+          • Integrate law enforcement
+        """)
+    )
+    assert tagged(deck, "lists") == []
 
 
 def test_a_list_of_links_is_not_asked_about() -> None:

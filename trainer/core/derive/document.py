@@ -186,8 +186,10 @@ def stands_alone(draft: Draft, whole: set[str]) -> bool:
     A cloze card must show one of the document's sentences (`whole`) entire: a clause cut out
     of a longer one loses its subject or its end.
     """
-    if draft.kind is Kind.REVERSED or draft.topic == "lists":
+    if draft.kind is Kind.REVERSED or (draft.topic == "lists" and draft.kind is Kind.CHOICE):
         return True  # a name and its acronym; a list's question is written here, whole
+    if draft.topic == "lists":
+        return not problems(draft.prompt)  # the introducing sentence and its items
     if draft.kind is Kind.CLOZE and draft.prompt not in whole:
         return False
     sentence = blank_sentence(draft.prompt)

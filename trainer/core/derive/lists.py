@@ -1,8 +1,10 @@
 """Bullet lists -> multiple-choice drafts for `trainer derive`.
 
-A list under a heading asks "Which of these is listed under <heading>?": one of its items is the
-right choice and the wrong ones come from the document's other lists, so every option is a
-plausible phrase from the same document. A list with no other list to draw from gives no card.
+A list a sentence introduces ("... working cooperatively to:") becomes one cloze card, the
+sentence and its items, each item deleted. A list under a heading asks "Which of these is listed
+under <heading>?": one of its items is the right choice and the wrong ones come from the
+document's other lists, so every option is a plausible phrase from the same document; with no
+other list to draw from it gives no card.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from trainer.core.grading import normalise
 MAX_CHOICE_WORDS = 10
 MAX_LABEL_WORDS = 8
 WRONG_CHOICES = 3
+MAX_CLOZE_ITEMS = 6
 # Lists of where to read more are not facts about the subject.
 _SKIPPED_HEADINGS = frozenset(
     [
@@ -138,16 +141,19 @@ def _heading_before(blocks: list[Block], index: int) -> tuple[str, int, bool] | 
 
 
 def find_lists(document: Document) -> Iterator[Draft]:
-    """One multiple-choice draft per list, or true statements when the list stands alone."""
+    """A cloze card per list a sentence introduces, deleting each item; a multiple-choice draft
+    per list under a heading, its wrong options from the other lists."""
     lists = [bullet_list for bullet_list in bullet_lists(document.blocks)]
     usable = [bullet_list for bullet_list in lists if len(bullet_list.choices) >= 2]
     for bullet_list in usable:
         choices = bullet_list.choices
+        if bullet_list.intro:
+            if len(choices) <= MAX_CLOZE_ITEMS:
+                yield _list_cloze(bullet_list)
+            continue
         others = [other.choices for other in usable if other is not bullet_list]
         wrong = _wrong_choices([text for text, _ in choices], others)
         where = _where(bullet_list)
-        # A list with no other to draw wrong options from gives no card: "X is listed after
-        # ..." would ask about the page, not about the world.
         if wrong:
             text, line = choices[0]
             question = f"Which of these is listed {where}?"
@@ -162,6 +168,26 @@ def find_lists(document: Document) -> Iterator[Draft]:
                 choices=tuple(sorted(options, key=lambda option: _shuffle(question, option[0]))),
             )
             continue
+
+
+def _list_cloze(bullet_list: BulletList) -> Draft:
+    """The introducing sentence and its items as one cloze card: "... working cooperatively to:
+    [Address threats early]; [Facilitate trade, economic growth and jobs]; ..."."""
+    prompt, deletions = f"{bullet_list.heading}: ", []
+    for index, (text, _) in enumerate(bullet_list.choices):
+        if index:
+            prompt += "; "
+        deletions.append((len(prompt), len(prompt) + len(text), ""))
+        prompt += text
+    return Draft(
+        "lists",
+        Kind.CLOZE,
+        prompt + ".",
+        bullet_list.heading_line,
+        bullet_list.choices[-1][1],
+        (bullet_list.heading_line, 0),
+        deletions=tuple(deletions),
+    )
 
 
 def _where(bullet_list: BulletList) -> str:

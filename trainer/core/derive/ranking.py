@@ -22,6 +22,7 @@ from trainer.core.derive.variants import BLANK_PROMPT
 WORDS_PER_CARD = 60
 MIN_CARDS = 3
 LONG_PROMPT_WORDS = 22
+LIST_CLOZE_SCORE = 3.0
 MAX_SHARE = 0.3
 """While sentences last, no kind takes more than this share of the deck."""
 # The order kinds take turns in: the kinds a draft deck most lacks by hand come first.
@@ -48,7 +49,7 @@ def default_limit(text: str) -> int:
 
 def category(draft: Draft) -> str:
     """Which turn of the rotation the draft takes part in."""
-    if draft.topic == "lists":
+    if draft.topic == "lists" and draft.kind is Kind.CHOICE:
         return "list"  # "Which of these is listed under ...?" asks about the page: last resort
     if draft.topic == "claims":
         return "claim"
@@ -69,6 +70,8 @@ def score(draft: Draft) -> float:
     """How good a card the draft makes as it stands: higher is better."""
     topics = draft.topic.split(", ")
     value = max(_BASE_SCORES.get(topic, 2.0) for topic in topics)
+    if draft.topic == "lists" and draft.kind is Kind.CLOZE:
+        value = LIST_CLOZE_SCORE  # a sentence and the items it introduces: a fact about the world
     words = len(draft.prompt.split())
     value -= max(0, words - LONG_PROMPT_WORDS) * 0.08
     if draft.prompt.startswith(BLANK_PROMPT):
