@@ -140,14 +140,18 @@ _ITEM_ENDS = frozenset(
 _LIST_CUES = frozenset("including include includes among like such".split())
 _DETERMINERS = re.compile(r"^(?:(?:and|or)\s+)?(?:(?:the|a|an|its|their|our)\s+)?", re.IGNORECASE)
 MAX_ITEM_WORDS = 5
-MAX_ITEMS = 6
+MAX_ITEMS = 4
+"""An enumeration of more items is not drafted: five gaps at once make a poor card, and in "space,
+cyberspace, intelligence, research and development" the last two are one item."""
 
 
 def find_enumerations(document: Document) -> Iterator[Draft]:
     """Enumerations of three or more items -> a cloze card deleting each item."""
     for sentence in document.sentences:
         for items in enumerations(sentence.text):
-            facts = [(sentence.start + a, sentence.start + b, "") for a, b in items[:MAX_ITEMS]]
+            if len(items) > MAX_ITEMS:
+                continue
+            facts = [(sentence.start + a, sentence.start + b, "") for a, b in items]
             span = clip(sentence, facts[0][0], facts[-1][1])
             if span.start <= facts[0][0] and facts[-1][1] <= span.end:
                 yield cloze("enumerations", span, facts)
@@ -264,7 +268,9 @@ def _last_item(
         word = text[a:b].lower()
         if word in _ITEM_ENDS or word.endswith("ly"):
             break
-        if len(kept) >= max(longest, 1):
+        # "a foundation of trust": the article does not count towards the item's length.
+        size = sum(text[x:y].lower() not in ("a", "an", "the") for x, y in kept)
+        if size >= max(longest, 1):
             # "broader questions of alliance burden-sharing": an `of` phrase belongs to the item.
             if word == "of" and len(words) - index <= 3:
                 kept.extend(words[index:])
