@@ -20,7 +20,8 @@ from trainer.core.deckfile import parse_deck
 from trainer.core.derive.document import draft_deck
 from trainer.core.derive.quality import dangling_reason, fragment_reason
 from trainer.core.derive.ranking import default_limit
-from trainer.core.derive.variants import blank_sentence
+from trainer.core.derive.facts import Document
+from trainer.core.derive.variants import blank_sentence, find_variants
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "derive"
 DOCUMENTS = sorted(DATA.glob("*.txt"))
@@ -173,3 +174,22 @@ def test_derive_max_option(tmp_path: Path) -> None:
     refused = CliRunner().invoke(cli, ["derive", "--max", "0", str(document)])
     assert refused.exit_code != 0
     assert "--max" in refused.output
+
+
+def test_a_false_statement_is_never_one_the_document_states() -> None:
+    # Two passages that disagree: swapping one's figure for the other's gives a sentence the
+    # document states, so it cannot be drafted as false (nor repeat another card's question).
+    text = (
+        "Harbour Notes\n\n"
+        "For over 50 years, the Skarn ferry has crossed the strait twice a day.\n\n"
+        "Later Notes\n\n"
+        "For over 60 years, the Skarn ferry has crossed the strait twice a day.\n\n"
+        "For over 70 years, the Skarn ferry has crossed the strait twice a day.\n\n"
+        "For over 90 years, the Vell lifeboat has been launched from the north pier.\n"
+    )
+    sentences = {line.strip() for line in text.splitlines() if line.strip()}
+    statements = [d for d in find_variants(Document.read(text)) if d.kind is Kind.TRUE_FALSE]
+    assert statements
+    assert all(draft.false_prompt not in sentences for draft in statements)
+    deck = parse_deck(draft_deck(text, "harbour.txt", 100), Path("draft.md"))
+    assert len({card.key for card in deck.cards}) == len(deck.cards)

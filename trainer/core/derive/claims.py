@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from trainer.core.cards import Kind
-from trainer.core.derive.entities import Pools
+from trainer.core.derive.entities import pools_of
 from trainer.core.derive.facts import Document, Draft
 from trainer.core.derive.questions import invert
 from trainer.core.derive.variants import standalone_sentences
@@ -43,7 +43,7 @@ MIN_CLAIM_WORDS = 4
 
 def find_claims(document: Document) -> Iterator[Draft]:
     """ "Why ...?" drafts for sentences that give a reason for what they state."""
-    pools = Pools(document)
+    pools = pools_of(document)
     for sentence in standalone_sentences(document, pools):
         text = sentence.text
         for match in _REASON.finditer(text):

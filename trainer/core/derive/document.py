@@ -70,11 +70,15 @@ def draft_deck(text: str, document_name: str, max_cards: int | None = None) -> s
         raise ValueError(f"cannot keep {max_cards} cards: ask for at least 1")
     document = Document.read(text)
     limit = max_cards if max_cards is not None else default_limit(text)
-    drafts = select(
-        draft_cards(text, document_name, document),
-        limit,
-        _sentence_finder(document),
-        near_duplicates,
+    drafts = _distinct(
+        select(
+            draft_cards(text, document_name, document),
+            limit,
+            _sentence_finder(document),
+            near_duplicates,
+            answer_words,
+        ),
+        document_name,
     )
     name = deck_name(title(document.blocks), document_name)
     description = (
@@ -180,6 +184,19 @@ def _without_aside(text: str) -> str:
     return text if aside is None else text[aside.end()].upper() + text[aside.end() + 1 :]
 
 
+def _distinct(drafts: list[Draft], document_name: str) -> list[Draft]:
+    """The drafts without one whose card repeats an earlier card's question (a statement made
+    false can read like another true one), which `trainer check` would refuse."""
+    kept: list[Draft] = []
+    keys: set[str] = set()
+    for draft in drafts:
+        card_keys = {card.key for card in _cards(render(draft, document_name))}
+        if card_keys and not card_keys & keys:
+            kept.append(draft)
+            keys |= card_keys
+    return kept
+
+
 def stands_alone(draft: Draft, whole: set[str]) -> bool:
     """Whether what the learner reads is a whole clause that needs no sentence before it.
 
@@ -273,6 +290,11 @@ def near_duplicates(one: Draft, other: Draft) -> bool:
 @lru_cache(maxsize=8192)
 def _normalised_answers(draft: Draft) -> tuple[str, ...]:
     return tuple(normalise(answer) for answer in answers(draft))
+
+
+def answer_words(draft: Draft) -> set[str]:
+    """The words of what the draft asks for: two drafts sharing none cannot be duplicates."""
+    return {word for answer in _normalised_answers(draft) for word in answer.split()}
 
 
 def _holds(text: str, part: str) -> bool:

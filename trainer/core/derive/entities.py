@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from trainer.core.derive.facts import AS_OF, Document, date_matches, figure_matches
 from trainer.core.derive.names import name_matches
 from trainer.core.derive.statements import enumerations
 from trainer.core.derive.text import Span
-from trainer.core.grading import normalise
+from trainer.core.grading import normalise as _normalise
+
+# The pools compare every entity with every other of its kind: each text is normalised once.
+normalise = lru_cache(maxsize=65536)(_normalise)
 
 _TITLES = re.compile(
     r"^(?:(?:Prime|Deputy|Foreign|Defence|Defense)\s+)?(?:Minister|President|Secretary|General"
@@ -128,6 +131,16 @@ def sentence_entities(document: Document, sentence: Span) -> list[Entity]:
             Entity(text[start:end], kind, sentence.start + start, sentence.start + end, listed)
         )
     return kept
+
+
+_last: list[Pools] = []
+
+
+def pools_of(document: Document) -> Pools:
+    """The document's pools, worked out once for the several finders that need them."""
+    if not _last or _last[0].document is not document:
+        _last[:] = [Pools(document)]
+    return _last[0]
 
 
 class Pools:

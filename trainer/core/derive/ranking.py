@@ -86,11 +86,13 @@ def select(
     limit: int,
     sentence_of: Callable[[Draft], object],
     duplicates: Callable[[Draft, Draft], bool],
+    answer_words: Callable[[Draft], set[str]],
 ) -> list[Draft]:
     """The best `limit` drafts, kinds taking turns, one per sentence while that is possible.
 
     `sentence_of` says which sentence a draft stands on; `duplicates` whether two drafts ask
-    for the same fact. The result is in document order.
+    for the same fact, which only drafts sharing one of their `answer_words` can. The result is
+    in document order.
     """
     ranked = sorted(drafts, key=lambda draft: (-score(draft), draft.position))
     queues = {name: [d for d in ranked if category(d) == name] for name in ROTATION}
@@ -102,8 +104,14 @@ def select(
     share = max(1, math.ceil(limit * MAX_SHARE))
     taken: Counter[str] = Counter()
 
+    by_word: dict[str, list[Draft]] = {}
+    picked: set[int] = set()
+
     def fits(draft: Draft, per_sentence: bool) -> bool:
-        if draft in chosen or any(duplicates(draft, other) for other in chosen):
+        if id(draft) in picked:
+            return False
+        rivals = {id(o): o for w in answer_words(draft) for o in by_word.get(w, [])}
+        if any(duplicates(draft, other) for other in rivals.values()):
             return False
         if per_sentence and taken[category(draft)] >= share:
             return False
@@ -121,6 +129,9 @@ def select(
                 pick = next((d for d in queues[name] if fits(d, per_sentence)), None)
                 if pick is not None:
                     chosen.append(pick)
+                    picked.add(id(pick))
+                    for word in answer_words(pick):
+                        by_word.setdefault(word, []).append(pick)
                     used.add(sentence_of(pick))
                     taken[category(pick)] += 1
                     progress = True

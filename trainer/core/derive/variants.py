@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from trainer.core.cards import Kind
-from trainer.core.derive.entities import Entity, Pools
+from trainer.core.derive.entities import Entity, Pools, normalise, pools_of
 from trainer.core.derive.facts import Document, Draft
 from trainer.core.derive.quality import problems
 from trainer.core.derive.questions import date_question
@@ -132,14 +132,18 @@ def _resolve(document: Document, pools: Pools, index: int) -> tuple[int, str, in
 
 def find_variants(document: Document) -> Iterator[Draft]:
     """Multiple-choice, true-or-false and typed drafts for every standalone sentence."""
-    pools = Pools(document)
-    for sentence in standalone_sentences(document, pools):
+    pools = pools_of(document)
+    found = list(standalone_sentences(document, pools))
+    # A "false" statement the document states elsewhere would be true: such swaps are dropped.
+    stated = {normalise(sentence.text) for sentence in found}
+    stated |= {normalise(sentence.text) for sentence in document.sentences}
+    for sentence in found:
         for entity, start, end in sentence.entities:
-            yield from _drafts_for(pools, sentence, entity, start, end)
+            yield from _drafts_for(pools, sentence, entity, start, end, stated)
 
 
 def _drafts_for(
-    pools: Pools, sentence: Standalone, entity: Entity, start: int, end: int
+    pools: Pools, sentence: Standalone, entity: Entity, start: int, end: int, stated: set[str]
 ) -> Iterator[Draft]:
     text = sentence.text
     position = (sentence.span.block.line_at(entity.start), entity.start)
@@ -153,8 +157,8 @@ def _drafts_for(
     subject = start == 0 or text[:start] in ("The ", "the ")
     figure = entity.kind in _FALSE_BY_SWAP or entity.kind.startswith("count of ")
     swappable = figure or (subject and entity.kind in _FALSE_BY_SUBJECT_SWAP)
-    if wrong and swappable and not entity.listed:
-        false = text[:start] + wrong[0] + text[end:]
+    false = text[:start] + wrong[0] + text[end:] if wrong else ""
+    if false and swappable and not entity.listed and normalise(false) not in stated:
         yield Draft(
             "statements", Kind.TRUE_FALSE, text, *lines, position, false_prompt=false, note=text
         )
