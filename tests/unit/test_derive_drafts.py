@@ -18,9 +18,9 @@ from trainer.core.cards import Card, Deck, Kind
 from trainer.core.citations import check_citations
 from trainer.core.deckfile import parse_deck
 from trainer.core.derive.document import draft_deck
+from trainer.core.derive.facts import Document
 from trainer.core.derive.quality import dangling_reason, fragment_reason
 from trainer.core.derive.ranking import default_limit
-from trainer.core.derive.facts import Document
 from trainer.core.derive.variants import blank_sentence, find_variants
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "derive"
