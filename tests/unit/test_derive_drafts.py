@@ -193,3 +193,13 @@ def test_a_false_statement_is_never_one_the_document_states() -> None:
     assert all(draft.false_prompt not in sentences for draft in statements)
     deck = parse_deck(draft_deck(text, "harbour.txt", 100), Path("draft.md"))
     assert len({card.key for card in deck.cards}) == len(deck.cards)
+
+
+def test_a_person_is_asked_for_by_who_with_a_typed_answer() -> None:
+    # "Fleming" alone elsewhere says "Alexander Fleming" is a person, not a place or a body.
+    drafts = find_variants(Document.read((DATA / "penicillin.txt").read_text(encoding="utf-8")))
+    typed = [d for d in drafts if d.kind is Kind.TYPED and d.answers == ("Alexander Fleming",)]
+    assert [d.prompt for d in typed] == [
+        "Who was born in Scotland in 1881 and died in London in 1955?"
+    ]
+    assert not any(d.answers == ("United States",) for d in drafts)

@@ -9,6 +9,7 @@ each is, and gathers the document's pool of each kind.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -34,6 +35,15 @@ _ORGANISATION_WORDS = frozenset(
     administration bureau authority""".split()
 )
 _TITLE_WORDS = frozenset("treaty pledge policy act agreement accord charter declaration".split())
+_AFTER_SURNAME = re.compile(
+    r"(?:[,.;:!?)]|['\u2019]s?\b|\s+(?:[a-z]+ed|was|is|has|had|said|led|won|saw|made|became"
+    r"|wrote|took|gave|found|left|met|ran|sent|went)\b)"
+)
+# A name opening with these is a place or a body, whatever else the document writes alone.
+_PLACE_WORDS = frozenset(
+    """North South East West Northern Southern Eastern Western Central United New Great Upper
+    Lower Royal National Saint St Mount Lake River Cape Port Fort Isle Gulf Bay""".split()
+)
 _LINKS = frozenset(
     """and or to in on at for with by from as is are was were has have had which that where
     since during until after before while when who whose""".split()
@@ -57,8 +67,18 @@ class Entity:
     """Whether it is one item of an enumeration ("Iraq, Jordan, and Lebanon")."""
 
 
-def name_kind(name: str, before: str, after: str = "") -> str:
-    """The kind of a name, from its words and the words around it (`in Latvia` is a place)."""
+def _never(word: str) -> bool:
+    return False
+
+
+def name_kind(
+    name: str, before: str, after: str = "", alone: Callable[[str], bool] = _never
+) -> str:
+    """The kind of a name, from its words and the words around it (`in Latvia` is a place).
+
+    `alone` says whether the document writes a word as a name of its own: "Alexander Fleming"
+    is a person when the document also writes "Fleming" alone.
+    """
     words = name.split()
     lowered = {word.lower().strip(".,") for word in words}
     if words[0] == "Operation" and len(words) > 1:
@@ -78,6 +98,10 @@ def name_kind(name: str, before: str, after: str = "") -> str:
     modifier = modifier and not following[0].endswith(("ing", "ed"))
     if previous and previous[0].lower() in _PLACE_CUES and len(words) <= 3 and not modifier:
         return "place"
+    bare = [word for word in words if word.isalpha()]
+    people = len(bare) == len(words) and words[0] not in _PLACE_WORDS
+    if 2 <= len(words) <= 3 and people and not before.endswith("the ") and alone(words[-1]):
+        return "person"  # "Howard Florey" ... "Fleming, Florey and Chain"
     return "name"
 
 
@@ -92,8 +116,12 @@ def figure_kind(figure: str) -> str:
     return "count" if any(ch.isdigit() for ch in figure) else "number word"
 
 
-def sentence_entities(document: Document, sentence: Span) -> list[Entity]:
-    """The entities of one sentence, in order; overlapping finds keep the first."""
+def sentence_entities(
+    document: Document, sentence: Span, alone: Callable[[str], bool] = _never
+) -> list[Entity]:
+    """The entities of one sentence, in order; overlapping finds keep the first.
+
+    `alone` holds the document's one-word names (see `name_kind`)."""
     text = sentence.text
     found: list[tuple[int, int, str]] = []
     for match, precision in date_matches(text):
@@ -109,7 +137,8 @@ def sentence_entities(document: Document, sentence: Span) -> list[Entity]:
         at_start = not text[:start].strip(" \"'\u201c(")
         if at_start and len(text[start:end].split()) < 2 and not text[start:end].isupper():
             continue  # any word is capitalised at the start of a sentence
-        found.append((start, end, name_kind(text[start:end], text[:start], text[end:])))
+        kind = name_kind(text[start:end], text[:start], text[end:], alone)
+        found.append((start, end, kind))
     items = [item for run in enumerations(text) for item in run]
     kept: list[Entity] = []
     for start, end, kind in sorted(found):
@@ -148,7 +177,22 @@ class Pools:
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        self.by_sentence = [sentence_entities(document, s) for s in document.sentences]
+        self.text = "\n".join(block.text for block in document.blocks)
+        self.by_sentence = [
+            sentence_entities(document, s, self.stands_alone) for s in document.sentences
+        ]
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one Pools per document, kept while it is drafted
+    def stands_alone(self, word: str) -> bool:
+        """Whether the document writes `word` as a name of its own, with no capitalised word
+        next to it ("Fleming, Florey and Chain shared ...")."""
+        for match in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", self.text):
+            before, after = self.text[: match.start()], self.text[match.end() :]
+            # A surname stands before punctuation or a verb ("Fleming published", "Trump's"),
+            # not before a noun ("Arctic security").
+            if not re.search(r"[A-Z][\w'\u2019.-]* $", before) and _AFTER_SURNAME.match(after):
+                return True
+        return False
 
     @cached_property
     def by_kind(self) -> dict[str, list[str]]:
