@@ -1,11 +1,12 @@
 """Drafting a deck from a plain-text document (`trainer derive`), offline and deterministically.
 
-The fact finders (`facts`, `names`, `statements`, `lists`) propose
-cards; this module keeps the ones that hold up and writes them out as a deck. A draft is kept
-only when it parses on its own and its cited lines contain its answer, checked with the same
-code as `trainer check --sources`, so a drafted deck always passes that check. Of duplicates
-and near duplicates (the same answer in much the same words) one stays: the more specific
-finder's, then the first in the document.
+The fact finders (`facts`, `names`, `statements`, `lists`, `variants`, `claims`) propose
+cards; this module keeps the ones that hold up, `ranking` keeps the best of them, and they are
+written out as a deck. A draft is kept only when it parses on its own, its cited lines contain
+its answer (checked with the same code as `trainer check --sources`, so a drafted deck always
+passes that check), and what the learner reads is a whole sentence or its opening clause that
+leans on no other (`quality`). Of duplicates and near duplicates (the same answer in much the
+same words) one stays: the more specific finder's, then the first in the document.
 
 Nothing here depends on the clock, the machine or Python's hash seed: the same document always
 gives the same deck, byte for byte.
@@ -13,7 +14,6 @@ gives the same deck, byte for byte.
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -32,6 +32,7 @@ from trainer.core.derive.lists import find_lists
 from trainer.core.derive.names import find_names
 from trainer.core.derive.quality import problems
 from trainer.core.derive.ranking import default_limit, select
+from trainer.core.derive.rendering import deck_name, render, toml_string
 from trainer.core.derive.statements import find_definitions, find_enumerations
 from trainer.core.derive.text import Role, Span, main_clause, title
 from trainer.core.derive.variants import ASIDE, blank_sentence, find_variants
@@ -54,7 +55,6 @@ CHOOSERS: tuple[Callable[[Document], Iterator[Draft]], ...] = (find_variants, fi
 drafts do not push out the others', since the ranking keeps one card per sentence anyway."""
 NEAR_DUPLICATE = 90
 """Drafts sharing an answer are duplicates when their words match this well (rapidfuzz, 0-100)."""
-MAX_NAME = 60
 
 
 def draft_deck(text: str, document_name: str, max_cards: int | None = None) -> str:
@@ -87,10 +87,10 @@ def draft_deck(text: str, document_name: str, max_cards: int | None = None) -> s
     )
     parts = [
         "+++\n"
-        f"name = {_toml(name)}\n"
-        f"description = {_toml(description)}\n"
+        f"name = {toml_string(name)}\n"
+        f"description = {toml_string(description)}\n"
         'tags = ["draft"]\n'
-        f"sources = [{_toml(document_name)}]\n"
+        f"sources = [{toml_string(document_name)}]\n"
         "+++",
         f"Drafted from {document_name}, {len(drafts)} card{'s' if len(drafts) != 1 else ''}. "
         "Each cites the line it came from.",
@@ -338,66 +338,10 @@ def _cited_truly(card: Card, lines: list[str]) -> bool:
     return not missing_evidence(card, cited)
 
 
-def render(draft: Draft, document_name: str) -> str:
-    """The draft as deck text: its card lines, its topic as a tag and its citation."""
-    if draft.kind is Kind.CLOZE:
-        body = [f"C: {cloze_text(draft.prompt, draft.deletions)}"]
-    elif draft.kind is Kind.TRUE_FALSE and not draft.truth:
-        body = [f"False: {draft.false_prompt}", f"Note: {draft.note or draft.prompt}"]
-    elif draft.kind is Kind.TRUE_FALSE:
-        body = [f"True: {draft.prompt}"]
-    else:
-        body = [f"Q: {draft.prompt}"]
-    if draft.kind in (Kind.BASIC, Kind.REVERSED):
-        body.append(f"A: {draft.answers[0]}")
-    if draft.kind is Kind.REVERSED:
-        body.append("Reverse: yes")
-    if draft.kind is Kind.TYPED:
-        body.extend(f"T: {answer}" for answer in draft.answers)
-    body.extend(f"- [{'x' if correct else ' '}] {text}" for text, correct in draft.choices)
-    lines = f"{draft.first_line}" + (
-        f"-{draft.last_line}" if draft.last_line != draft.first_line else ""
-    )
-    body.append(f"Tags: {draft.topic}")
-    body.append(f"Source: {document_name}:{lines}")
-    return "\n".join(body)
-
-
-def cloze_text(text: str, deletions: tuple[tuple[int, int, str], ...]) -> str:
-    """`text` with each deletion in brackets (and its hint after `::`), other brackets escaped."""
-    out, last = [], 0
-    for start, end, hint in deletions:
-        out.append(_escape(text[last:start]))
-        out.append(f"[{text[start:end]}{'::' + hint if hint else ''}]")
-        last = end
-    out.append(_escape(text[last:]))
-    return "".join(out)
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]")
-
-
-def deck_name(heading: str, document_name: str) -> str:
-    """The deck's name: the document's title, cut to a name's length."""
-    name = " ".join(heading.split()).strip(" .:;,")
-    if not name:
-        return Path(document_name).stem.replace("_", " ").replace("-", " ").strip().title()
-    if len(name) > MAX_NAME:
-        cut = name[:MAX_NAME].rsplit(" ", 1)[0]
-        name = cut.rstrip(" ,;:") + "…"
-    return name
-
-
 def _section(headings: list[tuple[int, str]], line: int) -> str | None:
     """The heading the document line falls under, if any."""
     index = bisect_right([first for first, _ in headings], line) - 1
     return headings[index][1] if index >= 0 else None
-
-
-def _toml(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's; control characters are dropped)."""
-    return json.dumps(re.sub(r"[\x00-\x1f\x7f]", " ", text), ensure_ascii=False)
 
 
 def _check_name(document_name: str) -> None:
