@@ -203,3 +203,22 @@ def test_a_person_is_asked_for_by_who_with_a_typed_answer() -> None:
         "Who was born in Scotland in 1881 and died in London in 1955?"
     ]
     assert not any(d.answers == ("United States",) for d in drafts)
+
+
+def test_the_seed_documents_drafts_stand_alone_and_pass_the_citation_check(
+    sources_dir: Path,
+) -> None:
+    for path in sorted(sources_dir.glob("*.txt")):
+        for max_cards in (None, 40):
+            deck = deck_of(path, max_cards)
+            assert check_citations(deck, sources_dir) == [], path.name
+            assert len({card.kind for card in deck.cards}) >= 3, path.name
+            for card in deck.cards:
+                assert card.kind is not Kind.CHOICE or len(card.choices) >= 3, card.prompt
+                if card.kind is Kind.REVERSED:
+                    continue
+                question = card.kind not in (Kind.CLOZE, Kind.TRUE_FALSE) and not blank_sentence(
+                    card.prompt
+                )
+                assert fragment_reason(shown(card), question=question) is None, shown(card)
+                assert dangling_reason(shown(card)) is None, shown(card)

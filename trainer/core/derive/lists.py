@@ -26,6 +26,7 @@ MAX_CHOICE_WORDS = 10
 MAX_LABEL_WORDS = 8
 WRONG_CHOICES = 3
 MAX_CLOZE_ITEMS = 6
+MIN_WRONG_CHOICES = 2
 # Lists of where to read more are not facts about the subject.
 _SKIPPED_HEADINGS = frozenset(
     [
@@ -154,7 +155,7 @@ def find_lists(document: Document) -> Iterator[Draft]:
         others = [other.choices for other in usable if other is not bullet_list]
         wrong = _wrong_choices([text for text, _ in choices], others)
         where = _where(bullet_list)
-        if wrong:
+        if len(wrong) >= MIN_WRONG_CHOICES:  # three options at least, as a fair question has
             text, line = choices[0]
             question = f"Which of these is listed {where}?"
             options = [(text, True)] + [(option, False) for option in wrong]
