@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from trainer.cli import cli
 from trainer.core.cards import Card, Deck, Kind
+from trainer.core.checking import deck_warnings
 from trainer.core.citations import check_citations
 from trainer.core.deckfile import parse_deck
 from trainer.core.derive.document import draft_deck
@@ -212,6 +213,7 @@ def test_the_seed_documents_drafts_stand_alone_and_pass_the_citation_check(
         for max_cards in (None, 40):
             deck = deck_of(path, max_cards)
             assert check_citations(deck, sources_dir) == [], path.name
+            assert deck_warnings(deck) == [], path.name
             assert len({card.kind for card in deck.cards}) >= 3, path.name
             for card in deck.cards:
                 assert card.kind is not Kind.CHOICE or len(card.choices) >= 3, card.prompt
