@@ -21,6 +21,11 @@ _DEPENDENT_OPENERS = frozenset(
     ensuring making leading helping allowing providing adapting supported backed followed
     spanning comprising according thereby""".split()
 )
+# A sentence may open with a subordinate clause when its main clause follows a comma.
+_SUBORDINATORS = frozenset(
+    "though although while since because when if as unless whereas after before until once "
+    "given".split()
+)
 _QUESTION_WORDS = frozenset("which who whom whose where when why how what".split())
 # Words that point back to something named before.
 _POINTERS = frozenset("this these those it its they their them such he she his her".split())
@@ -64,6 +69,8 @@ def fragment_reason(text: str, *, question: bool = False) -> str | None:
         return f"starts with the lowercase word {words[0]!r}"
     if question and first in _QUESTION_WORDS:
         pass  # "Which ...?", "When ...?": a question's own opening
+    elif first in _SUBORDINATORS and words[0][:1].isupper() and ", " in text:
+        pass  # "Although spending has risen, it still falls below ...": a whole sentence
     elif first in _DEPENDENT_OPENERS or (first.endswith("ing") and first not in ("during",)):
         return f"opens with {words[0]!r}, which continues another clause"
     end = text.rstrip()

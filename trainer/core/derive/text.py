@@ -40,6 +40,29 @@ _CLAUSE_BREAK = re.compile(
     r"|whether|where|when|particularly|adapting)\b)"
     r"|\s+(?=and\s+(?:is|are|was|were|has|have|had|will|remained|remains)\b)"
 )
+# Verbs that say what something is for when "to" comes before them ("to counter", "to monitor").
+PURPOSES = frozenset(
+    """monitor counter defend protect prevent provide address enhance help support guide ensure
+    strengthen deter detect track promote improve reduce build maintain secure train develop
+    modernize modernise respond coordinate combat fight control centralize centralise
+    facilitate avoid increase expand keep create allow enable encourage bolster safeguard
+    assist preserve defeat stop limit study explore find save carry feed grow escape reach mark
+    honour honor celebrate record measure map warn prepare attract drain irrigate power feed
+    store shelter trade link connect replace serve guard patrol""".split()
+)
+# Verbs after which "to" completes them rather than giving a purpose ("agreed to create").
+TAKES_TO = re.compile(
+    r"(?:agreed|agree|agrees|continue|continues|continued|began|begin|want|wants|wanted|need"
+    r"|needs|needed|able|likely|used|going|committed|decided|tried|plan|plans|planned|aims"
+    r"|aim|aimed|seeks|sought|expected|designed|intended|set|ready|has|have|had)$"
+)
+# Where a sentence's main clause may end: before what it was for ("... launched the Global
+# Partnership to prevent ..."), which a card can leave out.
+_PURPOSE_BREAK = re.compile(
+    r"\s+(?=(?:in order to|so as to|as a means of|because)\b|to (?:"
+    + "|".join(sorted(PURPOSES))
+    + r")\b)"
+)
 _DEPENDENT = re.compile(
     r"^(?:including|especially|particularly|such as|which|whose|[a-z]+ing|[a-z]+ed)\b"
 )
@@ -241,11 +264,14 @@ def main_clause(sentence: Span) -> Span | None:
     """
     text = sentence.block.text
     best = None
-    for match in _CLAUSE_BREAK.finditer(sentence.text):
+    breaks = [*_CLAUSE_BREAK.finditer(sentence.text), *_PURPOSE_BREAK.finditer(sentence.text)]
+    for match in sorted(breaks, key=lambda found: found.start()):
         end = sentence.start + match.start()
         before, after = text[sentence.start : end], text[sentence.start + match.end() :]
         if ":" in match.group() or _in_a_list(match, before, after):
             continue
+        if after.startswith("to ") and TAKES_TO.search(before.rstrip()):
+            continue  # "agreed to create": the verb needs what follows
         span = _trimmed(sentence.block, sentence.start, end)
         if span.words() > MAX_SENTENCE_WORDS:
             break
