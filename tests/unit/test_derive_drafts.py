@@ -224,3 +224,24 @@ def test_the_seed_documents_drafts_stand_alone_and_pass_the_citation_check(
                 )
                 assert fragment_reason(shown(card), question=question) is None, shown(card)
                 assert dangling_reason(shown(card)) is None, shown(card)
+
+
+PAIR = (
+    "Nordic Neighbours\n\n"
+    "Norway and Sweden share a border of 1,630 kilometres. Norway and Sweden were joined in a "
+    "union until 1905. Trade between Norway and Sweden is heavy.\n\n"
+    "The two countries signed the Karlstad Convention in 1905 to end the union peacefully.\n"
+    "Both nations joined the Nordic Passport Union in 1954.\n"
+)
+
+
+def test_the_two_countries_are_named_when_the_document_is_about_two() -> None:
+    shown_texts = [
+        shown(card) for card in parse_deck(draft_deck(PAIR, "n.txt", 50), Path("d")).cards
+    ]
+    assert any(
+        t.startswith("Norway and Sweden signed the Karlstad Convention") for t in shown_texts
+    )
+    assert any(t.startswith("Both Norway and Sweden joined") for t in shown_texts)
+    assert not any("two countries" in t or "Both nations" in t for t in shown_texts)
+    assert "In what year did both Norway and Sweden join the Nordic Passport Union?" in shown_texts

@@ -33,6 +33,7 @@ from trainer.core.derive.names import find_names
 from trainer.core.derive.quality import problems
 from trainer.core.derive.ranking import default_limit, select
 from trainer.core.derive.rendering import deck_name, render, toml_string
+from trainer.core.derive.resolving import document_pair, name_pair
 from trainer.core.derive.statements import find_definitions, find_enumerations
 from trainer.core.derive.text import Role, Span, main_clause, title
 from trainer.core.derive.variants import ASIDE, blank_sentence, find_variants
@@ -119,10 +120,12 @@ def draft_cards(text: str, document_name: str, document: Document | None = None)
     openings = {opening.text for s in document.sentences if (opening := main_clause(s)) is not None}
     whole = {sentence.text for sentence in document.sentences} | {f"{o}." for o in openings}
     whole |= {_without_aside(text) for text in whole}
+    pair = document_pair(document)
+    whole |= {named.text for text in whole if (named := name_pair(text, pair)) is not None}
     proposed = [
         draft
         for finder in FINDERS
-        for draft in map(lambda d: _with_full_stop(d, openings), finder(document))
+        for draft in map(lambda d: _as_shown(d, openings, pair), finder(document))
         if stands_alone(draft, whole)
     ]
     # Where two drafts ask for the same fact, the more specific finder's stays (a figure's cloze
@@ -161,21 +164,35 @@ def draft_cards(text: str, document_name: str, document: Document | None = None)
     return sorted(kept, key=lambda draft: draft.position)
 
 
-def _with_full_stop(draft: Draft, openings: set[str]) -> Draft:
-    """A cloze on the opening clause of a long sentence ends it with a full stop; one opening
-    with an aside ("Nonetheless, ...") starts after it, since the aside needs what came before."""
+def _as_shown(draft: Draft, openings: set[str], pair: str | None) -> Draft:
+    """A cloze draft's text as a card shows it alone.
+
+    The opening clause of a long sentence ends with a full stop; a sentence opening with an
+    aside ("Nonetheless, ...") starts after it, since the aside needs what came before; "the two
+    countries" becomes the pair the document is about (see `resolving`).
+    """
     if draft.kind is not Kind.CLOZE:
         return draft
     if draft.prompt in openings:
         draft = replace(draft, prompt=draft.prompt + ".")
     aside = ASIDE.match(draft.prompt)
-    if aside is None or any(start < aside.end() for start, _, _ in draft.deletions):
+    if aside is not None and all(start >= aside.end() for start, _, _ in draft.deletions):
+        cut = aside.end()
+        draft = replace(
+            draft,
+            prompt=draft.prompt[cut].upper() + draft.prompt[cut + 1 :],
+            deletions=tuple((start - cut, end - cut, hint) for start, end, hint in draft.deletions),
+        )
+    named = name_pair(draft.prompt, pair)
+    if named is None:
         return draft
-    cut = aside.end()
+    moved = [(named.moved(start), named.moved(end), hint) for start, end, hint in draft.deletions]
+    if any(start is None or end is None for start, end, _ in moved):
+        return draft  # a deletion inside the phrase: left as it is, and turned away
     return replace(
         draft,
-        prompt=draft.prompt[cut].upper() + draft.prompt[cut + 1 :],
-        deletions=tuple((start - cut, end - cut, hint) for start, end, hint in draft.deletions),
+        prompt=named.text,
+        deletions=tuple((start or 0, end or 0, hint) for start, end, hint in moved),
     )
 
 

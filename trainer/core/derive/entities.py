@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 
 from trainer.core.derive.facts import AS_OF, Document, date_matches, figure_matches
 from trainer.core.derive.names import name_matches
+from trainer.core.derive.resolving import document_pair
 from trainer.core.derive.statements import enumerations
 from trainer.core.derive.text import Span
 from trainer.core.grading import normalise as _normalise
@@ -152,9 +153,9 @@ def sentence_entities(
             continue  # "as of the end of 2024": when the page was written, not a fact to learn
         if kind not in ("year", "month", "date") and document.in_title(text[start:end]):
             continue  # the document's subject
-        if re.match(r"(?:['\u2019]s)?\s*\(|['\u2019]s\s+[A-Z]", text[end:]) or text[:start].count(
-            "("
-        ) > text[:start].count(")"):
+        if re.match(r"(?:['\u2019]s)?[\"\u201d]?\s*\(|['\u2019]s\s+[A-Z]", text[end:]) or text[
+            :start
+        ].count("(") > text[:start].count(")"):
             continue  # a name spelled out before its acronym, or inside brackets: not asked
         kept.append(
             Entity(text[start:end], kind, sentence.start + start, sentence.start + end, listed)
@@ -193,6 +194,11 @@ class Pools:
             if not re.search(r"[A-Z][\w'\u2019.-]* $", before) and _AFTER_SURNAME.match(after):
                 return True
         return False
+
+    @cached_property
+    def pair(self) -> str | None:
+        """The two names the document is about, if it is about two (see `resolving`)."""
+        return document_pair(self.document)
 
     @cached_property
     def by_kind(self) -> dict[str, list[str]]:

@@ -191,7 +191,7 @@ def _invert(words: list[str]) -> str | None:
 def _lower_first(subject: str) -> str:
     """`The agreement` -> `the agreement` once it no longer opens the sentence; names stay."""
     first, _, rest = subject.partition(" ")
-    if first.lower() in ("the", "this", "these", "those", "a", "an", "its"):
+    if first.lower() in ("the", "this", "these", "those", "a", "an", "its", "both"):
         return " ".join(part for part in (first.lower(), rest) if part)
     return subject
 

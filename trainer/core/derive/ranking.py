@@ -113,6 +113,8 @@ def select(
         rivals = {id(o): o for w in answer_words(draft) for o in by_word.get(w, [])}
         if any(duplicates(draft, other) for other in rivals.values()):
             return False
+        if per_sentence and any(answer_words(o) == answer_words(draft) for o in rivals.values()):
+            return False  # the same answer again ("Donald Trump"): another sentence first
         if per_sentence and taken[category(draft)] >= share:
             return False
         return not per_sentence or sentence_of(draft) not in used

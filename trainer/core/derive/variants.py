@@ -25,6 +25,7 @@ from trainer.core.derive.entities import Entity, Pools, normalise, pools_of
 from trainer.core.derive.facts import Document, Draft
 from trainer.core.derive.quality import problems
 from trainer.core.derive.questions import date_question
+from trainer.core.derive.resolving import name_pair
 from trainer.core.derive.text import MAX_SENTENCE_WORDS, Role, Span, main_clause
 
 BLANK = "___"
@@ -83,8 +84,6 @@ def standalone_sentences(document: Document, pools: Pools) -> Iterator[Standalon
         label = _LABEL.match(text)
         if label is not None and resolved is None:
             text, shift = text[label.end() :], shift - label.end()
-        if problems(text):
-            continue
         entities = tuple(
             (entity, entity.start - sentence.start + shift, entity.end - sentence.start + shift)
             for entity in pools.by_sentence[index]
@@ -93,6 +92,13 @@ def standalone_sentences(document: Document, pools: Pools) -> Iterator[Standalon
         if resolved is not None:
             entities = tuple(e for e in entities if e[1] >= len(resolved[1]))
         entities = tuple(e for e in entities if e[1] >= 0)  # not in a cut label
+        named = name_pair(text, pools.pair)
+        if named is not None:
+            text = named.text
+            moved = [(e, named.moved(a), named.moved(b)) for e, a, b in entities]
+            entities = tuple((e, a, b) for e, a, b in moved if a is not None and b is not None)
+        if problems(text):
+            continue
         yield Standalone(sentence, text, first, sentence.lines[1], entities)
 
 
