@@ -245,3 +245,16 @@ def test_the_two_countries_are_named_when_the_document_is_about_two() -> None:
     assert any(t.startswith("Both Norway and Sweden joined") for t in shown_texts)
     assert not any("two countries" in t or "Both nations" in t for t in shown_texts)
     assert "In what year did both Norway and Sweden join the Nordic Passport Union?" in shown_texts
+
+
+def test_the_noun_the_sentence_before_introduced_is_not_shown_alone() -> None:
+    text = (
+        "The Harbour Stone\n\n"
+        "The Harbour Stone carries a decree issued in Skarn in 1402 by Queen Asta II. "
+        "The decree appears in three scripts and names 40 ships. "
+        "The stone is 90 centimetres tall and weighs about 300 kilograms.\n"
+    )
+    shown_texts = [shown(c) for c in parse_deck(draft_deck(text, "s.txt", 20), Path("d")).cards]
+    assert not any(t.startswith("The decree") for t in shown_texts)
+    assert any(t.startswith("The stone is") for t in shown_texts)  # the title's own subject
+    assert any("Queen Asta II" in t or "1402" in t for t in shown_texts)

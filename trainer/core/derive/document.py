@@ -118,7 +118,8 @@ def draft_cards(text: str, document_name: str, document: Document | None = None)
     document = document or Document.read(text)
     lines = text.replace("\r\n", "\n").split("\n")
     openings = {opening.text for s in document.sentences if (opening := main_clause(s)) is not None}
-    whole = {sentence.text for sentence in document.sentences} | {f"{o}." for o in openings}
+    whole = {s.text for s in document.sentences if s.text not in document.leaning}
+    whole |= {f"{o}." for o in openings}
     whole |= {_without_aside(text) for text in whole}
     pair = document_pair(document)
     whole |= {named.text for text in whole if (named := name_pair(text, pair)) is not None}

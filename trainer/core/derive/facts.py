@@ -106,6 +106,24 @@ class Document:
         words = re.findall(r"\w+", name.casefold())
         return bool(words) and all(word in self.title_words for word in words)
 
+    @cached_property
+    def leaning(self) -> frozenset[str]:
+        """Sentences opening with "The <noun>" for a noun the sentence before it introduced
+        ("... a decree issued in Memphis. The decree appears in three scripts"): alone, a card
+        would not say which. A noun of the title ("The stone" of "The Rosetta Stone") is the
+        document's subject, and is clear."""
+        found = set()
+        for before, sentence in zip(self.sentences, self.sentences[1:], strict=False):
+            opening = re.match(r"The ([a-z]+)\s", sentence.text)
+            if opening is None or before.block is not sentence.block:
+                continue
+            noun = opening.group(1)
+            if noun in self.title_words or noun.rstrip("s") in self.title_words:
+                continue
+            if re.search(rf"\b{noun}\b", before.text):
+                found.add(sentence.text)
+        return frozenset(found)
+
     def sentence_case(self, clause: str) -> str:
         """`clause` with its first word in lower case when that word is a common one, so that a
         question can put it after its opening: "Production rose" -> "production rose" (the

@@ -29,7 +29,7 @@ _SUBORDINATORS = frozenset(
 _QUESTION_WORDS = frozenset("which who whom whose where when why how what".split())
 # Words that point back to something named before.
 _POINTERS = frozenset("this these those it its they their them such he she his her".split())
-_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|theirs)\b")
+_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|theirs)\b", re.IGNORECASE)
 # A pronoun after these stands in a second clause, whose antecedent the first clause names.
 _LATER_CLAUSE = re.compile(
     r"(?:,|;|\b(?:and|but|or|that|which|who|because|to|when|so|as|while|if|until|after|before))"

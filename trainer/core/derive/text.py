@@ -30,6 +30,9 @@ _ABBREVIATION = re.compile(
     r"|Lt|Col|Capt|Sgt|Inc|Ltd|Co|Corp|Dept|Fig|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct"
     r"|Nov|Dec)\.)$"
 )
+# "King Ptolemy V. The decree ...": a numeral after a name, then a word that opens sentences.
+_ROMAN_END = re.compile(r"[A-Z][a-z]+\s+[IVX]\.$")
+_OPENER = re.compile(r"(?:The|This|These|It|Its|He|She|His|Her|They|Their|In|On|At|A|An)\s")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9•])")
 # Where a sentence divides into clauses: semicolons, colons, dashes, and commas before the words
 # that open a new clause. A card clipped to one clause stays short.
@@ -212,7 +215,10 @@ def sentences(block: Block) -> Iterator[Span]:
     """The sentences of a block, each as a span of its text."""
     start = 0
     for match in _SENTENCE_END.finditer(block.text):
-        if _ABBREVIATION.search(block.text[: match.start() + 1]):
+        before = block.text[: match.start() + 1]
+        if _ABBREVIATION.search(before) and not (
+            _ROMAN_END.search(before) and _OPENER.match(block.text[match.end() :])
+        ):
             continue  # "U.S. Foreign Military Sales" goes on: an abbreviation, not an end
         yield _trimmed(block, start, match.start() + 1)
         start = match.end()

@@ -68,7 +68,7 @@ def standalone_sentences(document: Document, pools: Pools) -> Iterator[Standalon
         sentence: Span | None = whole
         if whole.words() > MAX_SENTENCE_WORDS:
             sentence = main_clause(whole)  # its opening clause, with a full stop
-        if sentence is None or sentence.words() < MIN_WORDS:
+        if sentence is None or sentence.words() < MIN_WORDS or whole.text in document.leaning:
             continue
         text, shift, first = sentence.text, 0, sentence.lines[0]
         if sentence is not whole:
