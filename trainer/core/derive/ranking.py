@@ -18,6 +18,7 @@ from dataclasses import replace
 from trainer.core.cards import Kind
 from trainer.core.derive.facts import Draft
 from trainer.core.derive.variants import BLANK_PROMPT
+from trainer.core.grading import normalise
 
 WORDS_PER_CARD = 60
 MIN_CARDS = 3
@@ -105,6 +106,7 @@ def select(
     taken: Counter[str] = Counter()
 
     by_word: dict[str, list[Draft]] = {}
+    by_sentence: dict[object, list[Draft]] = {}
     picked: set[int] = set()
 
     def fits(draft: Draft, per_sentence: bool) -> bool:
@@ -113,11 +115,13 @@ def select(
         rivals = {id(o): o for w in answer_words(draft) for o in by_word.get(w, [])}
         if any(duplicates(draft, other) for other in rivals.values()):
             return False
-        if per_sentence and any(answer_words(o) == answer_words(draft) for o in rivals.values()):
-            return False  # the same answer again ("Donald Trump"): another sentence first
-        if per_sentence and taken[category(draft)] >= share:
-            return False
-        return not per_sentence or sentence_of(draft) not in used
+        if any(answer_words(o) == answer_words(draft) for o in rivals.values()):
+            return False  # the same answer again ("Donald Trump", "Five Eyes")
+        if per_sentence:
+            return taken[category(draft)] < share and sentence_of(draft) not in used
+        # A second card on a sentence must not show the first one's answer, nor the other way.
+        neighbours = by_sentence.get(sentence_of(draft), [])
+        return not any(_shows(draft, o) or _shows(o, draft) for o in neighbours)
 
     for per_sentence in (True, False):
         progress = True
@@ -132,12 +136,30 @@ def select(
                 if pick is not None:
                     chosen.append(pick)
                     picked.add(id(pick))
+                    by_sentence.setdefault(sentence_of(pick), []).append(pick)
                     for word in answer_words(pick):
                         by_word.setdefault(word, []).append(pick)
                     used.add(sentence_of(pick))
                     taken[category(pick)] += 1
                     progress = True
     return balance_truth(sorted(chosen, key=lambda draft: draft.position))
+
+
+def _shows(one: Draft, other: Draft) -> bool:
+    """Whether what `one` shows the learner holds what `other` asks for.
+
+    An acronym and its long form show nothing away: the deck spells them out everywhere."""
+    if Kind.REVERSED in (one.kind, other.kind):
+        return False
+    shown = f" {normalise(' '.join([one.prompt, *(text for text, _ in one.choices)]))} "
+    if one.kind is Kind.CLOZE:
+        hidden = [one.prompt[start:end] for start, end, _ in one.deletions]
+        shown = f" {normalise(one.prompt)} "
+        for text in hidden:
+            shown = shown.replace(f" {normalise(text)} ", " ")
+    asked = [*other.answers[:1], *(text for text, correct in other.choices if correct)]
+    asked += [other.prompt[start:end] for start, end, _ in other.deletions]
+    return any(f" {normalise(text)} " in shown for text in asked if normalise(text))
 
 
 def balance_truth(drafts: list[Draft]) -> list[Draft]:
