@@ -255,3 +255,30 @@ def test_the_noun_the_sentence_before_introduced_is_not_shown_alone() -> None:
     assert not any(t.startswith("The decree") for t in shown_texts)
     assert any(t.startswith("The stone is") for t in shown_texts)  # the title's own subject
     assert any("Queen Asta II" in t or "1402" in t for t in shown_texts)
+
+
+def test_no_card_shows_the_answer_of_another_on_the_same_sentence() -> None:
+    from trainer.core.derive import document as drafting
+    from trainer.core.derive.ranking import select
+
+    for path in DOCUMENTS:
+        text = path.read_text(encoding="utf-8")
+        document = Document.read(text)
+        sentence_of = drafting._sentence_finder(document)
+        chosen = select(
+            drafting.draft_cards(text, path.name, document),
+            100,
+            sentence_of,
+            drafting.near_duplicates,
+            drafting.answer_words,
+        )
+        for one in chosen:
+            for other in chosen:
+                if one is other or sentence_of(one) != sentence_of(other):
+                    continue
+                if Kind.REVERSED in (one.kind, other.kind):
+                    continue
+                for answer in [*other.answers[:1], *(t for t, ok in other.choices if ok)]:
+                    assert answer not in one.prompt, (one.prompt, answer)
+        answers = [drafting.answer_words(d) for d in chosen if d.kind is not Kind.TRUE_FALSE]
+        assert len(answers) == len({frozenset(a) for a in answers}), path.name
