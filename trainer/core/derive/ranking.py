@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from trainer.core.cards import Kind
+from trainer.core.citations import contains_evidence
 from trainer.core.derive.facts import Draft
 from trainer.core.derive.variants import BLANK_PROMPT
 from trainer.core.grading import normalise
@@ -151,15 +152,17 @@ def _shows(one: Draft, other: Draft) -> bool:
     An acronym and its long form show nothing away: the deck spells them out everywhere."""
     if Kind.REVERSED in (one.kind, other.kind):
         return False
-    shown = f" {normalise(' '.join([one.prompt, *(text for text, _ in one.choices)]))} "
+    shown = " ".join([one.prompt, *(text for text, _ in one.choices)])
     if one.kind is Kind.CLOZE:
-        hidden = [one.prompt[start:end] for start, end, _ in one.deletions]
-        shown = f" {normalise(one.prompt)} "
-        for text in hidden:
-            shown = shown.replace(f" {normalise(text)} ", " ")
+        shown, last = "", 0
+        for start, end, _ in one.deletions:
+            shown += one.prompt[last:start] + " … "
+            last = end
+        shown += one.prompt[last:]
     asked = [*other.answers[:1], *(text for text, correct in other.choices if correct)]
     asked += [other.prompt[start:end] for start, end, _ in other.deletions]
-    return any(f" {normalise(text)} " in shown for text in asked if normalise(text))
+    # As a citation is checked: whole words, a plural or possessive "s" allowed after them.
+    return any(contains_evidence(shown, text) for text in asked if normalise(text))
 
 
 def balance_truth(drafts: list[Draft]) -> list[Draft]:
