@@ -19,6 +19,7 @@ from trainer.core.checking import deck_warnings
 from trainer.core.citations import check_citations
 from trainer.core.deckfile import parse_deck
 from trainer.core.derive.document import draft_deck
+from trainer.core.derive.entities import Pools
 from trainer.core.derive.facts import Document
 from trainer.core.derive.quality import dangling_reason, fragment_reason
 from trainer.core.derive.ranking import default_limit
@@ -282,3 +283,23 @@ def test_no_card_shows_the_answer_of_another_on_the_same_sentence() -> None:
                     assert answer not in one.prompt, (one.prompt, answer)
         answers = [drafting.answer_words(d) for d in chosen if d.kind is not Kind.TRUE_FALSE]
         assert len(answers) == len({frozenset(a) for a in answers}), path.name
+
+
+def test_wrong_options_look_like_the_right_one() -> None:
+    text = (
+        "Field Notes\n\n"
+        "The ferry company opened an office in Colorado Springs in 1990.\n\n"
+        "The brigade trained in Poland for six weeks.\n\n"
+        "The battle group based in Latvia has ten nations.\n\n"
+        "Supplies were flown in from Washington D.C every month.\n\n"
+        "A second team worked in Iraq for a year.\n\n"
+        "The prize in Physiology or Medicine went to a surgeon.\n"
+    )
+    document = Document.read(text)
+    pools = Pools(document)
+    latvia = next(e for found in pools.by_sentence for e in found if e.text == "Latvia")
+    assert latvia.kind == "place"
+    # One-word places before "Colorado Springs", then in the document's order.
+    assert pools.alternatives(latvia, "The battle group based in Latvia", 2) == ["Poland", "Iraq"]
+    drafts = find_variants(document)
+    assert not any(option == "Physiology" for d in drafts for option, _ in d.choices)

@@ -97,7 +97,10 @@ def name_kind(
     # "to Brigade level": a name used as a modifier is no place.
     modifier = bool(following) and following[0].islower() and following[0] not in _LINKS
     modifier = modifier and not following[0].endswith(("ing", "ed"))
-    if previous and previous[0].lower() in _PLACE_CUES and len(words) <= 3 and not modifier:
+    # "the Nobel Prize in Physiology or Medicine": part of a longer title, not a place.
+    titled = re.match(r"\s+(?:or|and|of)\s+[A-Z]", after) is not None
+    cued = bool(previous) and previous[0].lower() in _PLACE_CUES
+    if cued and len(words) <= 3 and not modifier and not titled:
         return "place"
     bare = [word for word in words if word.isalpha()]
     people = len(bare) == len(words) and words[0] not in _PLACE_WORDS
@@ -216,8 +219,9 @@ class Pools:
     def alternatives(self, entity: Entity, context: str, limit: int) -> list[str]:
         """Up to `limit` other values of the entity's kind that `context` does not hold.
 
-        Numbers come nearest value first, so the wrong options are plausible; names in the
-        document's order.
+        Numbers come nearest value first, so the wrong options are plausible; names that look
+        most like the right one first (the same last word, as "Council" or "Command"; as many
+        words; a one-word country for a one-word country), then in the document's order.
         """
         if entity.kind not in SWAPPABLE and not entity.kind.startswith("count of "):
             return []
@@ -232,6 +236,14 @@ class Pools:
         if target is not None:
             others = [value for value in others if _value(value) is not None]
             others.sort(key=lambda value: (abs((_value(value) or 0) - target), value))
+        else:
+            words = entity.text.split()
+            others.sort(
+                key=lambda value: (
+                    value.split()[-1] != words[-1],
+                    abs(len(value.split()) - len(words)),
+                )
+            )  # a stable sort: the document's order within each rank
         return others[:limit]
 
 
