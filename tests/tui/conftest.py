@@ -34,6 +34,7 @@ NORAD_DECK = """
 name = "NORAD"
 description = "The binational air and missile defence command."
 sources = ["norad.txt"]
+bury_siblings = false
 +++
 
 # Basics
@@ -78,7 +79,10 @@ True: NORAD was formally established in 1958.
 False: NORAD was formally established in 1968.
 Note: It was established in 1958.
 """
-"""Eleven cards: basic, reversed (two), cloze (two), typed (two), choice (two), true/false (two)."""
+"""Eleven cards: basic, reversed (two), cloze (two), typed (two), choice (two), true/false (two).
+
+Its siblings are not buried, so one session walks through every card of every kind; the
+sibling rules are tested on decks of their own."""
 
 CAPITALS_DECK = """
 +++
@@ -143,12 +147,11 @@ RIGHT_ANSWER_KEYS: dict[str, tuple[str, ...]] = {
     CLOZE_WORD: ("space",),
     TYPED_1958: ("1", "9", "5", "8", "enter"),
     TYPED_1981: ("1", "9", "8", "1", "enter"),
-    CHOICE_ONE: ("2",),
-    CHOICE_MANY: ("1", "2", "enter"),
     TRUE_STATEMENT: ("t",),
     FALSE_STATEMENT: ("f",),
 }
-"""The keys that reveal or rightly answer each NORAD card on the study screen."""
+"""The keys that reveal or rightly answer each NORAD card on the study screen (choices are
+shuffled at each showing: `choice_key` finds an option's number on screen)."""
 NORAD_CARDS = 11
 CAPITALS_CARDS = 4
 
@@ -321,6 +324,17 @@ def deck_rows(app: TrainerApp) -> dict[str, list[object]]:
     table = app.screen.query_one("#decks", DataTable)
     rows = (table.get_row_at(index) for index in range(table.row_count))
     return {str(row[0]): list(row[1:]) for row in rows}
+
+
+def shown_choices(app: TrainerApp) -> list[str]:
+    """The options on screen, in the order shown, without their numbers and boxes."""
+    lines = text_of(app.screen.query_one("#choices")).splitlines()
+    return [line.split("] ", 1)[1].split("  <- ")[0] for line in lines]
+
+
+def choice_key(app: TrainerApp, option: str) -> str:
+    """The number key that picks `option` among the choices on screen."""
+    return str(shown_choices(app).index(option) + 1)
 
 
 async def press(pilot: Pilot, *keys: str) -> None:

@@ -38,6 +38,7 @@ from .conftest import (
     MakeTrainer,
     card_id_of,
     card_on_disk,
+    choice_key,
     deck_rows,
     open_synced,
     press,
@@ -172,23 +173,26 @@ async def test_a_session_of_every_card_kind_is_saved_and_the_next_app_sees_it(
         # Multiple choice with one correct answer: its number answers at once.
         assert part(app, "kind") == "Multiple choice  (press its number)"
         assert part(app, "prompt") == CHOICE_ONE
-        await press(pilot, "2")
+        right = choice_key(app, "Colorado Springs")
+        await press(pilot, right)
         assert part(app, "verdict") == "Correct"
-        assert " 2. [x] Colorado Springs" in part(app, "choices")
+        assert f" {right}. [x] Colorado Springs" in part(app, "choices")
+        assert part(app, "answer") == "Answer: Colorado Springs"
         await press(pilot, "3")
 
         # Several correct: numbers toggle, enter checks; a wrong pick proposes Again, Hard overrides.
         assert part(app, "kind") == "Multiple choice  (pick all that apply, then enter)"
         assert part(app, "prompt") == CHOICE_MANY
-        await press(pilot, "1", "3")
-        assert part(app, "choices").splitlines() == [
-            " 1. [x] Canada",
-            " 2. [ ] United States",
-            " 3. [x] Mexico",
+        await press(pilot, choice_key(app, "Canada"), choice_key(app, "Mexico"))
+        assert sorted(line[4:] for line in part(app, "choices").splitlines()) == [
+            "[ ] United States",
+            "[x] Canada",
+            "[x] Mexico",
         ]
         assert not rating_bar_shown(app)
         await press(pilot, "enter")
         assert part(app, "verdict") == "Not quite"
+        assert part(app, "answer") == "Answers: Canada; United States"
         assert proposed_rating(app).startswith("1 Again")
         await press(pilot, "2")
 
@@ -371,7 +375,7 @@ async def test_without_sources_only_the_citation_is_shown(
     app = make_trainer(sources=None)
     async with app.run_test(size=SIZE) as pilot:
         await study_cards(pilot, db_path, CHOICE_ONE)
-        await press(pilot, "2")
+        await press(pilot, choice_key(app, "Colorado Springs"))
         shown = screen_text(app)
         assert "Source: norad.txt:5" in shown
         assert "Colorado Springs." not in shown

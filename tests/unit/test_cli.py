@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from trainer.cli import cli
 from trainer.store import store as store_module
 
+# A typed card and a cloze of two deletions (siblings: one is new today, the other waits).
 NORAD = """
 +++
 name = "NORAD"
@@ -75,7 +76,8 @@ def test_decks_lists_each_deck_with_its_counts(write_deck, in_tmp: Path) -> None
     header, *rows = result.stdout.splitlines()
     assert header.split() == ["Deck", "Due", "Learn", "New", "Total"]
     assert [row.split() for row in rows] == [
-        ["NORAD", "0", "0", "3", "3"],
+        # The cloze's two deletions are siblings: one of them is new today, the other tomorrow.
+        ["NORAD", "0", "0", "2", "3"],
         ["Other", "0", "0", "1", "1"],
     ]
 
@@ -85,7 +87,7 @@ def test_due_sums_all_decks(write_deck, in_tmp: Path) -> None:
     write_deck("other.md", "Q: a\nA: b\n")
     result = run("--db", "p.db", "--decks", "decks", "due")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "0 due, 0 learning, 4 new today across 2 decks.\n"
+    assert result.stdout == "0 due, 0 learning, 3 new today across 2 decks.\n"
 
 
 def test_empty_deck_folder_says_so(in_tmp: Path) -> None:
@@ -105,7 +107,7 @@ def test_trainer_decks_environment_variable(write_deck, in_tmp: Path, monkeypatc
     write_deck("norad.md", NORAD)
     monkeypatch.setenv("TRAINER_DECKS", str(in_tmp / "decks"))
     result = run("--db", "p.db", "due")
-    assert result.stdout == "0 due, 0 learning, 3 new today across 1 deck.\n"
+    assert result.stdout == "0 due, 0 learning, 2 new today across 1 deck.\n"
 
 
 def test_check_prints_a_summary_line_per_deck(write_deck, in_tmp: Path) -> None:
@@ -252,7 +254,7 @@ def test_locked_database_can_still_be_read(locked: Path) -> None:
     # Nothing changed on disk, so nothing to write: the counts are shown while another writes.
     result = run("--db", "p.db", "--decks", "decks", "due")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "0 due, 0 learning, 3 new today across 1 deck.\n"
+    assert result.stdout == "0 due, 0 learning, 2 new today across 1 deck.\n"
 
 
 # -- as a real process -------------------------------------------------------------------------
@@ -293,7 +295,7 @@ def test_process_with_a_garbage_database(write_deck, tmp_path: Path) -> None:
 def test_process_due_and_decks(write_deck, tmp_path: Path) -> None:
     write_deck("norad.md", NORAD)
     done = trainer("--db", "p.db", "--decks", "decks", "due", cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (0, "0 due, 0 learning, 3 new today across 1 deck.\n")
+    assert (done.returncode, done.stdout) == (0, "0 due, 0 learning, 2 new today across 1 deck.\n")
     done = trainer("--db", "p.db", "--decks", "decks", "decks", cwd=tmp_path)
     assert done.returncode == 0
-    assert done.stdout.splitlines()[1].split() == ["NORAD", "0", "0", "3", "3"]
+    assert done.stdout.splitlines()[1].split() == ["NORAD", "0", "0", "2", "3"]

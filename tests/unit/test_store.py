@@ -314,7 +314,7 @@ def deck_of(count: int, new_per_day: int) -> str:
     return f"+++\n[schedule]\nnew_per_day = {new_per_day}\n+++\n{cards}"
 
 
-def test_queue_puts_least_remembered_due_cards_first_then_todays_new_cards(
+def test_queue_orders_due_cards_least_remembered_first_with_todays_new_cards_mixed_in(
     store, write_deck, tmp_path, now
 ) -> None:
     write_deck("deck.md", deck_of(8, new_per_day=3))
@@ -330,7 +330,8 @@ def test_queue_puts_least_remembered_due_cards_first_then_todays_new_cards(
     cards = {cid: store.study_card(cid).progress for cid in due}
     recall = [retrievability(cards[cid], now) for cid in due]
     assert recall == sorted(recall)
-    assert queue == [*due, ids[1], ids[2]]
+    # As Anki's "mix new cards and reviews": the two new cards spread evenly through the three.
+    assert queue == [due[0], ids[1], due[1], ids[2], due[2]]
     summary = store.deck_summaries(now)[0]
     assert (summary.due, summary.learning, summary.new, summary.total) == (3, 1, 2, 8)
 

@@ -99,4 +99,6 @@ class Deck:
     sources: tuple[str, ...] = ()
     schedule: Schedule = field(default_factory=Schedule)
     strict_answers: bool = False
+    bury_siblings: bool = True
+    """Once one card of an entry is answered, keep its siblings back until the next study day."""
     cards: tuple[Card, ...] = ()

@@ -79,6 +79,7 @@ def parse_deck(text: str, path: Path, *, display_path: str | None = None) -> Dec
         sources=tuple(settings.get("sources", ())),
         schedule=settings.get("schedule", Schedule()),
         strict_answers=settings.get("strict", False),
+        bury_siblings=settings.get("bury_siblings", True),
         cards=tuple(cards),
     )
 
@@ -148,7 +149,12 @@ def _settings(data: dict, report: KeyReport) -> dict:
     if not isinstance(strict, bool):
         report("strict", "front matter: answers.strict must be true or false")
     settings["strict"] = strict is True
-    unknown = set(data) - {"name", "description", "tags", "sources", "schedule", "answers"}
+    bury = data.get("bury_siblings", True)
+    if not isinstance(bury, bool):
+        report("bury_siblings", "front matter: bury_siblings must be true or false")
+    settings["bury_siblings"] = bury is not False
+    known = {"name", "description", "tags", "sources", "schedule", "answers", "bury_siblings"}
+    unknown = set(data) - known
     for key in sorted(unknown):
         report(key, f"front matter: unknown key {key!r}")
     return settings

@@ -29,3 +29,14 @@ def card_key(base: str, side: str | None = None) -> str:
 def cloze_skeleton(text: str) -> str:
     """The cloze text with every deletion emptied: editing a deletion keeps the card's key."""
     return DELETION.sub("[]", text)
+
+
+def sibling_group(key: str) -> str:
+    """The entry a stored card key belongs to: the two sides of a reversed card and the
+    deletions of one cloze share it.
+
+    A key is `base`, `base:side` or either with `@deck` appended when two decks ask the same
+    question; neither an `Id:` (letters, digits, `-`, `_`) nor a derived hash holds `:` or `@`.
+    Siblings are cards of one deck with the same group.
+    """
+    return key.split("@", 1)[0].split(":", 1)[0]

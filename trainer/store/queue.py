@@ -1,5 +1,11 @@
 """The study queue and the deck list's counts: what is waiting today, read straight from SQLite.
 
+Both come from one gathering (`_gather`), so the deck list's counts are exactly what a session
+then offers. Cards are gathered as Anki gathers them: learning cards due within `LEARN_AHEAD`,
+then review cards due now (least likely recalled first), then new cards in deck order up to the
+daily limit. In a deck that buries siblings, a card is left out when a sibling was answered
+today or was gathered before it; learning cards are never left out.
+
 Functions take the store's connection; `Store` calls them holding its lock.
 """
 
@@ -7,11 +13,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from trainer.core.identity import sibling_group
 from trainer.core.progress import from_millis, study_day_start, to_millis
+from trainer.core.study_order import LEARN_AHEAD, CardTies, in_turn, interleave
 
 
 @dataclass(frozen=True)
@@ -23,48 +31,67 @@ class DeckSummary:
     path: str
     description: str
     due: int
-    """Review cards due now."""
+    """Review cards due now (siblings kept back excluded)."""
     learning: int
-    """Cards in (re)learning due before the study day ends."""
+    """Cards in (re)learning due within `LEARN_AHEAD`: what a session shows of them now."""
     new: int
-    """New cards available today, after the deck's daily limit."""
+    """New cards available today, after the deck's daily limit and siblings kept back."""
     total: int
 
 
-def deck_summaries(conn: sqlite3.Connection, now: datetime) -> list[DeckSummary]:
-    """Every deck present on disk with its counts for today, in name order."""
-    day_end = to_millis(study_day_start(now)) + 86_400_000
-    now_ms = to_millis(now)
+@dataclass(frozen=True)
+class StudyPlan:
+    """What a study session starts with."""
+
+    queue: list[int]
+    """Review and new cards, in the order they are shown."""
+    learning: dict[int, datetime]
+    """Cards in (re)learning due within `LEARN_AHEAD`, with when each is due."""
+    ties: dict[int, CardTies]
+    """Siblings and citations of the cards of the plan."""
+
+    @property
+    def size(self) -> int:
+        """Cards the session offers."""
+        return len(self.queue) + len(self.learning)
+
+
+@dataclass
+class _Deck:
+    """One deck's part of the gathering."""
+
+    id: int
+    name: str
+    path: str
+    description: str
+    total: int
+    new_allowance: int
+    bury: bool
+    learning: dict[int, datetime] = field(default_factory=dict)
+    reviews: list[int] = field(default_factory=list)
+    new: list[int] = field(default_factory=list)
+
+
+def _decks(conn: sqlite3.Connection, now: datetime) -> dict[int, _Deck]:
+    """Every deck present on disk, in name order, with its total and today's new allowance."""
     introduced = _introduced_today(conn, now)
-    # One counting subquery per figure: each is a range of the covering index `cards_by_deck`,
-    # so due and learning counts cost what they count, not a pass over every card (4x faster
-    # at 100,000 cards than one grouped join evaluating every sum on every card).
     rows = conn.execute(
         """
         SELECT d.id, d.name, d.path, d.description, d.settings,
-               (SELECT COUNT(*) FROM cards c
-                WHERE c.deck_id = d.id AND c.retired = 0 AND c.suspended = 0
-                  AND c.state = 2 AND c.due <= :now),
-               (SELECT COUNT(*) FROM cards c
-                WHERE c.deck_id = d.id AND c.retired = 0 AND c.suspended = 0
-                  AND c.state IN (1, 3) AND c.due <= :day_end),
-               (SELECT COUNT(*) FROM cards c
-                WHERE c.deck_id = d.id AND c.retired = 0 AND c.suspended = 0 AND c.state = 0),
                (SELECT COUNT(*) FROM cards c
                 WHERE c.deck_id = d.id AND c.retired = 0 AND c.suspended = 0)
         FROM decks d
         WHERE d.missing = 0
         ORDER BY d.name COLLATE NOCASE
-        """,
-        {"now": now_ms, "day_end": day_end},
+        """
     ).fetchall()
-    summaries = []
-    for deck_id, name, path, description, settings, due, learning, new, total in rows:
-        allowance = max(0, json.loads(settings).get("new_per_day", 20) - introduced.get(deck_id, 0))
-        summaries.append(
-            DeckSummary(deck_id, name, path, description, due, learning, min(new, allowance), total)
-        )
-    return summaries
+    decks = {}
+    for deck_id, name, path, description, settings, total in rows:
+        stored = json.loads(settings)
+        allowance = max(0, stored.get("new_per_day", 20) - introduced.get(deck_id, 0))
+        bury = stored.get("bury_siblings", True) is not False
+        decks[deck_id] = _Deck(deck_id, name, path, description, total, allowance, bury)
+    return decks
 
 
 def _introduced_today(conn: sqlite3.Connection, now: datetime) -> dict[int, int]:
@@ -83,46 +110,164 @@ def _introduced_today(conn: sqlite3.Connection, now: datetime) -> dict[int, int]
     return dict(rows)
 
 
-def study_queue(
+def _answered_today(conn: sqlite3.Connection, now: datetime) -> tuple[set[int], set[tuple[int, str]]]:
+    """Cards answered in study since the study day began (undone answers excluded), and their
+    entries as (deck, sibling group).
+
+    Read through `reviews_by_time`: a range of today's reviews, not a pass over the log.
+    """
+    start = to_millis(study_day_start(now))
+    rows = conn.execute(
+        """
+        SELECT DISTINCT c.id, c.deck_id, c.key
+        FROM reviews r INDEXED BY reviews_by_time JOIN cards c ON c.id = r.card_id
+        WHERE r.reviewed_at >= :start AND r.mode = 'review' AND r.rating IS NOT NULL
+          AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL AND reviewed_at >= :start)
+        """,
+        {"start": start},
+    ).fetchall()
+    return {row[0] for row in rows}, {(deck_id, sibling_group(key)) for _, deck_id, key in rows}
+
+
+def _gather(
     conn: sqlite3.Connection, now: datetime, deck_ids: Iterable[int] | None = None
-) -> list[int]:
-    """Card ids to study now: due cards (least likely recalled first), then today's new cards."""
-    decks = list(deck_ids) if deck_ids is not None else None
-    summaries = {s.id: s for s in deck_summaries(conn, now)}
-    chosen = [d for d in (decks if decks is not None else summaries) if d in summaries]
+) -> tuple[list[_Deck], list[int]]:
+    """The cards each deck offers today, siblings left out where the deck buries them, and
+    the offered reviews of every deck in one order (least likely recalled first)."""
+    decks = _decks(conn, now)
+    chosen = (
+        [decks[d] for d in dict.fromkeys(deck_ids) if d in decks]
+        if deck_ids is not None
+        else list(decks.values())
+    )
     if not chosen:
-        return []
+        return [], []
+    answered, taken = _answered_today(conn, now)
+    by_id = {deck.id: deck for deck in chosen}
     marks = ",".join("?" * len(chosen))
     now_ms = to_millis(now)
     # `state IN (1, 2, 3)`, not `state > 0`: equality on state lets `cards_by_deck` seek
     # straight to the due range instead of reading every studied card (6x faster). Named,
     # because without statistics SQLite prefers the wider covering `cards_stats` here and
     # reads every card of every deck.
-    due = conn.execute(
+    rows = conn.execute(
         f"""
-        SELECT id FROM cards INDEXED BY cards_by_deck
+        SELECT id, deck_id, key, state, due FROM cards INDEXED BY cards_by_deck
         WHERE due <= ? AND state IN (1, 2, 3) AND retired = 0 AND suspended = 0
           AND deck_id IN ({marks})
         ORDER BY (? - last_review) / (stability * 86400000.0) DESC, id
         """,
-        [now_ms, *chosen, now_ms],
+        [to_millis(now + LEARN_AHEAD), *by_id, now_ms],
     ).fetchall()
-    queue = [row[0] for row in due]
-    for deck_id in chosen:
-        limit = summaries[deck_id].new
-        if limit:
-            queue.extend(
-                row[0]
-                for row in conn.execute(
-                    """
-                    SELECT id FROM cards
-                    WHERE deck_id = ? AND state = 0 AND retired = 0 AND suspended = 0
-                    ORDER BY position LIMIT ?
-                    """,
-                    [deck_id, limit],
-                )
-            )
-    return queue
+    # Learning cards first, whatever their order: they are never left out, and their siblings are.
+    for card_id, deck_id, key, state, due in rows:
+        if state != 2:
+            deck = by_id[deck_id]
+            deck.learning[card_id] = from_millis(due)
+            if deck.bury:
+                taken.add((deck_id, sibling_group(key)))
+    reviews = []
+    for card_id, deck_id, key, state, due in rows:
+        if state == 2 and due <= now_ms and _keep(by_id[deck_id], card_id, key, answered, taken):
+            by_id[deck_id].reviews.append(card_id)
+            reviews.append(card_id)
+    for deck in chosen:
+        if deck.new_allowance:
+            for card_id, key in _new_cards(conn, deck.id):
+                if _keep(deck, card_id, key, answered, taken):
+                    deck.new.append(card_id)
+                    if len(deck.new) == deck.new_allowance:
+                        break
+    return chosen, reviews
+
+
+def _keep(
+    deck: _Deck, card_id: int, key: str, answered: set[int], taken: set[tuple[int, str]]
+) -> bool:
+    """Whether a new or review card is offered, noting its entry as taken if it is."""
+    if not deck.bury:
+        return True
+    entry = (deck.id, sibling_group(key))
+    if entry in taken and card_id not in answered:
+        return False
+    taken.add(entry)
+    return True
+
+
+def _new_cards(conn: sqlite3.Connection, deck_id: int) -> Iterator[tuple[int, str]]:
+    """A deck's new cards in deck order, read lazily: the caller stops at its daily limit."""
+    yield from conn.execute(
+        """
+        SELECT id, key FROM cards
+        WHERE deck_id = ? AND state = 0 AND retired = 0 AND suspended = 0
+        ORDER BY position
+        """,
+        [deck_id],
+    )
+
+
+def deck_summaries(conn: sqlite3.Connection, now: datetime) -> list[DeckSummary]:
+    """Every deck present on disk with its counts for today, in name order."""
+    return [
+        DeckSummary(
+            deck.id, deck.name, deck.path, deck.description, len(deck.reviews),
+            len(deck.learning), len(deck.new), deck.total,
+        )  # fmt: skip
+        for deck in _gather(conn, now)[0]
+    ]
+
+
+def due_today(conn: sqlite3.Connection, now: datetime) -> dict[int, list[int]]:
+    """Per deck, the review and learning cards a session would show today (what home counts)."""
+    return {deck.id: [*deck.learning, *deck.reviews] for deck in _gather(conn, now)[0]}
+
+
+def study_plan(
+    conn: sqlite3.Connection, now: datetime, deck_ids: Iterable[int] | None = None
+) -> StudyPlan:
+    """What a session of these decks (None: every deck) starts with.
+
+    Reviews keep their order across decks (least likely recalled first); new cards come from
+    each deck in turn and are spread evenly through the reviews.
+    """
+    decks, reviews = _gather(conn, now, deck_ids)
+    new = in_turn([deck.new for deck in decks])
+    learning = {card_id: due for deck in decks for card_id, due in deck.learning.items()}
+    queue = interleave(reviews, new)
+    return StudyPlan(queue, learning, card_ties(conn, [*learning, *queue]))
+
+
+def card_ties(conn: sqlite3.Connection, card_ids: list[int]) -> dict[int, CardTies]:
+    """Each card's sibling group (in decks that bury siblings) and the lines it cites."""
+    ties: dict[int, CardTies] = {}
+    burying: dict[str, bool] = {}
+    for start in range(0, len(card_ids), 500):
+        chunk = card_ids[start : start + 500]
+        for card_id, deck_id, key, detail, settings in conn.execute(
+            f"""
+            SELECT c.id, c.deck_id, c.key, c.detail, d.settings
+            FROM cards c JOIN decks d ON d.id = c.deck_id
+            WHERE c.id IN ({",".join("?" * len(chunk))})
+            """,
+            chunk,
+        ):
+            if settings not in burying:
+                burying[settings] = json.loads(settings).get("bury_siblings", True) is not False
+            source = json.loads(detail).get("source") if '"source"' in detail else None
+            group = f"{deck_id}:{sibling_group(key)}" if burying[settings] else None
+            if group is not None or source:
+                cited = (str(source[0]), int(source[1]), int(source[2])) if source else None
+                ties[card_id] = CardTies(group, cited)
+    return ties
+
+
+def study_queue(
+    conn: sqlite3.Connection, now: datetime, deck_ids: Iterable[int] | None = None
+) -> list[int]:
+    """Card ids to study now: learning cards already due, then the plan's queue."""
+    plan = study_plan(conn, now, deck_ids)
+    due = sorted((at, card_id) for card_id, at in plan.learning.items() if at <= now)
+    return [card_id for _, card_id in due] + plan.queue
 
 
 def next_due(conn: sqlite3.Connection, deck_ids: Iterable[int] | None = None) -> datetime | None:

@@ -78,6 +78,7 @@ def settings_of(deck: Deck) -> dict[str, Any]:
         "relearning_steps": [step.total_seconds() for step in deck.schedule.relearning_steps],
         "fuzz": deck.schedule.fuzz,
         "strict": deck.strict_answers,
+        "bury_siblings": deck.bury_siblings,
     }
 
 

@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from trainer.core.progress import Progress, State, from_millis, to_millis
+from trainer.core.study_order import CardTies
 from trainer.store import history, migrations, queue
 from trainer.store.errors import StoreError
 from trainer.store.history import CardAnswers
-from trainer.store.queue import DeckSummary
+from trainer.store.queue import DeckSummary, StudyPlan
 from trainer.store.rows import CARD_COLUMNS, StudyCard, study_card_from_row
 
 if TYPE_CHECKING:
@@ -154,6 +155,16 @@ class Store:
     def study_queue(self, now: datetime, deck_ids: Iterable[int] | None = None) -> list[int]:
         """Card ids to study now: due cards (least likely recalled first), then today's new cards."""
         return queue.study_queue(self.conn, now, deck_ids)
+
+    @_locked
+    def study_plan(self, now: datetime, deck_ids: Iterable[int] | None = None) -> StudyPlan:
+        """What a study session of these decks (None: every deck) starts with."""
+        return queue.study_plan(self.conn, now, deck_ids)
+
+    @_locked
+    def card_ties(self, card_ids: list[int]) -> dict[int, CardTies]:
+        """Siblings and citations of the given cards, for a session of just those cards."""
+        return queue.card_ties(self.conn, card_ids)
 
     @_locked
     def next_due(self, deck_ids: Iterable[int] | None = None) -> datetime | None:

@@ -7,6 +7,7 @@ never loses an answered card.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ from trainer import schedule
 from trainer.core.cards import Kind
 from trainer.core.grading import Rating, Verdict, check_choices, check_typed
 from trainer.core.session import StudySession
+from trainer.core.study_order import CardTies
 from trainer.core.sources import Passage, find_passage
 from trainer.store.errors import StoreError
 from trainer.store.rows import StudyCard
@@ -54,9 +56,29 @@ class ShownCard:
     intervals: dict[Rating, timedelta]
     passage: Passage | None
     shown_at: datetime
+    order: tuple[int, ...] = ()
+    """Multiple choice: the card's choices by their place on screen (shuffled at each showing)."""
     revealed: bool = False
     proposed: Rating = Rating.GOOD
     selected: set[int] = field(default_factory=set)
+    """Multiple choice: the places on screen of the options picked."""
+
+    @property
+    def options(self) -> list[str]:
+        """The choices in the order shown."""
+        choices = self.study.card.choices
+        return [choices[index].text for index in self.order]
+
+    @property
+    def correct(self) -> frozenset[int]:
+        """The places on screen of the correct choices."""
+        choices = self.study.card.choices
+        return frozenset(place for place, index in enumerate(self.order) if choices[index].correct)
+
+
+def shuffled_order(card_choices: int, rng: random.Random) -> tuple[int, ...]:
+    """A fresh order for a card's choices: the right one must not always be first."""
+    return tuple(rng.sample(range(card_choices), card_choices))
 
 
 class StudyScreen(Screen[None]):
@@ -77,7 +99,8 @@ class StudyScreen(Screen[None]):
         Binding("f", "truth(False)", "False"),
         # ctrl+z also works while the answer box has the keyboard (where u is just a letter).
         Binding("ctrl+z", "undo", "Undo"),
-        Binding("u", "undo", "Undo", show=False),
+        # On the result of a typed card, u means "let me type that again", never "undo the last".
+        Binding("u", "retype_or_undo", "Undo (a typed answer: retype it)", show=False),
         Binding("escape", "finish", "End"),
     ]
 
@@ -96,6 +119,8 @@ class StudyScreen(Screen[None]):
         self.busy = True
         """True while a worker is recording or loading: keys wait for it."""
         self.parameters: tuple[float, ...] = schedule.DEFAULT_PARAMETERS
+        self.rng = random.Random()
+        """Shuffles choices; seeded from the app's seed so tests see the same orders."""
 
     def compose(self) -> ComposeResult:
         yield SessionBar()
@@ -106,6 +131,7 @@ class StudyScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(RatingBar).display = False
         self.query_one(SessionBar).show(self.session_title, 0, 0)
+        self.rng = random.Random(trainer(self).seed)
         self.set_interval(1, self.tick)
         self.start()
 
@@ -126,12 +152,13 @@ class StudyScreen(Screen[None]):
         store = trainer(self).store
         try:
             now = self.now
-            queue = (
-                list(self.card_ids)
-                if self.card_ids is not None
-                else store.study_queue(now, self.deck_ids)
-            )
-            self.session = StudySession(queue, now)
+            if self.card_ids is not None:
+                queue, learning = list(self.card_ids), {}
+                ties: dict[int, CardTies] = store.card_ties(queue)
+            else:
+                plan = store.study_plan(now, self.deck_ids)
+                queue, learning, ties = plan.queue, dict(plan.learning), plan.ties
+            self.session = StudySession(queue, now, learning, ties=ties)
             self.parameters = store.parameters()[1]
             self._load_next()
         except StoreError as error:
@@ -151,7 +178,7 @@ class StudyScreen(Screen[None]):
         except StoreError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
-        session.record(shown.study.id, rating, after, seconds, now)
+        session.record(shown.study.id, rating, after, seconds, now, shown.order)
         self._load_next()
 
     @work(thread=True, exclusive=True, group="study")
@@ -167,10 +194,11 @@ class StudyScreen(Screen[None]):
         if undone is None:
             self.app.call_from_thread(self._failed, "Nothing to undo in this session.")
             return
-        session.undo()
-        self._load_next(prefer=undone)
+        answer = session.undo_answer()
+        # The same showing comes back: its choices keep the order the learner saw.
+        self._load_next(prefer=undone, order=answer.order if answer else None)
 
-    def _load_next(self, prefer: int | None = None) -> None:
+    def _load_next(self, prefer: int | None = None, order: tuple[int, ...] | None = None) -> None:
         """Fetch the next card (in the worker) and hand it to the screen, or end the session."""
         store = trainer(self).store
         session = self.session
@@ -188,7 +216,9 @@ class StudyScreen(Screen[None]):
         if study.card.source is not None:
             answers = [study.card.answer, *study.card.correct_choices]
             passage = find_passage(trainer(self).sources, study.card.source, answers)
-        shown = ShownCard(study, intervals, passage, now)
+        if order is None:
+            order = shuffled_order(len(study.card.choices), self.rng)
+        shown = ShownCard(study, intervals, passage, now, order)
         self.app.call_from_thread(self._show_card, shown, session.done, session.left)
 
     # -- showing ----------------------------------------------------------------------------
@@ -220,7 +250,7 @@ class StudyScreen(Screen[None]):
         face.ask(
             kind,
             prompt,
-            options=[choice.text for choice in card.choices],
+            options=shown.options,
             typing=card.kind is Kind.TYPED,
         )
         if card.kind is not Kind.TYPED:
@@ -248,10 +278,11 @@ class StudyScreen(Screen[None]):
         elif card.kind is Kind.TRUE_FALSE:
             answer = Content.assemble("The statement is ", (card.answer, "bold"), ".")
         elif card.kind is Kind.CHOICE:
-            answer = ""
-            self.query_one(CardFace).mark_choices(
-                shown.selected, frozenset(i for i, c in enumerate(card.choices) if c.correct)
-            )
+            # In words as well as colour: the right option must read right without colour.
+            right = card.correct_choices
+            label = "Answer: " if len(right) == 1 else "Answers: "
+            answer = Content.assemble(label, ("; ".join(right), "bold"))
+            self.query_one(CardFace).mark_choices(shown.selected, shown.correct)
         face = self.query_one(CardFace)
         face.reveal(
             answer,
@@ -289,6 +320,8 @@ class StudyScreen(Screen[None]):
             (number,) = parameters
             choices = len(shown.study.card.choices)
             return not shown.revealed and kind is Kind.CHOICE and int(str(number)) <= choices
+        if action == "retype_or_undo":
+            return True
         return True
 
     def action_accept(self) -> None:
@@ -303,8 +336,7 @@ class StudyScreen(Screen[None]):
         card = shown.study.card
         if card.kind is Kind.CHOICE:
             if shown.selected:
-                correct = {i for i, choice in enumerate(card.choices) if choice.correct}
-                self._reveal(check_choices(shown.selected, correct))
+                self._reveal(check_choices(shown.selected, set(shown.correct)))
         elif card.kind in (Kind.BASIC, Kind.REVERSED, Kind.CLOZE):
             self._reveal()
 
@@ -318,9 +350,9 @@ class StudyScreen(Screen[None]):
         card = shown.study.card
         if card.kind is not Kind.CHOICE or number > len(card.choices):
             return
-        index = number - 1
+        index = number - 1  # a place on screen, whatever the author's order
         shown.selected ^= {index}
-        correct = {i for i, choice in enumerate(card.choices) if choice.correct}
+        correct = set(shown.correct)
         if len(correct) == 1:
             shown.selected = {index}
             self._reveal(check_choices(shown.selected, correct))
@@ -365,6 +397,24 @@ class StudyScreen(Screen[None]):
             return
         self.busy = True
         self.answer(rating)
+
+    def action_retype_or_undo(self) -> None:
+        """On a typed card's result (not yet rated): type the answer again. Elsewhere: undo."""
+        shown = self.shown
+        if shown is not None and shown.revealed and shown.study.card.kind is Kind.TYPED:
+            if not self.busy:
+                self._retype(shown)
+            return
+        self.action_undo()
+
+    def _retype(self, shown: ShownCard) -> None:
+        """Ask the same card again, the answer box empty and focused; nothing is recorded."""
+        shown.revealed = False
+        shown.proposed = Rating.GOOD
+        self.query_one(RatingBar).display = False
+        card = shown.study.card
+        self.query_one(CardFace).ask(KIND_LABELS[card.kind], card.prompt, typing=True)
+        self.refresh_bindings()
 
     def action_undo(self) -> None:
         if self.busy or self.session is None:

@@ -59,14 +59,16 @@ class CardFace(VerticalScroll):
         lines = []
         for index, option in enumerate(self._options):
             box = "[x]" if index in selected else "[ ]"
-            style = ""
+            style, said = "", ""
             if correct is not None:
-                style = (
-                    "bold $success"
-                    if index in correct
-                    else ("$error strike" if index in selected else "dim")
-                )
-            lines.append(Content.assemble(f" {index + 1}. {box} ", (option, style)))
+                # Said in words too: without colour (NO_COLOR) the marks alone must tell.
+                if index in correct:
+                    style, said = "bold $success", "  <- right"
+                elif index in selected:
+                    style, said = "$error strike", "  <- wrong"
+                else:
+                    style = "dim"
+            lines.append(Content.assemble(f" {index + 1}. {box} ", (option, style), said))
         choices = self.query_one("#choices", Static)
         choices.update(Content("\n").join(lines))
         choices.display = bool(lines)
