@@ -1,40 +1,27 @@
 """Building a quiz: questions in mixed formats made from a deck's cards.
 
-Multiple-choice options are the card's answer and distractors drawn from answers of the same
-shape in the same deck (years with years, numbers with numbers, names with names), never equal
-to the right answer and never repeated. A true-or-false question pairs a question with its own
-answer or with a sibling's answer of the same shape.
+Multiple-choice options are the card's answer and wrong options of the same kind
+(`trainer.core.distractors`): other answers of the same deck first, never equal to the right
+answer and never repeated. A true-or-false question pairs a question with its own answer or with
+a wrong option of the same kind. The options of a multiple-choice card are shuffled.
 """
 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from trainer.core.cards import Card, Kind
-from trainer.core.grading import Check, Verdict, check_typed, normalise
+from trainer.core.distractors import Candidate, pick_distractors, tidy
+from trainer.core.grading import Check, Verdict, check_typed
 
 DEFAULT_QUESTIONS = 20
+WRONG_OPTIONS = 3
+"""A multiple-choice question offers the answer and three wrong options when the deck has them."""
 TYPED_ANSWER_LIMIT = 40
 """Longer answers are not asked as typed questions: nobody should have to type a paragraph."""
-
-_YEAR = re.compile(r"^(1[0-9]|20)\d{2}$")
-_NUMBER = re.compile(
-    r"^\$?\d[\d,.]*\s*(%|percent|per cent)?\s*([a-z]+(?: [a-z]+)?)?$", re.IGNORECASE
-)
-_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.-]{1,9}s?$")
-_HAS_YEAR = re.compile(r"\b(1[0-9]|20)\d{2}\b")
-_MONTHS = set(
-    "january february march april may june july august september october november december".split()
-)
-_NUMBER_WORDS = set(
-    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
-    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
-    ninety hundred thousand million billion dozen""".split()
-)
 
 
 class Format(StrEnum):
@@ -91,57 +78,6 @@ class QuizQuestion:
         return Verdict.CORRECT if response is self.claim_is_true else Verdict.WRONG
 
 
-def answer_shape(answer: str) -> str:
-    """The kind of thing an answer is, so distractors can be of the same kind.
-
-    `year`, `date`, `percent`, `number:<unit>`, `acronym`, `name`, or `text:<figures|short|long>`.
-    """
-    text = answer.strip().rstrip(".")
-    if _YEAR.match(text):
-        return "year"
-    words = text.split()
-    folded = [word.strip(",").casefold() for word in words]
-    if _HAS_YEAR.search(text) and any(word in _MONTHS for word in folded):
-        return "date"
-    if words and all(part in _NUMBER_WORDS for word in folded for part in word.split("-")):
-        return "number:words"
-    number = _NUMBER.match(text)
-    if number:
-        if number.group(1):
-            return "percent"
-        return f"number:{(number.group(2) or '').lower()}"
-    if _ACRONYM.match(text):
-        return "acronym"
-    if any(ch.isdigit() for ch in text):
-        return "text:figures"
-    if 0 < len(words) <= 6 and all(
-        word[:1].isupper() or word.islower() and len(word) <= 3 for word in words
-    ):
-        return "name"
-    return "text:short" if len(words) <= 6 else "text:long"
-
-
-def distractors(answer: str, pool: Sequence[str], count: int, rng: random.Random) -> list[str]:
-    """Up to `count` answers from `pool` of the same shape as `answer`, distinct and not equal to it."""
-    shape = answer_shape(answer)
-    family = shape.split(":")[0]
-    seen = {normalise(answer)}
-    exact, near = [], []
-    for candidate in pool:
-        folded = normalise(candidate)
-        if folded in seen or not folded:
-            continue
-        seen.add(folded)
-        candidate_shape = answer_shape(candidate)
-        if candidate_shape == shape:
-            exact.append(candidate)
-        elif family in ("number", "text") and candidate_shape.split(":")[0] == family:
-            near.append(candidate)
-    rng.shuffle(exact)
-    rng.shuffle(near)
-    return (exact + near)[:count]
-
-
 def build_quiz(
     cards: Sequence[QuizCard],
     count: int = DEFAULT_QUESTIONS,
@@ -149,10 +85,9 @@ def build_quiz(
 ) -> list[QuizQuestion]:
     """Pick up to `count` cards and put each as a choice, true/false or typed question, in turn."""
     rng = rng or random.Random()
-    pools: dict[int, list[str]] = {}
+    pools: dict[int, list[Candidate]] = {}
     for quiz_card in cards:
-        if quiz_card.card.kind not in (Kind.CHOICE, Kind.TRUE_FALSE):
-            pools.setdefault(quiz_card.deck_id, []).append(quiz_card.card.answer)
+        pools.setdefault(quiz_card.deck_id, []).extend(_candidates(quiz_card.card))
     chosen = rng.sample(list(cards), min(count, len(cards)))
     formats = [Format.CHOICE, Format.TRUE_FALSE, Format.TYPED]
     questions = []
@@ -162,8 +97,19 @@ def build_quiz(
     return questions
 
 
+def _candidates(card: Card) -> list[Candidate]:
+    """What a card offers other questions as wrong options: its answer, or its choices."""
+    topic = card.source.document if card.source else ""
+    if card.kind is Kind.TRUE_FALSE:
+        return []
+    if card.kind is Kind.CHOICE:
+        # An author's options are answers of one kind: good wrong options for each other.
+        return [Candidate(choice.text, card.prompt, topic) for choice in card.choices]
+    return [Candidate(card.answer, card.prompt, topic)]
+
+
 def _question(
-    quiz_card: QuizCard, wanted: Format, pool: list[str], rng: random.Random
+    quiz_card: QuizCard, wanted: Format, pool: list[Candidate], rng: random.Random
 ) -> QuizQuestion:
     card, card_id = quiz_card.card, quiz_card.id
     if card.kind is Kind.CHOICE:
@@ -197,9 +143,18 @@ def _question(
                 accepted=card.accepted or (card.answer,),
                 strict=quiz_card.strict,
             )
-        wrong = distractors(card.answer, pool, 3, rng)
+        wrong = pick_distractors(
+            card.answer,
+            pool,
+            WRONG_OPTIONS,
+            rng,
+            question=card.prompt,
+            topic=card.source.document if card.source else "",
+            avoid=card.accepted,
+        )
         if candidate is Format.CHOICE and len(wrong) >= 2:
-            texts = [card.answer, *wrong]
+            right = tidy(card.answer)
+            texts = [right, *wrong]
             rng.shuffle(texts)
             return QuizQuestion(
                 card_id,
@@ -207,7 +162,7 @@ def _question(
                 card.prompt,
                 card.answer,
                 tuple(texts),
-                frozenset({texts.index(card.answer)}),
+                frozenset({texts.index(right)}),
             )
         if candidate is Format.TRUE_FALSE and wrong:
             truthful = rng.random() < 0.5

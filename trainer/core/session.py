@@ -21,6 +21,7 @@ from trainer.core.study_order import LEARN_AHEAD, NO_TIES, CardTies
 
 __all__ = ["LEARN_AHEAD", "Answer", "StudySession"]
 
+
 @dataclass
 class Answer:
     """One answer given in this session, kept so it can be undone."""

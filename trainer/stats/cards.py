@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from trainer.core.progress import ROLLOVER_HOUR, to_millis
+from trainer.store.queue import due_today
 
 DAY_MS = 86_400_000
 LEECH_LAPSES = 8
@@ -29,7 +30,6 @@ STABILITY_LABELS = (
 everything under a day, the last everything from 1024 days)."""
 TENTHS = tuple(f"{10 * n}-{10 * n + 10}%" for n in range(10))
 _ACTIVE = "c.retired = 0 AND c.suspended = 0"
-_DUE = "((c.state = 2 AND c.due <= :now) OR (c.state IN (1, 3) AND c.due < :day_end))"
 _ELAPSED_DAYS = f"max(0, :today - (c.last_review + :shift) / {DAY_MS})"
 """Study days since card `c`'s last review (integer division: both sides are integers)."""
 
@@ -67,7 +67,8 @@ class Mastery:
     mastered: int
     """Cards whose retrievability is at least their deck's desired retention (new cards: never)."""
     due: int
-    """Review cards due now and (re)learning cards due before the study day ends."""
+    """What the deck list counts as waiting: review cards due now and (re)learning cards due
+    within the learn-ahead limit, siblings kept back excluded (`trainer.store.queue`)."""
     desired_retention: float | None
     """The deck's desired retention; None for a tag."""
     deck_id: int | None = None
@@ -155,7 +156,7 @@ def card_figures(
     counts = _counts(conn, params, deck)
     curve = _Curve(weights)
     stability, difficulty, retrievability = _distributions(conn, curve, params, deck)
-    decks, tags = _mastery(conn, curve, params, deck)
+    decks, tags = _mastery(conn, curve, params, deck, due_today(conn, now))
     hardest = _hardest(conn, params, deck)
     return CardFigures(
         counts,
@@ -258,9 +259,10 @@ def _distributions(
 
 
 def _mastery(
-    conn: sqlite3.Connection, curve: _Curve, params: dict, deck: str
+    conn: sqlite3.Connection, curve: _Curve, params: dict, deck: str, waiting: dict[int, list[int]]
 ) -> tuple[tuple[Mastery, ...], tuple[Mastery, ...]]:
-    """Mastery and due cards per deck and per tag, from one scan in index order."""
+    """Mastery per deck and per tag, from one scan in index order; due cards as `waiting` lists
+    them (the deck list's count), spread over their tags."""
     decks = {
         deck_id: (name, json.loads(settings).get("desired_retention", DEFAULT_DESIRED_RETENTION))
         for deck_id, name, settings in conn.execute(
@@ -278,7 +280,7 @@ def _mastery(
     # Cards sharing a tag set within a deck share a row; their tags are spread out below.
     rows = conn.execute(
         f"""
-        SELECT c.deck_id, c.tags, count(*), count(*) FILTER (WHERE {_DUE}) {mastered}
+        SELECT c.deck_id, c.tags, count(*), 0 {mastered}
         FROM cards c INDEXED BY cards_stats
         WHERE {_ACTIVE} {deck}
         GROUP BY c.deck_id, c.tags
@@ -308,6 +310,12 @@ def _mastery(
                 tag_totals[0] += cards
                 tag_totals[1] += known
                 tag_totals[2] += due
+    for deck_id, tags, count in _due_by_tags(conn, waiting):
+        if deck_id not in per_deck:
+            continue
+        per_deck[deck_id][2] += count
+        for tag in _tags(tags) if tags != "[]" else ():
+            per_tag[tag][2] += count
     by_name = sorted(decks.items(), key=lambda item: item[1][0].casefold())
     return (
         tuple(
@@ -317,6 +325,21 @@ def _mastery(
             Mastery(tag, *_three(per_tag[tag]), None) for tag in sorted(per_tag, key=str.casefold)
         ),
     )
+
+
+def _due_by_tags(conn: sqlite3.Connection, due: dict[int, list[int]]) -> list[tuple[int, str, int]]:
+    """How many of the due cards each deck and tag set holds."""
+    counts: dict[tuple[int, str], int] = {}
+    ids = [card_id for card_ids in due.values() for card_id in card_ids]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for deck_id, tags, count in conn.execute(
+            f"SELECT deck_id, tags, count(*) FROM cards WHERE id IN ({','.join('?' * len(chunk))})"
+            " GROUP BY deck_id, tags",
+            chunk,
+        ):
+            counts[(deck_id, tags)] = counts.get((deck_id, tags), 0) + count
+    return [(deck_id, tags, count) for (deck_id, tags), count in counts.items()]
 
 
 def _tags(stored: str) -> list[str]:

@@ -110,7 +110,9 @@ def _introduced_today(conn: sqlite3.Connection, now: datetime) -> dict[int, int]
     return dict(rows)
 
 
-def _answered_today(conn: sqlite3.Connection, now: datetime) -> tuple[set[int], set[tuple[int, str]]]:
+def _answered_today(
+    conn: sqlite3.Connection, now: datetime
+) -> tuple[set[int], set[tuple[int, str]]]:
     """Cards answered in study since the study day began (undone answers excluded), and their
     entries as (deck, sibling group).
 
@@ -210,8 +212,14 @@ def deck_summaries(conn: sqlite3.Connection, now: datetime) -> list[DeckSummary]
     """Every deck present on disk with its counts for today, in name order."""
     return [
         DeckSummary(
-            deck.id, deck.name, deck.path, deck.description, len(deck.reviews),
-            len(deck.learning), len(deck.new), deck.total,
+            deck.id,
+            deck.name,
+            deck.path,
+            deck.description,
+            len(deck.reviews),
+            len(deck.learning),
+            len(deck.new),
+            deck.total,
         )  # fmt: skip
         for deck in _gather(conn, now)[0]
     ]

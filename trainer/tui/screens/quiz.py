@@ -81,7 +81,14 @@ class QuizScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(SessionBar).show(f"Quiz: {self.quiz_title}", 0, self.count)
+        self.set_interval(1, self.tick)
         self.prepare()
+
+    def tick(self) -> None:
+        """Show the time since the quiz began, every second."""
+        if self.run is not None:
+            seconds = (self.now - self.run.started).total_seconds()
+            self.query_one(SessionBar).show_elapsed(seconds)
 
     @property
     def now(self) -> datetime:
@@ -142,7 +149,9 @@ class QuizScreen(Screen[None]):
         if question.format is Format.CHOICE:
             face.mark_choices(run.selected, question.correct)
         answer: Content | str = Content.assemble("Answer: ", (question.answer, "bold"))
-        if question.format is Format.TYPED and given:
+        if question.format is Format.TRUE_FALSE:
+            answer = _true_false_answer(question)
+        elif question.format is Format.TYPED and given:
             answer = typed_answer(
                 given,
                 closest or question.answer,
@@ -241,3 +250,17 @@ class QuizScreen(Screen[None]):
             self.quiz_title, run.questions, run.verdicts, (self.now - run.started).total_seconds()
         )
         self.app.switch_screen(QuizResultScreen(result))
+
+
+def _true_false_answer(question: QuizQuestion) -> Content:
+    """Which of true and false was right, in words (not only colour), and what the answer is."""
+    truth = ("true" if question.claim_is_true else "false", "bold")
+    if question.claim:
+        said = Content.assemble("The answer shown is ", truth, ".")
+        if not question.claim_is_true:
+            said = Content.assemble(said, "\nAnswer: ", (question.answer, "bold"))
+        return said
+    said = Content.assemble("The statement is ", truth, ".")
+    if question.answer not in ("true", "false"):
+        said = Content.assemble(said, "\n", question.answer)  # the note says what is true
+    return said

@@ -22,8 +22,8 @@ from trainer import schedule
 from trainer.core.cards import Kind
 from trainer.core.grading import Rating, Verdict, check_choices, check_typed
 from trainer.core.session import StudySession
-from trainer.core.study_order import CardTies
 from trainer.core.sources import Passage, find_passage
+from trainer.core.study_order import CardTies
 from trainer.store.errors import StoreError
 from trainer.store.rows import StudyCard
 from trainer.tui.context import trainer
