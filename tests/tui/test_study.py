@@ -14,7 +14,8 @@ from trainer.core.progress import State
 from trainer.store.store import Store
 from trainer.tui.app import TrainerApp
 from trainer.tui.screens.home import HomeScreen
-from trainer.tui.screens.study import ShownCard, StudyScreen
+from trainer.tui.screens.shown_card import ShownCard
+from trainer.tui.screens.study import StudyScreen
 from trainer.tui.screens.summary import SummaryScreen
 from trainer.tui.widgets.rating_bar import RatingBar
 from trainer.tui.widgets.rendering import typed_answer

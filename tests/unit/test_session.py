@@ -104,3 +104,37 @@ def test_tallies() -> None:
     assert session.correct_share == 2 / 3
     assert session.seconds_answering == 10.0
     assert session.left == 2
+
+
+def test_answering_a_card_takes_its_siblings_out_of_the_session_and_undo_puts_them_back() -> None:
+    from trainer.core.study_order import CardTies
+
+    ties = {1: CardTies("deck:a"), 2: CardTies("deck:b"), 3: CardTies("deck:a")}
+    session = StudySession([1, 2, 3, 4], START, ties=ties)
+    session.record(1, Rating.GOOD, learning(timedelta(minutes=10)), 2.0, START, order=(2, 0, 1))
+    assert session.queue == [2, 4]  # 3 is 1's sibling
+    assert session.learning == {1: START + timedelta(minutes=10)}  # 1's own step comes back
+    undone = session.undo_answer()
+    assert undone is not None and undone.order == (2, 0, 1)
+    assert session.queue == [1, 2, 3, 4]
+
+
+def test_cards_citing_the_same_lines_are_not_shown_back_to_back() -> None:
+    from trainer.core.study_order import CardTies
+
+    ties = {
+        1: CardTies(source=("doc.txt", 3, 3)),
+        2: CardTies(source=("doc.txt", 2, 4)),  # overlaps line 3
+        3: CardTies(source=("doc.txt", 5, 5)),
+        4: CardTies(source=("other.txt", 3, 3)),
+    }
+    session = StudySession([1, 2, 3, 4], START, ties=ties)
+    shown = []
+    while (card := session.next_card(START)) is not None:
+        shown.append(card)
+        session.record(card, Rating.EASY, review(timedelta(days=4)), 1.0, START)
+    assert shown == [1, 3, 2, 4]
+    # With nothing else left, the same source may follow.
+    alone = StudySession([1, 2], START, ties=ties)
+    alone.record(1, Rating.EASY, review(timedelta(days=4)), 1.0, START)
+    assert alone.next_card(START) == 2

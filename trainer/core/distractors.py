@@ -159,8 +159,9 @@ def _is_expansion(answer: str, question: str, acronyms: Iterable[str]) -> bool:
     if is_acronym(tidy(question)):
         return True
     initials = _initials(answer).upper()
+    asked = [word.strip("?,;:()\"'") for word in question.split()]
     return len(initials) >= 2 and any(
-        acronym.upper().replace(".", "") == initials for acronym in acronyms
+        acronym.upper().replace(".", "") == initials for acronym in [*acronyms, *asked]
     )
 
 

@@ -22,7 +22,7 @@ from trainer.core.quiz import DEFAULT_QUESTIONS, Format, QuizQuestion, build_qui
 from trainer.store.errors import StoreError
 from trainer.tui.context import trainer
 from trainer.tui.screens.quiz_result import QuizResult, QuizResultScreen
-from trainer.tui.screens.study import VERDICT_LINES
+from trainer.tui.screens.shown_card import VERDICT_LINES
 from trainer.tui.widgets.card_face import CardFace
 from trainer.tui.widgets.rendering import typed_answer
 from trainer.tui.widgets.session_bar import SessionBar

@@ -8,8 +8,7 @@ never loses an answered card.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,63 +21,16 @@ from trainer import schedule
 from trainer.core.cards import Kind
 from trainer.core.grading import Rating, Verdict, check_choices, check_typed
 from trainer.core.session import StudySession
-from trainer.core.sources import Passage, find_passage
+from trainer.core.sources import find_passage
 from trainer.core.study_order import CardTies
 from trainer.store.errors import StoreError
-from trainer.store.rows import StudyCard
 from trainer.tui.context import trainer
+from trainer.tui.screens.shown_card import KIND_LABELS, VERDICT_LINES, ShownCard, shuffled_order
 from trainer.tui.screens.summary import SessionSummary, SummaryScreen
 from trainer.tui.widgets.card_face import CardFace
 from trainer.tui.widgets.rating_bar import RatingBar
 from trainer.tui.widgets.rendering import cloze_answer, cloze_question, passage_text, typed_answer
 from trainer.tui.widgets.session_bar import SessionBar
-
-KIND_LABELS = {
-    Kind.BASIC: "Question",
-    Kind.REVERSED: "Recall the other side",
-    Kind.CLOZE: "Fill in the blank",
-    Kind.TYPED: "Type the answer",
-    Kind.CHOICE: "Multiple choice",
-    Kind.TRUE_FALSE: "True or false?  (t / f)",
-}
-VERDICT_LINES = {
-    Verdict.CORRECT: ("Correct", "bold $success"),
-    Verdict.ALMOST: ("Almost: compare with the answer below", "bold $warning"),
-    Verdict.WRONG: ("Not quite", "bold $error"),
-}
-
-
-@dataclass
-class ShownCard:
-    """The card on screen and what the learner has done with it so far."""
-
-    study: StudyCard
-    intervals: dict[Rating, timedelta]
-    passage: Passage | None
-    shown_at: datetime
-    order: tuple[int, ...] = ()
-    """Multiple choice: the card's choices by their place on screen (shuffled at each showing)."""
-    revealed: bool = False
-    proposed: Rating = Rating.GOOD
-    selected: set[int] = field(default_factory=set)
-    """Multiple choice: the places on screen of the options picked."""
-
-    @property
-    def options(self) -> list[str]:
-        """The choices in the order shown."""
-        choices = self.study.card.choices
-        return [choices[index].text for index in self.order]
-
-    @property
-    def correct(self) -> frozenset[int]:
-        """The places on screen of the correct choices."""
-        choices = self.study.card.choices
-        return frozenset(place for place, index in enumerate(self.order) if choices[index].correct)
-
-
-def shuffled_order(card_choices: int, rng: random.Random) -> tuple[int, ...]:
-    """A fresh order for a card's choices: the right one must not always be first."""
-    return tuple(rng.sample(range(card_choices), card_choices))
 
 
 class StudyScreen(Screen[None]):

@@ -1,0 +1,59 @@
+"""The card on the study screen: how its kind is labelled, and what the learner did with it."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from trainer.core.cards import Kind
+from trainer.core.grading import Rating, Verdict
+from trainer.core.sources import Passage
+from trainer.store.rows import StudyCard
+
+KIND_LABELS = {
+    Kind.BASIC: "Question",
+    Kind.REVERSED: "Recall the other side",
+    Kind.CLOZE: "Fill in the blank",
+    Kind.TYPED: "Type the answer",
+    Kind.CHOICE: "Multiple choice",
+    Kind.TRUE_FALSE: "True or false?  (t / f)",
+}
+VERDICT_LINES = {
+    Verdict.CORRECT: ("Correct", "bold $success"),
+    Verdict.ALMOST: ("Almost: compare with the answer below", "bold $warning"),
+    Verdict.WRONG: ("Not quite", "bold $error"),
+}
+
+
+@dataclass
+class ShownCard:
+    """The card on screen and what the learner has done with it so far."""
+
+    study: StudyCard
+    intervals: dict[Rating, timedelta]
+    passage: Passage | None
+    shown_at: datetime
+    order: tuple[int, ...] = ()
+    """Multiple choice: the card's choices by their place on screen (shuffled at each showing)."""
+    revealed: bool = False
+    proposed: Rating = Rating.GOOD
+    selected: set[int] = field(default_factory=set)
+    """Multiple choice: the places on screen of the options picked."""
+
+    @property
+    def options(self) -> list[str]:
+        """The choices in the order shown."""
+        choices = self.study.card.choices
+        return [choices[index].text for index in self.order]
+
+    @property
+    def correct(self) -> frozenset[int]:
+        """The places on screen of the correct choices."""
+        choices = self.study.card.choices
+        return frozenset(place for place, index in enumerate(self.order) if choices[index].correct)
+
+
+def shuffled_order(card_choices: int, rng: random.Random) -> tuple[int, ...]:
+    """A fresh order for a card's choices: the right one must not always be first."""
+    return tuple(rng.sample(range(card_choices), card_choices))
