@@ -72,9 +72,46 @@ class _Deck:
     new: list[int] = field(default_factory=list)
 
 
-def _decks(conn: sqlite3.Connection, now: datetime) -> dict[int, _Deck]:
+@dataclass
+class _Today:
+    """What the study day so far has done: the cards answered, their entries, the new ones."""
+
+    answered: set[int] = field(default_factory=set)
+    taken: set[tuple[int, str]] = field(default_factory=set)
+    """(deck, sibling group) of every card answered."""
+    introduced: dict[int, int] = field(default_factory=dict)
+    """New cards first answered, per deck."""
+
+
+def _today(conn: sqlite3.Connection, now: datetime) -> _Today:
+    """Study answers since the study day began, undone answers excluded (quiz answers bury
+    nothing and introduce nothing).
+
+    Read through `reviews_by_time`: a range of today's reviews, not a pass over the log.
+    """
+    start = to_millis(study_day_start(now))
+    rows = conn.execute(
+        """
+        SELECT DISTINCT c.id, c.deck_id, c.key, r.state_before = 0
+        FROM reviews r INDEXED BY reviews_by_time JOIN cards c ON c.id = r.card_id
+        WHERE r.reviewed_at >= :start AND r.mode = 'review' AND r.rating IS NOT NULL
+          AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL AND reviewed_at >= :start)
+        """,
+        {"start": start},
+    ).fetchall()
+    today = _Today()
+    new: set[int] = set()
+    for card_id, deck_id, key, was_new in rows:
+        today.answered.add(card_id)
+        today.taken.add((deck_id, sibling_group(key)))
+        if was_new and card_id not in new:
+            new.add(card_id)
+            today.introduced[deck_id] = today.introduced.get(deck_id, 0) + 1
+    return today
+
+
+def _decks(conn: sqlite3.Connection, introduced: dict[int, int]) -> dict[int, _Deck]:
     """Every deck present on disk, in name order, with its total and today's new allowance."""
-    introduced = _introduced_today(conn, now)
     rows = conn.execute(
         """
         SELECT d.id, d.name, d.path, d.description, d.settings,
@@ -94,49 +131,13 @@ def _decks(conn: sqlite3.Connection, now: datetime) -> dict[int, _Deck]:
     return decks
 
 
-def _introduced_today(conn: sqlite3.Connection, now: datetime) -> dict[int, int]:
-    """New cards first answered since the study day began, per deck (undone answers excluded)."""
-    start = to_millis(study_day_start(now))
-    rows = conn.execute(
-        """
-        SELECT c.deck_id, COUNT(DISTINCT r.card_id)
-        FROM reviews r JOIN cards c ON c.id = r.card_id
-        WHERE r.reviewed_at >= :start AND r.state_before = 0 AND r.mode = 'review'
-          AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL AND reviewed_at >= :start)
-        GROUP BY c.deck_id
-        """,
-        {"start": start},
-    ).fetchall()
-    return dict(rows)
-
-
-def _answered_today(
-    conn: sqlite3.Connection, now: datetime
-) -> tuple[set[int], set[tuple[int, str]]]:
-    """Cards answered in study since the study day began (undone answers excluded), and their
-    entries as (deck, sibling group).
-
-    Read through `reviews_by_time`: a range of today's reviews, not a pass over the log.
-    """
-    start = to_millis(study_day_start(now))
-    rows = conn.execute(
-        """
-        SELECT DISTINCT c.id, c.deck_id, c.key
-        FROM reviews r INDEXED BY reviews_by_time JOIN cards c ON c.id = r.card_id
-        WHERE r.reviewed_at >= :start AND r.mode = 'review' AND r.rating IS NOT NULL
-          AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL AND reviewed_at >= :start)
-        """,
-        {"start": start},
-    ).fetchall()
-    return {row[0] for row in rows}, {(deck_id, sibling_group(key)) for _, deck_id, key in rows}
-
-
 def _gather(
     conn: sqlite3.Connection, now: datetime, deck_ids: Iterable[int] | None = None
 ) -> tuple[list[_Deck], list[int]]:
     """The cards each deck offers today, siblings left out where the deck buries them, and
     the offered reviews of every deck in one order (least likely recalled first)."""
-    decks = _decks(conn, now)
+    today = _today(conn, now)
+    decks = _decks(conn, today.introduced)
     chosen = (
         [decks[d] for d in dict.fromkeys(deck_ids) if d in decks]
         if deck_ids is not None
@@ -144,7 +145,7 @@ def _gather(
     )
     if not chosen:
         return [], []
-    answered, taken = _answered_today(conn, now)
+    answered, taken = today.answered, today.taken
     by_id = {deck.id: deck for deck in chosen}
     marks = ",".join("?" * len(chosen))
     now_ms = to_millis(now)
@@ -248,23 +249,22 @@ def study_plan(
 def card_ties(conn: sqlite3.Connection, card_ids: list[int]) -> dict[int, CardTies]:
     """Each card's sibling group (in decks that bury siblings) and the lines it cites."""
     ties: dict[int, CardTies] = {}
-    burying: dict[str, bool] = {}
     for start in range(0, len(card_ids), 500):
         chunk = card_ids[start : start + 500]
-        for card_id, deck_id, key, detail, settings in conn.execute(
+        # The citation's parts read by SQLite itself: no JSON decoding in Python per card.
+        for card_id, deck_id, key, document, first, last, bury in conn.execute(
             f"""
-            SELECT c.id, c.deck_id, c.key, c.detail, d.settings
+            SELECT c.id, c.deck_id, c.key, json_extract(c.detail, '$.source[0]'),
+                   json_extract(c.detail, '$.source[1]'), json_extract(c.detail, '$.source[2]'),
+                   coalesce(json_extract(d.settings, '$.bury_siblings'), 1)
             FROM cards c JOIN decks d ON d.id = c.deck_id
             WHERE c.id IN ({",".join("?" * len(chunk))})
             """,
             chunk,
         ):
-            if settings not in burying:
-                burying[settings] = json.loads(settings).get("bury_siblings", True) is not False
-            source = json.loads(detail).get("source") if '"source"' in detail else None
-            group = f"{deck_id}:{sibling_group(key)}" if burying[settings] else None
-            if group is not None or source:
-                cited = (str(source[0]), int(source[1]), int(source[2])) if source else None
+            group = f"{deck_id}:{sibling_group(key)}" if bury else None
+            cited = (str(document), int(first), int(last)) if document is not None else None
+            if group is not None or cited is not None:
                 ties[card_id] = CardTies(group, cited)
     return ties
 
