@@ -52,6 +52,8 @@ MIXED_DECK = [
         ("Canada", "", "country"),
         ("the United States", "", "country"),
         ("U.S.", "", "country"),
+        ("Eastern and Central Europe", "", "region"),
+        ("the Arctic", "", "region"),
         ("Justin Trudeau", "", "person"),
         ("Prime Minister Justin Trudeau", "", "person"),
         ("Minister of National Defence", "", "role"),
@@ -115,6 +117,14 @@ def test_a_person_gets_people_with_the_same_title() -> None:
         assert len(chosen) == 3
 
 
+def test_a_region_is_not_offered_among_countries() -> None:
+    pool = [Candidate("Lebanon"), Candidate("Jordan"), Candidate("Syria"), Candidate("the Balkans")]
+    for chosen in options("Eastern and Central Europe", pool):
+        assert len(chosen) == 3
+        assert not {"Lebanon", "Jordan", "Syria"} & set(chosen)
+        assert "the Balkans" in chosen and "Balkans" not in chosen
+
+
 def test_an_office_gets_other_offices() -> None:
     for chosen in options("Minister of National Defence", MIXED_DECK):
         assert len(chosen) == 3 and set(chosen) <= set(ROLES)
@@ -167,6 +177,6 @@ def test_never_the_answer_a_spelling_of_it_or_what_the_question_names() -> None:
 def test_a_small_deck_is_filled_from_made_options_of_the_same_kind() -> None:
     for chosen in options("1958", [Candidate("Ottawa")]):
         assert len(chosen) == 3 and all(abs(int(c) - 1958) <= 12 for c in chosen)
-    for chosen in options("40%", []):
-        assert len(chosen) == 3 and all(c.endswith("%") for c in chosen)
+    for chosen in options("71%", []):
+        assert len(chosen) == 3 and all(c.endswith("%") and int(c[:-1]) <= 100 for c in chosen)
     assert options("Colorado Springs", [Candidate("1958")])[0] == []  # no pool of places

@@ -9,13 +9,22 @@ from __future__ import annotations
 COUNTRIES = (
     "Argentina", "Australia", "Belgium", "Brazil", "Canada", "Chile", "China", "Denmark",
     "Egypt", "Estonia", "Finland", "France", "Germany", "Greece", "Iceland", "India",
-    "Indonesia", "Iran", "Ireland", "Israel", "Italy", "Japan", "Kenya", "Latvia", "Lithuania",
-    "Mexico", "the Netherlands", "New Zealand", "Nigeria", "North Korea", "Norway", "Pakistan",
+    "Indonesia", "Iran", "Iraq", "Ireland", "Israel", "Italy", "Japan", "Jordan", "Kenya",
+    "Latvia", "Lebanon", "Lithuania", "Mexico", "the Netherlands", "New Zealand", "Nigeria", "North Korea", "Norway", "Pakistan",
     "Poland", "Portugal", "Romania", "Russia", "Saudi Arabia", "South Africa", "South Korea",
-    "Spain", "Sweden", "Switzerland", "Turkey", "Ukraine", "the United Kingdom",
-    "the United States",
+    "Spain", "Sweden", "Switzerland", "Syria", "Turkey", "Ukraine", "the United Kingdom",
+    "the United States", "Afghanistan", "Vietnam", "Korea", "Cuba",
 )  # fmt: skip
 """Countries as a sentence names them (`the` where English puts it)."""
+
+REGIONS = (
+    "the Arctic", "the Balkans", "the Baltics", "the Caribbean", "the Middle East",
+    "the Indo-Pacific", "Eastern Europe", "Central Europe", "Western Europe",
+    "Eastern and Central Europe", "North Africa", "Sub-Saharan Africa", "Latin America",
+    "Central America", "South America", "North America", "Southeast Asia", "Central Asia",
+    "East Asia", "Scandinavia", "the North Atlantic", "the Pacific",
+)  # fmt: skip
+"""Parts of the world bigger or other than one country."""
 
 COUNTRY_ALIASES = {
     "us": "the United States", "u.s.": "the United States", "usa": "the United States",

@@ -1,13 +1,13 @@
 """Wrong options for a quiz question: of the same kind as the right answer, and of its form.
 
 An answer is classified (`kind_of`) as a year, a date, a percentage, a number with its unit and
-magnitude, an acronym, the expansion of an acronym, a country, an office, a person, an
+magnitude, an acronym, the expansion of an acronym, a country, a region, an office, a person, an
 organisation, a
 named thing of a series ("Operation ..."), a proper name, or a plain phrase. Wrong options are
 answers of the same kind from the same deck, those on the same topic (the same cited document)
 first and those closest in length next, so that no option's form betrays it. When the deck has
 too few, years, dates, numbers and percentages are made near the answer, and countries,
-offices and people come from a small curated pool (`trainer.core.distractor_pools`).
+regions, offices and people come from a small curated pool (`trainer.core.distractor_pools`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from trainer.core.distractor_pools import (
     COUNTRY_ALIASES,
     GIVEN_NAMES,
     PEOPLE,
+    REGIONS,
     ROLES,
     TITLES,
 )
@@ -81,8 +82,8 @@ class AnswerKind:
     """What sort of thing an answer is."""
 
     name: str
-    """year, date, percent, number, acronym, expansion, country, role, person, organisation,
-    series, name or phrase."""
+    """year, date, percent, number, acronym, expansion, country, region, role, person,
+    organisation, series, name or phrase."""
     detail: str = ""
     """A number's unit, a series' leading word, a person's title."""
     value: float | None = None
@@ -108,6 +109,8 @@ def kind_of(text: str, question: str = "", acronyms: Iterable[str] = ()) -> Answ
         return number
     if _country(answer):
         return AnswerKind("country")
+    if _region(answer):
+        return AnswerKind("region")
     if is_acronym(answer):
         return AnswerKind("acronym")
     if _is_expansion(answer, question, acronyms):
@@ -174,6 +177,16 @@ def _country(answer: str) -> str | None:
         if folded in (country.casefold(), country.casefold().removeprefix("the ")):
             return country
     return None
+
+
+def _region(answer: str) -> bool:
+    folded = answer.casefold().removeprefix("the ")
+    if folded in {region.casefold().removeprefix("the ") for region in REGIONS}:
+        return True
+    last = folded.split()[-1] if folded else ""
+    return last in ("europe", "asia", "africa", "america", "americas") and _capitalised(
+        answer.split()
+    )
 
 
 def _person_title(words: list[str]) -> str | None:
@@ -256,15 +269,15 @@ def pick_distractors(
     right = tidy(answer)
     acronyms = _acronyms(candidates, question)
     kind = kind_of(right, question, acronyms)
-    seen = {normalise(right), *(normalise(text) for text in avoid)}
+    seen = {_folded(right), *(_folded(text) for text in avoid)}
     asked = f" {normalise(question)} "
     scored: list[tuple[float, str]] = []
     for candidate in candidates:
         text = tidy(candidate.text)
-        folded = normalise(text)
+        folded = _folded(text)
         if not folded or folded in seen or _too_close(text, right):
             continue
-        if f" {folded} " in asked:  # an option the question itself names is plainly wrong
+        if f" {normalise(text)} " in asked:  # an option the question itself names is plainly wrong
             continue
         if not same_kind(kind, kind_of(text, candidate.question, acronyms)):
             continue
@@ -274,10 +287,13 @@ def pick_distractors(
         jitter = rng.random() * 0.5  # among near-equals, a different pick each quiz
         scored.append((_form_distance(text, right) + off_topic + jitter, text))
     scored.sort()
-    chosen = [text for _, text in scored[:count]]
+    # Options that look alike first; one far longer or shorter only when too few look alike.
+    alike = [item for item in scored if _looks_alike(item[1], right)]
+    rest = [item for item in scored if item not in alike]
+    chosen = [text for _, text in (alike + rest)[:count]]
     if len(chosen) < count:
         for text in _made_up(kind, right, rng):
-            folded = normalise(text)
+            folded = _folded(text)
             if folded and folded not in seen and not _too_close(text, right):
                 seen.add(folded)
                 chosen.append(text)
@@ -285,6 +301,11 @@ def pick_distractors(
                     break
     rng.shuffle(chosen)
     return chosen
+
+
+def _folded(text: str) -> str:
+    """What makes two options the same: "the Balkans" is "Balkans"."""
+    return normalise(text).removeprefix("the ")
 
 
 def _acronyms(candidates: Sequence[Candidate], question: str) -> set[str]:
@@ -300,6 +321,12 @@ def _acronyms(candidates: Sequence[Candidate], question: str) -> set[str]:
 def _too_close(text: str, right: str) -> bool:
     """Near-identical to the right answer (Defence / Defense): it would be right too."""
     return fuzz.ratio(text.casefold(), right.casefold()) >= 90
+
+
+def _looks_alike(text: str, right: str) -> bool:
+    """At most twice as long or short as the right answer, and within two words of it."""
+    ratio = (len(text) + 1) / (len(right) + 1)
+    return 0.5 <= ratio <= 2.0 and abs(len(text.split()) - len(right.split())) <= 2
 
 
 def _form_distance(text: str, right: str) -> float:
@@ -320,7 +347,10 @@ def _made_up(kind: AnswerKind, right: str, rng: random.Random) -> list[str]:
             right.replace(str(year), str(year + d)) for d in rng.sample([-3, -2, -1, 1, 2, 3], 6)
         ]
     if kind.name in ("number", "percent") and kind.value is not None:
-        return _near_numbers(right, rng)
+        made = _near_numbers(right, rng)
+        if kind.name == "percent" and kind.value <= 100:  # a share stays a share
+            made = [text for text in made if float(re.sub(r"[^\d.]", "", text) or 0) <= 100]
+        return made
     if kind.name == "country":
         own = _country(right)
         pool = [country for country in COUNTRIES if country != own]
@@ -328,13 +358,17 @@ def _made_up(kind: AnswerKind, right: str, rng: random.Random) -> list[str]:
         return [
             country.removeprefix("the ") if bare else country for country in rng.sample(pool, 6)
         ]
+    if kind.name == "region":
+        bare = not right.casefold().startswith("the ")
+        regions = rng.sample([region for region in REGIONS if region != right], 6)
+        return [region.removeprefix("the ") if bare else region for region in regions]
     if kind.name == "role":
         return rng.sample([role for role in ROLES if role != right], 6)
     if kind.name == "person":
         wanted = kind.detail
         people = [(t, n) for t, n in PEOPLE if not wanted or t == wanted] or list(PEOPLE)
-        picks = rng.sample(people, min(6, len(people)))
-        return [f"{title} {name}" if wanted else name for title, name in picks]
+        chosen = rng.sample(people, min(6, len(people)))
+        return [f"{title} {name}" if wanted else name for title, name in chosen]
     return []
 
 
@@ -348,7 +382,8 @@ def _near_numbers(right: str, rng: random.Random) -> list[str]:
     value = float(digits)
     decimals = len(digits.split(".")[1]) if "." in digits else 0
     made = []
-    for factor in rng.sample([0.5, 0.6, 0.75, 0.8, 1.25, 1.5, 1.75, 2.0, 2.5], 6):
+    factors = [0.5, 0.6, 0.75, 0.8, 1.25, 1.5, 1.75, 2.0, 2.5]
+    for factor in rng.sample(factors, len(factors)):
         near = round(value * factor, decimals)
         if decimals == 0:
             step = 10 ** max(0, len(str(int(value))) - 2)
