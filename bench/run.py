@@ -276,7 +276,7 @@ def explain(now: datetime) -> None:
         store = Store.open(copy)
         statements: list[str] = []
         store.db.conn.set_trace_callback(statements.append)
-        queue = store.study_queue(now)  # deck_summaries and _introduced_today run inside
+        queue = store.study_queue(now)  # the whole gathering (today, decks, due, new) runs inside
         store.study_card(queue[0])
         store.record_review(queue[0], Rating.GOOD, now)
         store.db.conn.set_trace_callback(None)
