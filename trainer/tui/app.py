@@ -69,7 +69,7 @@ class TrainerApp(App[None]):
         self.clock = clock
         """Where screens get the time: fixed in tests and snapshots."""
         self.seed = seed
-        """Seed for quiz building (None: a fresh quiz each time)."""
+        """Seed for building quizzes and shuffling choices (None: fresh each time; fixed in tests)."""
         self.quiz_reschedules = quiz_reschedules
         """Whether quiz answers move the schedule as study answers do (off by default)."""
         self.theme = "textual-dark"
