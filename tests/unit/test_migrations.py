@@ -179,5 +179,26 @@ def test_states_are_recomputed_in_study_days(tmp_path: Path) -> None:
         assert progress.reps == 3
         assert progress.due is not None and progress.due > progress.last_review
         assert store.db["reviews"].count == 3  # the log is left as it was
+
+
+def test_cards_stored_before_entries_were_kept_get_their_entry_from_their_key(
+    tmp_path: Path, now: datetime
+) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m009_card_entries")
+    old["decks"].insert({"id": 1, "path": "d.md", "name": "D"})
+    created = int(now.timestamp() * 1000)
+    for card_id, key in enumerate(["abc", "abc:reverse", "def:c1@d", "def:c2@d"], start=1):
+        old["cards"].insert(
+            {"id": card_id, "key": key, "deck_id": 1, "position": card_id, "line": 1,
+             "kind": "basic", "prompt": key, "answer": "x", "created": created}
+        )  # fmt: skip
+    old.close()
+    store = Store.open(path)
+    try:
+        rows = store.db.execute("SELECT key, entry_key FROM cards ORDER BY id").fetchall()
+        assert rows == [("abc", "abc"), ("abc:reverse", "abc"), ("def:c1@d", "def"),
+                        ("def:c2@d", "def")]  # fmt: skip
     finally:
         store.close()

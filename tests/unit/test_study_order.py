@@ -191,3 +191,20 @@ def test_bury_siblings_must_be_true_or_false(write_deck, value: str) -> None:
     assert [p.message for p in error.value.problems] == [
         "front matter: bury_siblings must be true or false"
     ]
+
+
+def test_clozes_sharing_their_text_outside_the_brackets_keep_their_own_siblings(
+    store, write_deck, tmp_path, now
+) -> None:
+    write_deck(
+        "capitals.md",
+        "C: [Berlin] is the capital of [Germany].\n\nC: [Paris] is the capital of [France].\n",
+    )
+    sync(store, tmp_path, now)
+    berlin = "[...] is the capital of Germany."
+    plan = store.study_plan(now)
+    assert prompts(store, plan.queue) == [berlin, "[...] is the capital of France."]
+    store.record_review(card_id(store, berlin), Rating.EASY, now)
+    assert prompts(store, store.study_plan(now).queue) == ["[...] is the capital of France."]
+    tomorrow = prompts(store, store.study_plan(now + timedelta(days=1)).queue)
+    assert "Berlin is the capital of [...]." in tomorrow

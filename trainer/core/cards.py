@@ -69,6 +69,9 @@ class Card:
     source: Citation | None = None
     text: str = ""
     """Cloze cards: the whole text with every deletion's answer filled in."""
+    entry_key: str = ""
+    """The entry the card came from, when its key does not tell (see `identity.sibling_group`):
+    cards of one entry are siblings."""
 
     @property
     def correct_choices(self) -> tuple[str, ...]:

@@ -261,6 +261,8 @@ def _cloze_cards(
             # With one deletion the question is the other entry's too: only the answer differs.
             own = prompt if len(answers) > 1 else f"{prompt}\0{answer}"
             key = card_key(question_key("c", own), f"c{number}")
+            # Its key no longer names its entry: say which entry it is, for its siblings.
+            common = {**common, "entry_key": question_key("c", full)}
         cards.append(Card(key, Kind.CLOZE, prompt, answer, hint=hint, text=full, **common))
     return cards
 

@@ -32,11 +32,13 @@ def cloze_skeleton(text: str) -> str:
 
 
 def sibling_group(key: str) -> str:
-    """The entry a stored card key belongs to: the two sides of a reversed card and the
-    deletions of one cloze share it.
+    """The entry a card key names: the two sides of a reversed card and the deletions of one
+    cloze share it.
 
     A key is `base`, `base:side` or either with `@deck` appended when two decks ask the same
     question; neither an `Id:` (letters, digits, `-`, `_`) nor a derived hash holds `:` or `@`.
-    Siblings are cards of one deck with the same group.
+    Siblings are cards of one deck with the same group. The deletions of a cloze whose text
+    outside the brackets another entry of its deck shares are keyed each by its own question:
+    such a card carries its entry in `Card.entry_key`, which the store keeps instead.
     """
     return key.split("@", 1)[0].split(":", 1)[0]

@@ -269,3 +269,20 @@ def m008_study_day_states(db: Database) -> None:
              to_millis(after.due), to_millis(after.last_review), after.reps, after.lapses,
              card.card_id],
         )  # fmt: skip
+
+
+@_migration
+def m009_card_entries(db: Database) -> None:
+    """Which entry of its deck each card came from: the cards of one entry are siblings.
+
+    Filled here from the keys, which name the entry for every card stored so far; a sync keeps
+    it from then on (`Card.entry_key`).
+    """
+    from trainer.core.identity import sibling_group
+
+    _run(db, "ALTER TABLE cards ADD COLUMN entry_key TEXT NOT NULL DEFAULT '';")
+    rows = db.execute("SELECT id, key FROM cards").fetchall()
+    db.conn.executemany(
+        "UPDATE cards SET entry_key = ? WHERE id = ?",
+        [(sibling_group(key), card_id) for card_id, key in rows],
+    )

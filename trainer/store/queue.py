@@ -17,9 +17,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from trainer.core.identity import sibling_group
 from trainer.core.progress import from_millis, study_day_start, to_millis
 from trainer.core.study_order import LEARN_AHEAD, CardTies, in_turn, interleave
+
+_ENTRY = "coalesce(nullif(c.entry_key, ''), c.key)"
+"""A card's entry, shared with its siblings (a card imported without one is its own entry)."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,8 @@ def _today(conn: sqlite3.Connection, now: datetime) -> _Today:
     """
     start = to_millis(study_day_start(now))
     rows = conn.execute(
-        """
-        SELECT DISTINCT c.id, c.deck_id, c.key, r.state_before = 0
+        f"""
+        SELECT DISTINCT c.id, c.deck_id, {_ENTRY}, r.state_before = 0
         FROM reviews r INDEXED BY reviews_by_time JOIN cards c ON c.id = r.card_id
         WHERE r.reviewed_at >= :start AND r.mode = 'review' AND r.rating IS NOT NULL
           AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL AND reviewed_at >= :start)
@@ -101,9 +103,9 @@ def _today(conn: sqlite3.Connection, now: datetime) -> _Today:
     ).fetchall()
     today = _Today()
     new: set[int] = set()
-    for card_id, deck_id, key, was_new in rows:
+    for card_id, deck_id, entry, was_new in rows:
         today.answered.add(card_id)
-        today.taken.add((deck_id, sibling_group(key)))
+        today.taken.add((deck_id, entry))
         if was_new and card_id not in new:
             new.add(card_id)
             today.introduced[deck_id] = today.introduced.get(deck_id, 0) + 1
@@ -155,7 +157,7 @@ def _gather(
     # reads every card of every deck.
     rows = conn.execute(
         f"""
-        SELECT id, deck_id, key, state, due FROM cards INDEXED BY cards_by_deck
+        SELECT id, deck_id, {_ENTRY}, state, due FROM cards c INDEXED BY cards_by_deck
         WHERE due <= ? AND state IN (1, 2, 3) AND retired = 0 AND suspended = 0
           AND deck_id IN ({marks})
         ORDER BY (? - last_review) / (stability * 86400000.0) DESC, id
@@ -163,21 +165,21 @@ def _gather(
         [to_millis(now + LEARN_AHEAD), *by_id, now_ms],
     ).fetchall()
     # Learning cards first, whatever their order: they are never left out, and their siblings are.
-    for card_id, deck_id, key, state, due in rows:
+    for card_id, deck_id, entry, state, due in rows:
         if state != 2:
             deck = by_id[deck_id]
             deck.learning[card_id] = from_millis(due)
             if deck.bury:
-                taken.add((deck_id, sibling_group(key)))
+                taken.add((deck_id, entry))
     reviews = []
-    for card_id, deck_id, key, state, due in rows:
-        if state == 2 and due <= now_ms and _keep(by_id[deck_id], card_id, key, answered, taken):
+    for card_id, deck_id, entry, state, due in rows:
+        if state == 2 and due <= now_ms and _keep(by_id[deck_id], card_id, entry, answered, taken):
             by_id[deck_id].reviews.append(card_id)
             reviews.append(card_id)
     for deck in chosen:
         if deck.new_allowance:
-            for card_id, key in _new_cards(conn, deck.id):
-                if _keep(deck, card_id, key, answered, taken):
+            for card_id, entry in _new_cards(conn, deck.id):
+                if _keep(deck, card_id, entry, answered, taken):
                     deck.new.append(card_id)
                     if len(deck.new) == deck.new_allowance:
                         break
@@ -185,23 +187,23 @@ def _gather(
 
 
 def _keep(
-    deck: _Deck, card_id: int, key: str, answered: set[int], taken: set[tuple[int, str]]
+    deck: _Deck, card_id: int, entry: str, answered: set[int], taken: set[tuple[int, str]]
 ) -> bool:
     """Whether a new or review card is offered, noting its entry as taken if it is."""
     if not deck.bury:
         return True
-    entry = (deck.id, sibling_group(key))
-    if entry in taken and card_id not in answered:
+    place = (deck.id, entry)
+    if place in taken and card_id not in answered:
         return False
-    taken.add(entry)
+    taken.add(place)
     return True
 
 
 def _new_cards(conn: sqlite3.Connection, deck_id: int) -> Iterator[tuple[int, str]]:
     """A deck's new cards in deck order, read lazily: the caller stops at its daily limit."""
     yield from conn.execute(
-        """
-        SELECT id, key FROM cards
+        f"""
+        SELECT id, {_ENTRY} FROM cards c
         WHERE deck_id = ? AND state = 0 AND retired = 0 AND suspended = 0
         ORDER BY position
         """,
@@ -252,9 +254,9 @@ def card_ties(conn: sqlite3.Connection, card_ids: list[int]) -> dict[int, CardTi
     for start in range(0, len(card_ids), 500):
         chunk = card_ids[start : start + 500]
         # The citation's parts read by SQLite itself: no JSON decoding in Python per card.
-        for card_id, deck_id, key, document, first, last, bury in conn.execute(
+        for card_id, deck_id, entry, document, first, last, bury in conn.execute(
             f"""
-            SELECT c.id, c.deck_id, c.key, json_extract(c.detail, '$.source[0]'),
+            SELECT c.id, c.deck_id, {_ENTRY}, json_extract(c.detail, '$.source[0]'),
                    json_extract(c.detail, '$.source[1]'), json_extract(c.detail, '$.source[2]'),
                    coalesce(json_extract(d.settings, '$.bury_siblings'), 1)
             FROM cards c JOIN decks d ON d.id = c.deck_id
@@ -262,7 +264,7 @@ def card_ties(conn: sqlite3.Connection, card_ids: list[int]) -> dict[int, CardTi
             """,
             chunk,
         ):
-            group = f"{deck_id}:{sibling_group(key)}" if bury else None
+            group = f"{deck_id}:{entry}" if bury else None
             cited = (str(document), int(first), int(last)) if document is not None else None
             if group is not None or cited is not None:
                 ties[card_id] = CardTies(group, cited)

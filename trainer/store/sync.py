@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from trainer.core.cards import Card, Deck
 from trainer.core.deckfile import DeckError, Problem
+from trainer.core.identity import sibling_group
 from trainer.core.library import DeckFile, file_stamp, read_deck_file, shown_path
 from trainer.core.progress import to_millis
 from trainer.store.rows import settings_of
@@ -266,19 +267,24 @@ def _save_cards(
     added = sum(1 for row in rows if row["key"] not in owners)
     db.conn.executemany(
         """
-        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, detail, tags, created)
-        VALUES (:key, :deck_id, :position, :line, :kind, :prompt, :answer, :detail, :tags, :created)
+        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, detail, tags, created,
+            entry_key)
+        VALUES (:key, :deck_id, :position, :line, :kind, :prompt, :answer, :detail, :tags, :created,
+            :entry_key)
         """,
         [row for row, is_fresh in zip(rows, fresh) if is_fresh],
     )
     # The others exist already, so this never inserts: card ids keep their position order.
     db.conn.executemany(
         """
-        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, detail, tags, created)
-        VALUES (:key, :deck_id, :position, :line, :kind, :prompt, :answer, :detail, :tags, :created)
+        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, detail, tags, created,
+            entry_key)
+        VALUES (:key, :deck_id, :position, :line, :kind, :prompt, :answer, :detail, :tags, :created,
+            :entry_key)
         ON CONFLICT(key) DO UPDATE SET deck_id = excluded.deck_id, position = excluded.position,
             line = excluded.line, kind = excluded.kind, prompt = excluded.prompt,
-            answer = excluded.answer, detail = excluded.detail, tags = excluded.tags, retired = 0
+            answer = excluded.answer, detail = excluded.detail, tags = excluded.tags, retired = 0,
+            entry_key = excluded.entry_key
         """,
         [row for row, is_fresh in zip(rows, fresh) if not is_fresh],
     )
@@ -312,6 +318,7 @@ def _card_row(card: Card, key: str, deck_id: int, position: int, created: int) -
         "detail": json.dumps(detail) if detail else "{}",
         "tags": _tags_json(card.tags),
         "created": created,
+        "entry_key": card.entry_key or sibling_group(key),
     }
 
 
