@@ -49,6 +49,7 @@ MIXED_DECK = [
         ("G8", "", "acronym"),
         ("North American Aerospace Defense Command", "NORAD", "expansion"),
         ("Foreign Military Sales", "What does FMS stand for?", "expansion"),
+        ("Airborne Warning and Control System", "What does AWACS stand for?", "expansion"),
         ("Canada", "", "country"),
         ("the United States", "", "country"),
         ("U.S.", "", "country"),
@@ -59,7 +60,10 @@ MIXED_DECK = [
         ("Minister of National Defence", "", "role"),
         ("US Coast Guard", "", "organisation"),
         ("Operation IMPACT", "", "series"),
+        ("Operation NEON", "Which operation backs the sanctions on North Korea?", "series"),
         ("Colorado Springs", "", "name"),
+        ("Second World War", "", "event"),
+        ("post-Cold War years", "", "event"),
         ("arms control", "", "phrase"),
     ],
 )
@@ -123,6 +127,17 @@ def test_a_region_is_not_offered_among_countries() -> None:
         assert len(chosen) == 3
         assert not {"Lebanon", "Jordan", "Syria"} & set(chosen)
         assert "the Balkans" in chosen and "Balkans" not in chosen
+
+
+def test_a_place_is_not_offered_among_wars() -> None:
+    pool = [Candidate(text) for text in ("First World War", "Cold War", "Colorado Springs",
+                                         "Ottawa", "Peterson Space Force Base")]  # fmt: skip
+    question = "It stretches from the [...] and the Middle East to Ukraine."
+    for chosen in options("Caribbean", [], question):
+        assert len(chosen) == 3 and "Middle East" not in chosen
+    for chosen in options("Canadian Embassy in Washington D.C.", pool):
+        assert "D.C." not in chosen  # an abbreviation keeps its full stop: the answer does too
+        assert not {"First World War", "Cold War"} & set(chosen)
 
 
 def test_an_office_gets_other_offices() -> None:

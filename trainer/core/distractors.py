@@ -1,8 +1,8 @@
 """Wrong options for a quiz question: of the same kind as the right answer, and of its form.
 
 An answer is classified (`kind_of`) as a year, a date, a percentage, a number with its unit and
-magnitude, an acronym, the expansion of an acronym, a country, a region, an office, a person, an
-organisation, a
+magnitude, an acronym, the expansion of an acronym, a country, a region, an office, an event
+(a war, a crisis), a person, an organisation, a
 named thing of a series ("Operation ..."), a proper name, or a plain phrase. Wrong options are
 answers of the same kind from the same deck, those on the same topic (the same cited document)
 first and those closest in length next, so that no option's form betrays it. When the deck has
@@ -57,6 +57,7 @@ _ORGANISATION = re.compile(
     r"administration|bureau|corps|institute|centre|center|police|patrol|navy|army)\b",
     re.IGNORECASE,
 )
+_EVENT = re.compile(r"\b(War|Wars|Crisis|Revolution|Summit|Conference|Olympics)\b")
 _SMALL_WORDS = frozenset("of and the for on in to a an de la du des et".split())
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER_WORDS = frozenset(
@@ -82,7 +83,7 @@ class AnswerKind:
     """What sort of thing an answer is."""
 
     name: str
-    """year, date, percent, number, acronym, expansion, country, region, role, person,
+    """year, date, percent, number, acronym, expansion, country, region, role, event, person,
     organisation, series, name or phrase."""
     detail: str = ""
     """A number's unit, a series' leading word, a person's title."""
@@ -91,8 +92,13 @@ class AnswerKind:
 
 
 def tidy(text: str) -> str:
-    """An answer as an option shows it: one line, single spaces, no final full stop."""
-    return " ".join(text.split()).rstrip(".") if not text.endswith("..") else " ".join(text.split())
+    """An answer as an option shows it: one line, single spaces, no final full stop (an
+    abbreviation such as D.C. or U.S. keeps its own)."""
+    line = " ".join(text.split())
+    last = line.split()[-1] if line else ""
+    if line.endswith(".") and not line.endswith("..") and last.count(".") == 1:
+        return line[:-1]
+    return line
 
 
 def kind_of(text: str, question: str = "", acronyms: Iterable[str] = ()) -> AnswerKind:
@@ -117,6 +123,8 @@ def kind_of(text: str, question: str = "", acronyms: Iterable[str] = ()) -> Answ
         return AnswerKind("expansion")
     if _is_role(words):
         return AnswerKind("role")
+    if _EVENT.search(answer):
+        return AnswerKind("event")
     if title := _person_title(words):
         return AnswerKind("person", title if title != "-" else "")
     if _ORGANISATION.search(answer) and _capitalised(words):
@@ -161,11 +169,11 @@ def _is_expansion(answer: str, question: str, acronyms: Iterable[str]) -> bool:
         return False
     if is_acronym(tidy(question)):
         return True
-    initials = _initials(answer).upper()
+    # With and without the small words: AWACS keeps the "and", NATO drops nothing.
+    initials = {_initials(answer).upper(), "".join(word[0] for word in words).upper()}
     asked = [word.strip("?,;:()\"'") for word in question.split()]
-    return len(initials) >= 2 and any(
-        acronym.upper().replace(".", "") == initials for acronym in [*acronyms, *asked]
-    )
+    asked = [word for word in asked if is_acronym(word)]
+    return any(acronym.upper().replace(".", "") in initials for acronym in [*acronyms, *asked])
 
 
 def _country(answer: str) -> str | None:
@@ -294,7 +302,8 @@ def pick_distractors(
     if len(chosen) < count:
         for text in _made_up(kind, right, rng):
             folded = _folded(text)
-            if folded and folded not in seen and not _too_close(text, right):
+            named = f" {normalise(text)} " in asked
+            if folded and folded not in seen and not named and not _too_close(text, right):
                 seen.add(folded)
                 chosen.append(text)
                 if len(chosen) == count:
