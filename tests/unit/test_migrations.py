@@ -179,6 +179,8 @@ def test_states_are_recomputed_in_study_days(tmp_path: Path) -> None:
         assert progress.reps == 3
         assert progress.due is not None and progress.due > progress.last_review
         assert store.db["reviews"].count == 3  # the log is left as it was
+    finally:
+        store.close()
 
 
 def test_cards_stored_before_entries_were_kept_get_their_entry_from_their_key(
