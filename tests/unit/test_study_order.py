@@ -208,3 +208,29 @@ def test_clozes_sharing_their_text_outside_the_brackets_keep_their_own_siblings(
     assert prompts(store, store.study_plan(now).queue) == ["[...] is the capital of France."]
     tomorrow = prompts(store, store.study_plan(now + timedelta(days=1)).queue)
     assert "Berlin is the capital of [...]." in tomorrow
+
+
+def test_a_review_card_is_due_for_its_whole_study_day(
+    store: Store, tmp_path: Path, write_deck, now: datetime
+) -> None:
+    """Answered at 18:00 with a one-day interval, a card is waiting from the next rollover on,
+    not only from 18:00 the next day, as in Anki; and not a moment before that rollover."""
+    write_deck("capital.md", "Q: What is the capital of Canada?\nA: Ottawa\n")
+    sync(store, tmp_path, now)
+    capital = card_id(store, CAPITAL)
+    # `now` is 03:00 UTC; studied days ago, the card's next due time is later on this study day.
+    from trainer.core.progress import Progress, State, study_day_start
+
+    day_start = study_day_start(now)
+    later_today = day_start + timedelta(hours=20)
+    with store.transaction():
+        store.write_progress(
+            capital,
+            Progress(
+                State.REVIEW, None, 3.0, 5.0, later_today, later_today - timedelta(days=3), 2, 0
+            ),
+        )
+    assert capital in store.study_queue(now)
+    assert sum(s.due for s in store.deck_summaries(now)) == 1
+    before_the_day = day_start - timedelta(minutes=1)
+    assert capital not in store.study_queue(before_the_day)

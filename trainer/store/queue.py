@@ -151,6 +151,9 @@ def _gather(
     by_id = {deck.id: deck for deck in chosen}
     marks = ",".join("?" * len(chosen))
     now_ms = to_millis(now)
+    # A review card is due for its whole study day, from the 4 a.m. rollover, as in Anki:
+    # intervals are whole days from the hour of the answer, so the hour itself must not count.
+    day_end = to_millis(study_day_start(now)) + 86_400_000
     # `state IN (1, 2, 3)`, not `state > 0`: equality on state lets `cards_by_deck` seek
     # straight to the due range instead of reading every studied card (6x faster). Named,
     # because without statistics SQLite prefers the wider covering `cards_stats` here and
@@ -158,22 +161,22 @@ def _gather(
     rows = conn.execute(
         f"""
         SELECT id, deck_id, {_ENTRY}, state, due FROM cards c INDEXED BY cards_by_deck
-        WHERE due <= ? AND state IN (1, 2, 3) AND retired = 0 AND suspended = 0
+        WHERE due < ? AND state IN (1, 2, 3) AND retired = 0 AND suspended = 0
           AND deck_id IN ({marks})
         ORDER BY (? - last_review) / (stability * 86400000.0) DESC, id
         """,
-        [to_millis(now + LEARN_AHEAD), *by_id, now_ms],
+        [max(to_millis(now + LEARN_AHEAD) + 1, day_end), *by_id, now_ms],
     ).fetchall()
     # Learning cards first, whatever their order: they are never left out, and their siblings are.
     for card_id, deck_id, entry, state, due in rows:
-        if state != 2:
+        if state != 2 and due <= to_millis(now + LEARN_AHEAD):
             deck = by_id[deck_id]
             deck.learning[card_id] = from_millis(due)
             if deck.bury:
                 taken.add((deck_id, entry))
     reviews = []
     for card_id, deck_id, entry, state, due in rows:
-        if state == 2 and due <= now_ms and _keep(by_id[deck_id], card_id, entry, answered, taken):
+        if state == 2 and due < day_end and _keep(by_id[deck_id], card_id, entry, answered, taken):
             by_id[deck_id].reviews.append(card_id)
             reviews.append(card_id)
     for deck in chosen:
