@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from trainer.commands.common import fail
+from trainer.commands.common import echo, fail
 
 
 @click.command("derive")
@@ -44,7 +44,7 @@ def derive(document: Path, output: Path | None, force: bool, max_cards: int | No
     except ValueError as error:
         fail(f"{document}: {error}")
     if output is None:
-        click.echo(deck, nl=False)
+        echo(deck, lines=True, nl=False)
         return
     try:
         output.write_text(deck, encoding="utf-8")
@@ -86,7 +86,7 @@ def _report(output: Path) -> None:
     from trainer.core.checking import summary_line
     from trainer.core.deckfile import load_deck
 
-    click.echo(f"wrote {summary_line(load_deck(output))}")
+    echo(f"wrote {summary_line(load_deck(output))}")
 
 
 command = derive

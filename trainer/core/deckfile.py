@@ -14,7 +14,7 @@ from pathlib import Path
 
 from trainer.core.cards import Card, Deck, Schedule
 from trainer.core.deck_entries import check_repeats, cloze_base, entry_cards, read_entries
-from trainer.core.deck_syntax import KEY, DeckError, Problem, Report
+from trainer.core.deck_syntax import KEY, DeckError, Problem, Report, deck_lines
 
 _STEP = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd])$")
 _STEP_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -57,7 +57,7 @@ def parse_deck(text: str, path: Path, *, display_path: str | None = None) -> Dec
     def report(line: int, message: str) -> None:
         problems.append(Problem(shown, line, message))
 
-    lines = text.removeprefix("\ufeff").splitlines()
+    lines = deck_lines(text.removeprefix("\ufeff"))
     settings, body_start = _read_front_matter(lines, report)
     entries = read_entries(lines, body_start, report)
     deck_tags = tuple(settings.get("tags", ()))
