@@ -34,6 +34,7 @@ def derive(document: Path, output: Path | None, force: bool, max_cards: int | No
     the document, reword it and delete what is not worth learning. Run `trainer check --sources
     FOLDER` on it afterwards, FOLDER being the document's folder.
     """
+    from trainer.core.atomic import write_atomically
     from trainer.core.derive.document import draft_deck
 
     text = _read_document(document)
@@ -47,7 +48,7 @@ def derive(document: Path, output: Path | None, force: bool, max_cards: int | No
         echo(deck, lines=True, nl=False)
         return
     try:
-        output.write_text(deck, encoding="utf-8")
+        write_atomically(output, deck)
     except OSError as error:
         fail(f"{output}: cannot write the deck: {error.strerror or error}")
     _report(output)

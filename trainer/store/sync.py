@@ -169,12 +169,7 @@ def _owners(db, decks, deck_ids: dict[str, int]) -> dict[str, tuple[int, int]]:
     large collection looks up a few thousand keys instead of reading every card (10x faster at
     100,000 cards); a sync that changes much of the collection reads the whole table.
     """
-    keys = {
-        key
-        for _, deck in decks
-        for card in deck.cards
-        for key in (card.key, f"{card.key}@{deck.path.stem}")
-    }
+    keys = {key for _, deck in decks for card in deck.cards for key in _candidates(card, deck)}
     if not _few(db, keys):
         return {key: (card_id, deck_id) for card_id, key, deck_id in db.execute(
             "SELECT id, key, deck_id FROM cards")}  # fmt: skip
@@ -225,7 +220,7 @@ def _claimed_keys(db, decks, deck_ids: dict[str, int], known) -> dict[str, int]:
     changed_ids = set(deck_ids.values())
     claimed: dict[str, int] = {}
     unchanged_ids = [deck_id for deck_id, *_ in known.values() if deck_id not in changed_ids]
-    keys = {card.key for _, deck in decks for card in deck.cards}
+    keys = {key for _, deck in decks for card in deck.cards for key in _candidates(card, deck)}
     if _few(db, keys):
         # Only the changed decks' own keys are ever looked up: fetch just those.
         # (`retired` is tested here, not in SQL, so that the key index is the one used.)
@@ -255,10 +250,7 @@ def _save_cards(
     fresh = []
     created = to_millis(now)
     for position, card in enumerate(deck.cards):
-        key = card.key
-        if claimed.get(key, deck_id) != deck_id:
-            # The same question lives in another deck too: keep the two apart.
-            key = f"{key}@{deck.path.stem}"
+        key = _key_in_deck(card, deck, deck_id, owners, claimed)
         is_fresh = key not in owners and key not in claimed
         claimed[key] = deck_id
         rows.append(_card_row(card, key, deck_id, position, created))
@@ -294,6 +286,36 @@ def _save_cards(
         [(key, deck_id) for key in gone],
     )
     return added, len(gone)
+
+
+def _candidates(card: Card, deck: Deck) -> list[str]:
+    """The keys a card may be stored under, in order of preference.
+
+    Its own key first; when another deck holds the same question, the key with the deck file's
+    name (`key@vocab`), then with its folders as well (`key@french/vocab`, ...): two files of
+    the same name in different folders each get a key of their own.
+    """
+    parts = deck.path.with_suffix("").parts
+    return [card.key] + [
+        f"{card.key}@{'/'.join(parts[-depth:])}" for depth in range(1, len(parts) + 1)
+    ]
+
+
+def _key_in_deck(card: Card, deck: Deck, deck_id: int, owners, claimed: dict[str, int]) -> str:
+    """The key this deck's card is stored under.
+
+    A key the deck already holds, and no other deck has taken in this sync, stays its own:
+    its progress stays with it whatever other decks hold the same question. Otherwise the first
+    key no other deck holds (a card that left one file for another follows its key there).
+    """
+    candidates = _candidates(card, deck)
+    for key in candidates:
+        if key in owners and owners[key][1] == deck_id and claimed.get(key, deck_id) == deck_id:
+            return key
+    for key in candidates:
+        if claimed.get(key, deck_id) == deck_id:
+            return key
+    return candidates[-1]  # the whole path: no other deck can hold it
 
 
 def _card_row(card: Card, key: str, deck_id: int, position: int, created: int) -> dict:
