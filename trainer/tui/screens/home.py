@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from trainer.core.deckfile import DeckError
+from trainer.core.safe_text import printable_line
 from trainer.tui.context import trainer
 from trainer.tui.widgets.rendering import cell, shown
 
@@ -75,6 +76,8 @@ class HomeScreen(Screen[None]):
             lines = (
                 [str(p) for p in error.problems] if isinstance(error, DeckError) else [str(error)]
             )
+            # One line per problem, even when a file's name holds a newline.
+            lines = [printable_line(line) for line in lines]
             if starting:
                 self.app.call_from_thread(app.fail, lines)
             else:
