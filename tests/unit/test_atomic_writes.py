@@ -27,7 +27,9 @@ def large_deck(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def stamp_in_a_process(deck: Path, limit: int, *, ignore_signal: bool) -> subprocess.CompletedProcess:
+def stamp_in_a_process(
+    deck: Path, limit: int, *, ignore_signal: bool
+) -> subprocess.CompletedProcess:
     """`trainer check --stamp` in a child that may write at most `limit` bytes to any file.
 
     Past the limit the kernel kills the writer with SIGXFSZ mid-write, or (with the signal

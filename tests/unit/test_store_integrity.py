@@ -64,7 +64,9 @@ def test_two_writers_answering_the_same_cards_lose_no_answer(tmp_path: Path) -> 
     previous: dict[int, int | None] = {}
     for card_id, reviewed_at, last_review_before in reviews:
         # Each answer was computed from the state the card's previous answer left.
-        assert last_review_before == previous.get(card_id), "an answer was computed from a stale state"
+        assert last_review_before == previous.get(card_id), (
+            "an answer was computed from a stale state"
+        )
         previous[card_id] = reviewed_at
     for card_id, reps, last_review in conn.execute("SELECT id, reps, last_review FROM cards"):
         count = sum(1 for review in reviews if review[0] == card_id)
@@ -125,7 +127,10 @@ def damage_a_page(db: Path) -> None:
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    roots = [row[0] for row in conn.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'cards'")]
+    roots = [
+        row[0]
+        for row in conn.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'cards'")
+    ]
     conn.close()
     with db.open("r+b") as file:
         for root in roots:
