@@ -105,6 +105,11 @@ def _read_front_matter(lines: list[str], report: Report) -> tuple[dict, int]:
 
     try:
         data = tomllib.loads(source)
+    except RecursionError:
+        # tomllib reads nested arrays and tables recursively: thousands of `[` exhaust the stack.
+        deepest = max(range(1, end), key=lambda i: lines[i].count("[") + lines[i].count("{"))
+        report(deepest + 1, "bad front matter: arrays or tables nested too deeply")
+        return {}, end + 1
     except tomllib.TOMLDecodeError as error:
         if fence == "---":
             return {}, 0  # not TOML: text between two card breaks, ignored as ever
