@@ -160,3 +160,22 @@ def test_printable_escapes_invisible_format_characters() -> None:
             assert printable_line(char) != char, f"U+{code:04X} is shown raw"
     # Tag characters outside a flag hide text: shown.
     assert printable("a\U000e0041b") == "aU+E0041b"
+
+
+def test_the_app_exits_non_zero_when_it_crashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash inside the app (Textual prints the traceback) is exit status 1, not 0."""
+    from trainer.commands import study_app
+    from trainer.config import Settings
+
+    class Crashed:
+        store_ready = False
+        failure: list[str] = []
+        return_code = 1
+
+        def run(self) -> None:
+            """As Textual's `App.run` returns after an unhandled error in the app."""
+
+    monkeypatch.setattr("trainer.tui.app.make_app", lambda *args, **kwargs: Crashed())
+    with pytest.raises(SystemExit) as exited:
+        study_app.run_app(Settings(db_path=Path("unused.db"), deck_places=[], sources=None))
+    assert exited.value.code == 1
