@@ -298,7 +298,9 @@ class Store:
             parameters_id, weights = self.parameters()
             before = study.progress
             after = (
-                next_progress(card_seed(study.card.key), before, rating, now, study.schedule, weights)
+                next_progress(
+                    card_seed(study.card.key), before, rating, now, study.schedule, weights
+                )
                 if reschedule
                 else before
             )
