@@ -13,10 +13,13 @@ line of 200,000 brackets takes milliseconds, where the regular expression it rep
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 MAX_DELETIONS = 100
 """The most deletions one cloze may have: each is a card showing the whole text."""
+_SPECIAL = re.compile(r"[\[\]\\]")
+"""The only characters the scanner acts on; it jumps from one to the next."""
 
 
 class Deletion(NamedTuple):
@@ -42,8 +45,9 @@ def scan_cloze(text: str) -> tuple[list[Deletion], list[ClozeProblem]]:
     deletions: list[Deletion] = []
     problems: list[ClozeProblem] = []
     opened: int | None = None
-    index, length = 0, len(text)
-    while index < length:
+    index = 0
+    while (found := _SPECIAL.search(text, index)) is not None:
+        index = found.start()
         char = text[index]
         if char == "\\":
             index += 2  # the escaped character is text, whatever it is
