@@ -120,6 +120,8 @@ class Store:
                 with self.db.atomic():
                     yield conn
                 return
+            # Not sqlite-utils' atomic(): its plain BEGIN is deferred, and takes the write lock only
+            # at the first write, after the reads this transaction exists to protect.
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
