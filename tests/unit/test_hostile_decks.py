@@ -54,10 +54,12 @@ def timed_problems(text: str) -> tuple[list[str], float]:
         ),
         ("Q: q\n" + "- [ ] " * 50_000 + "\n- [x] b\n", None),
     ],
+    ids=lambda value: value[:24] if isinstance(value, str) else str(value),
 )
 def test_the_parser_takes_linear_time(text: str, expected: str | None) -> None:
     found, seconds = timed_problems(text)
-    assert seconds < 1.0, f"{seconds:.2f} s"
+    # A few tenths of a second on an idle machine; the quadratic expressions replaced took hours.
+    assert seconds < 2.0, f"{seconds:.2f} s"
     if expected is None:
         assert all("Traceback" not in p for p in found)
     else:
