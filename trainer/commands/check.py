@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from trainer.commands.common import fail, user_errors
+from trainer.commands.common import echo, fail, user_errors
 
 if TYPE_CHECKING:
     from trainer.config import Settings
@@ -34,4 +34,4 @@ def check(settings: Settings, places: tuple[Path, ...], stamp: bool, sources: Pa
     if result.problems:
         fail([str(problem) for problem in result.problems])
     for line in result.summaries:
-        click.echo(line)
+        echo(line)

@@ -1,4 +1,8 @@
-"""What every command shares: one-line errors with exit status 1, and opening the store."""
+"""What every command shares: safe output, one-line errors with exit status 1, opening the store.
+
+Every line a command prints goes through `echo` (or `fail`): deck names, card text and file
+names came from files, and must not reach the terminal with their control characters.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,22 @@ if TYPE_CHECKING:
     from trainer.store.store import Store
 
 
+def echo(text: str, *, err: bool = False, lines: bool = False, nl: bool = True) -> None:
+    """Print `text` with every terminal control in it shown as a visible escape.
+
+    By default `text` is one line: a newline or tab inside it (from a deck name, say) is shown
+    as `\\n` or `\\t`. With `lines`, newlines and tabs are kept, for text of several lines
+    (a drafted deck).
+    """
+    from trainer.core.safe_text import printable, printable_line
+
+    click.echo(printable(text) if lines else printable_line(text), err=err, nl=nl)
+
+
 def fail(lines: list[str] | str) -> NoReturn:
     """Print each problem on its own line to stderr and exit with status 1."""
     for line in [lines] if isinstance(lines, str) else lines:
-        click.echo(line, err=True)
+        echo(line, err=True)
     sys.exit(1)
 
 

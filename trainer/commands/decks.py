@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from trainer.commands.common import open_store, user_errors
+from trainer.commands.common import echo, open_store, user_errors
 
 if TYPE_CHECKING:
     from trainer.config import Settings
@@ -22,14 +22,18 @@ def decks(settings: Settings) -> None:
     with user_errors():
         store = open_store(settings)
         summaries = store.deck_summaries(datetime.now(UTC))
+    from trainer.core.safe_text import printable_line
+
     if not summaries:
-        click.echo(f"No decks found in {', '.join(map(str, settings.deck_places))}.")
+        echo(f"No decks found in {', '.join(map(str, settings.deck_places))}.")
         return
-    width = max(len(summary.name) for summary in summaries)
-    click.echo(f"{'Deck':<{width}}  {'Due':>5}  {'Learn':>5}  {'New':>5}  {'Total':>6}")
-    for summary in summaries:
-        click.echo(
-            f"{summary.name:<{width}}  {summary.due:>5}  {summary.learning:>5}  "
+    # Escaped before measuring, so a name's escapes widen its column rather than misalign it.
+    names = [printable_line(summary.name) for summary in summaries]
+    width = max(len(name) for name in names)
+    echo(f"{'Deck':<{width}}  {'Due':>5}  {'Learn':>5}  {'New':>5}  {'Total':>6}")
+    for name, summary in zip(names, summaries):
+        echo(
+            f"{name:<{width}}  {summary.due:>5}  {summary.learning:>5}  "
             f"{summary.new:>5}  {summary.total:>6}"
         )
 
@@ -41,7 +45,7 @@ def due(settings: Settings) -> None:
     with user_errors():
         store = open_store(settings)
         summaries = store.deck_summaries(datetime.now(UTC))
-    click.echo(due_line(summaries))
+    echo(due_line(summaries))
 
 
 def due_line(summaries: Sequence[DeckSummary]) -> str:

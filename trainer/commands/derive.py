@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from trainer.commands.common import fail
+from trainer.commands.common import echo, fail
 
 
 @click.command("derive")
@@ -34,6 +34,7 @@ def derive(document: Path, output: Path | None, force: bool, max_cards: int | No
     the document, reword it and delete what is not worth learning. Run `trainer check --sources
     FOLDER` on it afterwards, FOLDER being the document's folder.
     """
+    from trainer.core.atomic import write_atomically
     from trainer.core.derive.document import draft_deck
 
     text = _read_document(document)
@@ -44,10 +45,10 @@ def derive(document: Path, output: Path | None, force: bool, max_cards: int | No
     except ValueError as error:
         fail(f"{document}: {error}")
     if output is None:
-        click.echo(deck, nl=False)
+        echo(deck, lines=True, nl=False)
         return
     try:
-        output.write_text(deck, encoding="utf-8")
+        write_atomically(output, deck)
     except OSError as error:
         fail(f"{output}: cannot write the deck: {error.strerror or error}")
     _report(output)
@@ -86,7 +87,7 @@ def _report(output: Path) -> None:
     from trainer.core.checking import summary_line
     from trainer.core.deckfile import load_deck
 
-    click.echo(f"wrote {summary_line(load_deck(output))}")
+    echo(f"wrote {summary_line(load_deck(output))}")
 
 
 command = derive

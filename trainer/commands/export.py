@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from trainer.commands.common import fail, user_errors
+from trainer.commands.common import echo, fail, user_errors
 
 if TYPE_CHECKING:
     from trainer.config import Settings
@@ -63,7 +63,7 @@ def command(settings: Settings, deck_names: tuple[str, ...], output: Path) -> No
     line = f"Exported {len(decks)} deck(s), {len(notes):,} notes ({cards:,} cards) to {output}"
     for kind, count in sorted(approximated.items()):
         line += f"; {count:,} {kind} cards as Basic notes (Anki has no such note type)"
-    click.echo(line + ".")
+    echo(line + ".")
 
 
 def _chosen_decks(settings: Settings, names: tuple[str, ...]) -> list[Deck]:

@@ -9,16 +9,14 @@ transaction.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from trainer.commands.common import fail, user_errors
+from trainer.commands.common import echo, fail, user_errors
 
 if TYPE_CHECKING:
     from trainer.config import Settings
@@ -31,16 +29,11 @@ PROGRESS_AFTER_REVIEWS = 20_000
 
 
 def write_file_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file, so a crash never leaves half a file."""
+    """Write `data` to `path` whole or not at all, flushed to the disk (`core.atomic`)."""
+    from trainer.core.atomic import write_atomically
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)
 
 
 @click.command("import")
@@ -96,7 +89,7 @@ def command(
             fail(str(error))
     elapsed = time.monotonic() - started
     places = [*paths.default_deck_places(), *settings.deck_places, paths.data_dir() / "decks"]
-    click.echo(_summary(plan, collections, report, target, places, elapsed))
+    echo(_summary(plan, collections, report, target, places, elapsed), lines=True)
 
 
 def _shown(path: Path) -> str:

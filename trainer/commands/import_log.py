@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from trainer.commands.common import fail, open_store, user_errors
+from trainer.commands.common import echo, fail, open_store, user_errors
 
 if TYPE_CHECKING:
     from trainer.config import Settings
@@ -34,12 +34,12 @@ def command(settings: Settings, csv_path: Path) -> None:
         finally:
             store.close()
     if not report.reviews:
-        click.echo(
+        echo(
             f"Nothing new: the {report.already:,} reviews of {csv_path.name} are already in "
             f'"{report.deck}".'
         )
         return
-    click.echo(
+    echo(
         f'Imported {report.reviews:,} reviews of {report.cards:,} cards into "{report.deck}" '
         f"({report.new_cards:,} new cards, {report.already:,} reviews already there)."
     )

@@ -165,7 +165,12 @@ def report(stats: Stats, title: str) -> list[RenderableType]:
     from rich.table import Table
     from rich.text import Text
 
+    from trainer.core.safe_text import printable_line
     from trainer.stats.text import PERIOD_LABELS, duration, percent
+
+    def shown(text: str, **options: Any) -> Text:
+        # Deck names and card text came from files: literal, one line, no terminal controls.
+        return Text(printable_line(text), **options)
 
     def table(heading: str, *columns: str) -> Table:
         grid = Table(title=heading, title_justify="left", title_style="bold", box=None)
@@ -176,7 +181,7 @@ def report(stats: Stats, title: str) -> list[RenderableType]:
 
     today = stats.today
     out: list[RenderableType] = [
-        Text(f"{title} — {stats.now.astimezone():%Y-%m-%d %H:%M}", style="bold underline"),
+        shown(f"{title} — {stats.now.astimezone():%Y-%m-%d %H:%M}", style="bold underline"),
         Text(
             f"Today: {today.cards} cards studied ({today.reviews} answers) in "
             f"{duration(today.time_ms)}; {today.again} again, "
@@ -225,7 +230,7 @@ def report(stats: Stats, title: str) -> list[RenderableType]:
         if rows:
             grid = table(heading, "Name", "Cards", "Mastery", "Due")
             for row in rows:
-                grid.add_row(Text(row.name), str(row.cards), percent(row.share), str(row.due))
+                grid.add_row(shown(row.name), str(row.cards), percent(row.share), str(row.due))
             out.append(grid)
 
     hardest = table("Hardest cards", "Card", "Deck", "Lapses", "")
@@ -234,7 +239,7 @@ def report(stats: Stats, title: str) -> list[RenderableType]:
     hardest.columns[1].no_wrap = True
     for card in stats.hardest:
         prompt = card.prompt.splitlines()[0] if card.prompt else ""
-        hardest.add_row(Text(prompt, overflow="ellipsis"), Text(card.deck, overflow="ellipsis"), str(card.lapses),
+        hardest.add_row(shown(prompt, overflow="ellipsis"), shown(card.deck, overflow="ellipsis"), str(card.lapses),
                         "leech" if card.leech else "")  # fmt: skip
     hardest.caption = f"{stats.counts.leeches} leeches (8 lapses or more)"
     out.append(hardest)

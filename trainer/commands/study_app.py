@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from trainer.commands.common import fail, open_store
@@ -36,3 +37,7 @@ def run_app(settings: Settings) -> None:
         app.store.close()
     if app.failure:
         fail(app.failure)
+    if app.return_code:
+        # The app stopped on an error of its own (Textual has printed its traceback): say so to
+        # the shell too, rather than exiting 0 as if the learner had quit.
+        sys.exit(app.return_code)

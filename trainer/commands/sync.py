@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from trainer.commands.common import fail, open_store, user_errors
+from trainer.commands.common import echo, fail, open_store, user_errors
 
 if TYPE_CHECKING:
     from trainer.config import Settings
@@ -42,12 +42,12 @@ def command(settings: Settings, folder: Path, status: bool) -> None:
         except JournalError as error:
             fail(str(error))
     others = len(report.devices)
-    click.echo(
+    echo(
         f"Sent {report.sent:,} reviews, received {report.received:,} from {others} other "
         f"device{'s' if others != 1 else ''}; {report.cards:,} cards brought up to date."
     )
     if report.waiting:
-        click.echo(
+        echo(
             f"{report.waiting:,} reviews wait for cards this device has not got "
             "(their decks are only on another device); they are applied once the decks appear."
         )
@@ -63,4 +63,4 @@ def _print_statuses(statuses: list) -> None:
             if status.last_sync
             else "never"
         )
-        click.echo(f"{name:<30} {status.reviews:>8,} reviews   last synced {last}")
+        echo(f"{name:<30} {status.reviews:>8,} reviews   last synced {last}")

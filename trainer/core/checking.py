@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainer.core.atomic import write_atomically
 from trainer.core.cards import Deck, Kind
 from trainer.core.deckfile import DeckError, Problem
 from trainer.core.library import find_deck_files, read_deck_file, shown_path
@@ -61,7 +62,15 @@ def check_decks(
             text = deck_file.raw.decode("utf-8")
             stamped, count = stamp_ids(text, deck)
             if count:
-                path.write_text(stamped, encoding="utf-8")
+                try:
+                    write_atomically(path, stamped)
+                except OSError as error:
+                    # The deck is as it was: the ids go to a new file that replaces it whole.
+                    reason = error.strerror or str(error)
+                    result.problems.append(
+                        Problem(shown_path(path), 0, f"cannot write the ids: {reason}")
+                    )
+                    continue
                 result.summaries.append(
                     f"{shown_path(path)}: wrote {count} id{'s' if count != 1 else ''}"
                 )

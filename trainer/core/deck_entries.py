@@ -13,11 +13,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from trainer.core.cards import Card, Choice, Citation, Kind
-from trainer.core.deck_syntax import CARD_STARTS, KEY, UNKNOWN_KEY, Report
-from trainer.core.identity import DELETION, card_key, cloze_skeleton, question_key
+from trainer.core.cloze import MAX_DELETIONS, Deletion, scan_cloze
+from trainer.core.deck_syntax import CARD_STARTS, KEY, UNKNOWN_KEY, Report, misspelt_key
+from trainer.core.identity import card_key, cloze_skeleton, question_key
 
 _CHOICE = re.compile(r"^\s*[-*]\s+\[([ xX])\]\s+(.*)$")
-_CITATION = re.compile(r"^(\S+?):(\d+)(?:-(\d+))?$")
+_CITATION = re.compile(r"^(\S+?):([0-9]+)(?:-([0-9]+))?$")
+_LONGEST_LINE_NUMBER = 9
+"""Digits of the largest line number a citation may give (no document has a billion lines)."""
+MAX_CHOICES = 9
+"""The most choices a card may offer: they are answered with the keys 1 to 9."""
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
 
@@ -68,6 +73,12 @@ def read_entries(lines: list[str], start: int, report: Report) -> list[_Entry]:
                 )
             else:
                 _add_line(entry, key, value, number, report)
+            continue
+        typo = misspelt_key(line)
+        if typo is not None:
+            written, meant = typo
+            report(number, f"{written}: is not a card key; did you mean {meant}:? "
+                   "(indent the line to keep it as text)")  # fmt: skip
             continue
         if entry is None:
             unknown = UNKNOWN_KEY.match(line)
@@ -229,6 +240,13 @@ def _choice_card(
     if len(choices) < 2:
         report(entry.line, "multiple-choice card needs at least two choices")
         return []
+    if len(choices) > MAX_CHOICES:
+        report(
+            entry.line,
+            f"multiple-choice card has {len(choices)} choices; keys 1-9 answer at most "
+            f"{MAX_CHOICES}",
+        )
+        return []
     answer = "; ".join(choice.text for choice in choices if choice.correct)
     return [Card(card_key(base), Kind.CHOICE, question, answer, choices=tuple(choices), **common)]
 
@@ -237,14 +255,28 @@ def _cloze_cards(
     entry: _Entry, explicit_id: str | None, common: dict, report: Report, shared: Set[str]
 ) -> list[Card]:
     raw = entry.text("C")
-    deletions = list(DELETION.finditer(raw))
+    deletions, problems = scan_cloze(raw)
+    if problems:
+        joined = "\n".join(entry.parts["C"])
+        lead = len(joined) - len(joined.lstrip())
+        for offset, message in problems:
+            report(entry.line + joined[: lead + offset].count("\n"), message)
+        return []
     if not deletions:
         report(entry.line, "cloze has no deletion (put the hidden part in [brackets])")
         return []
+    if len(deletions) > MAX_DELETIONS:
+        # Each deletion is a card holding the whole text: thousands would be quadratic work.
+        report(
+            entry.line,
+            f"cloze has {len(deletions)} deletions; one cloze takes at most {MAX_DELETIONS} "
+            "(split it)",
+        )
+        return []
     base = explicit_id or question_key("c", cloze_skeleton(raw))
     answers = []
-    for match in deletions:
-        answer, _, hint = match.group(1).partition("::")
+    for deletion in deletions:
+        answer, _, hint = deletion.inside.partition("::")
         if not answer.strip():
             report(entry.line, "cloze deletion is empty")
             return []
@@ -267,12 +299,12 @@ def _cloze_cards(
     return cards
 
 
-def _fill(raw: str, deletions: list[re.Match[str]], texts: list[str]) -> str:
+def _fill(raw: str, deletions: list[Deletion], texts: list[str]) -> str:
     out, last = [], 0
-    for match, text in zip(deletions, texts):
-        out.append(raw[last : match.start()])
+    for deletion, text in zip(deletions, texts):
+        out.append(raw[last : deletion.start])
         out.append(text)
-        last = match.end()
+        last = deletion.end
     out.append(raw[last:])
     return "".join(out).replace("\\[", "[").replace("\\]", "]")
 
@@ -294,6 +326,12 @@ def _citation(entry: _Entry, report: Report) -> Citation | None:
     match = _CITATION.match(value)
     if not match:
         report(number, f"Source: {value!r} is not FILE:LINE or FILE:FIRST-LAST")
+        return None
+    longest = max(len(match.group(2)), len(match.group(3) or ""))
+    if longest > _LONGEST_LINE_NUMBER:
+        # Checked before int(): Python refuses to convert more than 4,300 digits, and SQLite
+        # cannot store a number past 19.
+        report(number, f"Source: a line number of {longest} digits is past the end of any document")
         return None
     first = int(match.group(2))
     last = int(match.group(3) or first)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from trainer.core.cards import Card, Deck, Schedule
 from trainer.core.deck_entries import check_repeats, cloze_base, entry_cards, read_entries
-from trainer.core.deck_syntax import KEY, DeckError, Problem, Report
+from trainer.core.deck_syntax import KEY, DeckError, Problem, Report, deck_lines
 
 _STEP = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd])$")
 _STEP_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -57,7 +57,7 @@ def parse_deck(text: str, path: Path, *, display_path: str | None = None) -> Dec
     def report(line: int, message: str) -> None:
         problems.append(Problem(shown, line, message))
 
-    lines = text.removeprefix("\ufeff").splitlines()
+    lines = deck_lines(text.removeprefix("\ufeff"))
     settings, body_start = _read_front_matter(lines, report)
     entries = read_entries(lines, body_start, report)
     deck_tags = tuple(settings.get("tags", ()))
@@ -105,6 +105,11 @@ def _read_front_matter(lines: list[str], report: Report) -> tuple[dict, int]:
 
     try:
         data = tomllib.loads(source)
+    except RecursionError:
+        # tomllib reads nested arrays and tables recursively: thousands of `[` exhaust the stack.
+        deepest = max(range(1, end), key=lambda i: lines[i].count("[") + lines[i].count("{"))
+        report(deepest + 1, "bad front matter: arrays or tables nested too deeply")
+        return {}, end + 1
     except tomllib.TOMLDecodeError as error:
         if fence == "---":
             return {}, 0  # not TOML: text between two card breaks, ignored as ever

@@ -9,9 +9,10 @@ never changes a key.
 from __future__ import annotations
 
 import hashlib
-import re
 
-DELETION = re.compile(r"(?<!\\)\[((?:[^\]\\]|\\.)+?)\](?!\()")
+from trainer.core.cloze import cloze_skeleton
+
+__all__ = ["card_key", "cloze_skeleton", "question_key", "sibling_group"]
 
 
 def question_key(kind: str, question: str) -> str:
@@ -24,11 +25,6 @@ def question_key(kind: str, question: str) -> str:
 def card_key(base: str, side: str | None = None) -> str:
     """The stored key of one card of an entry: the entry's id, plus which side or deletion."""
     return base if side is None else f"{base}:{side}"
-
-
-def cloze_skeleton(text: str) -> str:
-    """The cloze text with every deletion emptied: editing a deletion keeps the card's key."""
-    return DELETION.sub("[]", text)
 
 
 def sibling_group(key: str) -> str:

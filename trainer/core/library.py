@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,18 +40,15 @@ def find_deck_files(places: Iterable[Path]) -> list[Path]:
     """Every deck file (`*.md`, READMEs aside) in the given folders and files, resolved and sorted.
 
     A place that does not exist raises `DeckError`, so a mistyped `--decks` is reported, not
-    silently read as an empty collection.
+    silently read as an empty collection; so does a folder inside it that cannot be listed,
+    whose decks would otherwise vanish from the collection without a word.
     """
     found: set[Path] = set()
-    problems = []
+    problems: list[Problem] = []
     for place in places:
         place = Path(place)
         if place.is_dir():
-            found.update(
-                path.resolve()
-                for path in place.rglob("*.md")
-                if path.name.lower() != "readme.md" and path.is_file()
-            )
+            found.update(_folder_decks(place, problems))
         elif place.is_file():
             found.add(place.resolve())
         else:
@@ -58,6 +56,23 @@ def find_deck_files(places: Iterable[Path]) -> list[Path]:
     if problems:
         raise DeckError(problems)
     return sorted(found)
+
+
+def _folder_decks(folder: Path, problems: list[Problem]) -> Iterable[Path]:
+    """The deck files under `folder`, each folder that cannot be listed added to `problems`."""
+
+    def unreadable(error: OSError) -> None:
+        where = shown_path(Path(error.filename)) if error.filename else shown_path(folder)
+        reason = error.strerror or str(error)
+        problems.append(Problem(where, 0, f"cannot read deck folder: {reason}"))
+
+    # As `Path.rglob` did: linked folders are not followed (a link to a parent would loop).
+    for top, folders, files in os.walk(folder, onerror=unreadable):
+        folders.sort()
+        for name in files:
+            path = Path(top) / name
+            if name.endswith(".md") and name.lower() != "readme.md" and path.is_file():
+                yield path.resolve()
 
 
 def file_stamp(path: Path) -> str:

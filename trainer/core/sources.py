@@ -28,7 +28,8 @@ def find_passage(sources: Path | None, citation: Citation, answers: list[str]) -
         return None
     document = sources / citation.document
     try:
-        lines = document.read_text(encoding="utf-8").splitlines()
+        # Newlines only, as citations are checked and drafted: a form feed starts no line.
+        lines = document.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError):
         return None
     if citation.last_line > len(lines):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trainer.core.cards import Deck
-from trainer.core.deck_syntax import CARD_START, ID_LINE
+from trainer.core.deck_syntax import CARD_START, ID_LINE, deck_lines
 
 
 def _entry_end(lines: list[str], start: int) -> int:
@@ -24,7 +24,7 @@ def stamp_ids(text: str, deck: Deck) -> tuple[str, int]:
 
     The id written is the key the card already has, so the learner's progress is untouched.
     """
-    lines = text.splitlines()
+    lines = deck_lines(text)
     bases_by_line: dict[int, set[str]] = {}
     for card in deck.cards:
         bases_by_line.setdefault(card.line, set()).add(card.key.split(":")[0])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -17,6 +17,10 @@ from trainer.core.grading import Rating
 from trainer.core.progress import to_millis
 
 COLUMNS = ("card_id", "review_rating", "review_time", "review_duration")
+_LONGEST_DURATION_MS = 86_400_000
+"""A day: no one answers one card for longer, and SQLite stores no integer past 19 digits."""
+_CLOCK_SLACK = timedelta(days=1)
+"""How far ahead of this computer's clock a review time may be (another machine's clock)."""
 
 
 class ReviewLogError(Exception):
@@ -42,7 +46,9 @@ def read_review_log(path: Path) -> list[LoggedReview]:
     Raises `ReviewLogError` at the first bad line.
     """
     try:
-        with path.open(newline="", encoding="utf-8") as file:
+        # utf-8-sig: a spreadsheet's export often opens with a byte-order mark, which would
+        # otherwise be read as part of the first column's name.
+        with path.open(newline="", encoding="utf-8-sig") as file:
             return list(_rows(path, csv.reader(file)))
     except OSError as error:
         raise ReviewLogError(f"{path}: cannot read the review log: {error.strerror}") from None
@@ -96,15 +102,25 @@ def _rating(path: Path, line: int, text: str) -> Rating:
 
 
 def _time(path: Path, line: int, text: str) -> int:
+    if not text.isascii():
+        # fromisoformat reads other scripts' digits (Arabic-Indic, say); a log never holds them.
+        _fail(path, line, f"review_time is not an ISO 8601 time: {text!r}")
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         _fail(path, line, f"review_time is not an ISO 8601 time: {text!r}")
     # The column is UTC by definition; a time written without an offset is read as UTC.
-    return to_millis(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if moment > datetime.now(UTC) + _CLOCK_SLACK:
+        # A review cannot have happened yet; scheduling after it would overflow the calendar.
+        _fail(path, line, f"review_time is in the future: {text!r}")
+    return to_millis(moment)
 
 
 def _duration(path: Path, line: int, text: str) -> int:
-    if not text.isdigit():
+    # ASCII digits only: str.isdigit also accepts '٣' and '²', which int() reads or refuses.
+    if not (text.isascii() and text.isdigit()):
         _fail(path, line, f"review_duration must be whole milliseconds, not {text!r}")
+    if len(text) > len(str(_LONGEST_DURATION_MS)) or int(text) > _LONGEST_DURATION_MS:
+        _fail(path, line, f"review_duration is longer than a day: {text!r} milliseconds")
     return int(text)

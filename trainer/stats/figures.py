@@ -12,6 +12,7 @@ nowhere.
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -125,6 +126,8 @@ def compute_stats(store: Store, now: datetime | None = None, deck_id: int | None
         return _compute(store, now or datetime.now(UTC), deck_id)
     except sqlite3.Error as error:
         raise StoreError(f"{store.path}: cannot read the statistics: {error}") from None
+    except json.JSONDecodeError as error:  # a settings or tags column damaged outside trainer
+        raise StoreError(f"{store.path}: damaged data, a column is not JSON: {error}") from None
 
 
 def _compute(store: Store, now: datetime, deck_id: int | None) -> Stats:

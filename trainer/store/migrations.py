@@ -42,6 +42,27 @@ def is_current(conn: sqlite3.Connection) -> bool:
     return all(function.__name__ in applied for function in SCHEMA)
 
 
+def newer_schema(conn: sqlite3.Connection) -> tuple[int, int] | None:
+    """`(theirs, ours)` migration counts when a newer trainer has upgraded the database.
+
+    Such a database has migrations recorded that this trainer does not know: its schema may have
+    changed in ways this code would misread or damage. None when the database is not newer.
+    """
+    try:
+        applied = {
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+            )
+        }
+    except sqlite3.OperationalError:  # no migrations table yet: a new database
+        return None
+    known = {function.__name__ for function in SCHEMA}
+    if applied <= known:
+        return None
+    return len(applied), len(SCHEMA)
+
+
 def __getattr__(name: str) -> Any:
     # `migrations` is built on first use: importing sqlite-utils costs about 40 ms of startup.
     if name == "migrations":
@@ -285,4 +306,23 @@ def m009_card_entries(db: Database) -> None:
     db.conn.executemany(
         "UPDATE cards SET entry_key = ? WHERE id = ?",
         [(sibling_group(key), card_id) for card_id, key in rows],
+    )
+
+
+@_migration
+def m010_no_replacing_reviews(db: Database) -> None:
+    """Refuse `REPLACE INTO reviews` and `INSERT OR REPLACE` of an existing review.
+
+    A replace deletes the old row and inserts the new one without firing the DELETE trigger
+    (SQLite fires it only with `recursive_triggers` on, which each connection would have to set;
+    the sqlite3 shell does not). Refusing any insert of an id already in the log closes that
+    door for every connection.
+    """
+    _run(
+        db,
+        """
+        CREATE TRIGGER reviews_no_replace BEFORE INSERT ON reviews
+        WHEN EXISTS (SELECT 1 FROM reviews WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+        """,
     )

@@ -41,6 +41,23 @@ R = TypeVar("R")
 
 BUSY_TIMEOUT_MS = 5000
 """How long to wait for another process (a second trainer) to finish writing before giving up."""
+SYNCHRONOUS = "FULL"
+"""Each answer's commit is flushed to the disk (fsync) before the next card is shown, so it
+survives a power cut, not only a killed process; bench/durability.py measures the cost."""
+
+
+def _newer_message(path: str, theirs: int, ours: int) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        mine = version("trainer")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        mine = "(unknown version)"
+    return (
+        f"{path}: written by a newer trainer (database schema {theirs}; this trainer "
+        f"{mine} reads schema {ours} and older): upgrade trainer to open it; "
+        "nothing was changed"
+    )
 
 
 def _locked(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
@@ -73,12 +90,45 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        """Hold the connection for a series of reads; SQLite errors become `StoreError`."""
+        """Hold the connection for a series of reads; SQLite errors become `StoreError`.
+
+        So do damaged contents: a corrupt page, a renamed column, a column that should hold JSON
+        and does not. A misuse of the connection (`ProgrammingError`) is a bug, and stays one.
+        """
         with self._lock:
             try:
                 yield self.conn
-            except sqlite3.OperationalError as error:
+            except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
+                raise
+            except sqlite3.DatabaseError as error:
                 raise StoreError(f"{self.path}: {error}") from None
+            except json.JSONDecodeError as error:
+                raise StoreError(
+                    f"{self.path}: damaged data, a column is not JSON: {error}"
+                ) from None
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction that holds SQLite's write lock from its start.
+
+        Whatever is read inside it is what the writes build on: another process (a second
+        trainer on the same database) waits for the commit instead of writing in between, so
+        no answer is computed from a state that is no longer the card's.
+        """
+        with self.reading() as conn:
+            if conn.in_transaction:  # already inside a transaction: it is one with that one
+                with self.db.atomic():
+                    yield conn
+                return
+            # Not sqlite-utils' atomic(): its plain BEGIN is deferred, and takes the write lock only
+            # at the first write, after the reads this transaction exists to protect.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -96,9 +146,14 @@ class Store:
             conn = sqlite3.connect(shown, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
             conn.execute("PRAGMA foreign_keys = ON")
+            # Checked before anything is written (the journal mode is stored in the file).
+            newer = migrations.newer_schema(conn)
+            if newer is not None:
+                conn.close()
+                raise StoreError(_newer_message(shown, *newer))
             if shown != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
             store = cls(conn, shown)
             if not migrations.is_current(conn):
                 migrations.migrations.apply(store.db)
@@ -238,15 +293,19 @@ class Store:
             next_progress,
         )  # fsrs loads only when an answer is recorded
 
-        study = self.study_card(card_id)
-        parameters_id, weights = self.parameters()
-        before = study.progress
-        after = (
-            next_progress(card_seed(study.card.key), before, rating, now, study.schedule, weights)
-            if reschedule
-            else before
-        )
-        with self.db.atomic():
+        # Read, compute and write in one immediate transaction: read before it, the card's state
+        # could change under us (another process answering it) and that answer would be lost.
+        with self.writing():
+            study = self.study_card(card_id)
+            parameters_id, weights = self.parameters()
+            before = study.progress
+            after = (
+                next_progress(
+                    card_seed(study.card.key), before, rating, now, study.schedule, weights
+                )
+                if reschedule
+                else before
+            )
             self.append_review(card_id, int(rating), now, duration_ms, mode, before, parameters_id)
             if reschedule:
                 self.write_progress(card_id, after)
@@ -259,41 +318,44 @@ class Store:
         The card gets back the state it had before that answer; the undo is itself logged,
         so history is never rewritten. Returns the card's id, or None if there is nothing to undo.
         """
-        row = self.conn.execute(
-            """
-            SELECT id, card_id, rating, reviewed_at, state_before, step_before, stability_before,
-                   difficulty_before, due_before, last_review_before
-            FROM reviews
-            WHERE mode IN ('review', 'quiz') AND reviewed_at >= ?
-              AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
-            ORDER BY id DESC LIMIT 1
-            """,
-            [to_millis(since) or 0],
-        ).fetchone()
-        if row is None:
-            return None
-        review_id, card_id, rating, reviewed_at, state, step, stability, difficulty, due, last = row
-        current = self.study_card(card_id).progress
-        # An answer moved the schedule exactly when it is the card's latest review; a quiz answer
-        # that left the schedule alone has nothing to restore.
-        moved = to_millis(current.last_review) == reviewed_at
-        from trainer.core.grading import Rating
+        # As `record_review`: the answer to undo and the card's state are read under the lock.
+        with self.writing():
+            row = self.conn.execute(
+                """
+                SELECT id, card_id, rating, reviewed_at, state_before, step_before, stability_before,
+                       difficulty_before, due_before, last_review_before
+                FROM reviews
+                WHERE mode IN ('review', 'quiz') AND reviewed_at >= ?
+                  AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
+                ORDER BY id DESC LIMIT 1
+                """,
+                [to_millis(since) or 0],
+            ).fetchone()
+            if row is None:
+                return None
+            review_id, card_id, rating, reviewed_at, state, step, stability, difficulty, due, last = row  # fmt: skip
+            current = self.study_card(card_id).progress
+            # An answer moved the schedule exactly when it is the card's latest review; a quiz
+            # answer that left the schedule alone has nothing to restore.
+            moved = to_millis(current.last_review) == reviewed_at
+            from trainer.core.grading import Rating
 
-        restored = Progress(
-            state=State(state),
-            step=step,
-            stability=stability,
-            difficulty=difficulty,
-            due=from_millis(due),
-            last_review=from_millis(last),
-            reps=max(0, current.reps - 1),
-            lapses=max(0, current.lapses - int(rating == Rating.AGAIN and state == State.REVIEW)),
-        )
-        with self.db.atomic():
+            restored = Progress(
+                state=State(state),
+                step=step,
+                stability=stability,
+                difficulty=difficulty,
+                due=from_millis(due),
+                last_review=from_millis(last),
+                reps=max(0, current.reps - 1),
+                lapses=max(
+                    0, current.lapses - int(rating == Rating.AGAIN and state == State.REVIEW)
+                ),
+            )
             self.append_review(card_id, None, now, 0, "undo", current, None, undoes=review_id)
             if moved:
                 self.write_progress(card_id, restored)
-        return card_id
+            return card_id
 
     def append_review(
         self,

@@ -119,9 +119,17 @@ def sync_decks(
         # A deck whose file is gone (renamed or moved) must not keep its keys from its new file.
         on_disk = {path: ids for path, ids in known.items() if Path(path).exists()}
         claimed = _claimed_keys(db, decks, deck_ids, on_disk)
+        unchanged = {ids[0] for ids in on_disk.values()} - set(deck_ids.values())
+        # Per deck, the questions it stores under a longer key (`key@vocab`): they stay its own.
+        suffixed: dict[int, set[str]] = {}
+        for key, (_, owner) in owners.items():
+            if "@" in key:
+                suffixed.setdefault(owner, set()).add(key.partition("@")[0])
         for deck_file, deck in decks:
             deck_id = deck_ids[str(deck_file.path)]
-            added, retired = _save_cards(db, deck_id, deck, owners, claimed, now)
+            added, retired = _save_cards(
+                db, deck_id, deck, owners, claimed, unchanged, suffixed.get(deck_id, set()), now
+            )
             report.added_cards += added
             report.retired_cards += retired
             report.updated.append(deck.name)
@@ -225,7 +233,12 @@ def _claimed_keys(db, decks, deck_ids: dict[str, int], known) -> dict[str, int]:
     changed_ids = set(deck_ids.values())
     claimed: dict[str, int] = {}
     unchanged_ids = [deck_id for deck_id, *_ in known.values() if deck_id not in changed_ids]
-    keys = {card.key for _, deck in decks for card in deck.cards}
+    keys = {
+        key
+        for _, deck in decks
+        for card in deck.cards
+        for key in (card.key, f"{card.key}@{deck.path.stem}")
+    }
     if _few(db, keys):
         # Only the changed decks' own keys are ever looked up: fetch just those.
         # (`retired` is tested here, not in SQL, so that the key index is the one used.)
@@ -245,7 +258,14 @@ def _claimed_keys(db, decks, deck_ids: dict[str, int], known) -> dict[str, int]:
 
 
 def _save_cards(
-    db, deck_id: int, deck: Deck, owners, claimed: dict[str, int], now
+    db,
+    deck_id: int,
+    deck: Deck,
+    owners,
+    claimed: dict[str, int],
+    unchanged: set[int],
+    suffixed: set[str],
+    now,
 ) -> tuple[int, int]:
     """Upsert the deck's cards by key and retire the ones it no longer has."""
     rows = []
@@ -255,10 +275,7 @@ def _save_cards(
     fresh = []
     created = to_millis(now)
     for position, card in enumerate(deck.cards):
-        key = card.key
-        if claimed.get(key, deck_id) != deck_id:
-            # The same question lives in another deck too: keep the two apart.
-            key = f"{key}@{deck.path.stem}"
+        key = _key_in_deck(db, card, deck, deck_id, owners, claimed, unchanged, suffixed)
         is_fresh = key not in owners and key not in claimed
         claimed[key] = deck_id
         rows.append(_card_row(card, key, deck_id, position, created))
@@ -294,6 +311,63 @@ def _save_cards(
         [(key, deck_id) for key in gone],
     )
     return added, len(gone)
+
+
+def _candidates(card: Card, deck: Deck) -> list[str]:
+    """The keys a card may be stored under, in order of preference.
+
+    Its own key first; when another deck holds the same question, the key with the deck file's
+    name (`key@vocab`), then with its folders as well (`key@french/vocab`, ...): two files of
+    the same name in different folders each get a key of their own.
+    """
+    parts = deck.path.with_suffix("").parts
+    return [card.key] + [
+        f"{card.key}@{'/'.join(parts[-depth:])}" for depth in range(1, len(parts) + 1)
+    ]
+
+
+def _key_in_deck(
+    db,
+    card: Card,
+    deck: Deck,
+    deck_id: int,
+    owners,
+    claimed: dict[str, int],
+    unchanged: set[int],
+    suffixed: set[str],
+) -> str:
+    """The key this deck's card is stored under.
+
+    A key the deck already holds, and no other deck has taken in this sync, stays its own:
+    its progress stays with it whatever other decks hold the same question. Otherwise the first
+    key no other deck holds (a card that left one file for another follows its key there).
+    `suffixed` holds the questions this deck stores under a longer key (`key@vocab`).
+    """
+    key = card.key
+    if claimed.get(key, deck_id) == deck_id and (
+        owners[key][1] == deck_id if key in owners else key not in suffixed
+    ):
+        # The common case, decided without building the other keys: no other deck holds the
+        # question, and the card is this deck's already or the deck has no other key for it.
+        return key
+    candidates = _candidates(card, deck)
+    for key in candidates:
+        if key in owners and owners[key][1] == deck_id and claimed.get(key, deck_id) == deck_id:
+            return key
+    for depth, key in enumerate(candidates):
+        if depth >= 2 and key not in owners:
+            # Only `key` and `key@stem` were looked up in advance: a third deck of the same name
+            # holding the question is rare enough to ask about its keys one at a time.
+            row = db.execute(
+                "SELECT id, deck_id, retired FROM cards WHERE key = ?", [key]
+            ).fetchone()
+            if row is not None:
+                owners[key] = (row[0], row[1])
+                if row[1] in unchanged and not row[2]:
+                    claimed.setdefault(key, row[1])
+        if claimed.get(key, deck_id) == deck_id:
+            return key
+    return candidates[-1]  # the whole path: no other deck can hold it
 
 
 def _card_row(card: Card, key: str, deck_id: int, position: int, created: int) -> dict:

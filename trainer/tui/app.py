@@ -12,8 +12,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.events import Resize
 from textual.geometry import Size
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from trainer.core.safe_text import printable, printable_line
 from trainer.tui.context import Clock, StudyApp
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
@@ -104,6 +106,28 @@ class TrainerApp(App[None]):
         """Stop the app because it cannot start; the CLI prints `problems` and exits 1."""
         self.failure = problems
         self.exit(return_code=1)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notice; always literal and free of terminal controls.
+
+        Notices quote deck problems, which hold file names and deck text: a `[/]` there must
+        not be read as markup, nor an ESC reach the terminal. (`markup` is accepted and ignored.)
+        """
+        super().notify(
+            printable(message),
+            title=printable_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def sync_decks(self) -> None:
         """Re-read the deck files into the store (called from a worker thread)."""

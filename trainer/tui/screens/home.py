@@ -12,7 +12,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from trainer.core.deckfile import DeckError
+from trainer.core.safe_text import printable_line
 from trainer.tui.context import trainer
+from trainer.tui.widgets.rendering import cell, shown
 
 if TYPE_CHECKING:
     from trainer.store.queue import DeckSummary
@@ -74,6 +76,8 @@ class HomeScreen(Screen[None]):
             lines = (
                 [str(p) for p in error.problems] if isinstance(error, DeckError) else [str(error)]
             )
+            # One line per problem, even when a file's name holds a newline.
+            lines = [printable_line(line) for line in lines]
             if starting:
                 self.app.call_from_thread(app.fail, lines)
             else:
@@ -95,11 +99,13 @@ class HomeScreen(Screen[None]):
         if not summaries:
             places = ", ".join(map(str, trainer(self).deck_places))
             empty.update(
-                f"No decks found.\n\nDecks are read from: {places}\n\n"
-                "A deck is a Markdown file of cards, for example:\n\n"
-                "    Q: In what year was NORAD formed?\n    T: 1958\n\n"
-                "See docs/deck-format.md for every card kind. Save it as a .md file there "
-                "(or start trainer with --decks FOLDER), then press r to reload."
+                shown(
+                    f"No decks found.\n\nDecks are read from: {places}\n\n"
+                    "A deck is a Markdown file of cards, for example:\n\n"
+                    "    Q: In what year was NORAD formed?\n    T: 1958\n\n"
+                    "See docs/deck-format.md for every card kind. Save it as a .md file there "
+                    "(or start trainer with --decks FOLDER), then press r to reload."
+                )
             )
         due = sum(s.due for s in summaries)
         learning = sum(s.learning for s in summaries)
@@ -112,7 +118,8 @@ class HomeScreen(Screen[None]):
             table.add_row("All decks", due, learning, new, total, key=ALL_DECKS)
         for summary in summaries:
             table.add_row(
-                summary.name,
+                # A deck's name is deck text: literal (a deck may be called "[/]"), one line.
+                cell(summary.name),
                 summary.due,
                 summary.learning,
                 summary.new,

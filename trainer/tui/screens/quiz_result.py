@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from trainer.core.grading import Verdict
 from trainer.core.quiz import QuizQuestion
 from trainer.tui.context import trainer
+from trainer.tui.widgets.rendering import shown
 from trainer.tui.widgets.session_bar import format_elapsed
 
 
@@ -58,7 +59,7 @@ class QuizResultScreen(Screen[None]):
         result = self.result
         share = result.right / result.asked if result.asked else 0
         with VerticalScroll(id="quiz-result"):
-            yield Static(f"Quiz over: {result.title}", id="summary-title", markup=False)
+            yield Static(shown(f"Quiz over: {result.title}", one_line=True), id="summary-title")
             yield Static(
                 f"Score  {result.right} / {result.asked}  ({share:.0%})   in {format_elapsed(result.seconds)}",
                 classes="figure",
@@ -71,9 +72,10 @@ class QuizResultScreen(Screen[None]):
                 yield Static(
                     Content.assemble(
                         ("• ", "bold"),
-                        question.prompt,
+                        shown(question.prompt),
                         "\n  ",
-                        ("→ " + question.answer, "bold $success"),
+                        ("→ ", "bold $success"),
+                        shown(question.answer).stylize("bold $success"),
                     ),
                     classes="missed",
                 )

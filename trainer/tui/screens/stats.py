@@ -33,6 +33,7 @@ from trainer.stats.text import (
 )
 from trainer.store.errors import StoreError
 from trainer.tui.context import trainer
+from trainer.tui.widgets.rendering import cell
 
 if TYPE_CHECKING:
     from trainer.stats.figures import CalendarDay, Distribution, Mastery, Stats
@@ -115,7 +116,7 @@ class StatsScreen(Screen[None]):
         """Where "now" comes from (default: the app's clock, else the system's)."""
         self.stats: Stats | None = None
         """The figures drawn, once loaded."""
-        self._options: list[tuple[str, int]] = []
+        self._options: list[tuple[Text | str, int | str]] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="stats-bar"):
@@ -181,7 +182,10 @@ class StatsScreen(Screen[None]):
     def show(self, stats: Stats, choices: list[tuple[int, str]]) -> None:
         """Draw `stats`, with `choices` (id, name) in the deck filter."""
         self.stats = stats
-        options = [("All decks", ALL_DECKS), *((name, deck_id) for deck_id, name in choices)]
+        options: list[tuple[Text | str, int | str]] = [
+            ("All decks", ALL_DECKS),
+            *((cell(name), deck_id) for deck_id, name in choices),
+        ]
         if options != self._options:
             self._options = options
             select = self.query_one("#deck-filter", Select)
@@ -224,8 +228,8 @@ class StatsScreen(Screen[None]):
         for card in stats.hardest:
             first_line = card.prompt.splitlines()[0] if card.prompt else ""
             hardest.add_row(
-                Text(first_line[:60]),
-                Text(card.deck),
+                cell(first_line[:60]),
+                cell(card.deck),
                 card.lapses,
                 "leech" if card.leech else "",
                 key=str(card.id),
@@ -282,7 +286,7 @@ class StatsScreen(Screen[None]):
 def _fill_mastery(table: DataTable, rows: tuple[Mastery, ...]) -> None:
     table.clear()
     for row in rows:
-        table.add_row(Text(row.name), row.cards, percent(row.share), row.due)
+        table.add_row(cell(row.name), row.cards, percent(row.share), row.due)
 
 
 def _reset(plot: PlotextPlot) -> Plot:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.core.session import StudySession
+from trainer.tui.widgets.rendering import shown
 from trainer.tui.widgets.session_bar import format_elapsed
 
 
@@ -73,7 +74,9 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         summary = self.summary
         with Vertical(id="summary"):
-            yield Static(f"Session over: {self.session_title}", id="summary-title", markup=False)
+            yield Static(
+                shown(f"Session over: {self.session_title}", one_line=True), id="summary-title"
+            )
             if summary.answers == 0:
                 yield Static("Nothing was due. Well done for checking!", classes="figure")
             yield Static(

@@ -1,4 +1,8 @@
-"""One question on screen: the prompt, choices or an answer box, then the answer and its source."""
+"""One question on screen: the prompt, choices or an answer box, then the answer and its source.
+
+Everything a card shows passes through `shown` here, so no deck text reaches the terminal raw,
+whichever screen (study or quiz) built it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Static
+
+from trainer.tui.widgets.rendering import shown
 
 
 class CardFace(VerticalScroll):
@@ -35,7 +41,7 @@ class CardFace(VerticalScroll):
     ) -> None:
         """Show a fresh question; `options` numbers the choices, `typing` shows the answer box."""
         self.query_one("#kind", Static).update(kind)
-        self.query_one("#prompt", Static).update(prompt)
+        self.query_one("#prompt", Static).update(shown(prompt))
         self._options = list(options)
         self.mark_choices(set())
         box = self.query_one("#answer-input", Input)
@@ -50,7 +56,7 @@ class CardFace(VerticalScroll):
         if typing:
             box.focus()
         if hint:
-            self.query_one("#note", Static).update(f"Hint: {hint}")
+            self.query_one("#note", Static).update(shown(f"Hint: {hint}"))
 
     def mark_choices(
         self, selected: set[int], correct: frozenset[int] | set[int] | None = None
@@ -68,7 +74,11 @@ class CardFace(VerticalScroll):
                     style, said = "$error strike", "  <- wrong"
                 else:
                     style = "dim"
-            lines.append(Content.assemble(f" {index + 1}. {box} ", (option, style), said))
+            lines.append(
+                Content.assemble(
+                    f" {index + 1}. {box} ", shown(option, one_line=True).stylize(style), said
+                )
+            )
         choices = self.query_one("#choices", Static)
         choices.update(Content("\n").join(lines))
         choices.display = bool(lines)
@@ -85,13 +95,15 @@ class CardFace(VerticalScroll):
         """Show the answer and what goes with it."""
         box = self.query_one("#answer-input", Input)
         box.disabled = True
-        self.query_one("#verdict", Static).update(verdict)
-        self.query_one("#answer", Static).update(answer)
-        self.query_one("#note", Static).update(note)
-        self.query_one("#citation", Static).update(f"Source: {citation}" if citation else "")
-        shown = self.query_one("#passage", Static)
-        shown.update(passage)
-        shown.display = bool(passage)
+        self.query_one("#verdict", Static).update(shown(verdict))
+        self.query_one("#answer", Static).update(shown(answer))
+        self.query_one("#note", Static).update(shown(note))
+        self.query_one("#citation", Static).update(
+            shown(f"Source: {citation}", one_line=True) if citation else ""
+        )
+        passage_box = self.query_one("#passage", Static)
+        passage_box.update(shown(passage))
+        passage_box.display = bool(passage)
         self.set_class(True, "-revealed")
 
     @property

@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
-from textual.content import Content
+from rich.text import Text
+from textual.content import Content, Span
 
 from trainer.core.grading import Verdict, typed_marks
+from trainer.core.safe_text import printable, printable_line
 from trainer.core.sources import Passage
 
 CLOZE_MASK = "[...]"
+
+
+def shown(value: Content | str, *, one_line: bool = False) -> Content:
+    """Deck or database text as safe, literal `Content`: never markup, no terminal controls.
+
+    A string becomes `Content` as it is (so `[/]` in a deck name is text, not a closing tag),
+    with every control character shown as a visible escape (see `trainer.core.safe_text`);
+    `Content` built from deck text keeps its styles, moved to where the escaped text puts them.
+    `one_line` shows newlines and tabs as escapes too, for titles and table cells.
+    """
+    clean = printable_line if one_line else printable
+    if isinstance(value, str):
+        return Content(clean(value))
+    plain = value.plain
+    if clean(plain) == plain:
+        return value
+    # Escaping lengthens the text: clean it piece by piece between span edges, so each style
+    # still covers the characters it covered.
+    edges = sorted({0, len(plain), *(e for span in value.spans for e in (span.start, span.end))})
+    moved = {0: 0}
+    pieces = []
+    for start, end in zip(edges, edges[1:]):
+        pieces.append(clean(plain[start:end]))
+        moved[end] = moved[start] + len(pieces[-1])
+    spans = [Span(moved[span.start], moved[span.end], span.style) for span in value.spans]
+    return Content("".join(pieces), spans)
+
+
+def cell(text: str) -> Text:
+    """Deck or database text for one cell of a table: literal, on one line, no controls."""
+    return Text(printable_line(text))
 
 
 def cloze_question(prompt: str, hint: str) -> Content:

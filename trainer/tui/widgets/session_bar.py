@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
+from trainer.tui.widgets.rendering import shown
+
 
 def format_elapsed(seconds: float) -> str:
     """`m:ss`, or `h:mm:ss` past an hour."""
@@ -26,7 +28,8 @@ class SessionBar(Horizontal):
 
     def show(self, title: str, done: int, left: int) -> None:
         """Update the deck title and the done / left counts."""
-        self.query_one("#session-title", Label).update(title)
+        # The title holds deck names: literal, never markup (a deck may be called "[/]").
+        self.query_one("#session-title", Label).update(shown(title, one_line=True))
         self.query_one("#session-progress", ProgressBar).update(
             total=max(1, done + left), progress=done
         )
