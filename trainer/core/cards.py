@@ -89,6 +89,12 @@ class Schedule:
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     fuzz: bool = True
     """Spread review intervals a little, as Anki does, so cards learned together part ways."""
+    reviews_per_day: int = 200
+    """Review cards shown a day at most (Anki's default); learning cards are not counted."""
+    leech_lapses: int = 8
+    """Lapses that make a card a leech: tagged and suspended, as in Anki."""
+    overrides: tuple[str, ...] = ()
+    """The keys the deck's front matter sets; the others follow the learner's settings."""
 
 
 @dataclass(frozen=True)

@@ -188,9 +188,35 @@ def _schedule(table: dict, report: KeyReport) -> Schedule:
     if not isinstance(fuzz, bool):
         report("fuzz", "front matter: schedule.fuzz must be true or false")
         fuzz = default.fuzz
+    counts = {}
+    for key in ("reviews_per_day", "leech_lapses"):
+        value = table.get(key, getattr(default, key))
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            report(key, f"front matter: schedule.{key} must be a whole number, 0 or more")
+            value = getattr(default, key)
+        counts[key] = value
+    given = tuple(key for key in _SCHEDULE_KEYS if key in table)
     return Schedule(
-        float(retention), new_per_day, steps["learning_steps"], steps["relearning_steps"], fuzz
+        desired_retention=float(retention),
+        new_per_day=new_per_day,
+        learning_steps=steps["learning_steps"],
+        relearning_steps=steps["relearning_steps"],
+        fuzz=fuzz,
+        reviews_per_day=counts["reviews_per_day"],
+        leech_lapses=counts["leech_lapses"],
+        overrides=given,
     )
+
+
+_SCHEDULE_KEYS = (
+    "desired_retention",
+    "new_per_day",
+    "learning_steps",
+    "relearning_steps",
+    "fuzz",
+    "reviews_per_day",
+    "leech_lapses",
+)
 
 
 def _steps(value: object, key: str, report: KeyReport) -> tuple[timedelta, ...]:

@@ -326,3 +326,43 @@ def m010_no_replacing_reviews(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
         """,
     )
+
+
+@_migration
+def m011_card_management(db: Database) -> None:
+    """Flags, leeches and burying, kept in the database so deck files stay clean; a text index.
+
+    A buried card has `suspended = 2` until `buried_until` (the start of the next study day):
+    every query that keeps suspended cards out of study (`suspended = 0`) keeps buried ones out
+    too, through the same indexes, and `store.card_flags.unbury_expired` returns them once the
+    day rolls over. `cards_text` is a full-text index of questions and answers that ignores
+    case and accents, kept up to date by triggers, for `trainer.store.search`.
+    """
+    _run(
+        db,
+        """
+        ALTER TABLE cards ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE cards ADD COLUMN leech INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE cards ADD COLUMN buried_until INTEGER;
+        CREATE INDEX cards_buried ON cards(buried_until) WHERE suspended = 2;
+        CREATE INDEX cards_flagged ON cards(flag) WHERE flag > 0;
+        CREATE INDEX cards_by_created ON cards(created);
+        CREATE VIRTUAL TABLE cards_text USING fts5(
+            prompt, answer, content='cards', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2');
+        INSERT INTO cards_text (rowid, prompt, answer) SELECT id, prompt, answer FROM cards;
+        CREATE TRIGGER cards_text_insert AFTER INSERT ON cards BEGIN
+            INSERT INTO cards_text (rowid, prompt, answer) VALUES (new.id, new.prompt, new.answer);
+        END;
+        CREATE TRIGGER cards_text_delete AFTER DELETE ON cards BEGIN
+            INSERT INTO cards_text (cards_text, rowid, prompt, answer)
+            VALUES ('delete', old.id, old.prompt, old.answer);
+        END;
+        CREATE TRIGGER cards_text_update AFTER UPDATE OF prompt, answer ON cards
+        WHEN old.prompt IS NOT new.prompt OR old.answer IS NOT new.answer BEGIN
+            INSERT INTO cards_text (cards_text, rowid, prompt, answer)
+            VALUES ('delete', old.id, old.prompt, old.answer);
+            INSERT INTO cards_text (rowid, prompt, answer) VALUES (new.id, new.prompt, new.answer);
+        END;
+        """,
+    )

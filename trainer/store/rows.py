@@ -33,7 +33,8 @@ CARD_COLUMNS = (
 )
 
 
-def study_card_from_row(row: Sequence[Any]) -> StudyCard:
+def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) -> StudyCard:
+    """A `CARD_COLUMNS, d.name, d.settings` row as a `StudyCard`; see `schedule_from_settings`."""
     (card_id, key, kind, prompt, answer, line, detail, tags, deck_id, state, step, stability,
      difficulty, due, last_review, reps, lapses, deck_name, settings) = row  # fmt: skip
     extra = json.loads(detail)
@@ -64,7 +65,7 @@ def study_card_from_row(row: Sequence[Any]) -> StudyCard:
     )
     deck_settings = json.loads(settings)
     return StudyCard(
-        card_id, card, progress, deck_id, deck_name, schedule_from_settings(deck_settings),
+        card_id, card, progress, deck_id, deck_name, schedule_from_settings(deck_settings, defaults),
         deck_settings.get("strict", False),
     )  # fmt: skip
 
@@ -77,24 +78,41 @@ def settings_of(deck: Deck) -> dict[str, Any]:
         "learning_steps": [step.total_seconds() for step in deck.schedule.learning_steps],
         "relearning_steps": [step.total_seconds() for step in deck.schedule.relearning_steps],
         "fuzz": deck.schedule.fuzz,
+        "reviews_per_day": deck.schedule.reviews_per_day,
+        "leech_lapses": deck.schedule.leech_lapses,
+        "overrides": list(deck.schedule.overrides),
         "strict": deck.strict_answers,
         "bury_siblings": deck.bury_siblings,
     }
 
 
-def schedule_from_settings(settings: dict[str, Any]) -> Schedule:
-    """The inverse of `settings_of` for the schedule part."""
+def schedule_from_settings(settings: dict[str, Any], defaults: Schedule | None = None) -> Schedule:
+    """The inverse of `settings_of` for the schedule part.
+
+    Keys the deck's front matter did not set come from `defaults` (the learner's settings).
+    """
+    from dataclasses import replace
     from datetime import timedelta
 
-    default = Schedule()
-    return Schedule(
-        desired_retention=settings.get("desired_retention", default.desired_retention),
-        new_per_day=settings.get("new_per_day", default.new_per_day),
-        learning_steps=tuple(timedelta(seconds=s) for s in settings.get("learning_steps", []))
-        if "learning_steps" in settings
-        else default.learning_steps,
-        relearning_steps=tuple(timedelta(seconds=s) for s in settings.get("relearning_steps", []))
-        if "relearning_steps" in settings
-        else default.relearning_steps,
-        fuzz=settings.get("fuzz", default.fuzz),
-    )
+    default = defaults or Schedule()
+    builtin = Schedule()
+    stored = {
+        "desired_retention": settings.get("desired_retention", builtin.desired_retention),
+        "new_per_day": settings.get("new_per_day", builtin.new_per_day),
+        "reviews_per_day": settings.get("reviews_per_day", builtin.reviews_per_day),
+        "leech_lapses": settings.get("leech_lapses", builtin.leech_lapses),
+        "fuzz": settings.get("fuzz", builtin.fuzz),
+    }
+    for key in ("learning_steps", "relearning_steps"):
+        stored[key] = (
+            tuple(timedelta(seconds=s) for s in settings[key])
+            if key in settings
+            else getattr(builtin, key)
+        )
+    # Decks stored before overrides were recorded: a value other than the built-in default
+    # can only have come from the front matter.
+    overrides = settings.get("overrides")
+    if overrides is None:
+        overrides = [key for key, value in stored.items() if value != getattr(builtin, key)]
+    chosen = {key: value for key, value in stored.items() if key in overrides}
+    return replace(default, **chosen, overrides=tuple(overrides))

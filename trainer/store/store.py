@@ -20,9 +20,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
+from trainer.core.cards import Schedule
 from trainer.core.progress import Progress, State, from_millis, to_millis
 from trainer.core.study_order import CardTies
-from trainer.store import history, migrations, queue
+from trainer.store import card_flags, history, migrations, queue
 from trainer.store.errors import StoreError
 from trainer.store.history import CardAnswers
 from trainer.store.queue import DeckSummary, StudyPlan
@@ -80,6 +81,8 @@ class Store:
         self.path = path
         """Where the database lives, for messages."""
         self._lock = threading.RLock()
+        self.defaults = Schedule()
+        """The learner's settings (`config.toml`), for what a deck's front matter leaves unset."""
 
     @functools.cached_property
     def db(self) -> Database:
@@ -204,11 +207,13 @@ class Store:
     @_locked
     def deck_summaries(self, now: datetime) -> list[DeckSummary]:
         """Every deck present on disk with its counts for today, in name order."""
+        card_flags.unbury_expired(self.conn, now)
         return queue.deck_summaries(self.conn, now)
 
     @_locked
     def study_queue(self, now: datetime, deck_ids: Iterable[int] | None = None) -> list[int]:
         """Card ids to study now: due cards (least likely recalled first), then today's new cards."""
+        card_flags.unbury_expired(self.conn, now)
         return queue.study_queue(self.conn, now, deck_ids)
 
     @_locked
@@ -235,7 +240,7 @@ class Store:
         ).fetchone()
         if row is None:
             raise KeyError(card_id)
-        return study_card_from_row(row)
+        return study_card_from_row(row, self.defaults)
 
     @_locked
     def study_cards(self, card_ids: Sequence[int]) -> list[StudyCard]:
@@ -248,7 +253,7 @@ class Store:
                 f"SELECT {CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id IN ({marks})",
                 chunk,
             ):
-                card = study_card_from_row(row)
+                card = study_card_from_row(row, self.defaults)
                 found[card.id] = card
         return [found[card_id] for card_id in card_ids if card_id in found]
 
@@ -266,7 +271,7 @@ class Store:
             params = list(deck_ids)
             query += f" AND c.deck_id IN ({','.join('?' * len(params))})"
         cards = [
-            study_card_from_row(row) for row in self.conn.execute(query + " ORDER BY c.id", params)
+            study_card_from_row(row, self.defaults) for row in self.conn.execute(query + " ORDER BY c.id", params)
         ]
         return [QuizCard(card.id, card.deck_id, card.card, card.strict_answers) for card in cards]
 
@@ -286,7 +291,8 @@ class Store:
         """Log an answer and store the card's new state in one committed transaction.
 
         With `reschedule=False` (a quiz, by default) the answer is logged but the card's
-        schedule does not move. Returns the card's progress afterwards.
+        schedule does not move. A lapse that makes the card a leech tags and suspends it
+        (`card_flags.is_leech`). Returns the card's progress afterwards.
         """
         from trainer.schedule import (
             card_seed,
@@ -309,6 +315,10 @@ class Store:
             self.append_review(card_id, int(rating), now, duration_ms, mode, before, parameters_id)
             if reschedule:
                 self.write_progress(card_id, after)
+                if after.lapses > before.lapses and card_flags.is_leech_lapse(
+                    after.lapses, study.schedule.leech_lapses
+                ):
+                    card_flags.mark_leech(self.conn, card_id)
         return after
 
     @_locked
