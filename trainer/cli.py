@@ -13,12 +13,14 @@ import click
 
 from trainer import paths
 from trainer.commands import (
+    cards,
     check,
     decks,
     derive,
     export,
     import_,
     import_log,
+    manage,
     optimize,
     serve,
     stats,
@@ -73,6 +75,7 @@ def cli(
         deck_places=list(deck_places) or paths.default_deck_places(),
         sources=sources,
         quiz_reschedules=quiz_reschedules,
+        config_path=paths.config_path(),
     )
     if ctx.invoked_subcommand is None:
         from trainer.commands.study_app import run_app
@@ -92,6 +95,11 @@ COMMANDS: list[click.Command] = [
     optimize.command,
     sync.command,
     serve.command,
+    cards.command,
+    manage.suspend,
+    manage.unsuspend,
+    manage.bury,
+    manage.flag,
 ]
 """Every subcommand, in the order `trainer --help` lists them."""
 

@@ -21,6 +21,16 @@ def data_dir() -> Path:
     return user_data_path("trainer", appauthor=False)
 
 
+def config_path() -> Path:
+    """The learner's settings file: `config.toml` in the user config folder (or `TRAINER_HOME`)."""
+    home = os.environ.get("TRAINER_HOME")
+    if home:
+        return Path(home).expanduser() / "config.toml"
+    from platformdirs import user_config_path
+
+    return user_config_path("trainer", appauthor=False) / "config.toml"
+
+
 def default_db_path() -> Path:
     """The progress database used when `--db` is not given."""
     return data_dir() / "progress.db"

@@ -78,7 +78,9 @@ def lapse(store: Store, card_id: int, when: datetime, times: int) -> datetime:
     return when
 
 
-def test_a_card_forgotten_eight_times_is_a_suspended_leech(store, write_deck, tmp_path, now) -> None:
+def test_a_card_forgotten_eight_times_is_a_suspended_leech(
+    store, write_deck, tmp_path, now
+) -> None:
     ids = synced(store, write_deck, tmp_path, now, deck(2))
     when = lapse(store, ids[0], now, 7)
     assert not card_flags.is_leech(store, ids[0])
@@ -102,7 +104,9 @@ def test_the_leech_threshold_is_a_deck_setting(store, write_deck, tmp_path, now)
     assert card_flags.is_leech(store, ids[0])
 
 
-def test_forgetting_makes_a_card_new_and_keeps_its_history(store, write_deck, tmp_path, now) -> None:
+def test_forgetting_makes_a_card_new_and_keeps_its_history(
+    store, write_deck, tmp_path, now
+) -> None:
     ids = synced(store, write_deck, tmp_path, now, deck(1, "[schedule]\nleech_lapses = 1"))
     lapse(store, ids[0], now, 1)
     assert card_flags.is_leech(store, ids[0])
@@ -134,7 +138,9 @@ def test_the_daily_review_limit_caps_the_queue(store, write_deck, tmp_path, now)
     assert len(store.study_queue(now)) == 1
 
 
-def test_the_learners_limits_apply_where_the_deck_sets_none(store, write_deck, tmp_path, now) -> None:
+def test_the_learners_limits_apply_where_the_deck_sets_none(
+    store, write_deck, tmp_path, now
+) -> None:
     from dataclasses import replace
 
     synced(store, write_deck, tmp_path, now, deck(30))

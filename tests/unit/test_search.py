@@ -222,7 +222,9 @@ def test_free_text_goes_through_the_text_index(cards: Store, now: datetime) -> N
     )
     assert "VIRTUAL TABLE INDEX" in plan
     # Editing a card's text updates the index.
-    cards.conn.execute("UPDATE cards SET answer = 'Nineteen fifty-eight' WHERE prompt = ?", [FOUNDED])
+    cards.conn.execute(
+        "UPDATE cards SET answer = 'Nineteen fifty-eight' WHERE prompt = ?", [FOUNDED]
+    )
     assert prompts(cards, "fifty", now) == {FOUNDED}
     assert prompts(cards, "1958", now) == set()
 
@@ -231,7 +233,9 @@ def test_history_shows_each_answer_with_the_state_it_left(cards: Store, now: dat
     founded = card_id(cards, FOUNDED)
     cards.record_review(founded, Rating.GOOD, now)
     cards.record_review(founded, Rating.GOOD, now + timedelta(minutes=10))
-    cards.record_review(founded, Rating.EASY, now + timedelta(days=3), mode="quiz", reschedule=False)
+    cards.record_review(
+        founded, Rating.EASY, now + timedelta(days=3), mode="quiz", reschedule=False
+    )
     history = card_history(cards, founded)
     assert [answer.rating for answer in history] == [3, 3, 4]
     assert history[0].retrievability is None  # new when first answered

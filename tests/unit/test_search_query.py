@@ -77,11 +77,20 @@ def test_queries_read_as_anki_reads_them(query: str, tree: object) -> None:
         ("norad or or b", "query:7: 'or' needs a term after it"),
         ("a and", "query:3: 'and' needs a term after it"),
         ("(a or)", "query:4: 'or' needs a term after it"),
-        ("colour:red", "query:1: unknown search field 'colour' (put the term in quotes to search for the text)"),
+        (
+            "colour:red",
+            "query:1: unknown search field 'colour' (put the term in quotes to search for the text)",
+        ),
         ("deck:", "query:6: 'deck:' needs a value"),
-        ("is:lost", "query:4: is:lost is not one of new, learn, review, due, suspended, buried, flagged, leech"),
+        (
+            "is:lost",
+            "query:4: is:lost is not one of new, learn, review, due, suspended, buried, flagged, leech",
+        ),
         ("flag:5", "query:6: flag: takes 0 (no flag) to 4"),
-        ("kind:essay", "query:6: kind:essay is not one of basic, reversed, cloze, typed, choice, truefalse"),
+        (
+            "kind:essay",
+            "query:6: kind:essay is not one of basic, reversed, cloze, typed, choice, truefalse",
+        ),
         ("prop:ivl", "query:6: prop: takes a property, a comparison and a number: prop:ivl>=30"),
         ("prop:ivl>=x", "query:6: prop: takes a property, a comparison and a number: prop:ivl>=30"),
         ("prop:size>3", "query:6: prop:size is not one of ivl, due, lapses, reps, s, d, r"),
@@ -89,7 +98,10 @@ def test_queries_read_as_anki_reads_them(query: str, tree: object) -> None:
         ("rated:week", "query:7: rated: takes a number of days from 1, such as rated:7"),
         ("rated:7:5", "query:9: rated:DAYS:RATING takes a rating from 1 to 4"),
         ("added:7:1", "query:7: added: takes only a number of days"),
-        ("norad -is:lost", "query:11: is:lost is not one of new, learn, review, due, suspended, buried, flagged, leech"),
+        (
+            "norad -is:lost",
+            "query:11: is:lost is not one of new, learn, review, due, suspended, buried, flagged, leech",
+        ),
         ("-)", "query:1: '-' must come before a term or '('"),
     ],
 )

@@ -51,13 +51,24 @@ def user_errors() -> Iterator[None]:
         fail(str(error))
 
 
-def open_store(settings: Settings, *, sync: bool = True) -> Store:
-    """Open the progress database and bring it in line with the deck files."""
+def open_store(settings: Settings, *, sync: bool = True, warn: bool = True) -> Store:
+    """Open the progress database and bring it in line with the deck files.
+
+    The learner's `config.toml` gives the limits decks do not set; a problem in it is printed
+    (unless `warn` is off) and its defaults are used.
+    """
     from trainer.core.library import find_deck_files
     from trainer.store.store import Store
 
     files = find_deck_files(settings.deck_places) if sync else []
     store = Store.open(settings.db_path)
+    if settings.config_path is not None:
+        from trainer.config import load_preferences
+
+        preferences, problems = load_preferences(settings.config_path)
+        store.defaults = preferences.schedule
+        for problem in problems if warn else []:
+            click.echo(problem, err=True)
     if sync:
         store.sync(files, roots=[place.resolve() for place in settings.deck_places])
     return store

@@ -165,6 +165,12 @@ def _settings(data: dict, report: KeyReport) -> dict:
     return settings
 
 
+def read_schedule(table: dict, report: KeyReport) -> Schedule:
+    """A `[schedule]` table checked as front matter checks it (the learner's settings use it
+    too); `report(key, message)` says what is wrong."""
+    return _schedule(table, report)
+
+
 def _schedule(table: dict, report: KeyReport) -> Schedule:
     default = Schedule()
     retention = table.get("desired_retention", default.desired_retention)

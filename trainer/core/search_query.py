@@ -231,7 +231,9 @@ class _Parser:
         token = self.tokens[self.position]
         self.position += 1
         if token.kind in ("(", "-("):
-            if (inner := self.peek()) is not None and inner.kind == ")":
+            if (inner := self.peek()) is None:
+                raise QueryError(token.column, "unclosed parenthesis")
+            if inner.kind == ")":
                 raise QueryError(inner.column, "empty parentheses")
             node = self.expression()
             close = self.peek()
@@ -286,7 +288,9 @@ def _field(name: str, value: str, column: int) -> Node:
     if name == "prop":
         match = _PROP.match(value.lower())
         if not match:
-            raise QueryError(where, "prop: takes a property, a comparison and a number: prop:ivl>=30")
+            raise QueryError(
+                where, "prop: takes a property, a comparison and a number: prop:ivl>=30"
+            )
         prop, op, number = match.groups()
         if prop not in PROPERTIES:
             raise QueryError(where, f"prop:{prop} is not one of {', '.join(PROPERTIES)}")

@@ -77,6 +77,4 @@ def card_history(store: CardStore, card_id: int) -> list[PastAnswer]:
 
 def _progress(values: tuple) -> Progress:
     state, step, stability, difficulty, due, last = values
-    return Progress(
-        State(state), step, stability, difficulty, from_millis(due), from_millis(last)
-    )
+    return Progress(State(state), step, stability, difficulty, from_millis(due), from_millis(last))

@@ -222,12 +222,16 @@ def where_clause(
     return f"{base} AND {compiler.node(tree)}", compiler.params
 
 
-def find_card_ids(store: CardStore, query: str, now: datetime, limit: int | None = None) -> list[int]:
+def find_card_ids(
+    store: CardStore, query: str, now: datetime, limit: int | None = None
+) -> list[int]:
     """The ids of the cards `query` finds, in deck file order; raises `QueryError`."""
     with store.reading() as conn:
         unbury_expired(conn, now)
         where, params = where_clause(query, now, _weights(conn))
-        sql = f"SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE {where} ORDER BY c.id"
+        sql = (
+            f"SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE {where} ORDER BY c.id"
+        )
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

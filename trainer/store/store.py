@@ -271,7 +271,8 @@ class Store:
             params = list(deck_ids)
             query += f" AND c.deck_id IN ({','.join('?' * len(params))})"
         cards = [
-            study_card_from_row(row, self.defaults) for row in self.conn.execute(query + " ORDER BY c.id", params)
+            study_card_from_row(row, self.defaults)
+            for row in self.conn.execute(query + " ORDER BY c.id", params)
         ]
         return [QuizCard(card.id, card.deck_id, card.card, card.strict_answers) for card in cards]
 
