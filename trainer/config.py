@@ -69,8 +69,6 @@ def load_preferences(path: Path) -> tuple[Preferences, list[str]]:
     """
     import tomllib
 
-    from trainer.core.deckfile import read_schedule
-
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -83,11 +81,18 @@ def load_preferences(path: Path) -> tuple[Preferences, list[str]]:
         return Preferences(), [
             f"{path}:{found.group(1) if found else 1}: {message}; using the defaults"
         ]
+    return preferences_from(data, str(path))
+
+
+def preferences_from(data: dict, shown: str = "config.toml") -> tuple[Preferences, list[str]]:
+    """Preferences from a `config.toml` document; each bad key is one line, and keeps its default."""
+    from trainer.core.deckfile import read_schedule
+
     problems: list[str] = []
 
     def report(key: str, message: str) -> None:
-        shown = message.replace("front matter: schedule.", "study.")
-        problems.append(f"{path}: {shown}; using the default")
+        message = message.replace("front matter: schedule.", "study.")
+        problems.append(f"{shown}: {message}; using the default")
 
     study = data.get("study", {})
     if not isinstance(study, dict):

@@ -17,7 +17,8 @@ def run_app(settings: Settings) -> None:
     from trainer.tui.app import make_app
 
     def open_synced() -> Store:
-        return open_store(settings)
+        # A problem in config.toml is shown by the app itself, as a notice.
+        return open_store(settings, warn=False)
 
     def sync() -> None:
         from trainer.core.library import find_deck_files
@@ -31,6 +32,7 @@ def run_app(settings: Settings) -> None:
         deck_places=settings.deck_places,
         sync=sync,
         quiz_reschedules=settings.quiz_reschedules,
+        config_path=settings.config_path,
     )
     app.run()
     if app.store_ready:

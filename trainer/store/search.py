@@ -18,7 +18,6 @@ from trainer import schedule
 from trainer.core.cards import Kind
 from trainer.core.progress import Progress, State, from_millis, study_day_start, to_millis
 from trainer.core.search_query import (
-    Added,
     And,
     Everything,
     Field,

@@ -21,6 +21,7 @@ from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
 if TYPE_CHECKING:
+    from trainer.config import Preferences
     from trainer.store.store import Store
     from trainer.tui.screens.study import StudyScreen
 
@@ -54,6 +55,7 @@ class TrainerApp(App[None]):
         clock: Clock = utc_now,
         seed: int | None = None,
         quiz_reschedules: bool = False,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
         # The CLI passes an opener so the store (and sqlite-utils) loads in the home screen's
@@ -74,7 +76,19 @@ class TrainerApp(App[None]):
         """Seed for building quizzes and shuffling choices (None: fresh each time; fixed in tests)."""
         self.quiz_reschedules = quiz_reschedules
         """Whether quiz answers move the schedule as study answers do (off by default)."""
-        self.theme = "textual-dark"
+        self.config_path = config_path
+        """The learner's `config.toml` (None: settings are neither read nor saved)."""
+        from trainer.config import Preferences, load_preferences
+
+        self.preferences, self._config_problems = (
+            load_preferences(config_path) if config_path else (Preferences(), [])
+        )
+        """What the learner chose on the settings screen (or the defaults)."""
+        self.theme = (
+            self.preferences.theme
+            if self.preferences.theme in self.available_themes
+            else "textual-dark"
+        )
 
     def get_default_screen(self) -> Screen:
         # Home is the app's first screen itself: no blank default screen to build and cover.
@@ -82,6 +96,37 @@ class TrainerApp(App[None]):
 
     def on_mount(self) -> None:
         self._fit_terminal()
+        if self._store is not None:
+            self._store.defaults = self.preferences.schedule
+        for problem in self._config_problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=10)
+        # Subscribed only now: the theme set at start is the saved one, not a new choice.
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
+
+    def _theme_chosen(self, theme: object) -> None:
+        if self.theme != self.preferences.theme:
+            from dataclasses import replace
+
+            self.save_preferences(replace(self.preferences, theme=self.theme))
+
+    def save_preferences(self, preferences: Preferences) -> None:
+        """Adopt `preferences` and write them to `config.toml`; a failed write is a notice."""
+        from trainer.config import save_preferences
+
+        self.preferences = preferences
+        if self._store is not None:
+            self._store.defaults = preferences.schedule
+        if self.theme != preferences.theme and preferences.theme in self.available_themes:
+            self.theme = preferences.theme
+        if self.config_path is None:
+            return
+        try:
+            save_preferences(self.config_path, preferences)
+        except OSError as error:
+            self.notify(
+                f"{self.config_path}: settings not saved: {error.strerror or error}",
+                severity="error",
+            )
 
     @property
     def store(self) -> Store:
@@ -100,6 +145,7 @@ class TrainerApp(App[None]):
             if self._store is None:
                 assert self._open_store is not None
                 self._store = self._open_store()
+                self._store.defaults = self.preferences.schedule
         return self._store
 
     def fail(self, problems: list[str]) -> None:
@@ -158,7 +204,26 @@ class TrainerApp(App[None]):
 
         self.push_screen(StatsScreen(self.store, deck_id))
 
+    def open_browse(self, query: str = "") -> None:
+        """Open the card browser on `query` (empty: every card)."""
+        from trainer.tui.screens.browse import BrowseScreen
+
+        self.push_screen(BrowseScreen(query))
+
+    def open_custom_study(self) -> None:
+        """Choose cards by a search and study them."""
+        from trainer.tui.screens.custom_study import CustomStudyScreen
+
+        self.push_screen(CustomStudyScreen())
+
+    def open_settings(self) -> None:
+        """Daily limits, retention, learning steps, theme."""
+        from trainer.tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
     def action_help(self) -> None:
+        from trainer.tui.screens.browse import BrowseScreen
         from trainer.tui.screens.help import HelpScreen
         from trainer.tui.screens.quiz import QuizScreen
         from trainer.tui.screens.quiz_result import QuizResultScreen
@@ -175,6 +240,7 @@ class TrainerApp(App[None]):
             ("Quiz", QuizScreen),
             ("End of a quiz", QuizResultScreen),
             ("Statistics", StatsScreen),
+            ("Browsing cards", BrowseScreen),
         ]
         self.push_screen(HelpScreen(sections, [b for b in self.BINDINGS if isinstance(b, Binding)]))
 
@@ -195,6 +261,13 @@ class TrainerApp(App[None]):
             "Retention, forecast, calendar, hardest cards",
             lambda: self.open_stats(None),
         )
+        yield SystemCommand(
+            "Browse cards", "Search, suspend, bury, flag, reset, edit", self.open_browse
+        )
+        yield SystemCommand(
+            "Custom study", "Study the cards a search finds", self.open_custom_study
+        )
+        yield SystemCommand("Settings", "Daily limits, retention, steps, theme", self.open_settings)
         yield SystemCommand("Keys", "Every key binding", self.action_help)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

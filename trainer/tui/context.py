@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.screen import Screen
 
+    from trainer.config import Preferences
     from trainer.store.store import Store
 
 Clock = Callable[[], datetime]
@@ -31,6 +32,7 @@ class StudyApp(Protocol):
     sources: Path | None
     deck_places: list[Path]
     quiz_reschedules: bool
+    preferences: Preferences
 
     @property
     def store(self) -> Store: ...
@@ -44,6 +46,8 @@ class StudyApp(Protocol):
 
     def fail(self, problems: list[str]) -> None: ...
 
+    def save_preferences(self, preferences: Preferences) -> None: ...
+
     def study_screen(
         self, title: str, deck_ids: list[int] | None, card_ids: list[int] | None = None
     ) -> Screen[None]: ...
@@ -53,6 +57,12 @@ class StudyApp(Protocol):
     def open_quiz(self, title: str, deck_ids: list[int] | None) -> None: ...
 
     def open_stats(self, deck_id: int | None) -> None: ...
+
+    def open_browse(self, query: str = "") -> None: ...
+
+    def open_custom_study(self) -> None: ...
+
+    def open_settings(self) -> None: ...
 
 
 def trainer(node: DOMNode) -> StudyApp:

@@ -31,6 +31,9 @@ class HomeScreen(Screen[None]):
         Binding("q", "quiz", "Quiz"),
         Binding("t", "stats", "Statistics"),
         Binding("r", "reload", "Reload decks"),
+        Binding("b", "browse", "Browse"),
+        Binding("c", "custom_study", "Custom study"),
+        Binding("comma", "settings", "Settings"),
     ]
 
     def __init__(self) -> None:
@@ -168,6 +171,17 @@ class HomeScreen(Screen[None]):
         if not self.summaries:
             return
         trainer(self).open_stats(self.selected_deck_id())
+
+    def action_browse(self) -> None:
+        if self.summaries:
+            trainer(self).open_browse()
+
+    def action_custom_study(self) -> None:
+        if self.summaries:
+            trainer(self).open_custom_study()
+
+    def action_settings(self) -> None:
+        trainer(self).open_settings()
 
     def action_reload(self) -> None:
         self.load_decks(sync=True)

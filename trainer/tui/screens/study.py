@@ -23,6 +23,7 @@ from trainer.core.grading import Rating, Verdict, check_choices, check_typed
 from trainer.core.session import StudySession
 from trainer.core.sources import find_passage
 from trainer.core.study_order import CardTies
+from trainer.store import card_flags
 from trainer.store.errors import StoreError
 from trainer.tui.context import trainer
 from trainer.tui.screens.shown_card import KIND_LABELS, VERDICT_LINES, ShownCard, shuffled_order
@@ -53,13 +54,21 @@ class StudyScreen(Screen[None]):
         Binding("ctrl+z", "undo", "Undo"),
         # On the result of a typed card, u means "let me type that again", never "undo the last".
         Binding("u", "retype_or_undo", "Undo (a typed answer: retype it)", show=False),
+        Binding("e", "edit", "Edit"),
         Binding("escape", "finish", "End"),
     ]
 
     def __init__(
-        self, title: str, deck_ids: list[int] | None = None, card_ids: list[int] | None = None
+        self,
+        title: str,
+        deck_ids: list[int] | None = None,
+        card_ids: list[int] | None = None,
+        *,
+        reschedule: bool = True,
     ) -> None:
         super().__init__()
+        self.reschedule = reschedule
+        """Whether answers move the schedule (off: custom study as cramming, logged as quiz)."""
         self.session_title = title
         """Shown above the card: the deck's name, or what is being studied."""
         self.deck_ids = deck_ids
@@ -125,12 +134,31 @@ class StudyScreen(Screen[None]):
         seconds = (now - shown.shown_at).total_seconds()
         try:
             after = store.record_review(
-                shown.study.id, rating, now, duration_ms=int(seconds * 1000)
+                shown.study.id,
+                rating,
+                now,
+                duration_ms=int(seconds * 1000),
+                mode="review" if self.reschedule else "quiz",
+                reschedule=self.reschedule,
+            )
+            leech = after.lapses > shown.study.progress.lapses and card_flags.is_leech(
+                store, shown.study.id
             )
         except StoreError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
         session.record(shown.study.id, rating, after, seconds, now, shown.order)
+        if leech:
+            # Suspended now: it must not come back in this session's learning steps.
+            session.learning.pop(shown.study.id, None)
+            self.app.call_from_thread(
+                self.notify,
+                "Forgotten too often: tagged leech and suspended. Find it with is:leech in the "
+                "browser (b) to rewrite or reset it.",
+                title="Leech",
+                severity="warning",
+                timeout=8,
+            )
         self._load_next()
 
     @work(thread=True, exclusive=True, group="study")
@@ -254,6 +282,8 @@ class StudyScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer only the keys that mean something for the card on screen."""
         shown = self.shown
+        if action == "edit":
+            return shown is not None and not self.busy
         if action in ("undo", "finish") or shown is None:
             return action in ("undo", "finish")
         kind = shown.study.card.kind
@@ -367,6 +397,19 @@ class StudyScreen(Screen[None]):
         card = shown.study.card
         self.query_one(CardFace).ask(KIND_LABELS[card.kind], card.prompt, typing=True)
         self.refresh_bindings()
+
+    def action_edit(self) -> None:
+        """Open the card's deck file in the learner's editor, then show the card as edited."""
+        if self.busy or self.shown is None:
+            return
+        self.busy = True
+        self._edit(self.shown.study.id)
+
+    @work(thread=True, exclusive=True, group="study")
+    def _edit(self, card_id: int) -> None:
+        from trainer.tui.editor import edit_card
+
+        edit_card(self, card_id, lambda: self._load_next(prefer=card_id), self._failed)
 
     def action_undo(self) -> None:
         if self.busy or self.session is None:
