@@ -7,6 +7,7 @@ import shlex
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SuspendNotSupported
 from textual.screen import Screen
@@ -48,7 +49,7 @@ def open_in_editor(app: App[object], path: Path, line: int) -> str | None:
 
 
 def edit_card(
-    screen: Screen[object],
+    screen: Screen[Any],
     card_id: int,
     reload: Callable[[], None],
     failed: Callable[[str], None],

@@ -31,9 +31,10 @@ class HomeScreen(Screen[None]):
         Binding("q", "quiz", "Quiz"),
         Binding("t", "stats", "Statistics"),
         Binding("r", "reload", "Reload decks"),
-        Binding("b", "browse", "Browse"),
-        Binding("c", "custom_study", "Custom study"),
-        Binding("comma", "settings", "Settings"),
+        # Not in the footer, which is full at 80 columns: the help screen and the palette list them.
+        Binding("b", "browse", "Browse", show=False),
+        Binding("c", "custom_study", "Custom study", show=False),
+        Binding("comma", "settings", "Settings", show=False),
     ]
 
     def __init__(self) -> None:
@@ -114,8 +115,16 @@ class HomeScreen(Screen[None]):
         learning = sum(s.learning for s in summaries)
         new = sum(s.new for s in summaries)
         total = sum(s.total for s in summaries)
+        held_back = sum(s.held_back for s in summaries)
+        capped = (
+            f"\nThe daily review limit holds back {held_back} more due card"
+            f"{'s' if held_back != 1 else ''} for the coming days (change it with ,)."
+            if held_back
+            else ""
+        )
         self.query_one("#today", Static).update(
             f"Today: {due + learning + new} to study  ({due} due, {learning} learning, {new} new)"
+            + capped
         )
         if summaries:
             table.add_row("All decks", due, learning, new, total, key=ALL_DECKS)
