@@ -138,6 +138,7 @@ class BrowseScreen(Screen[None]):
             table.move_cursor(row=table.get_row_index(str(keep)))
         elif keep is not None and keep in self.ids:
             pass  # beyond the loaded pages: the cursor stays at the top
+        self.refresh_bindings()  # the card keys are offered only while there is a card
         if not page:
             self.query_one("#browse-detail", Static).update("")
         else:
@@ -150,7 +151,7 @@ class BrowseScreen(Screen[None]):
             self.cards[card.id] = card
             stability, difficulty, recall = memory(card)
             table.add_row(
-                _one_line(card.deck, 18), card.kind, _one_line(card.question),
+                _one_line(card.deck, 14), card.kind, _one_line(card.question, 36),
                 due_text(card, now), stability, difficulty, recall, marks(card),
                 key=str(card.id),
             )  # fmt: skip

@@ -86,8 +86,12 @@ def detail(
         ("Tags: ", "$text-muted"),
         f"{' '.join(card.tags) or '-'}\n",
         ("State: ", "$text-muted"),
-        f"{card.state}, due {due_text(card, now)}   S {stability}  D {difficulty}  R {recall}   "
-        f"{card.progress.reps} reviews, {card.progress.lapses} lapses\n",
+        (
+            "new, never answered\n"
+            if card.progress.due is None
+            else f"{card.state}, due {due_text(card, now)}   S {stability}  D {difficulty}  "
+            f"R {recall}   {card.progress.reps} reviews, {card.progress.lapses} lapses\n"
+        ),
     ]
     if marks(card):
         parts += [("Marked: ", "$text-muted"), (marks(card), "bold $warning"), "\n"]
