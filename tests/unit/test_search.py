@@ -44,6 +44,7 @@ A: Integrated Border Enforcement Team
 
 Q: Qu'est-ce que la Sûreté du Québec ?
 A: La police provinciale
+Tags: sûreté
 
 Q: NORAD
 A: North American Aerospace Defense Command
@@ -121,6 +122,11 @@ def test_tags_of_the_card_and_deck_with_hierarchy(cards: Store, now: datetime) -
     assert len(find_card_ids(cards, "tag:NATO::air", now)) == 4
     assert len(find_card_ids(cards, "tag:nat*", now)) == 4
     assert find_card_ids(cards, "tag:nat", now) == []
+    assert len(find_card_ids(cards, "tag:n*air", now)) == 4
+    # A * inside the name never joins two tags: no tag starts with "b" and ends with "r".
+    assert find_card_ids(cards, "tag:b*air", now) == []
+    assert prompts(cards, "tag:sûreté", now) == {SURETE}
+    assert prompts(cards, "tag:sû*", now) == {SURETE}
 
 
 def test_kinds(cards: Store, now: datetime) -> None:

@@ -23,7 +23,7 @@ from trainer.core.sources import find_passage
 from trainer.store import card_flags
 from trainer.store.card_history import card_history
 from trainer.store.errors import StoreError
-from trainer.store.search import FoundCard, find_card_ids, found_cards
+from trainer.store.search import FoundCard, count_cards, find_card_ids, found_cards
 from trainer.tui.context import trainer
 from trainer.tui.editor import open_in_editor
 from trainer.tui.screens.confirm import ConfirmScreen
@@ -40,10 +40,10 @@ def _one_line(text: str, width: int = 60) -> str:
 
 @dataclass(frozen=True)
 class Found:
-    """A search's outcome: the ids found, or what is wrong with the query."""
+    """A search's outcome: how many cards it finds, or what is wrong with the query."""
 
     query: str
-    ids: list[int]
+    total: int
     error: str = ""
 
 
@@ -64,8 +64,8 @@ class BrowseScreen(Screen[None]):
         super().__init__()
         self.initial_query = query
         """The search the browser opens with."""
-        self.ids: list[int] = []
-        """Every card the current search found, in order; the table holds the first pages."""
+        self.total = 0
+        """How many cards the current search finds; the table holds the first pages of them."""
         self.cards: dict[int, FoundCard] = {}
         """The rows loaded so far, by card id."""
         self.query_text = query
@@ -109,15 +109,16 @@ class BrowseScreen(Screen[None]):
         """Find the cards (in the worker) and show the first page, keeping card `keep` selected."""
         store = trainer(self).store
         try:
-            ids = find_card_ids(store, query, self.now)
-            page = found_cards(store, ids[:PAGE], self.now)
+            total = count_cards(store, query, self.now)
+            ids = find_card_ids(store, query, self.now, PAGE, total=total)
+            page = found_cards(store, ids, self.now)
         except QueryError as error:
-            self.app.call_from_thread(self._show_found, Found(query, [], str(error)), [], keep)
+            self.app.call_from_thread(self._show_found, Found(query, 0, str(error)), [], keep)
             return
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self._show_found, Found(query, ids), page, keep)
+        self.app.call_from_thread(self._show_found, Found(query, total), page, keep)
 
     def _show_found(self, found: Found, page: list[FoundCard], keep: int | None) -> None:
         count = self.query_one("#browse-count", Static)
@@ -127,17 +128,15 @@ class BrowseScreen(Screen[None]):
             return
         count.remove_class("error")
         self.query_text = found.query
-        self.ids = found.ids
+        self.total = found.total
         self.cards = {}
         table = self.query_one("#browse-cards", DataTable)
         table.clear()
         self._add_rows(page)
-        shown = f"{len(found.ids):,} card{'s' if len(found.ids) != 1 else ''}"
-        count.update(shown if found.ids else "No cards match.")
+        shown = f"{found.total:,} card{'s' if found.total != 1 else ''}"
+        count.update(shown if found.total else "No cards match.")
         if keep is not None and str(keep) in table.rows:
             table.move_cursor(row=table.get_row_index(str(keep)))
-        elif keep is not None and keep in self.ids:
-            pass  # beyond the loaded pages: the cursor stays at the top
         self.refresh_bindings()  # the card keys are offered only while there is a card
         if not page:
             self.query_one("#browse-detail", Static).update("")
@@ -159,7 +158,7 @@ class BrowseScreen(Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         table = event.data_table
-        if event.cursor_row >= table.row_count - 10 and table.row_count < len(self.ids):
+        if event.cursor_row >= table.row_count - 10 and table.row_count < self.total:
             self.load_page(table.row_count)
         if event.row_key.value is not None:
             self.show_detail(int(event.row_key.value))
@@ -168,13 +167,15 @@ class BrowseScreen(Screen[None]):
         if self.loading_page:
             return
         self.loading_page = True
-        self._load_page(self.ids[start : start + PAGE], self.query_text)
+        self._load_page(start, self.query_text, self.total)
 
     @work(thread=True, group="browse-page")
-    def _load_page(self, ids: list[int], query: str) -> None:
+    def _load_page(self, start: int, query: str, total: int) -> None:
+        store = trainer(self).store
         try:
-            page = found_cards(trainer(self).store, ids, self.now)
-        except StoreError as error:
+            ids = find_card_ids(store, query, self.now, PAGE, start, total)
+            page = found_cards(store, ids, self.now)
+        except (StoreError, QueryError) as error:
             page = []
             self.app.call_from_thread(self.notify, str(error), severity="error")
         self.app.call_from_thread(self._append_page, page, query)
@@ -224,7 +225,7 @@ class BrowseScreen(Screen[None]):
         self.query_one("#browse-query", Input).focus()
 
     def action_back(self) -> None:
-        if self.query_one("#browse-query", Input).has_focus and self.ids:
+        if self.query_one("#browse-query", Input).has_focus and self.total:
             self.query_one("#browse-cards", DataTable).focus()
             return
         self.app.pop_screen()

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Input, Label, Static, Switch
 
 from trainer.core.search_query import QueryError
 from trainer.store.errors import StoreError
-from trainer.store.search import find_card_ids
+from trainer.store.search import count_cards, find_card_ids
 from trainer.tui.context import trainer
 
 MOST = 500
@@ -27,7 +27,7 @@ class CustomStudyScreen(Screen[None]):
         super().__init__()
         self.initial_query = query
         self.ids: list[int] = []
-        """The cards the current search finds."""
+        """The cards a session would hold: the first `MOST` the search finds."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="custom"):
@@ -57,31 +57,29 @@ class CustomStudyScreen(Screen[None]):
         store = trainer(self).store
         now = trainer(self).clock()
         try:
-            ids = find_card_ids(
-                store,
-                f"({query}) -is:suspended -is:buried"
-                if query.strip()
-                else "-is:suspended -is:buried",
-                now,
-            )
+            # Read alone first, so that an error names the column the learner typed.
+            count_cards(store, query, now)
+            studied = f"({query}) -is:suspended -is:buried" if query.strip() else "-is:suspended"
+            total = count_cards(store, studied, now)
+            ids = find_card_ids(store, studied, now, MOST, total=total)
         except QueryError as error:
-            self.app.call_from_thread(self._show_count, [], str(error))
+            self.app.call_from_thread(self._show_count, [], 0, str(error))
             return
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self._show_count, ids, "")
+        self.app.call_from_thread(self._show_count, ids, total, "")
 
-    def _show_count(self, ids: list[int], problem: str) -> None:
+    def _show_count(self, ids: list[int], total: int, problem: str) -> None:
         self.ids = ids
         count = self.query_one("#custom-count", Static)
         count.set_class(bool(problem), "error-line")
         if problem:
             count.update(problem)
-        elif len(ids) > MOST:
-            count.update(f"{len(ids):,} cards match; a session takes the first {MOST}.")
+        elif total > MOST:
+            count.update(f"{total:,} cards match; a session takes the first {MOST}.")
         else:
-            count.update(f"{len(ids):,} card{'s' if len(ids) != 1 else ''} match.")
+            count.update(f"{total:,} card{'s' if total != 1 else ''} match.")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
