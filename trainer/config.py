@@ -53,11 +53,10 @@ class Preferences:
     """
 
     schedule: Schedule = field(default_factory=Schedule)
-    """Daily new and review limits, desired retention, learning steps, leech threshold."""
+    """Daily new and review limits, desired retention, learning steps, fuzz, leech threshold."""
     bury_siblings: bool = False
-    """Keep a card's siblings (the other side, the other blanks) for the next day once it is answered."""
-    fuzz: bool = True
-    """Spread long intervals a little so cards learnt together do not stay together."""
+    """Keep a card's siblings (the other side, the other blanks) for the next day once it is
+    answered. Saved for the study queue; the queue does not bury siblings yet."""
     theme: str = "textual-dark"
 
 
@@ -98,12 +97,12 @@ def preferences_from(data: dict, shown: str = "config.toml") -> tuple[Preference
     if not isinstance(study, dict):
         report("study", "study must be a table")
         study = {}
-    known = set(Schedule.__dataclass_fields__) - {"overrides"} | {"bury_siblings", "fuzz"}
+    known = set(Schedule.__dataclass_fields__) - {"overrides"} | {"bury_siblings"}
     for key in sorted(set(study) - known):
         report(key, f"study.{key} is not a setting")
     schedule = read_schedule({k: v for k, v in study.items() if k in known}, report)
     flags = {}
-    for key in ("bury_siblings", "fuzz"):
+    for key in ("bury_siblings",):
         value = study.get(key, getattr(Preferences, key))
         if not isinstance(value, bool):
             report(key, f"study.{key} must be true or false")
@@ -117,7 +116,7 @@ def preferences_from(data: dict, shown: str = "config.toml") -> tuple[Preference
         report(key, f"{key} is not a setting")
     # Front-matter keys given here are the learner's defaults, not a deck's overrides.
     schedule = replace(schedule, overrides=())
-    return Preferences(schedule, flags["bury_siblings"], flags["fuzz"], theme), problems
+    return Preferences(schedule, flags["bury_siblings"], theme), problems
 
 
 def save_preferences(path: Path, preferences: Preferences) -> None:
@@ -137,7 +136,7 @@ def save_preferences(path: Path, preferences: Preferences) -> None:
             "relearning_steps": [_wait(step) for step in schedule.relearning_steps],
             "leech_lapses": schedule.leech_lapses,
             "bury_siblings": preferences.bury_siblings,
-            "fuzz": preferences.fuzz,
+            "fuzz": schedule.fuzz,
         },
     }
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,14 @@ from typing import Any
 
 from trainer import schedule
 from trainer.core.cards import Kind
-from trainer.core.progress import Progress, State, from_millis, study_day_start, to_millis
+from trainer.core.progress import (
+    ROLLOVER_HOUR,
+    Progress,
+    State,
+    from_millis,
+    study_day_start,
+    to_millis,
+)
 from trainer.core.search_query import (
     And,
     Everything,
@@ -182,17 +189,22 @@ class _Compiler:
     def retrievability(self, node: Prop) -> str:
         """`prop:r`, through the scheduler's forgetting curve, without a power per card.
 
-        R falls as time passes, so R OP x holds exactly when the days since the last review
-        compare the other way to the days it takes R to fall to x (stability * reach).
+        R falls as time passes, so R OP x holds exactly when the study days since the last
+        review compare the other way to the days it takes R to fall to x (stability * reach).
+        Study days are counted as `schedule.elapsed_days` counts them (and the statistics in
+        SQL): local time shifted back to the 4 a.m. rollover, in whole days.
         """
         decay, factor = schedule.forgetting_curve(self.weights)
         target = min(1.0, max(node.value, 1e-9))
         reach = (target ** (1 / decay) - 1) / factor
         op = _SQL_OPERATORS[_REVERSED[node.op]]
-        now = self.param(to_millis(self.now))
+        offset = self.now.astimezone().utcoffset() or timedelta(0)
+        shift = (offset - timedelta(hours=ROLLOVER_HOUR)) // timedelta(milliseconds=1)
+        today = (to_millis(self.now) + shift) // DAY_MS
+        elapsed = f"max(0, {self.param(today)} - (c.last_review + {self.param(shift)}) / {DAY_MS})"
         return (
             "(c.state != 0 AND c.stability > 0 AND c.last_review IS NOT NULL AND "
-            f"max(0, {now} - c.last_review) / {DAY_MS}.0 {op} c.stability * {self.param(reach)})"
+            f"{elapsed} {op} c.stability * {self.param(reach)})"
         )
 
     def rated(self, node: Rated) -> str:

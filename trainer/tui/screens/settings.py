@@ -61,7 +61,7 @@ class SettingsScreen(Screen[None]):
                     yield Input(_value(preferences, key), id=f"setting-{key}")
             for key, label, value in (
                 ("bury_siblings", "Bury siblings until tomorrow", preferences.bury_siblings),
-                ("fuzz", "Fuzz long intervals", preferences.fuzz),
+                ("fuzz", "Fuzz long intervals", preferences.schedule.fuzz),
             ):
                 with Horizontal(classes="setting"):
                     yield Label(label)
