@@ -96,6 +96,19 @@ def test_a_card_forgotten_eight_times_is_a_suspended_leech(
     assert card_flags.is_leech(store, ids[0])
 
 
+def test_undoing_the_lapse_that_made_a_leech_returns_the_card(
+    store, write_deck, tmp_path, now
+) -> None:
+    ids = synced(store, write_deck, tmp_path, now, deck(1, "[schedule]\nleech_lapses = 2"))
+    when = lapse(store, ids[0], now, 1) + timedelta(days=30)
+    store.record_review(ids[0], Rating.AGAIN, when)
+    assert card_flags.is_leech(store, ids[0])
+    assert store.undo_last(when) == ids[0]
+    row = store.conn.execute("SELECT leech, suspended FROM cards").fetchone()
+    assert row == (0, 0)
+    assert store.study_card(ids[0]).progress.lapses == 1
+
+
 def test_the_leech_threshold_is_a_deck_setting(store, write_deck, tmp_path, now) -> None:
     ids = synced(store, write_deck, tmp_path, now, deck(1, "[schedule]\nleech_lapses = 2"))
     lapse(store, ids[0], now, 1)

@@ -11,6 +11,7 @@ so that `Store` itself can call `mark_leech` without an import cycle.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -125,6 +126,28 @@ def mark_leech(conn: sqlite3.Connection, card_id: int) -> None:
     conn.execute(
         "UPDATE cards SET leech = 1, suspended = 1, buried_until = NULL WHERE id = ?", [card_id]
     )
+
+
+def unmark_leech(conn: sqlite3.Connection, card_id: int, lapses: int) -> None:
+    """Undo what `mark_leech` did, when the lapse being undone (the card's `lapses`-th) is the
+    one that made it a leech (call inside the undo's transaction)."""
+    from trainer.store.rows import schedule_from_settings
+
+    row = conn.execute(
+        "SELECT c.leech, c.suspended, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id "
+        "WHERE c.id = ?",
+        [card_id],
+    ).fetchone()
+    if row is None or not row[0] or row[1] != SUSPENDED:
+        return
+
+    threshold = schedule_from_settings(json.loads(row[2])).leech_lapses
+    if is_leech_lapse(lapses, threshold):
+        # A leech caught again after an unsuspend keeps its mark; a first one loses it.
+        again = lapses > threshold
+        conn.execute(
+            "UPDATE cards SET leech = ?, suspended = 0 WHERE id = ?", [int(again), card_id]
+        )
 
 
 def is_leech(store: CardStore, card_id: int) -> bool:

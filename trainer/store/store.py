@@ -366,6 +366,8 @@ class Store:
             self.append_review(card_id, None, now, 0, "undo", current, None, undoes=review_id)
             if moved:
                 self.write_progress(card_id, restored)
+                if restored.lapses < current.lapses:
+                    card_flags.unmark_leech(self.conn, card_id, current.lapses)
             return card_id
 
     def append_review(

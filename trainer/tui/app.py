@@ -224,9 +224,11 @@ class TrainerApp(App[None]):
 
     def action_help(self) -> None:
         from trainer.tui.screens.browse import BrowseScreen
+        from trainer.tui.screens.custom_study import CustomStudyScreen
         from trainer.tui.screens.help import HelpScreen
         from trainer.tui.screens.quiz import QuizScreen
         from trainer.tui.screens.quiz_result import QuizResultScreen
+        from trainer.tui.screens.settings import SettingsScreen
         from trainer.tui.screens.stats import StatsScreen
         from trainer.tui.screens.study import StudyScreen
         from trainer.tui.screens.summary import SummaryScreen
@@ -241,6 +243,8 @@ class TrainerApp(App[None]):
             ("End of a quiz", QuizResultScreen),
             ("Statistics", StatsScreen),
             ("Browsing cards", BrowseScreen),
+            ("Custom study", CustomStudyScreen),
+            ("Settings", SettingsScreen),
         ]
         self.push_screen(HelpScreen(sections, [b for b in self.BINDINGS if isinstance(b, Binding)]))
 
