@@ -186,6 +186,7 @@ def test_added(cards: Store, write_deck, tmp_path: Path, now: datetime) -> None:
     cards.sync(find_deck_files([folder]), roots=[folder], now=now + timedelta(days=10))
     later = now + timedelta(days=10)
     assert prompts(cards, "added:1", later) == {"Added later?"}
+    assert prompts(cards, "later", later) == {"Added later?"}  # in the text index too
     assert len(find_card_ids(cards, "added:11", later)) == 9
 
 
@@ -233,6 +234,22 @@ def test_free_text_goes_through_the_text_index(cards: Store, now: datetime) -> N
     )
     assert prompts(cards, "fifty", now) == {FOUNDED}
     assert prompts(cards, "1958", now) == set()
+
+
+def test_cards_added_by_any_path_are_found_by_their_words(cards: Store, now: datetime) -> None:
+    deck_id = cards.conn.execute("SELECT id FROM decks LIMIT 1").fetchone()[0]
+    with cards.conn:
+        cards.conn.execute(
+            "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created) "
+            "VALUES ('k', ?, 99, 1, 'basic', 'Où est Iqaluit ?', 'Nunavut', 0)",
+            [deck_id],
+        )
+    assert prompts(cards, "iqaluit nunavut", now) == {"Où est Iqaluit ?"}
+    # Indexed now, the card's edits reach the index through the triggers.
+    with cards.conn:
+        cards.conn.execute("UPDATE cards SET answer = 'Baffin Island' WHERE key = 'k'")
+    assert prompts(cards, "nunavut", now) == set()
+    assert prompts(cards, "baffin", now) == {"Où est Iqaluit ?"}
 
 
 def test_history_shows_each_answer_with_the_state_it_left(cards: Store, now: datetime) -> None:

@@ -38,6 +38,7 @@ from trainer.core.search_query import (
     parse_query,
 )
 from trainer.store.card_flags import CardStore, unbury_expired
+from trainer.store.text_index import catch_up
 
 DAY_MS = 86_400_000
 _TOKEN = re.compile(r"[^\W_]+")
@@ -271,6 +272,7 @@ def find_card_ids(
     """
     with store.reading() as conn:
         unbury_expired(conn, now)
+        catch_up(conn)
         where, params = where_clause(query, now, _weights(conn))
         broad = False
         if total is not None and limit is not None:
@@ -291,6 +293,7 @@ def count_cards(store: CardStore, query: str, now: datetime) -> int:
     """How many cards `query` finds; raises `QueryError`."""
     with store.reading() as conn:
         unbury_expired(conn, now)
+        catch_up(conn)
         where, params = where_clause(query, now, _weights(conn))
         sql = f"SELECT COUNT(*) FROM cards c WHERE {where}"
         return int(conn.execute(sql, params).fetchone()[0])

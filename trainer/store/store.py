@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from trainer.core.cards import Schedule
 from trainer.core.progress import Progress, State, from_millis, to_millis
 from trainer.core.study_order import CardTies
-from trainer.store import card_flags, history, migrations, queue
+from trainer.store import card_flags, history, migrations, queue, text_index
 from trainer.store.errors import StoreError
 from trainer.store.history import CardAnswers
 from trainer.store.queue import DeckSummary, StudyPlan
@@ -438,6 +438,8 @@ class Store:
 
         with self._lock, collector_paused():
             try:
-                return sync_decks(self.conn, lambda: self.db, files, roots, now)
+                report = sync_decks(self.conn, lambda: self.db, files, roots, now)
+                text_index.catch_up(self.conn)
+                return report
             except sqlite3.OperationalError as error:
                 raise StoreError(f"{self.path}: {error}") from None

@@ -6,14 +6,20 @@ table is instant at 100,000 cards. Every database call runs in a thread worker.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -31,6 +37,19 @@ from trainer.tui.widgets.card_detail import detail, due_text, marks, memory
 
 PAGE = 100
 """Rows read at a time; the next page loads when the cursor comes near the end."""
+
+Shown = TypeVar("Shown", bound=Callable[..., None])
+
+
+def _while_shown(method: Shown) -> Shown:
+    """Drop what a worker hands back once the browser is gone (the learner left meanwhile)."""
+
+    @functools.wraps(method)
+    def guarded(self: BrowseScreen, *args: Any) -> None:
+        with contextlib.suppress(NoMatches):
+            method(self, *args)
+
+    return cast(Shown, guarded)
 
 
 def _one_line(text: str, width: int = 60) -> str:
@@ -120,6 +139,7 @@ class BrowseScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show_found, Found(query, total), page, keep)
 
+    @_while_shown
     def _show_found(self, found: Found, page: list[FoundCard], keep: int | None) -> None:
         count = self.query_one("#browse-count", Static)
         if found.error:
@@ -180,6 +200,7 @@ class BrowseScreen(Screen[None]):
             self.app.call_from_thread(self.notify, str(error), severity="error")
         self.app.call_from_thread(self._append_page, page, query)
 
+    @_while_shown
     def _append_page(self, page: list[FoundCard], query: str) -> None:
         self.loading_page = False
         if query == self.query_text:  # a newer search replaced the table meanwhile
@@ -212,7 +233,11 @@ class BrowseScreen(Screen[None]):
             answers = [study.card.answer, *study.card.correct_choices]
             passage = find_passage(app.sources, study.card.source, answers)
         text = detail(card, study, history, passage, self.now)
-        self.app.call_from_thread(self.query_one("#browse-detail", Static).update, text)
+        self.app.call_from_thread(self._show_detail_text, text)
+
+    @_while_shown
+    def _show_detail_text(self, text: Content) -> None:
+        self.query_one("#browse-detail", Static).update(text)
 
     # -- keys -----------------------------------------------------------------------------
 
@@ -279,6 +304,7 @@ class BrowseScreen(Screen[None]):
             return
         self.app.call_from_thread(self._replace_row, card)
 
+    @_while_shown
     def _replace_row(self, card: FoundCard) -> None:
         self.cards[card.id] = card
         table = self.query_one("#browse-cards", DataTable)

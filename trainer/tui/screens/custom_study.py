@@ -71,6 +71,8 @@ class CustomStudyScreen(Screen[None]):
         self.app.call_from_thread(self._show_count, ids, total, "")
 
     def _show_count(self, ids: list[int], total: int, problem: str) -> None:
+        if not self.is_attached:  # left, or switched to studying, before the count came back
+            return
         self.ids = ids
         count = self.query_one("#custom-count", Static)
         count.set_class(bool(problem), "error-line")

@@ -92,6 +92,8 @@ class SettingsScreen(Screen[None]):
         self.app.call_from_thread(self._show_overrides, overrides)
 
     def _show_overrides(self, overrides: list[DeckOverride]) -> None:
+        if not self.is_attached:
+            return
         if not overrides:
             text = "No deck sets its own schedule: these settings apply to every deck."
         else:
