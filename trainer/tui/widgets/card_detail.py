@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from textual.content import Content
 
 from trainer.core.cards import Kind
+from trainer.core.library import shown_path
 from trainer.core.sources import Passage
 from trainer.schedule import format_interval
 from trainer.store.card_history import PastAnswer
@@ -53,6 +55,10 @@ def memory(card: FoundCard) -> tuple[str, str, str]:
     return f"{progress.stability:.1f}d", f"{progress.difficulty:.1f}", recall
 
 
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'s' if number != 1 else ''}"
+
+
 def detail(
     card: FoundCard,
     study: StudyCard,
@@ -80,7 +86,7 @@ def detail(
     parts += [
         "\n",
         ("Deck: ", "$text-muted"),
-        f"{card.deck}  ({card.deck_path}:{card.line})\n",
+        f"{card.deck}  ({shown_path(Path(card.deck_path))}:{card.line})\n",
         ("Kind: ", "$text-muted"),
         f"{card.kind}    ",
         ("Tags: ", "$text-muted"),
@@ -90,7 +96,8 @@ def detail(
             "new, never answered\n"
             if card.progress.due is None
             else f"{card.state}, due {due_text(card, now)}   S {stability}  D {difficulty}  "
-            f"R {recall}   {card.progress.reps} reviews, {card.progress.lapses} lapses\n"
+            f"R {recall}   {_count(card.progress.reps, 'review')}, "
+            f"{_count(card.progress.lapses, 'lapse')}\n"
         ),
     ]
     if marks(card):
