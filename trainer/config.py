@@ -54,9 +54,9 @@ class Preferences:
 
     schedule: Schedule = field(default_factory=Schedule)
     """Daily new and review limits, desired retention, learning steps, fuzz, leech threshold."""
-    bury_siblings: bool = False
-    """Keep a card's siblings (the other side, the other blanks) for the next day once it is
-    answered. Saved for the study queue; the queue does not bury siblings yet."""
+    bury_siblings: bool = True
+    """Keep a card's siblings (the other side, the other blanks) for another day once one is
+    answered or shown; off, no deck buries them (on, a deck's `bury_siblings` decides)."""
     theme: str = "textual-dark"
 
 

@@ -169,3 +169,14 @@ def test_a_decks_own_limit_wins_over_the_learners(store, write_deck, tmp_path, n
     synced(store, write_deck, tmp_path, now, deck(30, "[schedule]\nnew_per_day = 12"))
     store.defaults = replace(store.defaults, new_per_day=5)
     assert store.deck_summaries(now)[0].new == 12
+
+
+def test_the_learners_bury_siblings_setting_turns_burying_off(
+    store, write_deck, tmp_path, now
+) -> None:
+    ids = synced(
+        store, write_deck, tmp_path, now, "Q: NORAD\nA: North American Aerospace\nReverse: yes\n"
+    )
+    assert len(store.study_queue(now)) == 1  # the deck buries siblings by default
+    store.bury_siblings = False
+    assert store.study_queue(now) == ids

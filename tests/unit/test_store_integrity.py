@@ -129,7 +129,10 @@ def damage_a_page(db: Path) -> None:
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     roots = [
         row[0]
-        for row in conn.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'cards'")
+        # Triggers on the table have no pages of their own (rootpage 0).
+        for row in conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'cards' AND rootpage > 0"
+        )
     ]
     conn.close()
     with db.open("r+b") as file:

@@ -67,6 +67,7 @@ def open_store(settings: Settings, *, sync: bool = True, warn: bool = True) -> S
 
         preferences, problems = load_preferences(settings.config_path)
         store.defaults = preferences.schedule
+        store.bury_siblings = preferences.bury_siblings
         for problem in problems if warn else []:
             click.echo(problem, err=True)
     if sync:

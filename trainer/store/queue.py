@@ -17,8 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from trainer.core.cards import Schedule
 from trainer.core.progress import from_millis, study_day_start, to_millis
 from trainer.core.study_order import LEARN_AHEAD, CardTies, in_turn, interleave
+from trainer.store.rows import schedule_from_settings
 
 _ENTRY = "coalesce(nullif(c.entry_key, ''), c.key)"
 """A card's entry, shared with its siblings (a card imported without one is its own entry)."""
@@ -39,6 +41,8 @@ class DeckSummary:
     new: int
     """New cards available today, after the deck's daily limit and siblings kept back."""
     total: int
+    held_back: int = 0
+    """Review cards due today that the deck's daily review limit keeps for another day."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,9 @@ class _Deck:
     description: str
     total: int
     new_allowance: int
+    review_allowance: int
     bury: bool
+    held_back: int = 0
     learning: dict[int, datetime] = field(default_factory=dict)
     reviews: list[int] = field(default_factory=list)
     new: list[int] = field(default_factory=list)
@@ -83,6 +89,8 @@ class _Today:
     """(deck, sibling group) of every card answered."""
     introduced: dict[int, int] = field(default_factory=dict)
     """New cards first answered, per deck."""
+    reviewed: dict[int, int] = field(default_factory=dict)
+    """Review cards answered, per deck (what the daily review limit counts)."""
 
 
 def _today(conn: sqlite3.Connection, now: datetime) -> _Today:
@@ -94,7 +102,7 @@ def _today(conn: sqlite3.Connection, now: datetime) -> _Today:
     start = to_millis(study_day_start(now))
     rows = conn.execute(
         f"""
-        SELECT DISTINCT c.id, c.deck_id, {_ENTRY}, r.state_before = 0
+        SELECT DISTINCT c.id, c.deck_id, {_ENTRY}, r.state_before
         FROM reviews r INDEXED BY reviews_by_time JOIN cards c ON c.id = r.card_id
         WHERE r.reviewed_at >= :start AND r.mode = 'review' AND r.rating IS NOT NULL
           AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL AND reviewed_at >= :start)
@@ -103,17 +111,25 @@ def _today(conn: sqlite3.Connection, now: datetime) -> _Today:
     ).fetchall()
     today = _Today()
     new: set[int] = set()
-    for card_id, deck_id, entry, was_new in rows:
+    reviewed: set[int] = set()
+    for card_id, deck_id, entry, state_before in rows:
         today.answered.add(card_id)
         today.taken.add((deck_id, entry))
-        if was_new and card_id not in new:
+        if state_before == 0 and card_id not in new:
             new.add(card_id)
             today.introduced[deck_id] = today.introduced.get(deck_id, 0) + 1
+        elif state_before == 2 and card_id not in reviewed:
+            reviewed.add(card_id)
+            today.reviewed[deck_id] = today.reviewed.get(deck_id, 0) + 1
     return today
 
 
-def _decks(conn: sqlite3.Connection, introduced: dict[int, int]) -> dict[int, _Deck]:
-    """Every deck present on disk, in name order, with its total and today's new allowance."""
+def _decks(
+    conn: sqlite3.Connection, today: _Today, defaults: Schedule | None, bury_siblings: bool
+) -> dict[int, _Deck]:
+    """Every deck present on disk, in name order, with its total and today's new and review
+    allowances (its own limits, or the learner's `defaults` where its front matter sets none).
+    """
     rows = conn.execute(
         """
         SELECT d.id, d.name, d.path, d.description, d.settings,
@@ -127,19 +143,27 @@ def _decks(conn: sqlite3.Connection, introduced: dict[int, int]) -> dict[int, _D
     decks = {}
     for deck_id, name, path, description, settings, total in rows:
         stored = json.loads(settings)
-        allowance = max(0, stored.get("new_per_day", 20) - introduced.get(deck_id, 0))
-        bury = stored.get("bury_siblings", True) is not False
-        decks[deck_id] = _Deck(deck_id, name, path, description, total, allowance, bury)
+        limits = schedule_from_settings(stored, defaults)
+        allowance = max(0, limits.new_per_day - today.introduced.get(deck_id, 0))
+        reviews = max(0, limits.reviews_per_day - today.reviewed.get(deck_id, 0))
+        # The learner's setting turns burying off everywhere; a deck may turn it off for itself.
+        bury = bury_siblings and stored.get("bury_siblings", True) is not False
+        decks[deck_id] = _Deck(deck_id, name, path, description, total, allowance, reviews, bury)
     return decks
 
 
 def _gather(
-    conn: sqlite3.Connection, now: datetime, deck_ids: Iterable[int] | None = None
+    conn: sqlite3.Connection,
+    now: datetime,
+    deck_ids: Iterable[int] | None = None,
+    defaults: Schedule | None = None,
+    bury_siblings: bool = True,
 ) -> tuple[list[_Deck], list[int]]:
     """The cards each deck offers today, siblings left out where the deck buries them, and
-    the offered reviews of every deck in one order (least likely recalled first)."""
+    the offered reviews of every deck in one order (least likely recalled first); reviews past
+    a deck's daily limit are held back."""
     today = _today(conn, now)
-    decks = _decks(conn, today.introduced)
+    decks = _decks(conn, today, defaults, bury_siblings)
     chosen = (
         [decks[d] for d in dict.fromkeys(deck_ids) if d in decks]
         if deck_ids is not None
@@ -176,8 +200,13 @@ def _gather(
                 taken.add((deck_id, entry))
     reviews = []
     for card_id, deck_id, entry, state, due in rows:
-        if state == 2 and due < day_end and _keep(by_id[deck_id], card_id, entry, answered, taken):
-            by_id[deck_id].reviews.append(card_id)
+        if state != 2 or due >= day_end:
+            continue
+        deck = by_id[deck_id]
+        if len(deck.reviews) >= deck.review_allowance:
+            deck.held_back += 1
+        elif _keep(deck, card_id, entry, answered, taken):
+            deck.reviews.append(card_id)
             reviews.append(card_id)
     for deck in chosen:
         if deck.new_allowance:
@@ -214,7 +243,12 @@ def _new_cards(conn: sqlite3.Connection, deck_id: int) -> Iterator[tuple[int, st
     )
 
 
-def deck_summaries(conn: sqlite3.Connection, now: datetime) -> list[DeckSummary]:
+def deck_summaries(
+    conn: sqlite3.Connection,
+    now: datetime,
+    defaults: Schedule | None = None,
+    bury_siblings: bool = True,
+) -> list[DeckSummary]:
     """Every deck present on disk with its counts for today, in name order."""
     return [
         DeckSummary(
@@ -226,8 +260,9 @@ def deck_summaries(conn: sqlite3.Connection, now: datetime) -> list[DeckSummary]
             len(deck.learning),
             len(deck.new),
             deck.total,
+            deck.held_back,
         )  # fmt: skip
-        for deck in _gather(conn, now)[0]
+        for deck in _gather(conn, now, None, defaults, bury_siblings)[0]
     ]
 
 
@@ -237,22 +272,29 @@ def due_today(conn: sqlite3.Connection, now: datetime) -> dict[int, list[int]]:
 
 
 def study_plan(
-    conn: sqlite3.Connection, now: datetime, deck_ids: Iterable[int] | None = None
+    conn: sqlite3.Connection,
+    now: datetime,
+    deck_ids: Iterable[int] | None = None,
+    defaults: Schedule | None = None,
+    bury_siblings: bool = True,
 ) -> StudyPlan:
     """What a session of these decks (None: every deck) starts with.
 
     Reviews keep their order across decks (least likely recalled first); new cards come from
     each deck in turn and are spread evenly through the reviews.
     """
-    decks, reviews = _gather(conn, now, deck_ids)
+    decks, reviews = _gather(conn, now, deck_ids, defaults, bury_siblings)
     new = in_turn([deck.new for deck in decks])
     learning = {card_id: due for deck in decks for card_id, due in deck.learning.items()}
     queue = interleave(reviews, new)
-    return StudyPlan(queue, learning, card_ties(conn, [*learning, *queue]))
+    return StudyPlan(queue, learning, card_ties(conn, [*learning, *queue], bury_siblings))
 
 
-def card_ties(conn: sqlite3.Connection, card_ids: list[int]) -> dict[int, CardTies]:
-    """Each card's sibling group (in decks that bury siblings) and the lines it cites."""
+def card_ties(
+    conn: sqlite3.Connection, card_ids: list[int], bury_siblings: bool = True
+) -> dict[int, CardTies]:
+    """Each card's sibling group (in decks that bury siblings, when the learner's setting
+    lets them) and the lines it cites."""
     ties: dict[int, CardTies] = {}
     for start in range(0, len(card_ids), 500):
         chunk = card_ids[start : start + 500]
@@ -267,7 +309,7 @@ def card_ties(conn: sqlite3.Connection, card_ids: list[int]) -> dict[int, CardTi
             """,
             chunk,
         ):
-            group = f"{deck_id}:{entry}" if bury else None
+            group = f"{deck_id}:{entry}" if bury and bury_siblings else None
             cited = (str(document), int(first), int(last)) if document is not None else None
             if group is not None or cited is not None:
                 ties[card_id] = CardTies(group, cited)
@@ -275,10 +317,14 @@ def card_ties(conn: sqlite3.Connection, card_ids: list[int]) -> dict[int, CardTi
 
 
 def study_queue(
-    conn: sqlite3.Connection, now: datetime, deck_ids: Iterable[int] | None = None
+    conn: sqlite3.Connection,
+    now: datetime,
+    deck_ids: Iterable[int] | None = None,
+    defaults: Schedule | None = None,
+    bury_siblings: bool = True,
 ) -> list[int]:
     """Card ids to study now: learning cards already due, then the plan's queue."""
-    plan = study_plan(conn, now, deck_ids)
+    plan = study_plan(conn, now, deck_ids, defaults, bury_siblings)
     due = sorted((at, card_id) for card_id, at in plan.learning.items() if at <= now)
     return [card_id for _, card_id in due] + plan.queue
 

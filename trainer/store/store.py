@@ -83,6 +83,8 @@ class Store:
         self._lock = threading.RLock()
         self.defaults = Schedule()
         """The learner's settings (`config.toml`), for what a deck's front matter leaves unset."""
+        self.bury_siblings = True
+        """The learner's setting: off, no deck buries siblings (on, each deck decides)."""
 
     @functools.cached_property
     def db(self) -> Database:
@@ -208,23 +210,24 @@ class Store:
     def deck_summaries(self, now: datetime) -> list[DeckSummary]:
         """Every deck present on disk with its counts for today, in name order."""
         card_flags.unbury_expired(self.conn, now)
-        return queue.deck_summaries(self.conn, now)
+        return queue.deck_summaries(self.conn, now, self.defaults, self.bury_siblings)
 
     @_locked
     def study_queue(self, now: datetime, deck_ids: Iterable[int] | None = None) -> list[int]:
         """Card ids to study now: due cards (least likely recalled first), then today's new cards."""
         card_flags.unbury_expired(self.conn, now)
-        return queue.study_queue(self.conn, now, deck_ids)
+        return queue.study_queue(self.conn, now, deck_ids, self.defaults, self.bury_siblings)
 
     @_locked
     def study_plan(self, now: datetime, deck_ids: Iterable[int] | None = None) -> StudyPlan:
         """What a study session of these decks (None: every deck) starts with."""
-        return queue.study_plan(self.conn, now, deck_ids)
+        card_flags.unbury_expired(self.conn, now)
+        return queue.study_plan(self.conn, now, deck_ids, self.defaults, self.bury_siblings)
 
     @_locked
     def card_ties(self, card_ids: list[int]) -> dict[int, CardTies]:
         """Siblings and citations of the given cards, for a session of just those cards."""
-        return queue.card_ties(self.conn, card_ids)
+        return queue.card_ties(self.conn, card_ids, self.bury_siblings)
 
     @_locked
     def next_due(self, deck_ids: Iterable[int] | None = None) -> datetime | None:
@@ -439,7 +442,8 @@ class Store:
         with self._lock, collector_paused():
             try:
                 report = sync_decks(self.conn, lambda: self.db, files, roots, now)
-                text_index.catch_up(self.conn)
-                return report
             except sqlite3.OperationalError as error:
                 raise StoreError(f"{self.path}: {error}") from None
+            with self.reading():  # a damaged database is one line here too
+                text_index.catch_up(self.conn)
+            return report

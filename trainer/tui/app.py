@@ -98,6 +98,7 @@ class TrainerApp(App[None]):
         self._fit_terminal()
         if self._store is not None:
             self._store.defaults = self.preferences.schedule
+            self._store.bury_siblings = self.preferences.bury_siblings
         for problem in self._config_problems:
             self.notify(problem, title="Settings", severity="warning", timeout=10)
         # Subscribed only now: the theme set at start is the saved one, not a new choice.
@@ -116,6 +117,7 @@ class TrainerApp(App[None]):
         self.preferences = preferences
         if self._store is not None:
             self._store.defaults = preferences.schedule
+            self._store.bury_siblings = preferences.bury_siblings
         if self.theme != preferences.theme and preferences.theme in self.available_themes:
             self.theme = preferences.theme
         if self.config_path is None:
@@ -146,6 +148,7 @@ class TrainerApp(App[None]):
                 assert self._open_store is not None
                 self._store = self._open_store()
                 self._store.defaults = self.preferences.schedule
+                self._store.bury_siblings = self.preferences.bury_siblings
         return self._store
 
     def fail(self, problems: list[str]) -> None:
