@@ -7,7 +7,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.widgets import DataTable, Input, Static
+from textual.widgets._data_table import default_cell_formatter
 
 from trainer.core.grading import Rating
 from trainer.store.store import Store
@@ -63,6 +65,17 @@ async def test_b_opens_the_browser_and_a_search_narrows_it(app: TrainerApp) -> N
         assert "Ottawa" in text_of(app.screen.query_one("#browse-detail", Static))
         await search(pilot, "deck:norad kind:typed")
         assert len(questions(app)) == 2
+
+
+async def test_deck_text_is_shown_literally(app: TrainerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "b")
+        await search(pilot, "markup")
+        assert questions(app) == ["What does the markup [bold] do in a…"]  # cut to the column
+        # What the table draws for the cell (a plain string would lose its "[bold]").
+        drawn = default_cell_formatter(table(app).get_row_at(0)[2])
+        assert isinstance(drawn, Text) and "markup [bold] do" in drawn.plain
 
 
 async def test_a_malformed_query_says_where_and_keeps_the_table(app: TrainerApp) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -52,9 +53,11 @@ def _while_shown(method: Shown) -> Shown:
     return cast(Shown, guarded)
 
 
-def _one_line(text: str, width: int = 60) -> str:
+def _one_line(text: str, width: int = 60) -> Text:
+    """Deck text on one line, cut to `width`, shown literally: a DataTable reads a plain string
+    as markup, and a card may well say `[bold]`."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    return Text(flat if len(flat) <= width else flat[: width - 1] + "…")
 
 
 @dataclass(frozen=True)
