@@ -171,8 +171,10 @@ class Store:
         return store
 
     def close(self) -> None:
-        """Close the connection."""
-        self.conn.close()
+        """Close the connection, once a worker thread still using it has finished."""
+        # Closing under a query running in another thread crashes the interpreter.
+        with self._lock:
+            self.conn.close()
 
     # -- scheduler parameters -------------------------------------------------------------
 
