@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from trainer.core.progress import Progress, State, from_millis, to_millis
 from trainer.core.study_order import CardTies
 from trainer.store import history, migrations, queue
+from trainer.store.checkpoint import SAFETY_PAGES, Checkpointer
 from trainer.store.errors import StoreError
 from trainer.store.history import CardAnswers
 from trainer.store.queue import DeckSummary, StudyPlan
@@ -80,6 +81,7 @@ class Store:
         self.path = path
         """Where the database lives, for messages."""
         self._lock = threading.RLock()
+        self._checkpointer: Checkpointer | None = None
 
     @functools.cached_property
     def db(self) -> Database:
@@ -154,6 +156,8 @@ class Store:
             if shown != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+            # Answers leave the log's copying to `_wrote`'s worker (see `store.checkpoint`).
+            conn.execute(f"PRAGMA wal_autocheckpoint = {SAFETY_PAGES}")
             store = cls(conn, shown)
             if not migrations.is_current(conn):
                 migrations.migrations.apply(store.db)
@@ -166,8 +170,19 @@ class Store:
         return store
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (the last one to close copies the log into the database)."""
+        if self._checkpointer is not None:
+            self._checkpointer.close()
+            self._checkpointer = None
         self.conn.close()
+
+    def _wrote(self, pages: int) -> None:
+        """After a committed write of about `pages` pages: let the worker checkpoint in time."""
+        if self.path == ":memory:":
+            return
+        if self._checkpointer is None:
+            self._checkpointer = Checkpointer(self.path)
+        self._checkpointer.wrote(pages)
 
     # -- scheduler parameters -------------------------------------------------------------
 
@@ -309,6 +324,7 @@ class Store:
             self.append_review(card_id, int(rating), now, duration_ms, mode, before, parameters_id)
             if reschedule:
                 self.write_progress(card_id, after)
+        self._wrote(10)  # the review's row and index pages, the card's and its indexes'
         return after
 
     @_locked
@@ -355,7 +371,8 @@ class Store:
             self.append_review(card_id, None, now, 0, "undo", current, None, undoes=review_id)
             if moved:
                 self.write_progress(card_id, restored)
-            return card_id
+        self._wrote(10)
+        return card_id
 
     def append_review(
         self,
@@ -425,6 +442,9 @@ class Store:
 
         with self._lock, collector_paused():
             try:
-                return sync_decks(self.conn, lambda: self.db, files, roots, now)
+                report = sync_decks(self.conn, lambda: self.db, files, roots, now)
             except sqlite3.OperationalError as error:
                 raise StoreError(f"{self.path}: {error}") from None
+        if report.updated or report.missing:
+            self._wrote(SAFETY_PAGES)  # a sync writes many pages: checkpoint at once
+        return report

@@ -1,0 +1,80 @@
+"""The store's upkeep off the answer path: the log copied in the background, the deck files'
+cards rewritten only where they changed, and the counts that read only what they show."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from trainer.core.grading import Rating
+from trainer.core.library import find_deck_files
+from trainer.store.store import Store
+
+
+def deck_text(cards: int, new_per_day: int = 20) -> str:
+    body = "\n".join(f"Q: Question number {n}?\nA: Answer {n}\n" for n in range(cards))
+    return f'+++\nname = "Numbers"\n[schedule]\nnew_per_day = {new_per_day}\n+++\n{body}'
+
+
+def synced(store: Store, folder: Path, now: datetime):
+    return store.sync(find_deck_files([folder]), roots=[folder.resolve()], now=now)
+
+
+def reviews_in_main_file(path: Path, scratch: Path) -> int:
+    """Reviews already copied from the log into the database file itself."""
+    copy = scratch / "main-only.db"
+    shutil.copyfile(path, copy)  # the file alone, without its -wal beside it
+    conn = sqlite3.connect(copy)
+    try:
+        return conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_answers_are_copied_into_the_database_in_the_background(tmp_path, now) -> None:
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "numbers.md").write_text(deck_text(80, new_per_day=80))
+    path = tmp_path / "progress.db"
+    store = Store.open(path)
+    try:
+        synced(store, tmp_path / "decks", now)
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        queue = store.study_queue(now)
+        for number, card in enumerate(queue[:60]):
+            store.record_review(card, Rating.GOOD, now + timedelta(seconds=number))
+        # The answering connection itself checkpoints only far later (and SQLite's default
+        # would wait for 1,000 pages): the 60 answers reach the file through the worker.
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] > 1_000
+        deadline = time.monotonic() + 5
+        while reviews_in_main_file(path, tmp_path) < 50 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert reviews_in_main_file(path, tmp_path) >= 50
+    finally:
+        store.close()
+    # Closing stops the worker and the last connection empties the log into the file.
+    assert reviews_in_main_file(path, tmp_path) == 60
+
+
+def test_editing_one_answer_of_a_large_deck_rewrites_that_card_only(tmp_path, now) -> None:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    deck = folder / "numbers.md"
+    deck.write_text(deck_text(300))
+    store = Store.open(tmp_path / "progress.db")
+    try:
+        synced(store, folder, now)
+        deck.write_text(deck_text(300).replace("A: Answer 7\n", "A: Answer seven\n"))
+        before = store.conn.total_changes
+        report = synced(store, folder, now)
+        written = store.conn.total_changes - before
+        answers = dict(store.conn.execute("SELECT prompt, answer FROM cards"))
+    finally:
+        store.close()
+    assert report.updated == ["Numbers"]
+    assert answers["Question number 7?"] == "Answer seven"
+    assert answers["Question number 8?"] == "Answer 8"
+    # The deck's own row and the one card: not the 300 cards of the file.
+    assert written <= 3
