@@ -90,7 +90,7 @@ def configure(cards: int) -> None:
     CARDS_PER_DECK = cards // DECK_COUNT
     REVIEW_COUNT = cards * 10
     # A smaller history varies more around its mean: start a few more cards so it is long enough.
-    INTRODUCED_PER_DAY = 95.8 * scale * (1.05 if cards < 100_000 else 1.0)
+    INTRODUCED_PER_DAY = 95.8 * scale * (1.2 if cards < 100_000 else 1.0)
 
 
 # -- deck files ---------------------------------------------------------------------------

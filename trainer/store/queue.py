@@ -89,13 +89,14 @@ def _today(conn: sqlite3.Connection, now: datetime) -> _Today:
     """Study answers since the study day began, undone answers excluded (quiz answers bury
     nothing and introduce nothing).
 
-    Read through `reviews_by_time`: a range of today's reviews, not a pass over the log.
+    Read through `reviews_stats` (time first): a range of today's reviews, not a pass over the
+    log.
     """
     start = to_millis(study_day_start(now))
     rows = conn.execute(
         f"""
         SELECT DISTINCT c.id, c.deck_id, {_ENTRY}, r.state_before = 0
-        FROM reviews r INDEXED BY reviews_by_time JOIN cards c ON c.id = r.card_id
+        FROM reviews r INDEXED BY reviews_stats JOIN cards c ON c.id = r.card_id
         WHERE r.reviewed_at >= :start AND r.mode = 'review' AND r.rating IS NOT NULL
           AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL AND reviewed_at >= :start)
         """,
@@ -112,13 +113,22 @@ def _today(conn: sqlite3.Connection, now: datetime) -> _Today:
     return today
 
 
-def _decks(conn: sqlite3.Connection, introduced: dict[int, int]) -> dict[int, _Deck]:
-    """Every deck present on disk, in name order, with its total and today's new allowance."""
+def _decks(
+    conn: sqlite3.Connection, introduced: dict[int, int], totals: bool = True
+) -> dict[int, _Deck]:
+    """Every deck present on disk, in name order, with today's new allowance and (with
+    `totals`) its total; without, the total is 0."""
+    # The total is the one count that reads every card of a deck (a million at 1M cards): only
+    # the deck list shows it, a study session does not ask for it.
+    total = (
+        "(SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id AND c.retired = 0 "
+        "AND c.suspended = 0)"
+        if totals
+        else "0"
+    )
     rows = conn.execute(
-        """
-        SELECT d.id, d.name, d.path, d.description, d.settings,
-               (SELECT COUNT(*) FROM cards c
-                WHERE c.deck_id = d.id AND c.retired = 0 AND c.suspended = 0)
+        f"""
+        SELECT d.id, d.name, d.path, d.description, d.settings, {total}
         FROM decks d
         WHERE d.missing = 0
         ORDER BY d.name COLLATE NOCASE
@@ -134,12 +144,15 @@ def _decks(conn: sqlite3.Connection, introduced: dict[int, int]) -> dict[int, _D
 
 
 def _gather(
-    conn: sqlite3.Connection, now: datetime, deck_ids: Iterable[int] | None = None
+    conn: sqlite3.Connection,
+    now: datetime,
+    deck_ids: Iterable[int] | None = None,
+    totals: bool = True,
 ) -> tuple[list[_Deck], list[int]]:
     """The cards each deck offers today, siblings left out where the deck buries them, and
     the offered reviews of every deck in one order (least likely recalled first)."""
     today = _today(conn, now)
-    decks = _decks(conn, today.introduced)
+    decks = _decks(conn, today.introduced, totals)
     chosen = (
         [decks[d] for d in dict.fromkeys(deck_ids) if d in decks]
         if deck_ids is not None
@@ -233,7 +246,9 @@ def deck_summaries(conn: sqlite3.Connection, now: datetime) -> list[DeckSummary]
 
 def due_today(conn: sqlite3.Connection, now: datetime) -> dict[int, list[int]]:
     """Per deck, the review and learning cards a session would show today (what home counts)."""
-    return {deck.id: [*deck.learning, *deck.reviews] for deck in _gather(conn, now)[0]}
+    return {
+        deck.id: [*deck.learning, *deck.reviews] for deck in _gather(conn, now, totals=False)[0]
+    }
 
 
 def study_plan(
@@ -244,7 +259,7 @@ def study_plan(
     Reviews keep their order across decks (least likely recalled first); new cards come from
     each deck in turn and are spread evenly through the reviews.
     """
-    decks, reviews = _gather(conn, now, deck_ids)
+    decks, reviews = _gather(conn, now, deck_ids, totals=False)
     new = in_turn([deck.new for deck in decks])
     learning = {card_id: due for deck in decks for card_id, due in deck.learning.items()}
     queue = interleave(reviews, new)
