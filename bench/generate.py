@@ -56,7 +56,7 @@ DECK_COUNT = 50
 CARDS_PER_DECK = 2_000
 REVIEW_COUNT = 1_000_000
 HISTORY_DAYS = 730
-INTRODUCED_PER_DAY = 95.8
+INTRODUCED_PER_DAY = 110.0
 """New cards started per day, over all decks; tuned so the history reaches 1M reviews near its end."""
 
 # Entry kinds with their weights; a reversed entry gives two cards, a cloze one per deletion.
@@ -89,8 +89,7 @@ def configure(cards: int) -> None:
     DECKS, DB, META = DATA / "decks", DATA / "progress.db", DATA / "meta.json"
     CARDS_PER_DECK = cards // DECK_COUNT
     REVIEW_COUNT = cards * 10
-    # A smaller history varies more around its mean: start a few more cards so it is long enough.
-    INTRODUCED_PER_DAY = 95.8 * scale * (1.2 if cards < 100_000 else 1.0)
+    INTRODUCED_PER_DAY = 110.0 * scale
 
 
 # -- deck files ---------------------------------------------------------------------------

@@ -418,7 +418,9 @@ def PEAK():
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
 """
-MEMORY_TRAINER = PEAK + """
+MEMORY_TRAINER = (
+    PEAK
+    + """
 import sys
 from datetime import datetime, timedelta
 import trainer.tui.app  # the app's libraries are loaded when the stats screen shows
@@ -428,13 +430,17 @@ store = Store.open(sys.argv[1])
 compute_stats(store, datetime.fromisoformat(sys.argv[2]), None)
 print(PEAK())
 """
-MEMORY_ANKI = PEAK + """
+)
+MEMORY_ANKI = (
+    PEAK
+    + """
 import sys
 from anki.collection import Collection
 col = Collection(sys.argv[1])
 col._backend.graphs(search="deck:*", days=365)
 print(PEAK())
 """
+)
 
 
 def memory(anki_path: Path, now: datetime) -> Row:

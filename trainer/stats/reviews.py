@@ -15,6 +15,7 @@ than testing every row against the list of undone ids.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import sqlite3
 import time
@@ -242,13 +243,18 @@ def _one_deck(conn, bounds, day_starts, deck_id: int, tally) -> tuple[list[int],
     buckets = len(bounds) - 1
     # Per hour, the same fields as the packed sums of `_whole_log`.
     hours: dict[int, list[int]] = {}
+    mature = MATURE_DAYS * DAY_MS
     for review_id, moment, rating, interval in rows:
         if review_id in undone:
             continue
-        fields = _retention_fields(rating, interval)
+        # The retention field, as `_retention_fields` gives it (inlined: this runs per review).
+        field = -1
+        if interval is not None and interval >= DAY_MS:
+            field = 2 * (interval >= mature) + (rating > 1)
         bucket = bisect.bisect_right(bounds, moment) - 1
         if bucket < 0:
-            older = [a + b for a, b in zip(older, fields)]
+            if field >= 0:
+                older[field] += 1
             continue
         if bucket >= buckets:
             continue
@@ -256,8 +262,8 @@ def _one_deck(conn, bounds, day_starts, deck_id: int, tally) -> tuple[list[int],
         if counts is None:
             counts = hours[bucket] = [0] * 8
         counts[rating - 1] += 1
-        for field, value in enumerate(fields):
-            counts[4 + field] += value
+        if field >= 0:
+            counts[4 + field] += 1
     for bucket, counts in hours.items():
         tally(bucket, counts)
     return older, _today(conn, day_starts[-2], day_starts[-1], deck_id)
@@ -287,6 +293,15 @@ def _retention_fields(rating: int, interval: int | None, sign: int = 1) -> list[
 
 def _hour_bounds(first_day: date, day_starts: list[int]) -> tuple[list[int], list[tuple[int, int]]]:
     """Local hour boundaries of the study days, and each hour's (day index, hour of day)."""
+    bounds, labels = _cached_hour_bounds(first_day, tuple(day_starts))
+    return list(bounds), list(labels)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_hour_bounds(
+    first_day: date, day_starts: tuple[int, ...]
+) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+    # 8,760 hours built in Python: the same all day long, so built once per day and place.
     bounds: list[int] = []
     labels: list[tuple[int, int]] = []
     for index, (start, end) in enumerate(zip(day_starts, day_starts[1:])):
@@ -298,7 +313,7 @@ def _hour_bounds(first_day: date, day_starts: list[int]) -> tuple[list[int], lis
             bounds.extend(local_ms(day, ROLLOVER_HOUR + hour) for hour in range(24))
         labels.extend((index, (ROLLOVER_HOUR + hour) % 24) for hour in range(24))
     bounds.append(day_starts[-1])
-    return bounds, labels
+    return tuple(bounds), tuple(labels)
 
 
 def _undone(conn: sqlite3.Connection) -> list[tuple]:
