@@ -285,18 +285,14 @@ def _save_cards(
     # A card whose stored row already says what the file says is not written again: editing a
     # few cards of a large deck writes those cards, not the deck (the parse still reads it all).
     stored = {
-        key: values
+        key: tuple(values)
         for key, *values in db.execute(
-            "SELECT key, position, line, kind, prompt, answer, detail, tags FROM cards "
-            "WHERE deck_id = ? AND retired = 0",
+            f"SELECT key, {', '.join(_WRITTEN)} FROM cards WHERE deck_id = ? AND retired = 0",
             [deck_id],
         )
     }
     for index, row in enumerate(rows):
-        if not fresh[index] and stored.get(row["key"]) == [
-            row["position"], row["line"], row["kind"], row["prompt"], row["answer"],
-            row["detail"], row["tags"],
-        ]:  # fmt: skip
+        if not fresh[index] and stored.get(row["key"]) == tuple(row[name] for name in _WRITTEN):
             fresh[index] = None  # unchanged: neither inserted nor updated
     db.conn.executemany(
         """
@@ -384,6 +380,12 @@ def _key_in_deck(
         if claimed.get(key, deck_id) == deck_id:
             return key
     return candidates[-1]  # the whole path: no other deck can hold it
+
+
+_WRITTEN = ("position", "line", "kind", "prompt", "answer", "detail", "tags", "entry_key")
+"""What the upsert of `_save_cards` sets from the file besides the deck and `retired`: a stored
+card equal on all of these (in the same deck, not retired) is left as it is. Keep the two lists
+alike."""
 
 
 def _card_row(card: Card, key: str, deck_id: int, position: int, created: int) -> dict:
