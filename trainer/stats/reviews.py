@@ -226,47 +226,56 @@ def _one_deck(conn, bounds, day_starts, deck_id: int, tally) -> tuple[list[int],
     """As `_whole_log`, for one deck: its cards' reviews, read through the card index.
 
     A deck holds a small share of the log, so its reviews are fetched card by card (the deck's
-    cards from `cards_by_deck`, each one's reviews from `reviews_by_card`) in one query and
-    tallied here, instead of filtering a scan of the whole year by deck.
+    cards from `cards_by_deck`, each one's reviews from the covering `reviews_by_card`) instead
+    of filtering a scan of the whole year by deck. SQLite groups them by hour and button (a
+    sort of one deck's reviews), so Python sees a few thousand groups, not every review.
     """
-    undone = {row[0] for row in conn.execute("SELECT undoes FROM reviews WHERE undoes IS NOT NULL")}
+    first = bounds[0]
+    step = _slot_step(tuple(bounds))
     rows = conn.execute(
         f"""
-        SELECT r.id, r.reviewed_at, r.rating, {_INTERVAL}
+        SELECT CASE WHEN r.reviewed_at < :first THEN -1
+                    ELSE (r.reviewed_at - :first) / :step END AS slot,
+               r.rating,
+               CASE WHEN {_INTERVAL} >= {MATURE_DAYS * DAY_MS} THEN 2 + (r.rating > 1)
+                    WHEN {_INTERVAL} >= {DAY_MS} THEN r.rating > 1
+                    ELSE -1 END AS field,
+               count(*)
         FROM cards c INDEXED BY cards_by_deck JOIN reviews r INDEXED BY reviews_by_card
           ON r.card_id = c.id
-        WHERE c.deck_id = :deck AND r.rating IS NOT NULL
+        WHERE c.deck_id = :deck AND r.rating IS NOT NULL AND r.reviewed_at < :last
+          AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
+        GROUP BY slot, r.rating, field
         """,
-        {"deck": deck_id},
+        {"deck": deck_id, "first": first, "step": step, "last": bounds[-1]},
     )
     older = [0, 0, 0, 0]
-    buckets = len(bounds) - 1
     # Per hour, the same fields as the packed sums of `_whole_log`.
     hours: dict[int, list[int]] = {}
-    mature = MATURE_DAYS * DAY_MS
-    for review_id, moment, rating, interval in rows:
-        if review_id in undone:
-            continue
-        # The retention field, as `_retention_fields` gives it (inlined: this runs per review).
-        field = -1
-        if interval is not None and interval >= DAY_MS:
-            field = 2 * (interval >= mature) + (rating > 1)
-        bucket = bisect.bisect_right(bounds, moment) - 1
-        if bucket < 0:
+    for slot, rating, field, count in rows:
+        if slot < 0:  # before the year: counts towards all-time retention only
             if field >= 0:
-                older[field] += 1
+                older[field] += count
             continue
-        if bucket >= buckets:
-            continue
+        bucket = bisect.bisect_right(bounds, first + slot * step) - 1
         counts = hours.get(bucket)
         if counts is None:
             counts = hours[bucket] = [0] * 8
-        counts[rating - 1] += 1
+        counts[rating - 1] += count
         if field >= 0:
-            counts[4 + field] += 1
+            counts[4 + field] += count
     for bucket, counts in hours.items():
         tally(bucket, counts)
     return older, _today(conn, day_starts[-2], day_starts[-1], deck_id)
+
+
+@functools.lru_cache(maxsize=4)
+def _slot_step(bounds: tuple[int, ...]) -> int:
+    """How finely `_one_deck` groups reviews: by the hour counted from the first bound, which
+    finds each review's bucket exactly when every bound is a whole number of hours after it
+    (any zone whose clock changes by whole hours), else by the millisecond (exact anywhere)."""
+    first = bounds[0]
+    return HOUR_MS if all((bound - first) % HOUR_MS == 0 for bound in bounds) else 1
 
 
 def _retention(days: list[list[int]]) -> Retention:
