@@ -102,7 +102,7 @@ def _deck_limits(col: Any, deck_id: int, new_per_day: int, configs: dict[int, in
     col.decks.save(deck)
 
 
-def copy_history(col: Any, trainer_db: Path, card_ids: dict[int, int], now: int) -> int:
+def copy_history(col: Any, trainer_db: Path, card_ids: dict[int, int]) -> int:
     """Copy the review log and the cards' states; return the revlog rows written."""
     source = sqlite3.connect(trainer_db)
     today = col.sched.today
@@ -144,13 +144,9 @@ def copy_history(col: Any, trainer_db: Path, card_ids: dict[int, int], now: int)
         "WHERE state > 0"
     ):
         card_type, queue = {1: (1, 1), 2: (2, 2), 3: (3, 1)}[state]
-        if state == 2:
-            # Anki counts a card due at any time today as due; trainer, one due by `now`
-            # (the benchmark's moment): a card due later today is due tomorrow here.
-            days = (due - day_start) // DAY_MS  # negative when overdue
-            anki_due = today + (min(0, days) if due <= now else max(1, days))
-        else:
-            anki_due = due // 1000  # learning cards are due at an epoch second
+        # A review card is due on a day (both count one due at any time of today's study day
+        # as due today); a learning card at an epoch second.
+        anki_due = today + (due - day_start) // DAY_MS if state == 2 else due // 1000
         interval = max(1, _days(due - last_review)) if state == 2 else 0
         data = json.dumps(
             {"s": round(stability, 4), "d": round(difficulty, 4), "lrt": last_review // 1000}
@@ -171,14 +167,13 @@ def _days(millis: int) -> int:
     return max(0, round(millis / DAY_MS))
 
 
-def build(path: Path, trainer_db: Path, now: int, log: Callable[[str], None]) -> dict:
-    """Build the Anki collection at `path` from `trainer_db`, due dates as of `now` (epoch ms);
-    return what it holds."""
+def build(path: Path, trainer_db: Path, log: Callable[[str], None]) -> dict:
+    """Build the Anki collection at `path` from `trainer_db`; return what it holds."""
     col = new_collection(path)
     began = time.perf_counter()
     added, card_ids = bulk_add(col, trainer_db)
     log(f"    Anki: {len(card_ids):,} notes added ({added:.1f} s in add_notes)")
-    reviews = copy_history(col, trainer_db, card_ids, now)
+    reviews = copy_history(col, trainer_db, card_ids)
     col.close()
     log(f"    Anki: {reviews:,} revlog rows copied ({time.perf_counter() - began:.0f} s in all)")
     return {"cards": len(card_ids), "reviews": reviews, "bulk_add": added}

@@ -148,12 +148,11 @@ def ensure_data(cards: int, log: Callable[[str], None]) -> tuple[datetime, Path]
     anki = generate.DATA / "anki" / "collection.anki2"
     anki_meta = anki.parent / "meta.json"
     # Anki's due dates are days from its own today: rebuild on another day or other data.
-    wanted = {"end": meta["end"], "built_on": datetime.now().date().isoformat()}
+    wanted = {"end": meta["end"], "built_on": datetime.now().date().isoformat(), "layout": 2}
     if not anki.exists() or not anki_meta.exists() or _stale(anki_meta, wanted):
         log(f"  building the Anki collection for {cards:,} cards")
         anki.parent.mkdir(exist_ok=True)
-        now = datetime.fromisoformat(meta["end"]) + STUDY_TIME
-        built = anki_side.build(anki, generate.DB, int(now.timestamp() * 1000), log)
+        built = anki_side.build(anki, generate.DB, log)
         anki_meta.write_text(json.dumps({**wanted, **built}, indent=2) + "\n")
     return datetime.fromisoformat(meta["end"]), anki
 
