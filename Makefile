@@ -29,5 +29,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check trainer tests bench
 	$(VENV)/bin/mypy
 
+# trainer against Anki's backend on the same collections (10k and 100k cards; ARGS=--million
+# adds 1M). Anki is installed into .venv from bench/requirements.txt, never a dependency of trainer.
 bench: $(STAMP)
-	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	$(VENV)/bin/python bench/versus.py $(ARGS)

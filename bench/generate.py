@@ -13,6 +13,10 @@ cards never reached stay new.
 
     python bench/generate.py            # decks + database into bench/data/
     python bench/generate.py --decks-only
+    python bench/generate.py --cards 10000    # a tenth of everything, into bench/data-10k/
+
+`--cards` scales the collection (10,000, 100,000 or 1,000,000 cards, always 50 decks) and its
+history with it (ten reviews a card); each size has its own folder.
 """
 
 from __future__ import annotations
@@ -44,12 +48,15 @@ DECKS = DATA / "decks"
 DB = DATA / "progress.db"
 META = DATA / "meta.json"
 
+SIZES = {10_000: "data-10k", 100_000: "data", 1_000_000: "data-1m"}
+"""Collection sizes the benchmark knows, and the folder of `bench/` each one's data lives in."""
+
 SEED = 20_240_601
 DECK_COUNT = 50
 CARDS_PER_DECK = 2_000
 REVIEW_COUNT = 1_000_000
 HISTORY_DAYS = 730
-INTRODUCED_PER_DAY = 95.8
+INTRODUCED_PER_DAY = 110.0
 """New cards started per day, over all decks; tuned so the history reaches 1M reviews near its end."""
 
 # Entry kinds with their weights; a reversed entry gives two cards, a cloze one per deletion.
@@ -72,6 +79,17 @@ TOPICS = [
     "Polar research", "Satellites", "Weather services", "Geography", "History", "Parliament",
     "Courts", "Provinces", "Languages", "Currency", "Statistics", "Diplomacy", "Elections",
 ]  # fmt: skip
+
+
+def configure(cards: int) -> None:
+    """Point this module at the data of a collection of `cards` cards (one of `SIZES`)."""
+    global DATA, DECKS, DB, META, CARDS_PER_DECK, REVIEW_COUNT, INTRODUCED_PER_DAY
+    scale = cards / 100_000
+    DATA = Path(__file__).resolve().parent / SIZES[cards]
+    DECKS, DB, META = DATA / "decks", DATA / "progress.db", DATA / "meta.json"
+    CARDS_PER_DECK = cards // DECK_COUNT
+    REVIEW_COUNT = cards * 10
+    INTRODUCED_PER_DAY = 110.0 * scale
 
 
 # -- deck files ---------------------------------------------------------------------------
@@ -245,8 +263,9 @@ def deck_text(writer: _Writer, deck_no: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_decks(folder: Path = DECKS) -> list[Path]:
+def write_decks(folder: Path | None = None) -> list[Path]:
     """Write the 50 deck files (replacing any there) and return their paths."""
+    folder = folder or DECKS
     rng = random.Random(SEED)
     writer = _Writer(rng, _vocabulary(rng))
     if folder.exists():
@@ -449,8 +468,9 @@ def _from_ms(millis: int) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=millis)
 
 
-def build_database(end: datetime, path: Path = DB, decks: Path = DECKS) -> dict:
+def build_database(end: datetime, path: Path | None = None, decks: Path | None = None) -> dict:
     """Sync the decks into a fresh database at `path` and add the history ending at `end`."""
+    path, decks = path or DB, decks or DECKS
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     start = end - timedelta(days=HISTORY_DAYS)
@@ -470,7 +490,11 @@ def main(argv: list[str] | None = None) -> None:
         "--end", help="when the history ends (ISO date-time; default: midnight UTC today)"
     )
     parser.add_argument("--decks-only", action="store_true", help="write the deck files only")
+    parser.add_argument(
+        "--cards", type=int, default=100_000, choices=sorted(SIZES), help="collection size"
+    )
     args = parser.parse_args(argv)
+    configure(args.cards)
     end = (
         datetime.fromisoformat(args.end).astimezone(UTC)
         if args.end

@@ -280,6 +280,31 @@ def test_one_deck(store: Store, history: dict[str, int], zone: str) -> None:
     assert [card.id for card in beta.hardest] == [history["b1"]]
 
 
+# Lord Howe Island moves its clock by half an hour: its hours are not whole hours apart.
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Australia/Lord_Howe"], indirect=True)
+def test_the_decks_add_up_to_the_whole_log(
+    store: Store, history: dict[str, int], zone: str
+) -> None:
+    # Every review belongs to one deck: the figures of Alpha and of Beta (the missing deck
+    # has none) add up to those of all decks, undone answers, today and older years included.
+    alpha, beta = (compute_stats(store, NOW, history[name]) for name in "AB")
+    whole = compute_stats(store, NOW)
+    assert [a + b for a, b in zip(alpha.buttons, beta.buttons)] == list(whole.buttons)
+    assert [a.reviews + b.reviews for a, b in zip(alpha.calendar, beta.calendar)] == [
+        day.reviews for day in whole.calendar
+    ]
+    assert [(a.reviews + b.reviews, a.correct + b.correct)
+            for a, b in zip(alpha.hours, beta.hours)] == [
+        (hour.reviews, hour.correct) for hour in whole.hours
+    ]  # fmt: skip
+    for period in whole.retention:
+        assert alpha.retention[period] + beta.retention[period] == whole.retention[period]
+    assert alpha.today.reviews + beta.today.reviews == whole.today.reviews
+    assert alpha.today.cards + beta.today.cards == whole.today.cards
+    assert alpha.today.time_ms + beta.today.time_ms == whole.today.time_ms
+    assert alpha.today.again + beta.today.again == whole.today.again
+
+
 def test_deck_choices_leave_out_missing_decks(store: Store, history: dict[str, int]) -> None:
     assert deck_choices(store) == [(history["A"], "Alpha"), (history["B"], "Beta")]
 

@@ -195,12 +195,19 @@ def _counts(conn: sqlite3.Connection, params: dict, deck: str) -> CardCounts:
         else:
             by_state[state] += count
     (leeches,) = conn.execute(
-        f"""SELECT count(*) FROM cards c INDEXED BY cards_stats
+        f"""SELECT count(*) FROM cards c INDEXED BY {_lapse_index(deck)}
             WHERE c.retired = 0 AND c.lapses >= {LEECH_LAPSES} {deck}""",
         params,
     ).fetchone()
     new, learning, review, relearning = by_state
     return CardCounts(new, learning, review, relearning, suspended, retired, leeches)
+
+
+def _lapse_index(deck: str) -> str:
+    """The index the lapse queries read: of one deck, its range of `cards_by_deck` (a seek, then
+    its few thousand rows); of all decks, the covering `cards_stats`, whose `suspended` column
+    before `deck_id` would make one deck's query read every card's entry."""
+    return "cards_by_deck" if deck else "cards_stats"
 
 
 def _hardest(conn: sqlite3.Connection, params: dict, deck: str) -> tuple[HardCard, ...]:
@@ -210,7 +217,7 @@ def _hardest(conn: sqlite3.Connection, params: dict, deck: str) -> tuple[HardCar
         for row in conn.execute(
             f"""
             SELECT c.id, c.prompt, d.name, c.lapses, c.reps
-            FROM (SELECT c.id FROM cards c INDEXED BY cards_stats
+            FROM (SELECT c.id FROM cards c INDEXED BY {_lapse_index(deck)}
                   WHERE c.retired = 0 AND c.lapses > 0 {deck}
                   ORDER BY c.lapses DESC, c.reps DESC, c.id LIMIT {HARDEST_LIMIT}) AS top
             JOIN cards c ON c.id = top.id JOIN decks d ON d.id = c.deck_id

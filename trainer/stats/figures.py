@@ -63,6 +63,8 @@ __all__ = [
     "deck_choices",
 ]
 
+MMAP_BYTES = 32 * 2**20
+"""How much of the database the statistics' readers map into memory (the rest is read)."""
 CALENDAR_DAYS = 365
 FORECAST_DAYS = 30
 
@@ -193,8 +195,10 @@ def _reader(path: str) -> sqlite3.Connection:
     """A connection of the statistics' own, for reading only."""
     conn = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
     conn.execute("PRAGMA query_only = ON")
-    # Memory-mapped reads skip a copy per page: the figures read most of the database.
-    conn.execute("PRAGMA mmap_size = 268435456")
+    # Memory-mapped reads skip a copy per page, but every page read stays resident while the
+    # screen is open: a map of the whole file (256 MiB) kept 265 MiB resident at 100,000 cards.
+    # A small map keeps most of the gain at a bounded cost.
+    conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     _ensure_math(conn)
     return conn
 

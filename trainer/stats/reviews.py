@@ -4,6 +4,8 @@ Part of `trainer.stats`. SQLite has no hash aggregation: a GROUP BY over a milli
 them all, which costs more than every figure together. So the last year is read as one
 correlated sub-query per local hour, each a range of the `reviews_stats` covering index, and the
 counts of one hour come back packed into two integers (15 bits per count, see `_unpack`).
+The figures of one deck read its cards' reviews instead, card by card through the covering
+`reviews_by_card` index, and tally them here: a deck is a small share of the log.
 
 Undo rows have no rating, so they fall out of every count. Undone reviews are few: they are
 counted like the others, then read once and taken off again (`_undone`), which is much cheaper
@@ -13,6 +15,7 @@ than testing every row against the list of undone ids.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import sqlite3
 import time
@@ -148,22 +151,8 @@ def review_figures(
 ) -> ReviewFigures:
     """The review-log figures; `day_starts` holds the start of each of the last 365 study days,
     oldest first, and the end of today."""
-    deck = (
-        "AND r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck)"
-        if deck_id is not None
-        else ""
-    )
     first_day = today - timedelta(days=len(day_starts) - 2)
     bounds, labels = _hour_bounds(first_day, day_starts)
-    rows = conn.execute(
-        f"""
-        SELECT b.key, (SELECT {_PACKED_RATINGS} || ',' || {_PACKED_RETENTION}
-                       FROM reviews r INDEXED BY reviews_stats
-                       WHERE r.reviewed_at >= b.value AND r.reviewed_at < b.next {deck})
-        FROM {_BUCKETS} WHERE b.next IS NOT NULL
-        """,
-        {"deck": deck_id, "bounds": json.dumps(bounds)},
-    ).fetchall()
     days = len(day_starts) - 1
     # Per study day: Again, Hard, Good, Easy, then young failed and passed, mature failed and
     # passed (the order of the packed fields). Per hour of the day: answers and correct ones.
@@ -179,36 +168,114 @@ def review_figures(
         per_hour[hour][0] += answers
         per_hour[hour][1] += answers - counts[0]
 
-    for bucket, packed in rows:
-        if packed is not None:
-            ratings, kept = packed.split(",")
-            tally(bucket, _unpack(int(ratings)) + _unpack(int(kept)))
-    older = conn.execute(
-        f"""SELECT {_RETENTION_COUNTS} FROM reviews r INDEXED BY reviews_stats
-            WHERE r.reviewed_at < :before {deck}""",
-        {"deck": deck_id, "before": bounds[0]},
-    ).fetchone()
-    older = [older[1], older[0], older[3], older[2]]
-    for moment, rating, interval in _undone(conn, deck, deck_id):
-        counts = [-int(rating == n) for n in range(1, 5)] + _retention_fields(rating, interval, -1)
-        bucket = bisect.bisect_right(bounds, moment) - 1
-        if bucket < 0:
-            older = [a + b for a, b in zip(older, counts[4:])]
-        elif bucket < len(labels):
-            tally(bucket, counts)
+    if deck_id is None:
+        older, today_figures = _whole_log(conn, bounds, labels, day_starts, tallies, tally)
+    else:
+        older, today_figures = _one_deck(conn, bounds, day_starts, deck_id, tally)
     periods = {
         name: _retention(tallies[days - last : days - first])
         for name, (first, last) in PERIODS.items()
     }
     periods["all"] = periods["year"] + _retention([[0, 0, 0, 0, *older]])
     buttons = [sum(day[n] for day in tallies) for n in range(4)]
+    ratings = tallies[-1][:4]
+    reviews = sum(ratings)
+    cards, time_ms = today_figures
     return ReviewFigures(
-        today=_today(conn, day_starts[-2], day_starts[-1], tallies[-1][:4], deck, deck_id),
+        today=Today(reviews, cards, time_ms, ratings[0], reviews - ratings[0]),
         retention=periods,
         daily=tuple(day[0] + day[1] + day[2] + day[3] for day in tallies),
         buttons=(buttons[0], buttons[1], buttons[2], buttons[3]),
         hours=tuple(HourCount(h, n, correct) for h, (n, correct) in enumerate(per_hour)),
     )
+
+
+def _whole_log(conn, bounds, labels, day_starts, tallies, tally) -> tuple[list[int], tuple]:
+    """Tally every review of the last year by hour; return the retention fields of the older
+    ones and today's (distinct cards, time spent)."""
+    rows = conn.execute(
+        f"""
+        SELECT b.key, (SELECT {_PACKED_RATINGS} || ',' || {_PACKED_RETENTION}
+                       FROM reviews r INDEXED BY reviews_stats
+                       WHERE r.reviewed_at >= b.value AND r.reviewed_at < b.next)
+        FROM {_BUCKETS} WHERE b.next IS NOT NULL
+        """,
+        {"bounds": json.dumps(bounds)},
+    ).fetchall()
+    for bucket, packed in rows:
+        if packed is not None:
+            ratings, kept = packed.split(",")
+            tally(bucket, _unpack(int(ratings)) + _unpack(int(kept)))
+    older = conn.execute(
+        f"""SELECT {_RETENTION_COUNTS} FROM reviews r INDEXED BY reviews_stats
+            WHERE r.reviewed_at < :before""",
+        {"before": bounds[0]},
+    ).fetchone()
+    older = [older[1], older[0], older[3], older[2]]
+    for moment, rating, interval in _undone(conn):
+        counts = [-int(rating == n) for n in range(1, 5)] + _retention_fields(rating, interval, -1)
+        bucket = bisect.bisect_right(bounds, moment) - 1
+        if bucket < 0:
+            older = [a + b for a, b in zip(older, counts[4:])]
+        elif bucket < len(labels):
+            tally(bucket, counts)
+    return older, _today(conn, day_starts[-2], day_starts[-1], None)
+
+
+def _one_deck(conn, bounds, day_starts, deck_id: int, tally) -> tuple[list[int], tuple]:
+    """As `_whole_log`, for one deck: its cards' reviews, read through the card index.
+
+    A deck holds a small share of the log, so its reviews are fetched card by card (the deck's
+    cards from `cards_by_deck`, each one's reviews from the covering `reviews_by_card`) instead
+    of filtering a scan of the whole year by deck. SQLite groups them by hour and button (a
+    sort of one deck's reviews), so Python sees a few thousand groups, not every review.
+    """
+    first = bounds[0]
+    step = _slot_step(tuple(bounds))
+    rows = conn.execute(
+        f"""
+        SELECT CASE WHEN r.reviewed_at < :first THEN -1
+                    ELSE (r.reviewed_at - :first) / :step END AS slot,
+               r.rating,
+               CASE WHEN {_INTERVAL} >= {MATURE_DAYS * DAY_MS} THEN 2 + (r.rating > 1)
+                    WHEN {_INTERVAL} >= {DAY_MS} THEN r.rating > 1
+                    ELSE -1 END AS field,
+               count(*)
+        FROM cards c INDEXED BY cards_by_deck JOIN reviews r INDEXED BY reviews_by_card
+          ON r.card_id = c.id
+        WHERE c.deck_id = :deck AND r.rating IS NOT NULL AND r.reviewed_at < :last
+          AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
+        GROUP BY slot, r.rating, field
+        """,
+        {"deck": deck_id, "first": first, "step": step, "last": bounds[-1]},
+    )
+    older = [0, 0, 0, 0]
+    # Per hour, the same fields as the packed sums of `_whole_log`.
+    hours: dict[int, list[int]] = {}
+    for slot, rating, field, count in rows:
+        if slot < 0:  # before the year: counts towards all-time retention only
+            if field >= 0:
+                older[field] += count
+            continue
+        bucket = bisect.bisect_right(bounds, first + slot * step) - 1
+        counts = hours.get(bucket)
+        if counts is None:
+            counts = hours[bucket] = [0] * 8
+        counts[rating - 1] += count
+        if field >= 0:
+            counts[4 + field] += count
+    for bucket, counts in hours.items():
+        tally(bucket, counts)
+    return older, _today(conn, day_starts[-2], day_starts[-1], deck_id)
+
+
+@functools.lru_cache(maxsize=4)
+def _slot_step(bounds: tuple[int, ...]) -> int:
+    """How finely `_one_deck` groups reviews: by the hour counted from the first bound, which
+    finds each review's bucket exactly when every bound is a whole number of hours after it
+    (any zone whose clock changes by whole hours), else by the millisecond (exact anywhere)."""
+    first = bounds[0]
+    return HOUR_MS if all((bound - first) % HOUR_MS == 0 for bound in bounds) else 1
 
 
 def _retention(days: list[list[int]]) -> Retention:
@@ -235,6 +302,15 @@ def _retention_fields(rating: int, interval: int | None, sign: int = 1) -> list[
 
 def _hour_bounds(first_day: date, day_starts: list[int]) -> tuple[list[int], list[tuple[int, int]]]:
     """Local hour boundaries of the study days, and each hour's (day index, hour of day)."""
+    bounds, labels = _cached_hour_bounds(first_day, tuple(day_starts))
+    return list(bounds), list(labels)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_hour_bounds(
+    first_day: date, day_starts: tuple[int, ...]
+) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+    # 8,760 hours built in Python: the same all day long, so built once per day and place.
     bounds: list[int] = []
     labels: list[tuple[int, int]] = []
     for index, (start, end) in enumerate(zip(day_starts, day_starts[1:])):
@@ -246,25 +322,25 @@ def _hour_bounds(first_day: date, day_starts: list[int]) -> tuple[list[int], lis
             bounds.extend(local_ms(day, ROLLOVER_HOUR + hour) for hour in range(24))
         labels.extend((index, (ROLLOVER_HOUR + hour) % 24) for hour in range(24))
     bounds.append(day_starts[-1])
-    return bounds, labels
+    return tuple(bounds), tuple(labels)
 
 
-def _undone(conn: sqlite3.Connection, deck: str, deck_id: int | None) -> list[tuple]:
+def _undone(conn: sqlite3.Connection) -> list[tuple]:
     """(time, rating, interval) of every undone review."""
     return conn.execute(
         f"""
         SELECT r.reviewed_at, r.rating, {_INTERVAL} FROM reviews r
         WHERE r.id IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
-          AND r.rating IS NOT NULL {deck}
-        """,
-        {"deck": deck_id},
+          AND r.rating IS NOT NULL
+        """
     ).fetchall()
 
 
-def _today(
-    conn: sqlite3.Connection, start: int, end: int, ratings: list[int], deck: str, deck_id
-) -> Today:
-    """Today's figures; `ratings` counts today's answers per button."""
+def _today(conn: sqlite3.Connection, start: int, end: int, deck_id: int | None) -> tuple[int, int]:
+    """Distinct cards answered today (of one deck, or of all) and the time spent on them."""
+    deck = "AND r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck)"
+    if deck_id is None:
+        deck = ""
     cards, time_ms = conn.execute(
         f"""
         SELECT count(DISTINCT r.card_id), total(r.duration_ms)
@@ -272,10 +348,9 @@ def _today(
         WHERE r.reviewed_at >= :start AND r.reviewed_at < :end AND r.rating IS NOT NULL
           AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL) {deck}
         """,
-        {"deck": deck_id, "start": start, "end": end},
+        {"start": start, "end": end, "deck": deck_id},
     ).fetchone()
-    reviews = sum(ratings)
-    return Today(reviews, cards, int(time_ms), ratings[0], reviews - ratings[0])
+    return cards, int(time_ms)
 
 
 def active_days(conn: sqlite3.Connection, day_starts: list[int], deck_id: int | None) -> list[bool]:

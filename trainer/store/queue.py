@@ -97,13 +97,14 @@ def _today(conn: sqlite3.Connection, now: datetime) -> _Today:
     """Study answers since the study day began, undone answers excluded (quiz answers bury
     nothing and introduce nothing).
 
-    Read through `reviews_by_time`: a range of today's reviews, not a pass over the log.
+    Read through `reviews_stats` (time first): a range of today's reviews, not a pass over the
+    log.
     """
     start = to_millis(study_day_start(now))
     rows = conn.execute(
         f"""
         SELECT DISTINCT c.id, c.deck_id, {_ENTRY}, r.state_before
-        FROM reviews r INDEXED BY reviews_by_time JOIN cards c ON c.id = r.card_id
+        FROM reviews r INDEXED BY reviews_stats JOIN cards c ON c.id = r.card_id
         WHERE r.reviewed_at >= :start AND r.mode = 'review' AND r.rating IS NOT NULL
           AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL AND reviewed_at >= :start)
         """,
@@ -125,16 +126,26 @@ def _today(conn: sqlite3.Connection, now: datetime) -> _Today:
 
 
 def _decks(
-    conn: sqlite3.Connection, today: _Today, defaults: Schedule | None, bury_siblings: bool
+    conn: sqlite3.Connection,
+    today: _Today,
+    defaults: Schedule | None,
+    bury_siblings: bool,
+    totals: bool = True,
 ) -> dict[int, _Deck]:
-    """Every deck present on disk, in name order, with its total and today's new and review
-    allowances (its own limits, or the learner's `defaults` where its front matter sets none).
-    """
+    """Every deck present on disk, in name order, with today's new and review allowances (its
+    own limits, or the learner's `defaults` where its front matter sets none) and, with
+    `totals`, its total (without, the total is 0)."""
+    # The total is the one count that reads every card of a deck (a million at 1M cards): only
+    # the deck list shows it, a study session does not ask for it.
+    total = (
+        "(SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id AND c.retired = 0 "
+        "AND c.suspended = 0)"
+        if totals
+        else "0"
+    )
     rows = conn.execute(
-        """
-        SELECT d.id, d.name, d.path, d.description, d.settings,
-               (SELECT COUNT(*) FROM cards c
-                WHERE c.deck_id = d.id AND c.retired = 0 AND c.suspended = 0)
+        f"""
+        SELECT d.id, d.name, d.path, d.description, d.settings, {total}
         FROM decks d
         WHERE d.missing = 0
         ORDER BY d.name COLLATE NOCASE
@@ -158,12 +169,13 @@ def _gather(
     deck_ids: Iterable[int] | None = None,
     defaults: Schedule | None = None,
     bury_siblings: bool = True,
+    totals: bool = True,
 ) -> tuple[list[_Deck], list[int]]:
     """The cards each deck offers today, siblings left out where the deck buries them, and
     the offered reviews of every deck in one order (least likely recalled first); reviews past
     a deck's daily limit are held back."""
     today = _today(conn, now)
-    decks = _decks(conn, today, defaults, bury_siblings)
+    decks = _decks(conn, today, defaults, bury_siblings, totals)
     chosen = (
         [decks[d] for d in dict.fromkeys(deck_ids) if d in decks]
         if deck_ids is not None
@@ -268,7 +280,9 @@ def deck_summaries(
 
 def due_today(conn: sqlite3.Connection, now: datetime) -> dict[int, list[int]]:
     """Per deck, the review and learning cards a session would show today (what home counts)."""
-    return {deck.id: [*deck.learning, *deck.reviews] for deck in _gather(conn, now)[0]}
+    return {
+        deck.id: [*deck.learning, *deck.reviews] for deck in _gather(conn, now, totals=False)[0]
+    }
 
 
 def study_plan(
@@ -283,7 +297,7 @@ def study_plan(
     Reviews keep their order across decks (least likely recalled first); new cards come from
     each deck in turn and are spread evenly through the reviews.
     """
-    decks, reviews = _gather(conn, now, deck_ids, defaults, bury_siblings)
+    decks, reviews = _gather(conn, now, deck_ids, defaults, bury_siblings, totals=False)
     new = in_turn([deck.new for deck in decks])
     learning = {card_id: due for deck in decks for card_id, due in deck.learning.items()}
     queue = interleave(reviews, new)

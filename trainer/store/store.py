@@ -24,6 +24,7 @@ from trainer.core.cards import Schedule
 from trainer.core.progress import Progress, State, from_millis, to_millis
 from trainer.core.study_order import CardTies
 from trainer.store import card_flags, history, migrations, queue, text_index
+from trainer.store.checkpoint import SAFETY_PAGES, Checkpointer
 from trainer.store.errors import StoreError
 from trainer.store.history import CardAnswers
 from trainer.store.queue import DeckSummary, StudyPlan
@@ -85,6 +86,7 @@ class Store:
         """The learner's settings (`config.toml`), for what a deck's front matter leaves unset."""
         self.bury_siblings = True
         """The learner's setting: off, no deck buries siblings (on, each deck decides)."""
+        self._checkpointer: Checkpointer | None = None
 
     @functools.cached_property
     def db(self) -> Database:
@@ -159,6 +161,8 @@ class Store:
             if shown != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+            # Answers leave the log's copying to `_wrote`'s worker (see `store.checkpoint`).
+            conn.execute(f"PRAGMA wal_autocheckpoint = {SAFETY_PAGES}")
             store = cls(conn, shown)
             if not migrations.is_current(conn):
                 migrations.migrations.apply(store.db)
@@ -171,10 +175,22 @@ class Store:
         return store
 
     def close(self) -> None:
-        """Close the connection, once a worker thread still using it has finished."""
+        """Close the connection, once a worker thread still using it has finished (the last
+        connection to close copies the log into the database)."""
+        if self._checkpointer is not None:
+            self._checkpointer.close()
+            self._checkpointer = None
         # Closing under a query running in another thread crashes the interpreter.
         with self._lock:
             self.conn.close()
+
+    def _wrote(self, pages: int) -> None:
+        """After a committed write of about `pages` pages: let the worker checkpoint in time."""
+        if self.path == ":memory:":
+            return
+        if self._checkpointer is None:
+            self._checkpointer = Checkpointer(self.path)
+        self._checkpointer.wrote(pages)
 
     # -- scheduler parameters -------------------------------------------------------------
 
@@ -325,6 +341,7 @@ class Store:
                     after.lapses, study.schedule.leech_lapses
                 ):
                     card_flags.mark_leech(self.conn, card_id)
+        self._wrote(10)  # the review's row and index pages, the card's and its indexes'
         return after
 
     @_locked
@@ -373,7 +390,8 @@ class Store:
                 self.write_progress(card_id, restored)
                 if restored.lapses < current.lapses:
                     card_flags.unmark_leech(self.conn, card_id, current.lapses)
-            return card_id
+        self._wrote(10)
+        return card_id
 
     def append_review(
         self,
@@ -448,4 +466,6 @@ class Store:
                 raise StoreError(f"{self.path}: {error}") from None
             with self.reading():  # a damaged database is one line here too
                 text_index.catch_up(self.conn)
-            return report
+        if report.updated or report.missing:
+            self._wrote(SAFETY_PAGES)  # a sync writes many pages: checkpoint at once
+        return report

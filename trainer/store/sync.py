@@ -272,7 +272,7 @@ def _save_cards(
     # Keys no card had before the sync and no deck took during it: a plain insert, which costs
     # SQLite 40% less than the upsert (0.6 s of a first sync at 100,000 cards). Every key written
     # in this sync is in `claimed`, and `owners` holds every key that could be asked about.
-    fresh = []
+    fresh: list[bool | None] = []
     created = to_millis(now)
     for position, card in enumerate(deck.cards):
         key = _key_in_deck(db, card, deck, deck_id, owners, claimed, unchanged, suffixed)
@@ -282,6 +282,18 @@ def _save_cards(
         fresh.append(is_fresh)
     existing = {key for key, (_, owner) in owners.items() if owner == deck_id}
     added = sum(1 for row in rows if row["key"] not in owners)
+    # A card whose stored row already says what the file says is not written again: editing a
+    # few cards of a large deck writes those cards, not the deck (the parse still reads it all).
+    stored = {
+        key: tuple(values)
+        for key, *values in db.execute(
+            f"SELECT key, {', '.join(_WRITTEN)} FROM cards WHERE deck_id = ? AND retired = 0",
+            [deck_id],
+        )
+    }
+    for index, row in enumerate(rows):
+        if not fresh[index] and stored.get(row["key"]) == tuple(row[name] for name in _WRITTEN):
+            fresh[index] = None  # unchanged: neither inserted nor updated
     db.conn.executemany(
         """
         INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, detail, tags, created,
@@ -303,7 +315,7 @@ def _save_cards(
             answer = excluded.answer, detail = excluded.detail, tags = excluded.tags, retired = 0,
             entry_key = excluded.entry_key
         """,
-        [row for row, is_fresh in zip(rows, fresh) if not is_fresh],
+        [row for row, is_fresh in zip(rows, fresh) if is_fresh is False],
     )
     gone = existing - {row["key"] for row in rows}
     db.conn.executemany(
@@ -368,6 +380,12 @@ def _key_in_deck(
         if claimed.get(key, deck_id) == deck_id:
             return key
     return candidates[-1]  # the whole path: no other deck can hold it
+
+
+_WRITTEN = ("position", "line", "kind", "prompt", "answer", "detail", "tags", "entry_key")
+"""What the upsert of `_save_cards` sets from the file besides the deck and `retired`: a stored
+card equal on all of these (in the same deck, not retired) is left as it is. Keep the two lists
+alike."""
 
 
 def _card_row(card: Card, key: str, deck_id: int, position: int, created: int) -> dict:

@@ -11,7 +11,6 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from trainer.core.deckfile import DeckError
 from trainer.core.safe_text import printable_line
 from trainer.tui.context import trainer
 from trainer.tui.widgets.rendering import cell, shown
@@ -67,6 +66,9 @@ class HomeScreen(Screen[None]):
 
         The first call also opens the store; if that fails the app cannot start, and stops.
         """
+        # Loaded here, in the worker: the deck parser's modules are not needed to paint the
+        # first frame (about 10 ms of imports).
+        from trainer.core.deckfile import DeckError
         from trainer.store.errors import StoreError
 
         app = trainer(self)

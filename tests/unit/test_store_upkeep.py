@@ -1,0 +1,121 @@
+"""The store's upkeep off the answer path: the log copied in the background, the deck files'
+cards rewritten only where they changed, and the counts that read only what they show."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from trainer.core.grading import Rating
+from trainer.core.library import find_deck_files
+from trainer.store.store import Store
+
+
+def deck_text(cards: int, new_per_day: int = 20) -> str:
+    body = "\n".join(f"Q: Question number {n}?\nA: Answer {n}\n" for n in range(cards))
+    return f'+++\nname = "Numbers"\n[schedule]\nnew_per_day = {new_per_day}\n+++\n{body}'
+
+
+def synced(store: Store, folder: Path, now: datetime):
+    return store.sync(find_deck_files([folder]), roots=[folder.resolve()], now=now)
+
+
+def reviews_in_main_file(path: Path, scratch: Path) -> int:
+    """Reviews already copied from the log into the database file itself."""
+    copy = scratch / "main-only.db"
+    shutil.copyfile(path, copy)  # the file alone, without its -wal beside it
+    conn = sqlite3.connect(copy)
+    try:
+        return conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_answers_are_copied_into_the_database_in_the_background(tmp_path, now) -> None:
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "numbers.md").write_text(deck_text(80, new_per_day=80))
+    path = tmp_path / "progress.db"
+    store = Store.open(path)
+    try:
+        synced(store, tmp_path / "decks", now)
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        queue = store.study_queue(now)
+        for number, card in enumerate(queue[:60]):
+            store.record_review(card, Rating.GOOD, now + timedelta(seconds=number))
+        # The answering connection itself checkpoints only far later (and SQLite's default
+        # would wait for 1,000 pages): the 60 answers reach the file through the worker.
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] > 1_000
+        deadline = time.monotonic() + 5
+        while reviews_in_main_file(path, tmp_path) < 50 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert reviews_in_main_file(path, tmp_path) >= 50
+    finally:
+        store.close()
+    # Closing stops the worker and the last connection empties the log into the file.
+    assert reviews_in_main_file(path, tmp_path) == 60
+
+
+def test_editing_one_answer_of_a_large_deck_rewrites_that_card_only(tmp_path, now) -> None:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    deck = folder / "numbers.md"
+    deck.write_text(deck_text(300))
+    store = Store.open(tmp_path / "progress.db")
+    try:
+        synced(store, folder, now)
+        deck.write_text(deck_text(300).replace("A: Answer 7\n", "A: Answer seven\n"))
+        # Count the card rows the sync writes (the text index's own rows are not cards).
+        store.conn.executescript(
+            """
+            CREATE TEMP TABLE written (n INTEGER);
+            CREATE TEMP TRIGGER count_updates AFTER UPDATE ON cards
+            BEGIN INSERT INTO written VALUES (1); END;
+            CREATE TEMP TRIGGER count_inserts AFTER INSERT ON cards
+            BEGIN INSERT INTO written VALUES (1); END;
+            """
+        )
+        report = synced(store, folder, now)
+        (written,) = store.conn.execute("SELECT count(*) FROM written").fetchone()
+        answers = dict(store.conn.execute("SELECT prompt, answer FROM cards"))
+    finally:
+        store.close()
+    assert report.updated == ["Numbers"]
+    assert answers["Question number 7?"] == "Answer seven"
+    assert answers["Question number 8?"] == "Answer 8"
+    # The one card: not the 300 cards of the file.
+    assert written == 1
+
+
+def queue_work(tmp_path: Path, name: str, cards: int, now: datetime) -> tuple[int, int]:
+    """(SQLite instructions run by `study_queue`, in hundreds; cards it queued) for a deck of
+    `cards` new cards with ten new cards a day."""
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "numbers.md").write_text(deck_text(cards, new_per_day=10))
+    store = Store.open(tmp_path / f"{name}.db")
+    try:
+        synced(store, folder, now)
+        steps = 0
+
+        def count() -> int:
+            nonlocal steps
+            steps += 1
+            return 0
+
+        store.conn.set_progress_handler(count, 100)
+        queued = store.study_queue(now)
+        store.conn.set_progress_handler(None, 100)
+    finally:
+        store.close()
+    return steps, len(queued)
+
+
+def test_the_queue_reads_todays_new_cards_not_every_new_card(tmp_path, now) -> None:
+    small, queued_small = queue_work(tmp_path, "small", 40, now)
+    large, queued_large = queue_work(tmp_path, "large", 4_000, now)
+    assert queued_small == queued_large == 10
+    # A hundred times the new cards, about the same work: what is read is today's ten.
+    assert large < 3 * small + 10
