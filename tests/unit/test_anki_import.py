@@ -80,6 +80,15 @@ def test_a_package_becomes_deck_files_with_its_history(
         after = replayed[-1][1]
         assert final == [(int(after.state), pytest.approx(after.stability), 4)], key
     assert rows(tmp_path, "SELECT key FROM cards WHERE suspended = 1") == [(cloze[0].key,)]
+    # Anki's red flag on the "chien" card is trainer's flag 1.
+    assert rows(tmp_path, "SELECT prompt, flag FROM cards WHERE flag > 0") == [
+        (prompt, 1)
+        for (prompt,) in rows(
+            tmp_path,
+            "SELECT prompt FROM cards WHERE prompt LIKE '%chien%' OR answer LIKE '%chien%'",
+        )
+    ]
+    assert rows(tmp_path, "SELECT count(*) FROM cards WHERE flag > 0") != [(0,)]
 
 
 def test_importing_again_updates_and_adds_no_reviews(anki_files: AnkiFiles, tmp_path: Path) -> None:

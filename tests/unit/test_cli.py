@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from trainer.cli import cli
-from trainer.store import store as store_module
+from trainer.store import connection as connection_module
 
 # A typed card and a cloze of two deletions (siblings: one is new today, the other waits).
 NORAD = """
@@ -232,7 +232,7 @@ def test_db_that_is_not_a_sqlite_file(write_deck, in_tmp: Path) -> None:
 @pytest.fixture
 def locked(synced: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The database with another connection holding its exclusive (write) lock."""
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(connection_module, "BUSY_TIMEOUT_MS", 100)
     other = sqlite3.connect(synced, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
     try:

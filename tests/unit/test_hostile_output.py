@@ -80,6 +80,22 @@ def test_decks_and_stats_print_deck_names_as_escapes(hostile: Path, tmp_path: Pa
         assert len(result.stderr.splitlines()) == 1
 
 
+def test_cards_and_card_management_print_card_text_as_escapes(
+    hostile: Path, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "progress.db")
+    listed = run("--db", db, "--decks", str(hostile), "cards")
+    assert listed.exit_code == 0, listed.output
+    assert_safe(listed)
+    assert f"Evil {MARKUP}\\x00" in listed.stdout
+    as_json = run("--db", db, "--decks", str(hostile), "cards", "--json")
+    assert as_json.exit_code == 0, as_json.output
+    assert_safe(as_json)
+    suspended = run("--db", db, "--decks", str(hostile), "suspend", "deck:Evil*")
+    assert suspended.exit_code == 0, suspended.output
+    assert_safe(suspended)
+
+
 def test_derive_prints_a_hostile_document_as_escapes(tmp_path: Path) -> None:
     document = tmp_path / "norad.txt"
     document.write_text(

@@ -16,7 +16,7 @@ from trainer.core.grading import Rating
 from trainer.core.library import find_deck_files
 from trainer.core.progress import Progress, State, to_millis
 from trainer.schedule import retrievability
-from trainer.store import store as store_module
+from trainer.store import connection as connection_module
 from trainer.store.errors import StoreError
 from trainer.store.store import Store
 
@@ -425,7 +425,7 @@ def test_sync_waits_for_another_writer(store, write_deck, tmp_path, now) -> None
 def test_sync_gives_up_on_a_long_lock_with_a_store_error(
     write_deck, tmp_path, now, monkeypatch
 ) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(connection_module, "BUSY_TIMEOUT_MS", 100)
     path = tmp_path / "progress.db"
     Store.open(path).close()
     before = dump(path)

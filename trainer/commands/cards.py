@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from trainer.commands.common import fail, open_store, user_errors
+from trainer.commands.common import echo, fail, open_store, user_errors
 
 if TYPE_CHECKING:
     from trainer.config import Settings
@@ -31,10 +31,11 @@ def command(settings: Settings, query: tuple[str, ...], as_json: bool, limit: in
     """
     found = search(settings, " ".join(query), limit)
     if as_json:
-        click.echo(json.dumps([card_json(card) for card in found], indent=2, ensure_ascii=False))
+        # ASCII escapes: a card's text may hold terminal controls that JSON would pass through.
+        click.echo(json.dumps([card_json(card) for card in found], indent=2))
         return
     for card in found:
-        click.echo(card_line(card))
+        echo(card_line(card))  # deck text shown safely, on one line
 
 
 def search(settings: Settings, query: str, limit: int | None = None) -> list[FoundCard]:
@@ -50,11 +51,6 @@ def search(settings: Settings, query: str, limit: int | None = None) -> list[Fou
         except QueryError as error:
             fail(str(error))
         return found_cards(store, ids, now)
-
-
-def _plain(text: str) -> str:
-    """One line of printable text: a card's text can hold newlines and control characters."""
-    return "".join(char if char.isprintable() else " " for char in text.replace("\n", " "))
 
 
 def card_line(card: FoundCard) -> str:
@@ -78,7 +74,7 @@ def card_line(card: FoundCard) -> str:
         and card.retrievability is not None
         else "S -  D -  R -"
     )
-    return f"{_plain(card.deck)}  {card.kind}  {_plain(card.question)}  {due}  {memory}{marks}"
+    return f"{card.deck}  {card.kind}  {card.question}  {due}  {memory}{marks}"
 
 
 def card_json(card: FoundCard) -> dict[str, Any]:

@@ -168,12 +168,19 @@ def _write(
             for key in plan.keys_of.get((collection.source, review.foreign_card), [])
         ]
         if len(reviews) < PROGRESS_AFTER_REVIEWS or not sys.stderr.isatty():
-            return import_history(store, reviews, plan.suspended)
+            return import_history(store, reviews, plan.suspended, flags=kept_flags(plan))
         cards = len({review.key for review in reviews})
         with click.progressbar(length=cards, label="Carrying over reviews", file=sys.stderr) as bar:
-            return import_history(store, reviews, plan.suspended, bar.update)
+            return import_history(
+                store, reviews, plan.suspended, bar.update, flags=kept_flags(plan)
+            )
     finally:
         store.close()
+
+
+def kept_flags(plan: Plan) -> dict[str, int]:
+    """The Anki flags trainer keeps, by card key: red, orange, green and blue are its 1-4."""
+    return {key: color for key, color in plan.flagged.items() if 1 <= color <= 4}
 
 
 def _summary(
@@ -197,6 +204,8 @@ def _summary(
         parts.append(f"{report.already:,} reviews already imported")
     if report.suspended or plan.suspended:
         parts.append(f"{len(plan.suspended):,} suspended")
+    if kept_flags(plan):
+        parts.append(f"{len(kept_flags(plan)):,} flagged")
     approximated = {}
     for collection in collections:
         approximated.update(collection.approximated)
@@ -205,10 +214,12 @@ def _summary(
     skipped = dict(plan.skipped)
     if report.older:
         skipped["reviews older than the card's history here"] = report.older
-    if plan.buried or plan.flagged:
-        skipped["buried or flagged marks (not kept: trainer has no place for them yet)"] = len(
-            plan.buried
-        ) + len(plan.flagged)
+    if plan.buried:
+        skipped["buried marks (a bury lasts until the next study day)"] = len(plan.buried)
+    if len(plan.flagged) > len(kept_flags(plan)):
+        skipped["pink, turquoise or purple flags (trainer has red, orange, green and blue)"] = len(
+            plan.flagged
+        ) - len(kept_flags(plan))
     if skipped:
         parts.append(
             "skipped " + "; ".join(f"{count:,} {why}" for why, count in sorted(skipped.items()))

@@ -97,8 +97,10 @@ def import_history(
     reviews: Iterable[ForeignReview],
     suspended: Iterable[str] = (),
     progress: Any = None,
+    flags: dict[str, int] | None = None,
 ) -> HistoryReport:
-    """Log `reviews`, recompute their cards' states and suspend the `suspended` cards.
+    """Log `reviews`, recompute their cards' states, suspend the `suspended` cards and flag
+    the `flags` ones (key: colour 1-4).
 
     All in one transaction. `progress`, if given, is called with the number of cards done.
     """
@@ -108,8 +110,9 @@ def import_history(
         by_key.setdefault(review.key, []).append(review)
     suspended = list(dict.fromkeys(suspended))
     with store.reading() as conn:
-        cards = _cards(conn, list(by_key) + suspended)
-        report.missing_cards = (set(by_key) | set(suspended)) - set(cards)
+        flags = flags or {}
+        cards = _cards(conn, list(by_key) + suspended + list(flags))
+        report.missing_cards = (set(by_key) | set(suspended) | set(flags)) - set(cards)
         parameters_id, weights = store.parameters()
         logged = _logged(conn, [cards[key][0] for key in by_key if key in cards])
         jobs: list[_Job] = []
@@ -160,6 +163,10 @@ def import_history(
                     list(chunk),
                 )
                 report.suspended += cursor.rowcount
+            conn.executemany(
+                "UPDATE cards SET flag = ? WHERE id = ?",
+                [(color, cards[key][0]) for key, color in flags.items() if key in cards],
+            )
     return report
 
 

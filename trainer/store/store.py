@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from trainer.core.cards import Schedule
 from trainer.core.progress import Progress, State, from_millis, to_millis
 from trainer.core.study_order import CardTies
-from trainer.store import card_flags, history, migrations, queue, text_index
+from trainer.store import card_flags, history, migrations, queue, review_log, text_index
 from trainer.store.checkpoint import SAFETY_PAGES, Checkpointer
+from trainer.store.connection import connect
 from trainer.store.errors import StoreError
 from trainer.store.history import CardAnswers
 from trainer.store.queue import DeckSummary, StudyPlan
@@ -39,27 +40,6 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-BUSY_TIMEOUT_MS = 5000
-"""How long to wait for another process (a second trainer) to finish writing before giving up."""
-SYNCHRONOUS = "FULL"
-"""Each answer's commit is flushed to the disk (fsync) before the next card is shown, so it
-survives a power cut, not only a killed process; bench/durability.py measures the cost."""
-
-
-def _newer_message(path: str, theirs: int, ours: int) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        mine = version("trainer")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        mine = "(unknown version)"
-    return (
-        f"{path}: written by a newer trainer (database schema {theirs}; this trainer "
-        f"{mine} reads schema {ours} and older): upgrade trainer to open it; "
-        "nothing was changed"
-    )
 
 
 def _locked(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
@@ -147,31 +127,14 @@ class Store:
     def open(cls, path: Path | str) -> Store:
         """Open (creating and upgrading as needed) the database at `path`."""
         shown = str(path)
+        conn = connect(path)
         try:
-            if shown != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(shown, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            # Checked before anything is written (the journal mode is stored in the file).
-            newer = migrations.newer_schema(conn)
-            if newer is not None:
-                conn.close()
-                raise StoreError(_newer_message(shown, *newer))
-            if shown != ":memory:":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
-            # Answers leave the log's copying to `_wrote`'s worker (see `store.checkpoint`).
-            conn.execute(f"PRAGMA wal_autocheckpoint = {SAFETY_PAGES}")
             store = cls(conn, shown)
             if not migrations.is_current(conn):
                 migrations.migrations.apply(store.db)
         except sqlite3.DatabaseError as error:
+            conn.close()
             raise StoreError(f"{shown}: cannot open the progress database: {error}") from None
-        except OSError as error:
-            raise StoreError(
-                f"{shown}: cannot open the progress database: {error.strerror}"
-            ) from None
         return store
 
     def close(self) -> None:
@@ -406,52 +369,13 @@ class Store:
     ) -> int:
         """Append one row to the review log with the card's state before it (inside
         `transaction()`); returns the new review's id."""
-        cursor = self.conn.execute(
-            """
-            INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms, mode, undoes,
-                state_before, step_before, stability_before, difficulty_before, due_before,
-                last_review_before, parameters_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                card_id,
-                rating,
-                to_millis(now),
-                duration_ms,
-                mode,
-                undoes,
-                int(before.state),
-                before.step,
-                before.stability,
-                before.difficulty,
-                to_millis(before.due),
-                to_millis(before.last_review),
-                parameters_id,
-            ],
+        return review_log.append_review(
+            self.conn, card_id, rating, now, duration_ms, mode, before, parameters_id, undoes
         )
-        assert cursor.lastrowid is not None  # an INSERT always sets it
-        return cursor.lastrowid
 
     def write_progress(self, card_id: int, progress: Progress) -> None:
         """Store a card's scheduling state (call inside `transaction()`)."""
-        self.conn.execute(
-            """
-            UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,
-                last_review = ?, reps = ?, lapses = ?
-            WHERE id = ?
-            """,
-            [
-                int(progress.state),
-                progress.step,
-                progress.stability,
-                progress.difficulty,
-                to_millis(progress.due),
-                to_millis(progress.last_review),
-                progress.reps,
-                progress.lapses,
-                card_id,
-            ],
-        )
+        review_log.write_progress(self.conn, card_id, progress)
 
     # -- sync ------------------------------------------------------------------------------
 

@@ -6,10 +6,13 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from textual.content import Content
+
 from trainer.core.cards import Kind
 from trainer.core.grading import Rating, Verdict
 from trainer.core.sources import Passage
 from trainer.store.rows import StudyCard
+from trainer.tui.widgets.rendering import cloze_answer, typed_answer
 
 KIND_LABELS = {
     Kind.BASIC: "Question",
@@ -52,6 +55,47 @@ class ShownCard:
         """The places on screen of the correct choices."""
         choices = self.study.card.choices
         return frozenset(place for place, index in enumerate(self.order) if choices[index].correct)
+
+    def answer_text(self, verdict: Verdict | None, given: str, closest: str) -> Content | str:
+        """What the revealed card shows as its answer, by kind; a wrong choice or statement is
+        named in words as well as colour, so it reads right without colour."""
+        card = self.study.card
+        if card.kind is Kind.CLOZE:
+            return cloze_answer(card.prompt, card.answer)
+        if card.kind is Kind.TYPED and given:
+            return typed_answer(
+                given,
+                closest or card.answer,
+                card.answer,
+                question=card.prompt,
+                strict=self.study.strict_answers,
+                verdict=verdict,
+            )
+        if card.kind is Kind.TRUE_FALSE:
+            return Content.assemble("The statement is ", (card.answer, "bold"), ".")
+        if card.kind is Kind.CHOICE:
+            right = card.correct_choices
+            label = "Answer: " if len(right) == 1 else "Answers: "
+            return Content.assemble(label, ("; ".join(right), "bold"))
+        return card.answer
+
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """Whether a study key means something for this card as it stands."""
+        kind = self.study.card.kind
+        if action in ("accept", "rate"):
+            return self.revealed
+        if action == "reveal":
+            return not self.revealed and (
+                kind in (Kind.BASIC, Kind.REVERSED, Kind.CLOZE)
+                or (kind is Kind.CHOICE and bool(self.selected))
+            )
+        if action == "truth":
+            return kind is Kind.TRUE_FALSE and not self.revealed
+        if action == "choose":
+            (number,) = parameters
+            choices = len(self.study.card.choices)
+            return not self.revealed and kind is Kind.CHOICE and int(str(number)) <= choices
+        return True
 
 
 def shuffled_order(card_choices: int, rng: random.Random) -> tuple[int, ...]:

@@ -30,7 +30,7 @@ from trainer.tui.screens.shown_card import KIND_LABELS, VERDICT_LINES, ShownCard
 from trainer.tui.screens.summary import SessionSummary, SummaryScreen
 from trainer.tui.widgets.card_face import CardFace
 from trainer.tui.widgets.rating_bar import RatingBar
-from trainer.tui.widgets.rendering import cloze_answer, cloze_question, passage_text, typed_answer
+from trainer.tui.widgets.rendering import cloze_question, passage_text
 from trainer.tui.widgets.session_bar import SessionBar
 
 
@@ -243,25 +243,8 @@ class StudyScreen(Screen[None]):
         card = shown.study.card
         shown.revealed = True
         shown.proposed = verdict.proposed_rating if verdict else Rating.GOOD
-        answer: Content | str = card.answer
-        if card.kind is Kind.CLOZE:
-            answer = cloze_answer(card.prompt, card.answer)
-        elif card.kind is Kind.TYPED and given:
-            answer = typed_answer(
-                given,
-                closest or card.answer,
-                card.answer,
-                question=card.prompt,
-                strict=shown.study.strict_answers,
-                verdict=verdict,
-            )
-        elif card.kind is Kind.TRUE_FALSE:
-            answer = Content.assemble("The statement is ", (card.answer, "bold"), ".")
-        elif card.kind is Kind.CHOICE:
-            # In words as well as colour: the right option must read right without colour.
-            right = card.correct_choices
-            label = "Answer: " if len(right) == 1 else "Answers: "
-            answer = Content.assemble(label, ("; ".join(right), "bold"))
+        answer = shown.answer_text(verdict, given, closest)
+        if card.kind is Kind.CHOICE:
             self.query_one(CardFace).mark_choices(shown.selected, shown.correct)
         face = self.query_one(CardFace)
         face.reveal(
@@ -286,25 +269,7 @@ class StudyScreen(Screen[None]):
             return shown is not None and not self.busy
         if action in ("undo", "finish") or shown is None:
             return action in ("undo", "finish")
-        kind = shown.study.card.kind
-        if action == "accept":
-            return shown.revealed
-        if action == "reveal":
-            return not shown.revealed and (
-                kind in (Kind.BASIC, Kind.REVERSED, Kind.CLOZE)
-                or (kind is Kind.CHOICE and bool(shown.selected))
-            )
-        if action == "truth":
-            return kind is Kind.TRUE_FALSE and not shown.revealed
-        if action == "rate":
-            return shown.revealed
-        if action == "choose":
-            (number,) = parameters
-            choices = len(shown.study.card.choices)
-            return not shown.revealed and kind is Kind.CHOICE and int(str(number)) <= choices
-        if action == "retype_or_undo":
-            return True
-        return True
+        return shown.allows(action, parameters)
 
     def action_accept(self) -> None:
         """Answer with the proposed rating (Good, or what the answer check suggested)."""

@@ -1,0 +1,57 @@
+"""Opening the progress database: the connection's settings, and refusing a newer schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from trainer.store import migrations
+from trainer.store.checkpoint import SAFETY_PAGES
+from trainer.store.errors import StoreError
+
+BUSY_TIMEOUT_MS = 5000
+"""How long to wait for another process (a second trainer) to finish writing before giving up."""
+SYNCHRONOUS = "FULL"
+"""Each answer's commit is flushed to the disk (fsync) before the next card is shown, so it
+survives a power cut, not only a killed process; bench/durability.py measures the cost."""
+
+
+def _newer_message(path: str, theirs: int, ours: int) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        mine = version("trainer")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        mine = "(unknown version)"
+    return (
+        f"{path}: written by a newer trainer (database schema {theirs}; this trainer "
+        f"{mine} reads schema {ours} and older): upgrade trainer to open it; "
+        "nothing was changed"
+    )
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """A connection to the database at `path` (made, with its folder, if missing), set up for
+    the store; a database a newer trainer wrote is refused before anything is written."""
+    shown = str(path)
+    try:
+        if shown != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(shown, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        # Checked before anything is written (the journal mode is stored in the file).
+        newer = migrations.newer_schema(conn)
+        if newer is not None:
+            conn.close()
+            raise StoreError(_newer_message(shown, *newer))
+        if shown != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+        # Answers leave the log's copying to the store's checkpoint worker (`store.checkpoint`).
+        conn.execute(f"PRAGMA wal_autocheckpoint = {SAFETY_PAGES}")
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{shown}: cannot open the progress database: {error}") from None
+    except OSError as error:
+        raise StoreError(f"{shown}: cannot open the progress database: {error.strerror}") from None
+    return conn
