@@ -23,6 +23,7 @@ from trainer.core.deckfile import DeckError, Problem
 from trainer.core.identity import sibling_group
 from trainer.core.library import DeckFile, file_stamp, read_deck_file, shown_path
 from trainer.core.progress import to_millis
+from trainer.store.deck_keys import key_in_deck
 from trainer.store.rows import settings_of
 
 if TYPE_CHECKING:
@@ -275,7 +276,7 @@ def _save_cards(
     fresh: list[bool | None] = []
     created = to_millis(now)
     for position, card in enumerate(deck.cards):
-        key = _key_in_deck(db, card, deck, deck_id, owners, claimed, unchanged, suffixed)
+        key = key_in_deck(db, card, deck, deck_id, owners, claimed, unchanged, suffixed)
         is_fresh = key not in owners and key not in claimed
         claimed[key] = deck_id
         rows.append(_card_row(card, key, deck_id, position, created))
@@ -323,63 +324,6 @@ def _save_cards(
         [(key, deck_id) for key in gone],
     )
     return added, len(gone)
-
-
-def _candidates(card: Card, deck: Deck) -> list[str]:
-    """The keys a card may be stored under, in order of preference.
-
-    Its own key first; when another deck holds the same question, the key with the deck file's
-    name (`key@vocab`), then with its folders as well (`key@french/vocab`, ...): two files of
-    the same name in different folders each get a key of their own.
-    """
-    parts = deck.path.with_suffix("").parts
-    return [card.key] + [
-        f"{card.key}@{'/'.join(parts[-depth:])}" for depth in range(1, len(parts) + 1)
-    ]
-
-
-def _key_in_deck(
-    db,
-    card: Card,
-    deck: Deck,
-    deck_id: int,
-    owners,
-    claimed: dict[str, int],
-    unchanged: set[int],
-    suffixed: set[str],
-) -> str:
-    """The key this deck's card is stored under.
-
-    A key the deck already holds, and no other deck has taken in this sync, stays its own:
-    its progress stays with it whatever other decks hold the same question. Otherwise the first
-    key no other deck holds (a card that left one file for another follows its key there).
-    `suffixed` holds the questions this deck stores under a longer key (`key@vocab`).
-    """
-    key = card.key
-    if claimed.get(key, deck_id) == deck_id and (
-        owners[key][1] == deck_id if key in owners else key not in suffixed
-    ):
-        # The common case, decided without building the other keys: no other deck holds the
-        # question, and the card is this deck's already or the deck has no other key for it.
-        return key
-    candidates = _candidates(card, deck)
-    for key in candidates:
-        if key in owners and owners[key][1] == deck_id and claimed.get(key, deck_id) == deck_id:
-            return key
-    for depth, key in enumerate(candidates):
-        if depth >= 2 and key not in owners:
-            # Only `key` and `key@stem` were looked up in advance: a third deck of the same name
-            # holding the question is rare enough to ask about its keys one at a time.
-            row = db.execute(
-                "SELECT id, deck_id, retired FROM cards WHERE key = ?", [key]
-            ).fetchone()
-            if row is not None:
-                owners[key] = (row[0], row[1])
-                if row[1] in unchanged and not row[2]:
-                    claimed.setdefault(key, row[1])
-        if claimed.get(key, deck_id) == deck_id:
-            return key
-    return candidates[-1]  # the whole path: no other deck can hold it
 
 
 _WRITTEN = ("position", "line", "kind", "prompt", "answer", "detail", "tags", "entry_key")
