@@ -73,15 +73,21 @@ SOURCES_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 """The documents the bundled decks are drawn from, kept beside the repository, not in it."""
 
 
+def shared_file(path: Path, what: str) -> Path:
+    """`path` from the shared folder beside the repository; missing, the test skips, unless
+    TRAINER_REQUIRE_SOURCES=1 (as CI sets it) makes it fail."""
+    if not path.exists():
+        reason = f"{what} is not at {path}"
+        if os.environ.get("TRAINER_REQUIRE_SOURCES") == "1":
+            pytest.fail(f"{reason}, and TRAINER_REQUIRE_SOURCES=1 requires it")
+        pytest.skip(reason)
+    return path
+
+
 @pytest.fixture
 def sources_dir() -> Path:
-    """The source documents; without them a test skips, unless TRAINER_REQUIRE_SOURCES=1 (CI)."""
-    if not SOURCES_DIR.is_dir():
-        reason = f"the source documents are not at {SOURCES_DIR}"
-        if os.environ.get("TRAINER_REQUIRE_SOURCES") == "1":
-            pytest.fail(f"{reason}, and TRAINER_REQUIRE_SOURCES=1 requires them")
-        pytest.skip(reason)
-    return SOURCES_DIR
+    """The source documents the bundled decks cite."""
+    return shared_file(SOURCES_DIR, "the folder of source documents")
 
 
 SAMPLE_LOG = (
@@ -92,10 +98,5 @@ SAMPLE_LOG = (
 
 @pytest.fixture
 def sample_log() -> Path:
-    """The real review log; without it a test skips, unless TRAINER_REQUIRE_SOURCES=1 (CI)."""
-    if not SAMPLE_LOG.is_file():
-        reason = f"the sample review log is not at {SAMPLE_LOG}"
-        if os.environ.get("TRAINER_REQUIRE_SOURCES") == "1":
-            pytest.fail(f"{reason}, and TRAINER_REQUIRE_SOURCES=1 requires it")
-        pytest.skip(reason)
-    return SAMPLE_LOG
+    """The real review log."""
+    return shared_file(SAMPLE_LOG, "the sample review log")

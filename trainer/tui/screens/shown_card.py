@@ -12,7 +12,7 @@ from trainer.core.cards import Kind
 from trainer.core.grading import Rating, Verdict
 from trainer.core.sources import Passage
 from trainer.store.rows import StudyCard
-from trainer.tui.widgets.rendering import cloze_answer, typed_answer
+from trainer.tui.widgets.rendering import cloze_answer, cloze_question, typed_answer
 
 KIND_LABELS = {
     Kind.BASIC: "Question",
@@ -55,6 +55,17 @@ class ShownCard:
         """The places on screen of the correct choices."""
         choices = self.study.card.choices
         return frozenset(place for place, index in enumerate(self.order) if choices[index].correct)
+
+    def question(self) -> tuple[str, Content | str]:
+        """The kind's label (for a choice, how to answer it) and the prompt as shown."""
+        card = self.study.card
+        label = KIND_LABELS[card.kind]
+        if card.kind is Kind.CHOICE:
+            several = len(card.correct_choices) > 1
+            label += "  (pick all that apply, then enter)" if several else "  (press its number)"
+        if card.kind is Kind.CLOZE:
+            return label, cloze_question(card.prompt, card.hint)
+        return label, card.prompt
 
     def answer_text(self, verdict: Verdict | None, given: str, closest: str) -> Content | str:
         """What the revealed card shows as its answer, by kind; a wrong choice or statement is

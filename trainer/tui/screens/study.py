@@ -26,11 +26,11 @@ from trainer.core.study_order import CardTies
 from trainer.store import card_flags
 from trainer.store.errors import StoreError
 from trainer.tui.context import trainer
-from trainer.tui.screens.shown_card import KIND_LABELS, VERDICT_LINES, ShownCard, shuffled_order
+from trainer.tui.screens.shown_card import VERDICT_LINES, ShownCard, shuffled_order
 from trainer.tui.screens.summary import SessionSummary, SummaryScreen
 from trainer.tui.widgets.card_face import CardFace
 from trainer.tui.widgets.rating_bar import RatingBar
-from trainer.tui.widgets.rendering import cloze_question, passage_text
+from trainer.tui.widgets.rendering import passage_text
 from trainer.tui.widgets.session_bar import SessionBar
 
 
@@ -219,19 +219,9 @@ class StudyScreen(Screen[None]):
             title += f"  ·  {shown.study.deck_name}"
         self.query_one(SessionBar).show(title, done, left)
         self.query_one(RatingBar).display = False
-        face = self.query_one(CardFace)
-        kind = KIND_LABELS[card.kind]
-        if card.kind is Kind.CHOICE:
-            several = len(card.correct_choices) > 1
-            kind += "  (pick all that apply, then enter)" if several else "  (press its number)"
-        prompt: Content | str = card.prompt
-        if card.kind is Kind.CLOZE:
-            prompt = cloze_question(card.prompt, card.hint)
-        face.ask(
-            kind,
-            prompt,
-            options=shown.options,
-            typing=card.kind is Kind.TYPED,
+        kind, prompt = shown.question()
+        self.query_one(CardFace).ask(
+            kind, prompt, options=shown.options, typing=card.kind is Kind.TYPED
         )
         if card.kind is not Kind.TYPED:
             self.set_focus(None)
@@ -243,12 +233,11 @@ class StudyScreen(Screen[None]):
         card = shown.study.card
         shown.revealed = True
         shown.proposed = verdict.proposed_rating if verdict else Rating.GOOD
-        answer = shown.answer_text(verdict, given, closest)
-        if card.kind is Kind.CHOICE:
-            self.query_one(CardFace).mark_choices(shown.selected, shown.correct)
         face = self.query_one(CardFace)
+        if card.kind is Kind.CHOICE:
+            face.mark_choices(shown.selected, shown.correct)
         face.reveal(
-            answer,
+            shown.answer_text(verdict, given, closest),
             verdict=Content.styled(*VERDICT_LINES[verdict]) if verdict else "",
             note=card.note,
             citation=str(card.source) if card.source else "",
@@ -359,8 +348,7 @@ class StudyScreen(Screen[None]):
         shown.revealed = False
         shown.proposed = Rating.GOOD
         self.query_one(RatingBar).display = False
-        card = shown.study.card
-        self.query_one(CardFace).ask(KIND_LABELS[card.kind], card.prompt, typing=True)
+        self.query_one(CardFace).ask(*shown.question(), typing=True)
         self.refresh_bindings()
 
     def action_edit(self) -> None:
