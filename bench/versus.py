@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -462,7 +462,9 @@ def memory(anki_path: Path, now: datetime) -> Row:
 # -- report -------------------------------------------------------------------------------
 
 
-def measure(cards: int, runs: int, log: Callable[[str], None]) -> list[Row]:
+def measure(
+    cards: int, runs: int, log: Callable[[str], None], only: Sequence[str] = ()
+) -> list[Row]:
     end, anki_path = ensure_data(cards, log)
     now = end + STUDY_TIME
     scratch = Path(tempfile.mkdtemp(prefix="trainer-versus-"))
@@ -481,6 +483,8 @@ def measure(cards: int, runs: int, log: Callable[[str], None]) -> list[Row]:
     rows: list[Row] = []
     try:
         for what, step in steps:
+            if only and what not in only:
+                continue
             log(f"  {cards:,} cards: {what}...")
             rows.extend(step())
     finally:
@@ -524,6 +528,11 @@ def main() -> None:
     parser.add_argument("--million", action="store_true", help="also 1,000,000 cards")
     parser.add_argument("--runs", type=int, default=10, help="repeats of the quick measurements")
     parser.add_argument("--write", action="store_true", help="record the tables in RESULTS.md")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="STEP",
+        help="measure only this step (repeatable): bulk add, open + queue, deck list, answers, "
+        "statistics, re-sync, database size, first paint, memory",
+    )  # fmt: skip
     options = parser.parse_args()
     sizes = options.cards or [10_000, 100_000]
     if options.million and 1_000_000 not in sizes:
@@ -531,7 +540,7 @@ def main() -> None:
     blocks = []
     for cards in sizes:
         before = os.getloadavg()[0]
-        rows = measure(cards, options.runs, lambda text: print(text, flush=True))
+        rows = measure(cards, options.runs, lambda text: print(text, flush=True), options.only)
         block = [heading(cards, (before, os.getloadavg()[0])), "", *table(rows)]
         print("\n" + "\n".join(block) + "\n", flush=True)
         blocks.append("\n".join(block))
