@@ -465,6 +465,8 @@ def memory(anki_path: Path, now: datetime) -> Row:
 def measure(
     cards: int, runs: int, log: Callable[[str], None], only: Sequence[str] = ()
 ) -> list[Row]:
+    import anki.collection  # noqa: F401 (first: anki's other modules import it circularly)
+
     end, anki_path = ensure_data(cards, log)
     now = end + STUDY_TIME
     scratch = Path(tempfile.mkdtemp(prefix="trainer-versus-"))

@@ -374,8 +374,25 @@ def test_connection_settings(store) -> None:
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
-def test_cards_are_indexed_by_due(store) -> None:
-    assert ["due"] in [index.columns for index in store.db["cards"].indexes]
+def test_the_next_due_time_seeks_each_deck_instead_of_reading_every_card(
+    store, write_deck, tmp_path, now
+) -> None:
+    write_deck("deck.md", deck_of(5, new_per_day=5))
+    sync(store, tmp_path, now)
+    assert store.next_due() is None  # nothing studied yet
+    first = store.record_review(card_id(store, "Question 1?"), Rating.GOOD, now)
+    later = store.record_review(card_id(store, "Question 2?"), Rating.EASY, now)
+    assert later.due > first.due
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    try:
+        assert store.next_due() == first.due
+    finally:
+        store.db.conn.set_trace_callback(None)
+    (statement,) = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    plan = [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + statement)]
+    assert not [step for step in plan if re.match(r"SCAN (cards|c)\b", step)], plan
+    assert "cards_due" not in [index.name for index in store.db["cards"].indexes]
 
 
 def test_queue_and_deck_list_queries_use_indexes(store, write_deck, tmp_path, now) -> None:

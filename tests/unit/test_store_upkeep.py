@@ -58,6 +58,28 @@ def test_answers_are_copied_into_the_database_in_the_background(tmp_path, now) -
     assert reviews_in_main_file(path, tmp_path) == 60
 
 
+def test_the_log_starts_over_while_answers_keep_coming(tmp_path, now) -> None:
+    """Answers faster than a checkpoint still let the log be copied whole and begun again,
+    so each answer writes and flushes blocks the log file already has instead of growing it."""
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "numbers.md").write_text(deck_text(400, new_per_day=400))
+    path = tmp_path / "progress.db"
+    store = Store.open(path)
+    try:
+        synced(store, tmp_path / "decks", now)
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        queue = store.study_queue(now)
+        for number, card in enumerate(queue[:400]):
+            store.record_review(card, Rating.GOOD, now + timedelta(seconds=number))
+        # 400 answers write about 5,000 pages of log; begun again every few hundred pages,
+        # the file stays a small part of that.
+        log_pages = Path(f"{path}-wal").stat().st_size // 4096
+        assert log_pages < 2_000
+    finally:
+        store.close()
+    assert reviews_in_main_file(path, tmp_path) == 400
+
+
 def test_editing_one_answer_of_a_large_deck_rewrites_that_card_only(tmp_path, now) -> None:
     folder = tmp_path / "decks"
     folder.mkdir()

@@ -400,3 +400,10 @@ def m012_leaner_review_indexes(db: Database) -> None:
             card_id, reviewed_at, rating, due_before, last_review_before);
         """,
     )
+
+
+@_migration
+def m013_no_due_index(db: Database) -> None:
+    """Drop `cards_due`: every answer moved its card in it (two pages written an answer), and
+    the one reader left, the next due time, seeks `cards_by_deck` per deck and state instead."""
+    _run(db, "DROP INDEX IF EXISTS cards_due;")

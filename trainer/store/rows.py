@@ -5,7 +5,9 @@ The one place that knows how a card's content and a deck's settings are laid out
 
 from __future__ import annotations
 
+import functools
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,21 +55,50 @@ def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) ->
         source=Citation(*source) if source else None,
         text=extra.get("text", ""),
     )
-    progress = Progress(
-        State(state),
-        step,
-        stability,
-        difficulty,
-        from_millis(due),
-        from_millis(last_review),
-        reps,
-        lapses,
-    )
-    deck_settings = json.loads(settings)
-    return StudyCard(
-        card_id, card, progress, deck_id, deck_name, schedule_from_settings(deck_settings, defaults),
-        deck_settings.get("strict", False),
+    progress = progress_of(state, step, stability, difficulty, due, last_review, reps, lapses)
+    schedule, strict = deck_schedule(settings, defaults)
+    return StudyCard(card_id, card, progress, deck_id, deck_name, schedule, strict)
+
+
+def card_to_answer(
+    conn: sqlite3.Connection, card_id: int, defaults: Schedule | None = None
+) -> tuple[str, Progress, Schedule]:
+    """What answering a card reads, and no more: its key (the fuzz's seed), its progress and
+    its deck's schedule. Raises KeyError for an unknown card."""
+    row = conn.execute(
+        "SELECT c.key, c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, "
+        "c.lapses, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id = ?",
+        [card_id],
+    ).fetchone()
+    if row is None:
+        raise KeyError(card_id)
+    key, *columns, settings = row
+    return key, progress_of(*columns), deck_schedule(settings, defaults)[0]
+
+
+def progress_of(
+    state: int,
+    step: int | None,
+    stability: float | None,
+    difficulty: float | None,
+    due: int | None,
+    last_review: int | None,
+    reps: int,
+    lapses: int,
+) -> Progress:
+    """A card's progress columns (times in milliseconds) as its `Progress`."""
+    return Progress(
+        State(state), step, stability, difficulty, from_millis(due), from_millis(last_review),
+        reps, lapses,
     )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def deck_schedule(settings: str, defaults: Schedule | None = None) -> tuple[Schedule, bool]:
+    """A deck's stored settings text as its schedule and whether its typed answers are strict;
+    parsed once for each text (every card shown or answered reads its deck's)."""
+    deck_settings = json.loads(settings)
+    return schedule_from_settings(deck_settings, defaults), deck_settings.get("strict", False)
 
 
 def settings_of(deck: Deck) -> dict[str, Any]:

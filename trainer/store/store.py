@@ -29,7 +29,7 @@ from trainer.store.connection import connect
 from trainer.store.errors import StoreError
 from trainer.store.history import CardAnswers
 from trainer.store.queue import DeckSummary, StudyPlan
-from trainer.store.rows import CARD_COLUMNS, StudyCard, study_card_from_row
+from trainer.store.rows import CARD_COLUMNS, StudyCard, card_to_answer, study_card_from_row
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -153,6 +153,7 @@ class Store:
             return
         if self._checkpointer is None:
             self._checkpointer = Checkpointer(self.path)
+        self._checkpointer.finish(self.conn)
         self._checkpointer.wrote(pages)
 
     # -- scheduler parameters -------------------------------------------------------------
@@ -287,13 +288,10 @@ class Store:
         # Read, compute and write in one immediate transaction: read before it, the card's state
         # could change under us (another process answering it) and that answer would be lost.
         with self.writing():
-            study = self.study_card(card_id)
+            key, before, schedule = card_to_answer(self.conn, card_id, self.defaults)
             parameters_id, weights = self.parameters()
-            before = study.progress
             after = (
-                next_progress(
-                    card_seed(study.card.key), before, rating, now, study.schedule, weights
-                )
+                next_progress(card_seed(key), before, rating, now, schedule, weights)
                 if reschedule
                 else before
             )
@@ -301,7 +299,7 @@ class Store:
             if reschedule:
                 self.write_progress(card_id, after)
                 if after.lapses > before.lapses and card_flags.is_leech_lapse(
-                    after.lapses, study.schedule.leech_lapses
+                    after.lapses, schedule.leech_lapses
                 ):
                     card_flags.mark_leech(self.conn, card_id)
         self._wrote(10)  # the review's row and index pages, the card's and its indexes'
