@@ -6,8 +6,9 @@ import random
 
 import pytest
 
+from trainer.core.answer_kinds import kind_of
 from trainer.core.distractor_pools import COUNTRIES, PEOPLE, ROLES
-from trainer.core.distractors import Candidate, kind_of, pick_distractors
+from trainer.core.distractors import Candidate, pick_distractors
 from trainer.core.grading import normalise
 
 SEEDS = range(20)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import random
 
+from trainer.core.answer_kinds import kind_of
 from trainer.core.cards import Card, Choice, Kind
-from trainer.core.distractors import kind_of
 from trainer.core.grading import Verdict, normalise
 from trainer.core.quiz import (
     DEFAULT_QUESTIONS,

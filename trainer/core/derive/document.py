@@ -26,8 +26,9 @@ from rapidfuzz import fuzz
 from trainer.core.cards import Card, Kind
 from trainer.core.citations import missing_evidence
 from trainer.core.deckfile import DeckError, parse_deck
+from trainer.core.derive.acronyms import find_acronyms
 from trainer.core.derive.claims import find_claims
-from trainer.core.derive.facts import Document, Draft, find_acronyms, find_dates, find_figures
+from trainer.core.derive.facts import Document, Draft, find_dates, find_figures
 from trainer.core.derive.lists import find_lists
 from trainer.core.derive.names import find_names
 from trainer.core.derive.quality import problems

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from trainer.core.derive.facts import Document, Draft, cloze, date_matches, find_acronyms
+from trainer.core.derive.acronyms import find_acronyms
+from trainer.core.derive.facts import Document, Draft, cloze, date_matches
 from trainer.core.derive.text import clip
 
 _WORD = re.compile(r"[A-Za-z0-9][\w'\u2019.&-]*")
