@@ -84,11 +84,14 @@ TOPICS = [
 def configure(cards: int) -> None:
     """Point this module at the data of a collection of `cards` cards (one of `SIZES`)."""
     global DATA, DECKS, DB, META, CARDS_PER_DECK, REVIEW_COUNT, INTRODUCED_PER_DAY
-    scale = cards / 100_000
+    # Up to 100,000 cards the history grows with the collection (ten reviews a card); above,
+    # the learner's day stays what it is at 100,000 cards (110 new cards, about 1,400 answers),
+    # so two years of it are the same 1,000,000 reviews and the other cards stay new.
+    scale = min(cards, 100_000) / 100_000
     DATA = Path(__file__).resolve().parent / SIZES[cards]
     DECKS, DB, META = DATA / "decks", DATA / "progress.db", DATA / "meta.json"
     CARDS_PER_DECK = cards // DECK_COUNT
-    REVIEW_COUNT = cards * 10
+    REVIEW_COUNT = round(1_000_000 * scale)
     INTRODUCED_PER_DAY = 110.0 * scale
 
 

@@ -1,5 +1,5 @@
-"""The store's upkeep off the answer path: the log copied in the background, the deck files'
-cards rewritten only where they changed, and the counts that read only what they show."""
+"""The store's upkeep off the answer path: the log copied in the background, and the deck files'
+cards rewritten only where they changed (what the queue reads: `test_queue_reads`)."""
 
 from __future__ import annotations
 
@@ -109,35 +109,3 @@ def test_editing_one_answer_of_a_large_deck_rewrites_that_card_only(tmp_path, no
     assert answers["Question number 8?"] == "Answer 8"
     # The one card: not the 300 cards of the file.
     assert written == 1
-
-
-def queue_work(tmp_path: Path, name: str, cards: int, now: datetime) -> tuple[int, int]:
-    """(SQLite instructions run by `study_queue`, in hundreds; cards it queued) for a deck of
-    `cards` new cards with ten new cards a day."""
-    folder = tmp_path / name
-    folder.mkdir()
-    (folder / "numbers.md").write_text(deck_text(cards, new_per_day=10))
-    store = Store.open(tmp_path / f"{name}.db")
-    try:
-        synced(store, folder, now)
-        steps = 0
-
-        def count() -> int:
-            nonlocal steps
-            steps += 1
-            return 0
-
-        store.conn.set_progress_handler(count, 100)
-        queued = store.study_queue(now)
-        store.conn.set_progress_handler(None, 100)
-    finally:
-        store.close()
-    return steps, len(queued)
-
-
-def test_the_queue_reads_todays_new_cards_not_every_new_card(tmp_path, now) -> None:
-    small, queued_small = queue_work(tmp_path, "small", 40, now)
-    large, queued_large = queue_work(tmp_path, "large", 4_000, now)
-    assert queued_small == queued_large == 10
-    # A hundred times the new cards, about the same work: what is read is today's ten.
-    assert large < 3 * small + 10

@@ -6,16 +6,23 @@ then review cards due now (least likely recalled first), then new cards in deck 
 daily limit. In a deck that buries siblings, a card is left out when a sibling was answered
 today or was gathered before it; learning cards are never left out.
 
+What they read grows with what is waiting today, not with the collection: due cards through
+`cards_by_deck` (a range of each deck's due cards), new cards through `cards_new` in deck
+order, stopping at the daily limit, today's answers through `reviews_stats`; a plan's siblings
+and citations come with the cards gathered. Only the deck list's totals count every card.
+
 Functions take the store's connection; `Store` calls them holding its lock.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from trainer.core.cards import Schedule
 from trainer.core.progress import from_millis, study_day_start, to_millis
@@ -24,6 +31,13 @@ from trainer.store.rows import schedule_from_settings
 
 _ENTRY = "coalesce(nullif(c.entry_key, ''), c.key)"
 """A card's entry, shared with its siblings (a card imported without one is its own entry)."""
+_CITED = (
+    "json_extract(c.detail, '$.source[0]'), json_extract(c.detail, '$.source[1]'), "
+    "json_extract(c.detail, '$.source[2]')"
+)
+"""The document and lines a card cites, read by SQLite itself: no JSON decoding in Python."""
+_UNCITED = "NULL, NULL, NULL"
+"""In place of `_CITED` where no citation is wanted (the deck list's counts)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,8 @@ class _Deck:
     learning: dict[int, datetime] = field(default_factory=dict)
     reviews: list[int] = field(default_factory=list)
     new: list[int] = field(default_factory=list)
+    offered: list[tuple[Any, ...]] = field(default_factory=list)
+    """With ties wanted, the cards offered as `_ties_of` reads them: (id, deck, entry, citation)."""
 
 
 @dataclass
@@ -153,14 +169,26 @@ def _decks(
     ).fetchall()
     decks = {}
     for deck_id, name, path, description, settings, total in rows:
-        stored = json.loads(settings)
-        limits = schedule_from_settings(stored, defaults)
-        allowance = max(0, limits.new_per_day - today.introduced.get(deck_id, 0))
-        reviews = max(0, limits.reviews_per_day - today.reviewed.get(deck_id, 0))
+        new_per_day, reviews_per_day, buries = _limits(settings, defaults)
+        allowance = max(0, new_per_day - today.introduced.get(deck_id, 0))
+        reviews = max(0, reviews_per_day - today.reviewed.get(deck_id, 0))
         # The learner's setting turns burying off everywhere; a deck may turn it off for itself.
-        bury = bury_siblings and stored.get("bury_siblings", True) is not False
+        bury = bury_siblings and buries
         decks[deck_id] = _Deck(deck_id, name, path, description, total, allowance, reviews, bury)
     return decks
+
+
+@functools.lru_cache(maxsize=256)
+def _limits(settings: str, defaults: Schedule | None) -> tuple[int, int, bool]:
+    """A deck's new cards and reviews a day and whether it buries siblings, from its stored
+    settings (remembered: every deck list and queue reads them all)."""
+    stored = json.loads(settings)
+    limits = schedule_from_settings(stored, defaults)
+    return (
+        limits.new_per_day,
+        limits.reviews_per_day,
+        stored.get("bury_siblings", True) is not False,
+    )
 
 
 def _gather(
@@ -170,10 +198,11 @@ def _gather(
     defaults: Schedule | None = None,
     bury_siblings: bool = True,
     totals: bool = True,
+    ties: bool = False,
 ) -> tuple[list[_Deck], list[int]]:
     """The cards each deck offers today, siblings left out where the deck buries them, and
     the offered reviews of every deck in one order (least likely recalled first); reviews past
-    a deck's daily limit are held back."""
+    a deck's daily limit are held back. With `ties`, each deck notes its cards' ties."""
     today = _today(conn, now)
     decks = _decks(conn, today, defaults, bury_siblings, totals)
     chosen = (
@@ -194,24 +223,30 @@ def _gather(
     # straight to the due range instead of reading every studied card (6x faster). Named,
     # because without statistics SQLite prefers the wider covering `cards_stats` here and
     # reads every card of every deck.
+    cited = _CITED if ties else _UNCITED
     rows = conn.execute(
         f"""
-        SELECT id, deck_id, {_ENTRY}, state, due FROM cards c INDEXED BY cards_by_deck
+        SELECT id, deck_id, {_ENTRY}, {cited}, state, due FROM cards c INDEXED BY cards_by_deck
         WHERE due < ? AND state IN (1, 2, 3) AND retired = 0 AND suspended = 0
           AND deck_id IN ({marks})
         ORDER BY (? - last_review) / (stability * 86400000.0) DESC, id
         """,
         [max(to_millis(now + LEARN_AHEAD) + 1, day_end), *by_id, now_ms],
     ).fetchall()
+    learn_ahead = to_millis(now + LEARN_AHEAD)
     # Learning cards first, whatever their order: they are never left out, and their siblings are.
-    for card_id, deck_id, entry, state, due in rows:
-        if state != 2 and due <= to_millis(now + LEARN_AHEAD):
+    for row in rows:
+        card_id, deck_id, entry, state, due = row[0], row[1], row[2], row[6], row[7]
+        if state != 2 and due <= learn_ahead:
             deck = by_id[deck_id]
             deck.learning[card_id] = from_millis(due)
             if deck.bury:
                 taken.add((deck_id, entry))
+            if ties:
+                deck.offered.append(row[:6])
     reviews = []
-    for card_id, deck_id, entry, state, due in rows:
+    for row in rows:
+        card_id, deck_id, entry, state, due = row[0], row[1], row[2], row[6], row[7]
         if state != 2 or due >= day_end:
             continue
         deck = by_id[deck_id]
@@ -220,11 +255,15 @@ def _gather(
         elif _keep(deck, card_id, entry, answered, taken):
             deck.reviews.append(card_id)
             reviews.append(card_id)
+            if ties:
+                deck.offered.append(row[:6])
     for deck in chosen:
         if deck.new_allowance:
-            for card_id, entry in _new_cards(conn, deck.id):
-                if _keep(deck, card_id, entry, answered, taken):
-                    deck.new.append(card_id)
+            for row in _new_cards(conn, deck.id, cited):
+                if _keep(deck, row[0], row[2], answered, taken):
+                    deck.new.append(row[0])
+                    if ties:
+                        deck.offered.append(row)
                     if len(deck.new) == deck.new_allowance:
                         break
     return chosen, reviews
@@ -243,11 +282,12 @@ def _keep(
     return True
 
 
-def _new_cards(conn: sqlite3.Connection, deck_id: int) -> Iterator[tuple[int, str]]:
-    """A deck's new cards in deck order, read lazily: the caller stops at its daily limit."""
+def _new_cards(conn: sqlite3.Connection, deck_id: int, cited: str) -> Iterator[tuple[Any, ...]]:
+    """A deck's new cards in deck order, each as (id, deck, entry, `cited` columns), read
+    lazily through `cards_new`: the caller stops at its daily limit."""
     yield from conn.execute(
         f"""
-        SELECT id, {_ENTRY} FROM cards c
+        SELECT id, deck_id, {_ENTRY}, {cited} FROM cards c INDEXED BY cards_new
         WHERE deck_id = ? AND state = 0 AND retired = 0 AND suspended = 0
         ORDER BY position
         """,
@@ -291,17 +331,20 @@ def study_plan(
     deck_ids: Iterable[int] | None = None,
     defaults: Schedule | None = None,
     bury_siblings: bool = True,
+    ties: bool = True,
 ) -> StudyPlan:
     """What a session of these decks (None: every deck) starts with.
 
     Reviews keep their order across decks (least likely recalled first); new cards come from
-    each deck in turn and are spread evenly through the reviews.
+    each deck in turn and are spread evenly through the reviews. Without `ties`, the plan
+    leaves its cards' siblings and citations out.
     """
-    decks, reviews = _gather(conn, now, deck_ids, defaults, bury_siblings, totals=False)
+    decks, reviews = _gather(conn, now, deck_ids, defaults, bury_siblings, totals=False, ties=ties)
     new = in_turn([deck.new for deck in decks])
     learning = {card_id: due for deck in decks for card_id, due in deck.learning.items()}
     queue = interleave(reviews, new)
-    return StudyPlan(queue, learning, card_ties(conn, [*learning, *queue], bury_siblings))
+    offered = [row for deck in decks for row in deck.offered]
+    return StudyPlan(queue, learning, _ties_of(offered, {deck.id: deck.bury for deck in decks}))
 
 
 def card_ties(
@@ -309,24 +352,31 @@ def card_ties(
 ) -> dict[int, CardTies]:
     """Each card's sibling group (in decks that bury siblings, when the learner's setting
     lets them) and the lines it cites."""
-    ties: dict[int, CardTies] = {}
+    buries = {
+        deck_id: bury_siblings and _limits(settings, None)[2]
+        for deck_id, settings in conn.execute("SELECT id, settings FROM decks")
+    }
+    rows: list[tuple[Any, ...]] = []
     for start in range(0, len(card_ids), 500):
         chunk = card_ids[start : start + 500]
-        # The citation's parts read by SQLite itself: no JSON decoding in Python per card.
-        for card_id, deck_id, entry, document, first, last, bury in conn.execute(
-            f"""
-            SELECT c.id, c.deck_id, {_ENTRY}, json_extract(c.detail, '$.source[0]'),
-                   json_extract(c.detail, '$.source[1]'), json_extract(c.detail, '$.source[2]'),
-                   coalesce(json_extract(d.settings, '$.bury_siblings'), 1)
-            FROM cards c JOIN decks d ON d.id = c.deck_id
-            WHERE c.id IN ({",".join("?" * len(chunk))})
-            """,
+        rows += conn.execute(
+            f"SELECT c.id, c.deck_id, {_ENTRY}, {_CITED} FROM cards c "
+            f"WHERE c.id IN ({','.join('?' * len(chunk))})",
             chunk,
-        ):
-            group = f"{deck_id}:{entry}" if bury and bury_siblings else None
-            cited = (str(document), int(first), int(last)) if document is not None else None
-            if group is not None or cited is not None:
-                ties[card_id] = CardTies(group, cited)
+        )
+    return _ties_of(rows, buries)
+
+
+def _ties_of(rows: Iterable[tuple[Any, ...]], buries: dict[int, bool]) -> dict[int, CardTies]:
+    """Each card's ties from its row (id, deck, entry, document, first and last line cited),
+    given which decks bury siblings; cards with none are left out."""
+    ties = {}
+    for card_id, deck_id, entry, document, first, last in rows:
+        cited = (str(document), int(first), int(last)) if document is not None else None
+        if buries[deck_id]:
+            ties[card_id] = CardTies(f"{deck_id}:{entry}", cited)
+        elif cited is not None:
+            ties[card_id] = CardTies(None, cited)
     return ties
 
 
@@ -338,7 +388,7 @@ def study_queue(
     bury_siblings: bool = True,
 ) -> list[int]:
     """Card ids to study now: learning cards already due, then the plan's queue."""
-    plan = study_plan(conn, now, deck_ids, defaults, bury_siblings)
+    plan = study_plan(conn, now, deck_ids, defaults, bury_siblings, ties=False)
     due = sorted((at, card_id) for card_id, at in plan.learning.items() if at <= now)
     return [card_id for _, card_id in due] + plan.queue
 

@@ -1,0 +1,137 @@
+"""What the study queue reads: what is waiting today, never the whole collection.
+
+The queue's queries read cards through the indexes named for them, and the work of building a
+plan stays the same however many new cards wait behind the daily limit or however many studied
+cards are not due yet (counted in SQLite's own steps, not timed).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from trainer.core.library import find_deck_files
+from trainer.core.progress import to_millis
+from trainer.store.store import Store
+
+CARD_READS = {
+    "cards USING INDEX cards_buried",
+    "c USING INDEX cards_by_deck",
+    "c USING INDEX cards_new",
+    "c USING INTEGER PRIMARY KEY",
+}
+"""How the queue may read cards: buried cards to unbury, each deck's due range, its new cards
+in deck order, and single cards by id."""
+
+
+def sync(store: Store, tmp_path: Path, now: datetime) -> None:
+    folder = (tmp_path / "decks").resolve()
+    store.sync(find_deck_files([folder]), roots=[folder], now=now)
+
+
+def deck_of(count: int, new_per_day: int = 5, cited: bool = False) -> str:
+    """A deck of `count` question cards (every third one reversed, so with a sibling)."""
+    entries = []
+    for n in range(1, count + 1):
+        lines = [f"Q: Question {n}?", f"A: Answer {n}"]
+        if n % 3 == 0:
+            lines.append("Reverse: yes")
+        if cited:
+            lines.append(f"Source: notes.txt:{n}-{n + 1}")
+        entries.append("\n".join(lines) + "\n")
+    front = f'+++\nsources = ["notes.txt"]\n\n[schedule]\nnew_per_day = {new_per_day}\n+++\n'
+    return front + "\n".join(entries)
+
+
+def statements(store: Store, now: datetime) -> list[str]:
+    """The statements a study plan runs."""
+    ran: list[str] = []
+    store.conn.set_trace_callback(ran.append)
+    try:
+        store.study_plan(now)
+    finally:
+        store.conn.set_trace_callback(None)
+    return ran
+
+
+def steps(store: Store, now: datetime) -> int:
+    """SQLite's virtual-machine steps of building a study plan."""
+    count = 0
+
+    def step() -> int:
+        nonlocal count
+        count += 1
+        return 0
+
+    store.conn.set_progress_handler(step, 1)
+    try:
+        store.study_plan(now)
+    finally:
+        store.conn.set_progress_handler(None, 0)
+    return count
+
+
+def study_cards_long_ago(store: Store, count: int, now: datetime) -> None:
+    """Make the first `count` new cards review cards due in a month."""
+    store.conn.execute(
+        "UPDATE cards SET state = 2, stability = 40.0, difficulty = 5.0, reps = 3, due = ?, "
+        "last_review = ? WHERE id IN (SELECT id FROM cards WHERE state = 0 ORDER BY id LIMIT ?)",
+        [to_millis(now + timedelta(days=30)), to_millis(now - timedelta(days=10)), count],
+    )
+    store.conn.commit()
+
+
+def test_the_queue_reads_cards_only_through_its_indexes(store, write_deck, tmp_path, now) -> None:
+    write_deck("deck.md", deck_of(40, cited=True))
+    sync(store, tmp_path, now)
+    study_cards_long_ago(store, 10, now - timedelta(days=40))  # due now
+    selects = [s for s in statements(store, now) if s.lstrip().upper().startswith("SELECT")]
+    card_reads = set()
+    for statement in selects:
+        for step in (row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + statement)):
+            assert not re.match(r"SCAN (cards|c|reviews|r)\b", step), (statement, step)
+            found = re.match(r"SEARCH ((?:cards|c) USING (?:INDEX \w+|INTEGER PRIMARY KEY))", step)
+            if found:
+                card_reads.add(found.group(1))
+            if re.match(r"SEARCH (reviews|r) ", step):
+                assert "USING INDEX reviews_stats" in step, (statement, step)
+    assert card_reads <= CARD_READS
+    assert {"c USING INDEX cards_by_deck", "c USING INDEX cards_new"} <= card_reads
+
+
+def test_the_queue_reads_todays_new_cards_not_every_new_card(
+    store, write_deck, tmp_path, now
+) -> None:
+    write_deck("a.md", deck_of(40, new_per_day=10))
+    sync(store, tmp_path, now)
+    few = steps(store, now)
+    write_deck("a.md", deck_of(4_000, new_per_day=10))
+    sync(store, tmp_path, now)
+    assert len(store.study_queue(now)) == 10
+    # A hundred times the new cards, the same work: what is read is today's ten.
+    assert steps(store, now) <= few * 1.1
+
+
+def test_studied_cards_not_due_yet_are_not_read(store, write_deck, tmp_path, now) -> None:
+    write_deck("deck.md", deck_of(3_000))
+    sync(store, tmp_path, now)
+    study_cards_long_ago(store, 20, now)
+    few = steps(store, now)
+    study_cards_long_ago(store, 2_000, now)
+    assert len(store.study_queue(now)) == 5
+    assert steps(store, now) <= few * 1.1
+
+
+def test_a_plan_ties_its_cards_as_card_ties_does(store, write_deck, tmp_path, now) -> None:
+    write_deck("cited.md", deck_of(12, new_per_day=30, cited=True))
+    write_deck(
+        "plain.md", deck_of(6, new_per_day=30).replace("+++\n", "+++\nbury_siblings = false\n", 1)
+    )
+    sync(store, tmp_path, now)
+    study_cards_long_ago(store, 4, now - timedelta(days=40))
+    plan = store.study_plan(now)
+    cards = [*plan.learning, *plan.queue]
+    assert plan.ties == store.card_ties(cards)
+    assert any(tie.source for tie in plan.ties.values())
+    assert any(tie.siblings for tie in plan.ties.values())
