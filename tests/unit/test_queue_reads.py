@@ -8,6 +8,7 @@ cards are not due yet (counted in SQLite's own steps, not timed).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,14 +16,9 @@ from trainer.core.library import find_deck_files
 from trainer.core.progress import to_millis
 from trainer.store.store import Store
 
-CARD_READS = {
-    "cards USING INDEX cards_buried",
-    "c USING INDEX cards_by_deck",
-    "c USING INDEX cards_new",
-    "c USING INTEGER PRIMARY KEY",
-}
-"""How the queue may read cards: buried cards to unbury, each deck's due range, its new cards
-in deck order, and single cards by id."""
+CARD_READS = {"cards_buried", "cards_by_deck", "cards_new", "INTEGER PRIMARY KEY"}
+"""How the queue may read cards: buried cards to unbury, each deck's due range (and its first
+due card), its new cards in deck order, and single cards by id."""
 
 
 def sync(store: Store, tmp_path: Path, now: datetime) -> None:
@@ -45,18 +41,19 @@ def deck_of(count: int, new_per_day: int = 5, cited: bool = False) -> str:
 
 
 def statements(store: Store, now: datetime) -> list[str]:
-    """The statements a study plan runs."""
+    """The statements a study plan and the next due time run."""
     ran: list[str] = []
     store.conn.set_trace_callback(ran.append)
     try:
         store.study_plan(now)
+        store.next_due()
     finally:
         store.conn.set_trace_callback(None)
     return ran
 
 
-def steps(store: Store, now: datetime) -> int:
-    """SQLite's virtual-machine steps of building a study plan."""
+def steps(store: Store, action: Callable[[], object]) -> int:
+    """SQLite's virtual-machine steps of `action` (building a plan, finding the next due time)."""
     count = 0
 
     def step() -> int:
@@ -66,7 +63,7 @@ def steps(store: Store, now: datetime) -> int:
 
     store.conn.set_progress_handler(step, 1)
     try:
-        store.study_plan(now)
+        action()
     finally:
         store.conn.set_progress_handler(None, 0)
     return count
@@ -91,13 +88,16 @@ def test_the_queue_reads_cards_only_through_its_indexes(store, write_deck, tmp_p
     for statement in selects:
         for step in (row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + statement)):
             assert not re.match(r"SCAN (cards|c|reviews|r)\b", step), (statement, step)
-            found = re.match(r"SEARCH ((?:cards|c) USING (?:INDEX \w+|INTEGER PRIMARY KEY))", step)
+            found = re.match(
+                r"SEARCH (?:cards|c) USING (?:COVERING )?(?:INDEX (\w+)|(INTEGER PRIMARY KEY))",
+                step,
+            )
             if found:
-                card_reads.add(found.group(1))
+                card_reads.add(found.group(1) or found.group(2))
             if re.match(r"SEARCH (reviews|r) ", step):
                 assert "USING INDEX reviews_stats" in step, (statement, step)
     assert card_reads <= CARD_READS
-    assert {"c USING INDEX cards_by_deck", "c USING INDEX cards_new"} <= card_reads
+    assert {"cards_by_deck", "cards_new"} <= card_reads
 
 
 def test_the_queue_reads_todays_new_cards_not_every_new_card(
@@ -105,22 +105,24 @@ def test_the_queue_reads_todays_new_cards_not_every_new_card(
 ) -> None:
     write_deck("a.md", deck_of(40, new_per_day=10))
     sync(store, tmp_path, now)
-    few = steps(store, now)
+    few = steps(store, lambda: store.study_plan(now))
     write_deck("a.md", deck_of(4_000, new_per_day=10))
     sync(store, tmp_path, now)
     assert len(store.study_queue(now)) == 10
     # A hundred times the new cards, the same work: what is read is today's ten.
-    assert steps(store, now) <= few * 1.1
+    assert steps(store, lambda: store.study_plan(now)) <= few * 1.1
 
 
 def test_studied_cards_not_due_yet_are_not_read(store, write_deck, tmp_path, now) -> None:
     write_deck("deck.md", deck_of(3_000))
     sync(store, tmp_path, now)
     study_cards_long_ago(store, 20, now)
-    few = steps(store, now)
+    few = steps(store, lambda: store.study_plan(now))
+    first_due = steps(store, store.next_due)
     study_cards_long_ago(store, 2_000, now)
     assert len(store.study_queue(now)) == 5
-    assert steps(store, now) <= few * 1.1
+    assert steps(store, lambda: store.study_plan(now)) <= few * 1.1
+    assert steps(store, store.next_due) == first_due
 
 
 def test_a_plan_ties_its_cards_as_card_ties_does(store, write_deck, tmp_path, now) -> None:
@@ -135,3 +137,36 @@ def test_a_plan_ties_its_cards_as_card_ties_does(store, write_deck, tmp_path, no
     assert plan.ties == store.card_ties(cards)
     assert any(tie.source for tie in plan.ties.values())
     assert any(tie.siblings for tie in plan.ties.values())
+
+
+def test_next_due_is_the_earliest_studied_card_of_the_decks(
+    store, write_deck, tmp_path, now
+) -> None:
+    write_deck("a.md", deck_of(6))
+    write_deck("b.md", deck_of(6))
+    sync(store, tmp_path, now)
+    a, b = (row[0] for row in store.conn.execute("SELECT id FROM decks ORDER BY path"))
+    assert store.next_due() is None
+    dues = {}
+    for card, deck, state, hours, suspended in [
+        (1, a, 2, 30, 0),
+        (2, a, 1, 5, 1),  # suspended: not studied now
+        (3, a, 3, 12, 0),
+        (4, b, 2, 3, 0),
+        (5, b, 1, 40, 0),
+    ]:
+        card_id = store.conn.execute(
+            "SELECT id FROM cards WHERE deck_id = ? ORDER BY position LIMIT 1 OFFSET ?",
+            [deck, card],
+        ).fetchone()[0]
+        due = now + timedelta(hours=hours)
+        store.conn.execute(
+            "UPDATE cards SET state = ?, due = ?, stability = 3.0, last_review = ?, "
+            "suspended = ? WHERE id = ?",
+            [state, to_millis(due), to_millis(now), suspended, card_id],
+        )
+        dues[card] = due
+    store.conn.commit()
+    assert store.next_due() == dues[4]
+    assert store.next_due([a]) == dues[3]
+    assert store.next_due([b]) == dues[4]

@@ -27,17 +27,8 @@ from typing import Any
 from trainer.core.cards import Schedule
 from trainer.core.progress import from_millis, study_day_start, to_millis
 from trainer.core.study_order import LEARN_AHEAD, CardTies, in_turn, interleave
+from trainer.store.card_ties import CITED, ENTRY, UNCITED, ties_of
 from trainer.store.rows import schedule_from_settings
-
-_ENTRY = "coalesce(nullif(c.entry_key, ''), c.key)"
-"""A card's entry, shared with its siblings (a card imported without one is its own entry)."""
-_CITED = (
-    "json_extract(c.detail, '$.source[0]'), json_extract(c.detail, '$.source[1]'), "
-    "json_extract(c.detail, '$.source[2]')"
-)
-"""The document and lines a card cites, read by SQLite itself: no JSON decoding in Python."""
-_UNCITED = "NULL, NULL, NULL"
-"""In place of `_CITED` where no citation is wanted (the deck list's counts)."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +84,7 @@ class _Deck:
     reviews: list[int] = field(default_factory=list)
     new: list[int] = field(default_factory=list)
     offered: list[tuple[Any, ...]] = field(default_factory=list)
-    """With ties wanted, the cards offered as `_ties_of` reads them: (id, deck, entry, citation)."""
+    """With ties wanted, the cards offered as `ties_of` reads them: (id, deck, entry, citation)."""
 
 
 @dataclass
@@ -119,7 +110,7 @@ def _today(conn: sqlite3.Connection, now: datetime) -> _Today:
     start = to_millis(study_day_start(now))
     rows = conn.execute(
         f"""
-        SELECT DISTINCT c.id, c.deck_id, {_ENTRY}, r.state_before
+        SELECT DISTINCT c.id, c.deck_id, {ENTRY}, r.state_before
         FROM reviews r INDEXED BY reviews_stats JOIN cards c ON c.id = r.card_id
         WHERE r.reviewed_at >= :start AND r.mode = 'review' AND r.rating IS NOT NULL
           AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL AND reviewed_at >= :start)
@@ -223,10 +214,10 @@ def _gather(
     # straight to the due range instead of reading every studied card (6x faster). Named,
     # because without statistics SQLite prefers the wider covering `cards_stats` here and
     # reads every card of every deck.
-    cited = _CITED if ties else _UNCITED
+    cited = CITED if ties else UNCITED
     rows = conn.execute(
         f"""
-        SELECT id, deck_id, {_ENTRY}, {cited}, state, due FROM cards c INDEXED BY cards_by_deck
+        SELECT id, deck_id, {ENTRY}, {cited}, state, due FROM cards c INDEXED BY cards_by_deck
         WHERE due < ? AND state IN (1, 2, 3) AND retired = 0 AND suspended = 0
           AND deck_id IN ({marks})
         ORDER BY (? - last_review) / (stability * 86400000.0) DESC, id
@@ -287,7 +278,7 @@ def _new_cards(conn: sqlite3.Connection, deck_id: int, cited: str) -> Iterator[t
     lazily through `cards_new`: the caller stops at its daily limit."""
     yield from conn.execute(
         f"""
-        SELECT id, deck_id, {_ENTRY}, {cited} FROM cards c INDEXED BY cards_new
+        SELECT id, deck_id, {ENTRY}, {cited} FROM cards c INDEXED BY cards_new
         WHERE deck_id = ? AND state = 0 AND retired = 0 AND suspended = 0
         ORDER BY position
         """,
@@ -344,40 +335,7 @@ def study_plan(
     learning = {card_id: due for deck in decks for card_id, due in deck.learning.items()}
     queue = interleave(reviews, new)
     offered = [row for deck in decks for row in deck.offered]
-    return StudyPlan(queue, learning, _ties_of(offered, {deck.id: deck.bury for deck in decks}))
-
-
-def card_ties(
-    conn: sqlite3.Connection, card_ids: list[int], bury_siblings: bool = True
-) -> dict[int, CardTies]:
-    """Each card's sibling group (in decks that bury siblings, when the learner's setting
-    lets them) and the lines it cites."""
-    buries = {
-        deck_id: bury_siblings and _limits(settings, None)[2]
-        for deck_id, settings in conn.execute("SELECT id, settings FROM decks")
-    }
-    rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(card_ids), 500):
-        chunk = card_ids[start : start + 500]
-        rows += conn.execute(
-            f"SELECT c.id, c.deck_id, {_ENTRY}, {_CITED} FROM cards c "
-            f"WHERE c.id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        )
-    return _ties_of(rows, buries)
-
-
-def _ties_of(rows: Iterable[tuple[Any, ...]], buries: dict[int, bool]) -> dict[int, CardTies]:
-    """Each card's ties from its row (id, deck, entry, document, first and last line cited),
-    given which decks bury siblings; cards with none are left out."""
-    ties = {}
-    for card_id, deck_id, entry, document, first, last in rows:
-        cited = (str(document), int(first), int(last)) if document is not None else None
-        if buries[deck_id]:
-            ties[card_id] = CardTies(f"{deck_id}:{entry}", cited)
-        elif cited is not None:
-            ties[card_id] = CardTies(None, cited)
-    return ties
+    return StudyPlan(queue, learning, ties_of(offered, {deck.id: deck.bury for deck in decks}))
 
 
 def study_queue(

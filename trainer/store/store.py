@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from trainer.core.cards import Schedule
 from trainer.core.progress import Progress, State, from_millis, to_millis
 from trainer.core.study_order import CardTies
-from trainer.store import card_flags, history, migrations, queue, review_log, text_index
+from trainer.store import card_flags, card_ties, history, migrations, queue, review_log, text_index
 from trainer.store.checkpoint import SAFETY_PAGES, Checkpointer
 from trainer.store.connection import connect
 from trainer.store.errors import StoreError
@@ -209,7 +209,7 @@ class Store:
     @_locked
     def card_ties(self, card_ids: list[int]) -> dict[int, CardTies]:
         """Siblings and citations of the given cards, for a session of just those cards."""
-        return queue.card_ties(self.conn, card_ids, self.bury_siblings)
+        return card_ties.card_ties(self.conn, card_ids, self.bury_siblings)
 
     @_locked
     def next_due(self, deck_ids: Iterable[int] | None = None) -> datetime | None:
