@@ -28,7 +28,7 @@ from trainer.core.cards import Schedule
 from trainer.core.progress import from_millis, study_day_start, to_millis
 from trainer.core.study_order import LEARN_AHEAD, CardTies, in_turn, interleave
 from trainer.store.card_ties import CITED, ENTRY, UNCITED, ties_of
-from trainer.store.rows import schedule_from_settings
+from trainer.store.rows import deck_schedule
 
 
 @dataclass(frozen=True)
@@ -160,26 +160,20 @@ def _decks(
     ).fetchall()
     decks = {}
     for deck_id, name, path, description, settings, total in rows:
-        new_per_day, reviews_per_day, buries = _limits(settings, defaults)
-        allowance = max(0, new_per_day - today.introduced.get(deck_id, 0))
-        reviews = max(0, reviews_per_day - today.reviewed.get(deck_id, 0))
+        # Parsed once for each settings text (both remember), not on every gathering.
+        limits = deck_schedule(settings, defaults)[0]
+        allowance = max(0, limits.new_per_day - today.introduced.get(deck_id, 0))
+        reviews = max(0, limits.reviews_per_day - today.reviewed.get(deck_id, 0))
         # The learner's setting turns burying off everywhere; a deck may turn it off for itself.
-        bury = bury_siblings and buries
+        bury = bury_siblings and _buries(settings)
         decks[deck_id] = _Deck(deck_id, name, path, description, total, allowance, reviews, bury)
     return decks
 
 
 @functools.lru_cache(maxsize=256)
-def _limits(settings: str, defaults: Schedule | None) -> tuple[int, int, bool]:
-    """A deck's new cards and reviews a day and whether it buries siblings, from its stored
-    settings (remembered: every deck list and queue reads them all)."""
-    stored = json.loads(settings)
-    limits = schedule_from_settings(stored, defaults)
-    return (
-        limits.new_per_day,
-        limits.reviews_per_day,
-        stored.get("bury_siblings", True) is not False,
-    )
+def _buries(settings: str) -> bool:
+    """Whether a deck's stored settings let it bury siblings."""
+    return json.loads(settings).get("bury_siblings", True) is not False
 
 
 def _gather(
