@@ -15,8 +15,10 @@ cards never reached stay new.
     python bench/generate.py --decks-only
     python bench/generate.py --cards 10000    # a tenth of everything, into bench/data-10k/
 
-`--cards` scales the collection (10,000, 100,000 or 1,000,000 cards, always 50 decks) and its
-history with it (ten reviews a card); each size has its own folder.
+`--cards` scales the collection (10,000, 100,000 or 1,000,000 cards, always 50 decks), each
+size in its own folder. Up to 100,000 cards the history scales with it (ten reviews a card); at
+1,000,000 cards it is the 100,000-card learner's (the same new cards and answers a day, so again
+1,000,000 reviews), and the cards it never reached stay new (see `configure`).
 """
 
 from __future__ import annotations
