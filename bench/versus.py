@@ -143,6 +143,15 @@ def ensure_data(cards: int, log: Callable[[str], None]) -> tuple[datetime, Path]
         generate.configure(cards)
     meta = json.loads(generate.META.read_text())
     store = Store.open(generate.DB)  # applies any migration added since the data was built
+    # Data copied from another checkout names that checkout's deck files: point it at these,
+    # or `trainer decks` (the deck list's row) would sync them in as 50 decks more.
+    synced_from = {str(Path(path).parent) for (path,) in store.db.execute("SELECT path FROM decks")}
+    here = str(generate.DECKS.resolve())
+    if len(synced_from) == 1 and synced_from != {here}:
+        with store.db.atomic():
+            store.db.execute(
+                "UPDATE decks SET path = ? || substr(path, ?)", [here, len(synced_from.pop()) + 1]
+            )
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     anki = generate.DATA / "anki" / "collection.anki2"
