@@ -8,6 +8,7 @@ deletion of a cloze). Problems are reported, never raised, so every problem of a
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Set
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -43,12 +44,15 @@ class _Entry:
         return "\n".join(self.parts.get(part, [])).strip()
 
 
-def read_entries(lines: list[str], start: int, report: Report) -> list[_Entry]:
-    """Group body lines into card entries, following the keys at line starts."""
+def read_entries(lines: list[str], start: int, report: Report, first_line: int = 1) -> list[_Entry]:
+    """Group body lines into card entries, following the keys at line starts.
+
+    `lines[0]` is line `first_line` of the file (a part of a file is read on its own so).
+    """
     entries: list[_Entry] = []
     entry: _Entry | None = None
     for index in range(start, len(lines)):
-        number, line = index + 1, lines[index]
+        number, line = index + first_line, lines[index]
         stripped = line.strip()
         if not stripped:
             # A blank line can only continue an open part: no key or choice matches it, so skip
@@ -126,6 +130,12 @@ def cloze_base(entry: _Entry) -> str | None:
     if entry.key != "C" or "Id" in entry.fields:
         return None
     return question_key("c", cloze_skeleton(entry.text("C")))
+
+
+def shared_bases(entries: list[_Entry]) -> set[str]:
+    """The cloze keys several entries derive: such entries' cards are told apart card by card."""
+    bases = Counter(base for entry in entries if (base := cloze_base(entry)))
+    return {base for base, count in bases.items() if count > 1}
 
 
 def entry_cards(

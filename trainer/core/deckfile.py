@@ -7,13 +7,19 @@ problem: every problem in the file is collected and raised together as one `Deck
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from trainer.core.cards import Card, Deck, Schedule
-from trainer.core.deck_entries import check_repeats, cloze_base, entry_cards, read_entries
+from trainer.core.deck_entries import (
+    check_repeats,
+    cloze_base,
+    entry_cards,
+    read_entries,
+    shared_bases,
+)
 from trainer.core.deck_syntax import KEY, DeckError, Problem, Report, deck_lines
 
 _STEP = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd])$")
@@ -23,7 +29,19 @@ _LONGEST_STEP = timedelta(days=36500)
 KeyReport = Callable[[str, str], None]
 """How front-matter checks report a problem: the key it is about, and the message."""
 
-__all__ = ["DeckError", "Problem", "load_deck", "parse_deck", "parse_deck_bytes"]
+__all__ = [
+    "DeckError",
+    "DeckMarks",
+    "EntryMark",
+    "Problem",
+    "decode_deck",
+    "load_deck",
+    "parse_deck",
+    "parse_deck_bytes",
+    "parse_deck_entries",
+    "parse_entry_texts",
+    "stray_text_fine",
+]
 
 
 def load_deck(path: Path, *, display_path: str | None = None) -> Deck:
@@ -40,17 +58,47 @@ def load_deck(path: Path, *, display_path: str | None = None) -> Deck:
 def parse_deck_bytes(raw: bytes, path: Path, *, display_path: str | None = None) -> Deck:
     """Decode `raw` as UTF-8 and parse it; a bad byte is reported with its line."""
     shown = display_path or str(path)
+    return parse_deck(decode_deck(raw, shown), path, display_path=shown)
+
+
+def decode_deck(raw: bytes, shown: str) -> str:
+    """`raw` decoded as UTF-8; a bad byte raises `DeckError` with its line."""
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         message = f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded"
         raise DeckError([Problem(shown, line, message)]) from None
-    return parse_deck(text, path, display_path=shown)
 
 
 def parse_deck(text: str, path: Path, *, display_path: str | None = None) -> Deck:
     """Parse deck text; raise `DeckError` listing every problem found."""
+    return parse_deck_entries(text, path, display_path=display_path)[0]
+
+
+class EntryMark(NamedTuple):
+    """Where one entry of a parsed deck begins, how many cards it gave and its cloze key."""
+
+    line: int
+    cards: int
+    cloze_base: str | None
+
+
+class DeckMarks(NamedTuple):
+    """The line the body begins on (after the front matter) and each entry's `EntryMark`."""
+
+    body_line: int
+    entries: list[EntryMark]
+
+
+def parse_deck_entries(
+    text: str, path: Path, *, display_path: str | None = None
+) -> tuple[Deck, DeckMarks | None]:
+    """Parse deck text as `parse_deck` does, with each entry's `EntryMark` in file order.
+
+    The marks are None when the deck holds an exact copy of a card (left out): its cards then
+    depend on more than each entry's own lines.
+    """
     shown = display_path or str(path)
     problems: list[Problem] = []
 
@@ -61,17 +109,14 @@ def parse_deck(text: str, path: Path, *, display_path: str | None = None) -> Dec
     settings, body_start = _read_front_matter(lines, report)
     entries = read_entries(lines, body_start, report)
     deck_tags = tuple(settings.get("tags", ()))
-    # Cloze entries sharing their text outside the brackets are told apart card by card.
-    bases = Counter(base for entry in entries if (base := cloze_base(entry)))
-    shared = {base for base, count in bases.items() if count > 1}
-    cards: list[Card] = []
-    for entry in entries:
-        cards.extend(entry_cards(entry, deck_tags, report, shared))
-    cards = check_repeats(cards, report)
+    shared = shared_bases(entries)
+    made = [entry_cards(entry, deck_tags, report, shared) for entry in entries]
+    every = [card for cards in made for card in cards]
+    cards = check_repeats(every, report)
     if problems:
         raise DeckError(sorted(problems, key=lambda p: p.line))
     stem = Path(path).stem
-    return Deck(
+    deck = Deck(
         path=Path(path),
         name=settings.get("name") or stem.replace("-", " ").replace("_", " ").title(),
         description=settings.get("description", ""),
@@ -82,6 +127,55 @@ def parse_deck(text: str, path: Path, *, display_path: str | None = None) -> Dec
         bury_siblings=settings.get("bury_siblings", True),
         cards=tuple(cards),
     )
+    if len(cards) < len(every):
+        return deck, None
+    marks = [
+        EntryMark(entry.line, len(cards), cloze_base(entry)) for entry, cards in zip(entries, made)
+    ]
+    return deck, DeckMarks(body_start + 1, marks)
+
+
+def stray_text_fine(text: str, first_line: int) -> bool:
+    """Whether text outside any entry (between the front matter and the first card) is fine:
+    no key outside a card, no misspelt key."""
+    problems: list[int] = []
+    entries = read_entries(deck_lines(text), 0, lambda line, _: problems.append(line), first_line)
+    return not entries and not problems
+
+
+def parse_entry_texts(
+    texts: list[tuple[int, str]],
+    deck_tags: tuple[str, ...],
+    shared: Callable[[list[str | None]], set[str] | None],
+    shown: str,
+) -> list[tuple[str | None, list[Card]]] | None:
+    """Parse entries cut from a deck, each `(first line, text)` beginning with its card line.
+
+    `shared(bases)` is given each entry's cloze key and says which keys other entries of the
+    deck share, or None when the answer depends on entries not read. Returns each entry's
+    cloze key and cards, or None if any entry has a problem or repeats another's card: the
+    whole file must then be read to report it.
+    """
+    problems: list[Problem] = []
+
+    def report(line: int, message: str) -> None:
+        problems.append(Problem(shown, line, message))
+
+    entries = []
+    for line, text in texts:
+        read = read_entries(deck_lines(text), 0, report, first_line=line)
+        if len(read) != 1 or read[0].line != line:
+            return None
+        entries.append(read[0])
+    bases = [cloze_base(entry) for entry in entries]
+    together = shared(bases)
+    if together is None or problems:
+        return None
+    made = [entry_cards(entry, deck_tags, report, together) for entry in entries]
+    every = [card for cards in made for card in cards]
+    if problems or len(check_repeats(every, report)) < len(every) or problems:
+        return None
+    return list(zip(bases, made))
 
 
 def _read_front_matter(lines: list[str], report: Report) -> tuple[dict, int]:

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.core.cards import Deck
-from trainer.core.deckfile import DeckError, Problem, parse_deck_bytes
+from trainer.core.deckfile import (
+    DeckError,
+    DeckMarks,
+    Problem,
+    decode_deck,
+    parse_deck_bytes,
+    parse_deck_entries,
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,11 @@ class DeckFile:
     def parse(self) -> Deck:
         """Parse the bytes; raise `DeckError` with every problem."""
         return parse_deck_bytes(self.raw, self.path, display_path=shown_path(self.path))
+
+    def parse_entries(self) -> tuple[Deck, DeckMarks | None]:
+        """Parse the bytes as `parse` does, with where each entry begins (`parse_deck_entries`)."""
+        shown = shown_path(self.path)
+        return parse_deck_entries(decode_deck(self.raw, shown), self.path, display_path=shown)
 
 
 def shown_path(path: Path) -> str:

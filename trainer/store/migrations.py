@@ -407,3 +407,25 @@ def m013_no_due_index(db: Database) -> None:
     """Drop `cards_due`: every answer moved its card in it (two pages written an answer), and
     the one reader left, the next due time, seeks `cards_by_deck` per deck and state instead."""
     _run(db, "DROP INDEX IF EXISTS cards_due;")
+
+
+@_migration
+def m014_deck_entries(db: Database) -> None:
+    """Each deck file's entries as last synced (`store.deck_entries`): a re-sync parses only the
+    entries whose bytes changed. Filled by the next sync of each deck; no history is touched."""
+    _run(
+        db,
+        """
+        CREATE TABLE deck_entries (
+            deck_id INTEGER PRIMARY KEY REFERENCES decks(id),
+            content_hash TEXT NOT NULL,
+            head BLOB NOT NULL,
+            digests BLOB NOT NULL,
+            sizes BLOB NOT NULL,
+            lines BLOB NOT NULL,
+            counts BLOB NOT NULL,
+            bases TEXT NOT NULL,
+            card_ids BLOB NOT NULL
+        );
+        """,
+    )

@@ -8,7 +8,6 @@ to another file follows its key there. Nothing is written unless every changed f
 
 from __future__ import annotations
 
-import functools
 import gc
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -18,12 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trainer.core.cards import Card, Deck
-from trainer.core.deckfile import DeckError, Problem
-from trainer.core.identity import sibling_group
+from trainer.core.cards import Deck
+from trainer.core.deckfile import DeckError, DeckMarks, Problem
 from trainer.core.library import DeckFile, file_stamp, read_deck_file, shown_path
 from trainer.core.progress import to_millis
+from trainer.store.card_rows import WRITTEN, card_row, write_rows
+from trainer.store.deck_entries import index_deck
 from trainer.store.deck_keys import key_in_deck
+from trainer.store.resync import apply_resync, plan_resync
 from trainer.store.rows import settings_of
 
 if TYPE_CHECKING:
@@ -85,10 +86,15 @@ def sync_decks(
                 restamped.append(deck_file)
         else:
             changed.append(deck_file)
-    decks: list[tuple[DeckFile, Deck]] = []
-    for deck_file in changed:
+    # One deck edited (the usual case): parse only its entries that changed, when it can be so.
+    plan = None
+    if len(changed) == 1 and str(changed[0].path) in known:
+        deck_id, digest, _ = known[str(changed[0].path)]
+        plan = plan_resync(conn, changed[0], deck_id, digest)
+    decks: list[tuple[DeckFile, Deck, DeckMarks | None]] = []
+    for deck_file in changed if plan is None else ():
         try:
-            decks.append((deck_file, deck_file.parse()))
+            decks.append((deck_file, *deck_file.parse_entries()))
         except DeckError as error:
             problems.extend(error.problems)
     if problems:
@@ -101,7 +107,7 @@ def sync_decks(
         and any(Path(path).is_relative_to(root) for root in roots)
         and not Path(path).exists()
     ]
-    if not decks and not gone and not restamped:
+    if not decks and plan is None and not gone and not restamped:
         return report
     db = database()  # only now: a sync that finds nothing changed never loads sqlite-utils
     with db.atomic():
@@ -112,28 +118,19 @@ def sync_decks(
         # Take the write lock before reading: in WAL mode a transaction that reads first and then
         # writes gets "database is locked" at once, without waiting, while another process writes.
         db.execute("UPDATE decks SET id = id WHERE 0")
-        deck_ids = {
-            str(deck_file.path): _save_deck(db, deck_file, deck) for deck_file, deck in decks
-        }
-        # Saving decks leaves the cards alone: this is still how they stood before the sync.
-        owners = _owners(db, decks, deck_ids)
         # A deck whose file is gone (renamed or moved) must not keep its keys from its new file.
-        on_disk = {path: ids for path, ids in known.items() if Path(path).exists()}
-        claimed = _claimed_keys(db, decks, deck_ids, on_disk)
-        unchanged = {ids[0] for ids in on_disk.values()} - set(deck_ids.values())
-        # Per deck, the questions it stores under a longer key (`key@vocab`): they stay its own.
-        suffixed: dict[int, set[str]] = {}
-        for key, (_, owner) in owners.items():
-            if "@" in key:
-                suffixed.setdefault(owner, set()).add(key.partition("@")[0])
-        for deck_file, deck in decks:
-            deck_id = deck_ids[str(deck_file.path)]
-            added, retired = _save_cards(
-                db, deck_id, deck, owners, claimed, unchanged, suffixed.get(deck_id, set()), now
-            )
-            report.added_cards += added
-            report.retired_cards += retired
-            report.updated.append(deck.name)
+        on_disk = {path: ids for path, ids in known.items()
+                   if path in present or Path(path).exists()}  # fmt: skip
+        if plan is not None:
+            unchanged = {ids[0] for ids in on_disk.values()} - {plan.deck_id}
+            counts = apply_resync(db, plan, unchanged, now)
+            if counts is None:  # nothing written: the deck is synced whole after all
+                decks.append((plan.deck_file, *plan.deck_file.parse_entries()))
+            else:
+                report.added_cards, report.retired_cards = counts
+                report.updated.append(plan.deck.name)
+        if decks:
+            _sync_whole(db, decks, on_disk, report, now)
         for path in gone:
             deck_id = known[path][0]
             db.execute("UPDATE decks SET missing = 1 WHERE id = ?", [deck_id])
@@ -143,6 +140,32 @@ def sync_decks(
             report.retired_cards += cursor.rowcount
             report.missing.append(path)
     return report
+
+
+def _sync_whole(db, decks, on_disk, report: SyncReport, now: datetime) -> None:
+    """Write each parsed deck whole: its row, its cards by key, its stored entries."""
+    deck_ids = {
+        str(deck_file.path): _save_deck(db, deck_file, deck) for deck_file, deck, _ in decks
+    }
+    parsed = [(deck_file, deck) for deck_file, deck, _ in decks]
+    # Saving decks leaves the cards alone: this is still how they stood before the sync.
+    owners = _owners(db, parsed, deck_ids)
+    claimed = _claimed_keys(db, parsed, deck_ids, on_disk)
+    unchanged = {ids[0] for ids in on_disk.values()} - set(deck_ids.values())
+    # Per deck, the questions it stores under a longer key (`key@vocab`): they stay its own.
+    suffixed: dict[int, set[str]] = {}
+    for key, (_, owner) in owners.items():
+        if "@" in key:
+            suffixed.setdefault(owner, set()).add(key.partition("@")[0])
+    for deck_file, deck, marks in decks:
+        deck_id = deck_ids[str(deck_file.path)]
+        added, retired = _save_cards(
+            db, deck_id, deck, owners, claimed, unchanged, suffixed.get(deck_id, set()), now
+        )
+        index_deck(db.conn, deck_id, deck_file.content_hash, deck_file.raw, marks)
+        report.added_cards += added
+        report.retired_cards += retired
+        report.updated.append(deck.name)
 
 
 def _save_deck(db, deck_file: DeckFile, deck: Deck) -> int:
@@ -279,7 +302,7 @@ def _save_cards(
         key = key_in_deck(db, card, deck, deck_id, owners, claimed, unchanged, suffixed)
         is_fresh = key not in owners and key not in claimed
         claimed[key] = deck_id
-        rows.append(_card_row(card, key, deck_id, position, created))
+        rows.append(card_row(card, key, deck_id, position, created))
         fresh.append(is_fresh)
     existing = {key for key, (_, owner) in owners.items() if owner == deck_id}
     added = sum(1 for row in rows if row["key"] not in owners)
@@ -288,77 +311,17 @@ def _save_cards(
     stored = {
         key: tuple(values)
         for key, *values in db.execute(
-            f"SELECT key, {', '.join(_WRITTEN)} FROM cards WHERE deck_id = ? AND retired = 0",
+            f"SELECT key, {', '.join(WRITTEN)} FROM cards WHERE deck_id = ? AND retired = 0",
             [deck_id],
         )
     }
     for index, row in enumerate(rows):
-        if not fresh[index] and stored.get(row["key"]) == tuple(row[name] for name in _WRITTEN):
+        if not fresh[index] and stored.get(row["key"]) == tuple(row[name] for name in WRITTEN):
             fresh[index] = None  # unchanged: neither inserted nor updated
-    db.conn.executemany(
-        """
-        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, detail, tags, created,
-            entry_key)
-        VALUES (:key, :deck_id, :position, :line, :kind, :prompt, :answer, :detail, :tags, :created,
-            :entry_key)
-        """,
-        [row for row, is_fresh in zip(rows, fresh) if is_fresh],
-    )
-    # The others exist already, so this never inserts: card ids keep their position order.
-    db.conn.executemany(
-        """
-        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, detail, tags, created,
-            entry_key)
-        VALUES (:key, :deck_id, :position, :line, :kind, :prompt, :answer, :detail, :tags, :created,
-            :entry_key)
-        ON CONFLICT(key) DO UPDATE SET deck_id = excluded.deck_id, position = excluded.position,
-            line = excluded.line, kind = excluded.kind, prompt = excluded.prompt,
-            answer = excluded.answer, detail = excluded.detail, tags = excluded.tags, retired = 0,
-            entry_key = excluded.entry_key
-        """,
-        [row for row, is_fresh in zip(rows, fresh) if is_fresh is False],
-    )
+    write_rows(db, rows, fresh)
     gone = existing - {row["key"] for row in rows}
     db.conn.executemany(
         "UPDATE cards SET retired = 1 WHERE key = ? AND deck_id = ? AND retired = 0",
         [(key, deck_id) for key in gone],
     )
     return added, len(gone)
-
-
-_WRITTEN = ("position", "line", "kind", "prompt", "answer", "detail", "tags", "entry_key")
-"""What the upsert of `_save_cards` sets from the file besides the deck and `retired`: a stored
-card equal on all of these (in the same deck, not retired) is left as it is. Keep the two lists
-alike."""
-
-
-def _card_row(card: Card, key: str, deck_id: int, position: int, created: int) -> dict:
-    detail: dict = {}
-    if card.accepted:
-        detail["accepted"] = list(card.accepted)
-    if card.choices:
-        detail["choices"] = [[choice.text, choice.correct] for choice in card.choices]
-    for name in ("hint", "note", "text"):
-        if getattr(card, name):
-            detail[name] = getattr(card, name)
-    if card.source:
-        detail["source"] = [card.source.document, card.source.first_line, card.source.last_line]
-    return {
-        "key": key,
-        "deck_id": deck_id,
-        "position": position,
-        "line": card.line,
-        "kind": str(card.kind),
-        "prompt": card.prompt,
-        "answer": card.answer,
-        "detail": json.dumps(detail) if detail else "{}",
-        "tags": _tags_json(card.tags),
-        "created": created,
-        "entry_key": card.entry_key or sibling_group(key),
-    }
-
-
-@functools.lru_cache(maxsize=1024)
-def _tags_json(tags: tuple[str, ...]) -> str:
-    # Most cards carry just their deck's tags: encode each set once, not once per card.
-    return json.dumps(list(tags))

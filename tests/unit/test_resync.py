@@ -1,0 +1,249 @@
+"""Re-syncing an edited deck by its changed entries gives the database a whole sync would."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from trainer.core import deck_blocks
+from trainer.core.deckfile import DeckError
+from trainer.core.grading import Rating
+from trainer.store import sync as sync_module
+from trainer.store.store import Store
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+FRONT = """+++
+name = "Mixed"
+tags = ["mixed"]
++++
+
+Text before the cards is ignored.
+
+"""
+
+ENTRIES = [
+    "Q: What is the capital of France?\nA: Paris\n",
+    "Q: Reverse me?\nA: Reversed\nReverse: yes\n",
+    "C: The [Seine] flows through [Paris].\nSource: doc.txt:3-4\n",
+    "C: The [Loire] flows through Tours.\n",
+    "C: The [Rhone] flows through Tours.\n",
+    "Q: Pick one\n- [x] right\n- [ ] wrong\n",
+    "Q: Type it\nT: typed\nT: also\nTags: extra\n",
+    "True: The sky is blue.\nNote: mostly\n",
+    "Q: With an id\nA: yes\nId: my-card\n",
+    "Q: Two paragraphs?\nA: First.\n\nSecond.\n",
+    "# A heading\n\nFalse: Fish fly.\n",
+] + [f"Q: Question number {n}?\nA: Answer {n}\n" for n in range(12)]
+
+
+def deck_text(entries: list[str], front: str = FRONT) -> str:
+    return front + "\n".join(entries)
+
+
+def state(path: Path) -> dict[str, list[tuple]]:
+    """What a learner's progress is made of, read through a connection of its own."""
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("decks", "cards", "reviews", "deck_entries")
+        }
+    finally:
+        conn.close()
+
+
+def cards_of(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT key, position, line, kind, prompt, answer, detail, tags, entry_key "
+            "FROM cards WHERE retired = 0 ORDER BY position"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+class Twins:
+    """One deck file synced into two stores: one re-syncing by entries, one always whole."""
+
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+        self.monkeypatch = monkeypatch
+        self.folder = tmp_path / "decks"
+        self.folder.mkdir()
+        self.deck = self.folder / "mixed.md"
+        self.other = self.folder / "other.md"
+        self.other.write_text("Q: What is the capital of Spain?\nA: Madrid\n", encoding="utf-8")
+        self.paths = {"entries": tmp_path / "entries.db", "whole": tmp_path / "whole.db"}
+        self.whole_syncs = 0
+        self.write(text)
+        self.clock = NOW
+        for store in self.stores():
+            first = store.conn.execute("SELECT id FROM cards ORDER BY id LIMIT 2").fetchall()
+            for (card_id,) in first:
+                store.record_review(card_id, Rating.GOOD, NOW)
+            store.close()
+
+    def stores(self):
+        for name, path in self.paths.items():
+            yield self.sync(name, path)
+
+    def sync(self, name: str, path: Path) -> Store:
+        store = Store.open(path)
+        with self.monkeypatch.context() as patch:
+            if name == "whole":
+                patch.setattr(sync_module, "plan_resync", lambda *args: None)
+            else:
+                original = sync_module._sync_whole
+
+                def counted(*args, **kwargs):
+                    self.whole_syncs += 1
+                    return original(*args, **kwargs)
+
+                patch.setattr(sync_module, "_sync_whole", counted)
+            store.sync([self.deck, self.other], [self.folder], NOW + timedelta(days=1))
+        return store
+
+    def write(self, text: str) -> None:
+        self.deck.write_text(text, encoding="utf-8")
+        for store in self.stores():
+            store.close()
+
+    def assert_alike(self, from_nothing: bool = True) -> None:
+        assert state(self.paths["entries"]) == state(self.paths["whole"])
+        if not from_nothing:
+            return  # which deck keeps a shared question's bare key depends on the history
+        fresh = self.paths["whole"].with_name("fresh.db")
+        fresh.unlink(missing_ok=True)
+        Store.open(fresh).close()
+        self.sync("whole", fresh).close()
+        # Keys, order and lines are what a sync from nothing gives (only history differs).
+        assert cards_of(self.paths["entries"]) == cards_of(fresh)
+
+
+@pytest.fixture
+def twins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Twins:
+    return Twins(tmp_path, monkeypatch, deck_text(ENTRIES))
+
+
+def edited(index: int, new: str) -> list[str]:
+    entries = list(ENTRIES)
+    entries[index] = new
+    return entries
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        edited(0, "Q: What is the capital of France?\nA: Paris, on the Seine\n"),
+        edited(12, "Q: Question number 1?\nA: Answer 1\nNote: a note\n\n\n\n"),
+        ENTRIES[:13] + ["Q: Inserted in the middle?\nA: yes\nReverse: yes\n"] + ENTRIES[13:],
+        ENTRIES[:5] + ENTRIES[6:],
+        ENTRIES[:3] + ENTRIES[15:18] + ENTRIES[3:15] + ENTRIES[18:],
+        ENTRIES[:1] + ENTRIES[2:] + ENTRIES[1:2],
+        edited(4, "C: The [Rhone] flows through Lyon.\n"),
+        edited(2, "C: The [Seine] flows through [Paris] and [Rouen].\n"),
+        edited(8, "Q: With an id, reworded\nA: yes\nId: my-card\n"),
+        edited(13, "Q: Question number 0?\nA: Answer 0\n"),
+        edited(22, "Q: Question number 11?\nA: Answer 11\nextra text without newline"),
+        ENTRIES + ["Q: What is the capital of Spain?\nA: Madrid\n"],
+    ],
+    ids=[
+        "answer",
+        "blank-lines",
+        "insert",
+        "remove",
+        "move",
+        "move-to-end",
+        "cloze-no-longer-shared",
+        "cloze-deletion-added",
+        "id-kept",
+        "repeat-of-a-kept-card",
+        "end-of-file",
+        "question-of-another-deck",
+    ],
+)
+def test_an_edit_gives_what_a_whole_sync_gives(twins: Twins, entries: list[str]) -> None:
+    shared = "Spain" in entries[-1]
+    twins.write(deck_text(entries))
+    twins.assert_alike(from_nothing=not shared)
+    twins.write(deck_text(ENTRIES))  # and back again
+    twins.assert_alike(from_nothing=not shared)
+
+
+def test_edits_in_turn_are_read_by_entries(twins: Twins) -> None:
+    texts = [
+        edited(0, "Q: What is the capital of France?\nA: Paris!\n"),
+        ENTRIES[:13] + ["Q: New one?\nA: New\n"] + ENTRIES[13:],
+        ENTRIES[:13] + ["Q: New one?\nA: New\n"] + ENTRIES[14:],
+        ENTRIES[:9] + ENTRIES[10:],
+    ]
+    twins.whole_syncs = 0
+    for entries in texts:
+        twins.write(deck_text(entries))
+        twins.assert_alike()
+    assert twins.whole_syncs == 0
+
+
+def test_text_before_the_first_card_may_change(twins: Twins) -> None:
+    twins.whole_syncs = 0
+    twins.write(deck_text(ENTRIES, FRONT + "More text.\n\n\n"))
+    twins.assert_alike()
+    assert twins.whole_syncs == 0
+
+
+def test_changed_front_matter_syncs_the_deck_whole(twins: Twins) -> None:
+    twins.whole_syncs = 0
+    twins.write(deck_text(ENTRIES, FRONT.replace('tags = ["mixed"]', 'tags = ["other"]')))
+    twins.assert_alike()
+    assert twins.whole_syncs == 1
+
+
+def test_a_malformed_edit_changes_nothing(twins: Twins) -> None:
+    before = state(twins.paths["entries"])
+    entries = edited(12, "Q: Question number 1?\n")
+    entries[18] += "---\nA: outside any card\n"
+    text = deck_text(entries)
+    twins.deck.write_text(text, encoding="utf-8")
+    store = Store.open(twins.paths["entries"])
+    with pytest.raises(DeckError) as raised:
+        store.sync([twins.deck, twins.other], [twins.folder], NOW)
+    store.close()
+    lines = text.split("\n")
+    assert [(problem.line, problem.message) for problem in raised.value.problems] == [
+        (lines.index("Q: Question number 1?") + 1,
+         "question has no answer (add A:, T: or a - [x] choice list)"),
+        (lines.index("A: outside any card") + 1,
+         "A: is not inside a card (start one with Q:, C:, True: or False:)"),
+    ]  # fmt: skip
+    assert state(twins.paths["entries"]) == before
+
+
+def test_history_stays_with_an_entry_that_moved(twins: Twins) -> None:
+    conn = sqlite3.connect(twins.paths["entries"])
+    reviewed = conn.execute("SELECT DISTINCT card_id FROM reviews").fetchall()
+    conn.close()
+    twins.write(deck_text(ENTRIES[2:] + ENTRIES[:2]))
+    twins.assert_alike()
+    conn = sqlite3.connect(twins.paths["entries"])
+    kept = conn.execute(
+        "SELECT count(*) FROM cards WHERE retired = 0 AND id IN (SELECT card_id FROM reviews)"
+    ).fetchone()[0]
+    conn.close()
+    assert kept == len(reviewed)
+
+
+def test_card_lines_match_what_str_patterns_call_space() -> None:
+    import re
+
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        line = f"Q:{char}x".encode()
+        assert (deck_blocks.CARD_LINE.match(line) is not None) == (
+            re.match(r"Q:(?:\s|$)", f"Q:{char}x") is not None
+        ), hex(code)

@@ -1,0 +1,207 @@
+"""A deck file cut at its entries, each entry's bytes hashed, so that a re-read parses only the
+entries that changed.
+
+Every line that begins a card (`Q:`, `C:`, `True:`, `False:`) begins an entry, whatever came
+before it: the parser starts afresh there. So the bytes from one such line to the next are read
+the same wherever they stand, and an entry whose bytes are unchanged gives the same cards (given
+the same front matter and the same cloze keys shared between entries, which the caller checks).
+The head (front matter and any text before the first entry) must be unchanged as well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from array import array
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from trainer.core.deckfile import DeckMarks
+
+_SPACE = (
+    rb"[\t\n\x0b\x0c\r\x1c-\x1f ]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]"
+    rb"|\xe2\x81\x9f|\xe3\x80\x80"
+)
+"""What `\\s` matches in a `str` pattern, as UTF-8 bytes (a test checks every code point)."""
+CARD_LINE = re.compile(rb"(?:Q|C|True|False):(?:" + _SPACE + rb"|\Z)")
+"""`deck_syntax.CARD_START` on the bytes of a line."""
+_NEXT_ENTRY = re.compile(rb"\n(?=" + CARD_LINE.pattern + rb")")
+BOM = b"\xef\xbb\xbf"
+NO_CLOZE = " " * 12
+"""The cloze key of an entry that has none (keys are 12 hex digits)."""
+_LOOK_AHEAD = 64
+"""How many stored entries ahead a changed stretch may end (an entry moved further is parsed)."""
+
+
+def digest(data: bytes | memoryview) -> bytes:
+    """The stored hash of an entry's bytes."""
+    return hashlib.sha1(data, usedforsecurity=False).digest()[:8]
+
+
+@dataclass
+class Layout:
+    """A deck file's entries as stored: the head, then per entry its hash, size in bytes, lines,
+    cards and cloze key, in file order (columns, so that slices of them are cheap)."""
+
+    head_size: int
+    head_lines: int
+    head_digest: bytes
+    front_size: int = 0
+    """Bytes of the front matter (0 without one): text after it may change, not it."""
+    front_digest: bytes = b""
+    digests: bytes = b""
+    sizes: array = field(default_factory=lambda: array("I"))
+    lines: array = field(default_factory=lambda: array("I"))
+    counts: array = field(default_factory=lambda: array("I"))
+    bases: str = ""
+    """Each entry's cloze key (or `NO_CLOZE`) followed by `|`: counted with `str.count`."""
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+
+def layout_of(raw: bytes, deck_marks: DeckMarks) -> Layout | None:
+    """The layout of a parsed deck file's bytes; None when two entries are byte for byte alike."""
+    marks = deck_marks.entries
+    if not marks:
+        return None
+    starts = [m.end() for m in _NEXT_ENTRY.finditer(raw)]
+    if raw.startswith(BOM):
+        starts.insert(0, len(BOM))
+    elif CARD_LINE.match(raw):
+        starts.insert(0, 0)
+    # Card lines in the front matter (a TOML string) begin no entry: keep those the parse found.
+    line, at, wanted = 1, 0, [mark.line for mark in marks]
+    found: list[int] = []
+    for start in starts:
+        line += raw.count(b"\n", at, start)
+        at = start
+        if line == wanted[len(found)]:
+            found.append(start)
+            if len(found) == len(wanted):
+                break
+    if len(found) != len(marks):
+        return None
+    ends = found[1:] + [len(raw)]
+    layout = Layout(found[0], raw.count(b"\n", 0, found[0]), digest(raw[: found[0]]))
+    front = -1
+    for _ in range(deck_marks.body_line - 1):
+        front = raw.index(b"\n", front + 1)
+    layout.front_size, layout.front_digest = front + 1, digest(raw[: front + 1])
+    layout.digests = b"".join(digest(raw[a:b]) for a, b in zip(found, ends))
+    layout.sizes = array("I", (b - a for a, b in zip(found, ends)))
+    layout.lines = array("I", (raw.count(b"\n", a, b) for a, b in zip(found, ends)))
+    layout.counts = array("I", (mark.cards for mark in marks))
+    layout.bases = "".join(f"{mark.cloze_base or NO_CLOZE}|" for mark in marks)
+    if len({layout.digests[i : i + 8] for i in range(0, len(layout.digests), 8)}) != len(marks):
+        return None
+    return layout
+
+
+def entry_begins(raw: bytes, at: int) -> bool:
+    """Whether an entry begins at byte `at` (or the file ends there)."""
+    if at == len(raw):
+        return True
+    return (at == 0 or raw[at - 1] == 10) and CARD_LINE.match(raw, at) is not None
+
+
+@dataclass
+class Kept:
+    """Stored entries `first` to `end` (exclusive), unchanged, now `lines` lines further down."""
+
+    first: int
+    end: int
+    lines: int
+
+
+@dataclass
+class Fresh:
+    """An entry not stored before (or changed): its bytes and its first line."""
+
+    start: int
+    end: int
+    line: int
+
+
+@dataclass
+class Comparison:
+    """A deck file's new bytes against its stored layout, in the new file's order."""
+
+    pieces: list[Kept | Fresh]
+    gone: list[tuple[int, int]]
+    """Runs of stored entries (first, end) the file no longer has."""
+    head: tuple[int, int]
+    """Bytes and lines before the first entry now."""
+    stray: Fresh | None = None
+    """The text between the front matter and the first entry, when it changed: to be checked."""
+
+
+def compare(raw: bytes, layout: Layout) -> Comparison | None:
+    """Which stored entries the new bytes keep and which entries are new.
+
+    None when the head changed (front matter or the text before the first entry): the whole
+    file must be parsed. An entry is kept when its bytes are found where the entries before it
+    end, or a few entries later (what lies between is gone); otherwise the bytes up to the next
+    card line are a fresh entry.
+    """
+    head, stray = layout.head_size, None
+    if len(layout) == 0:
+        return None
+    if digest(raw[:head]) != layout.head_digest or not entry_begins(raw, head):
+        front = layout.front_size
+        if not front or digest(raw[:front]) != layout.front_digest:
+            return None
+        found = _NEXT_ENTRY.search(raw, front - 1)
+        if found is None:
+            return None
+        head = found.end()
+        stray = Fresh(front, head, raw.count(b"\n", 0, front) + 1)
+    head_lines = raw.count(b"\n", 0, head) if stray else layout.head_lines
+    view = memoryview(raw)
+    digests, sizes, count = layout.digests, layout.sizes, len(layout)
+    old_lines = list(accumulate(layout.lines, initial=layout.head_lines))
+    pieces: list[Kept | Fresh] = []
+    gone: list[tuple[int, int]] = []
+    at, entry, line, size = head, 0, head_lines + 1, len(raw)
+
+    while at < size:
+        if entry < count:
+            end = at + sizes[entry]
+            if (
+                end <= size
+                and digest(view[at:end]) == digests[8 * entry : 8 * entry + 8]
+                and entry_begins(raw, end)
+            ):
+                _extend(pieces, entry, line - 1 - old_lines[entry])
+                line += layout.lines[entry]
+                at, entry = end, entry + 1
+                continue
+        found = _NEXT_ENTRY.search(raw, at)
+        end = found.end() if found else size
+        later = _find(digests, digest(view[at:end]), entry, min(count, entry + _LOOK_AHEAD))
+        if later is None:
+            pieces.append(Fresh(at, end, line))
+            line += raw.count(b"\n", at, end)
+            at = end
+            continue
+        gone.append((entry, later))
+        entry = later  # matched again on the next turn
+    if entry < count:
+        gone.append((entry, count))
+    gone = [(first, end) for first, end in gone if end > first]
+    return Comparison(pieces, gone, (head, head_lines), stray)
+
+
+def _extend(pieces: list[Kept | Fresh], entry: int, lines: int) -> None:
+    last = pieces[-1] if pieces else None
+    if isinstance(last, Kept) and last.end == entry and last.lines == lines:
+        last.end += 1
+    else:
+        pieces.append(Kept(entry, entry + 1, lines))
+
+
+def _find(digests: bytes, wanted: bytes, first: int, end: int) -> int | None:
+    at = digests.find(wanted, 8 * first, 8 * end)
+    while at >= 0 and at % 8:
+        at = digests.find(wanted, at + 1, 8 * end)
+    return None if at < 0 else at // 8

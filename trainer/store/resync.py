@@ -1,0 +1,208 @@
+"""Re-syncing one edited deck by the entries that changed, not the whole file.
+
+The stored layout (`store.deck_entries`) says which bytes each entry of the deck had when it
+was last synced. `plan_resync` compares the file with it and parses only the new entries;
+`apply_resync` writes their cards as a whole sync would, moves the kept cards whose line or
+position shifted, and retires the cards of the entries that went. Whenever the result could
+depend on more than the new entries (the front matter or a cloze key shared between entries
+changed, a new card repeats a kept one, an entry has a problem), the plan is None, or the
+apply returns None having written nothing: the deck is then synced whole, as before.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+from trainer.core.cards import Card, Deck
+from trainer.core.deck_blocks import NO_CLOZE, Comparison, Fresh, Kept, Layout, compare, digest
+from trainer.core.deckfile import parse_entry_texts, stray_text_fine
+from trainer.core.library import DeckFile, shown_path
+from trainer.core.progress import to_millis
+from trainer.store.card_rows import WRITTEN, card_row, write_rows
+from trainer.store.deck_entries import load_entries, save_entries
+from trainer.store.deck_keys import key_in_deck
+
+if TYPE_CHECKING:
+    import sqlite3
+
+_BASE = len(NO_CLOZE) + 1
+"""Characters of one entry's cloze key in `Layout.bases`, with its `|`."""
+
+
+@dataclass
+class Resync:
+    """What a re-sync of one deck will write: the comparison and the new entries' cards."""
+
+    deck_file: DeckFile
+    deck_id: int
+    deck: Deck
+    layout: Layout
+    card_ids: array
+    comparison: Comparison
+    fresh: list[tuple[str | None, list[Card]]]
+    """Each fresh entry's cloze key and cards, in the order of `comparison.pieces`."""
+
+
+def plan_resync(
+    conn: sqlite3.Connection, deck_file: DeckFile, deck_id: int, stored_hash: str
+) -> Resync | None:
+    """The re-sync of a deck by its changed entries, or None if it must be synced whole."""
+    stored = load_entries(conn, deck_id, stored_hash)
+    if stored is None:
+        return None
+    layout, card_ids = stored
+    comparison = compare(deck_file.raw, layout)
+    if comparison is None:
+        return None
+    raw = deck_file.raw
+    stray = comparison.stray
+    if stray is not None:
+        try:
+            fine = stray_text_fine(raw[stray.start : stray.end].decode("utf-8"), stray.line)
+        except UnicodeDecodeError:
+            return None
+        if not fine:
+            return None
+    texts = []
+    for piece in comparison.pieces:
+        if isinstance(piece, Fresh):
+            try:
+                texts.append((piece.line, raw[piece.start : piece.end].decode("utf-8")))
+            except UnicodeDecodeError:
+                return None
+    name, tags = conn.execute("SELECT name, tags FROM decks WHERE id = ?", [deck_id]).fetchone()
+    gone_bases = "".join(layout.bases[_BASE * a : _BASE * b] for a, b in comparison.gone)
+
+    def shared(bases: list[str | None]) -> set[str] | None:
+        # A cloze key is shared when two entries derive it; if that changes for any key the new
+        # or gone entries have, kept entries' cards change too.
+        named = [base for base in bases if base]
+        gone = {gone_bases[i : i + _BASE - 1] for i in range(0, len(gone_bases), _BASE)}
+        together = set()
+        for base in (set(named) | gone) - {NO_CLOZE}:
+            before = layout.bases.count(f"{base}|")
+            after = before - gone_bases.count(f"{base}|") + named.count(base)
+            if (before > 1) != (after > 1):
+                return None
+            if after > 1:
+                together.add(base)
+        return together
+
+    fresh = parse_entry_texts(texts, tuple(json.loads(tags)), shared, shown_path(deck_file.path))
+    if fresh is None:
+        return None
+    cards = tuple(card for _, made in fresh for card in made)
+    deck = Deck(path=deck_file.path, name=name, cards=cards)
+    return Resync(deck_file, deck_id, deck, layout, card_ids, comparison, fresh)
+
+
+def apply_resync(db, plan: Resync, unchanged: set[int], now: datetime) -> tuple[int, int] | None:
+    """Write the plan; the counts of cards added and retired, or None (nothing written) when
+    a new card repeats the question of a kept one and the deck must be synced whole."""
+    deck_id, layout, ids = plan.deck_id, plan.layout, plan.card_ids
+    old_cards = list(accumulate(layout.counts, initial=0))
+    gone_ids = {i for a, b in plan.comparison.gone for i in ids[old_cards[a] : old_cards[b]]}
+    owners: dict[str, tuple[int, int]] = {}
+    claimed: dict[str, int] = {}
+    for card in plan.deck.cards:
+        for card_id, key, owner, retired in db.execute(
+            "SELECT id, key, deck_id, retired FROM cards WHERE key = ? OR (key > ? AND key < ?)",
+            [card.key, f"{card.key}@", f"{card.key}A"],
+        ):
+            if owner == deck_id and not retired and card_id not in gone_ids:
+                return None  # a kept entry asks the same question: whole-deck rules apply
+            owners[key] = (card_id, owner)
+            if owner in unchanged and not retired:
+                claimed[key] = owner
+    suffixed = {key.partition("@")[0] for key, (_, owner) in owners.items()
+                if owner == deck_id and "@" in key}  # fmt: skip
+    rows: list[dict] = []
+    fresh_flags: list[bool | None] = []
+    shifts = []
+    created, position, fresh = to_millis(now), 0, iter(plan.fresh)
+    for piece in plan.comparison.pieces:
+        if isinstance(piece, Kept):
+            moved = position - old_cards[piece.first]
+            if moved or piece.lines:
+                shifts.append(
+                    (piece.lines, moved, list(ids[old_cards[piece.first] : old_cards[piece.end]]))
+                )
+            position += old_cards[piece.end] - old_cards[piece.first]
+            continue
+        for card in next(fresh)[1]:
+            key = key_in_deck(db, card, plan.deck, deck_id, owners, claimed, unchanged, suffixed)
+            fresh_flags.append(key not in owners and key not in claimed)
+            claimed[key] = deck_id
+            rows.append(card_row(card, key, deck_id, position, created))
+            position += 1
+    keys = [row["key"] for row in rows]
+    stored = _stored_rows(db, deck_id, keys)
+    for index, row in enumerate(rows):
+        if not fresh_flags[index] and stored.get(row["key"]) == tuple(row[n] for n in WRITTEN):
+            fresh_flags[index] = None
+    write_rows(db, rows, fresh_flags)
+    db.conn.executemany(
+        "UPDATE cards SET line = line + ?, position = position + ? "
+        "WHERE id IN (SELECT value FROM json_each(?))",
+        [(lines, moved, json.dumps(moved_ids)) for lines, moved, moved_ids in shifts],
+    )
+    retired = db.conn.execute(
+        "UPDATE cards SET retired = 1 WHERE retired = 0 AND id IN (SELECT value FROM json_each(?)) "
+        "AND key NOT IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(gone_ids)), json.dumps(keys)],
+    ).rowcount
+    new_ids = dict(_in_keys(db, "SELECT key, id FROM cards WHERE key IN ({})", keys))
+    _save_layout(db.conn, plan, [new_ids[key] for key in keys], old_cards)
+    db.conn.execute(
+        "UPDATE decks SET content_hash = ?, file_stamp = ? WHERE id = ?",
+        [plan.deck_file.content_hash, plan.deck_file.stamp, deck_id],
+    )
+    return sum(1 for key in keys if key not in owners), retired
+
+
+def _stored_rows(db, deck_id: int, keys: list[str]) -> dict[str, tuple]:
+    sql = f"SELECT key, {', '.join(WRITTEN)}, deck_id, retired FROM cards WHERE key IN ({{}})"
+    return {
+        key: tuple(values[:-2])
+        for key, *values in _in_keys(db, sql, keys)
+        if values[-2] == deck_id and not values[-1]
+    }
+
+
+def _in_keys(db, sql: str, keys: list[str]):
+    if not keys:
+        return []
+    return db.conn.execute(sql.format(",".join("?" * len(keys))), keys).fetchall()
+
+
+def _save_layout(conn, plan: Resync, fresh_ids: list[int], old_cards: list[int]) -> None:
+    """The new layout, spliced from the kept entries' columns and the fresh entries'."""
+    old, raw = plan.layout, plan.deck_file.raw
+    size, lines = plan.comparison.head
+    head = digest(raw[:size]) if plan.comparison.stray else old.head_digest
+    new = Layout(size, lines, head, old.front_size, old.front_digest)
+    digests, bases, ids = [], [], array("q")
+    fresh, next_id = iter(plan.fresh), iter(fresh_ids)
+    for piece in plan.comparison.pieces:
+        if isinstance(piece, Kept):
+            a, b = piece.first, piece.end
+            digests.append(old.digests[8 * a : 8 * b])
+            bases.append(old.bases[_BASE * a : _BASE * b])
+            for column in ("sizes", "lines", "counts"):
+                getattr(new, column).extend(getattr(old, column)[a:b])
+            ids.extend(plan.card_ids[old_cards[a] : old_cards[b]])
+            continue
+        base, cards = next(fresh)
+        digests.append(digest(raw[piece.start : piece.end]))
+        bases.append(f"{base or NO_CLOZE}|")
+        new.sizes.append(piece.end - piece.start)
+        new.lines.append(raw.count(b"\n", piece.start, piece.end))
+        new.counts.append(len(cards))
+        ids.extend(next(next_id) for _ in cards)
+    new.digests, new.bases = b"".join(digests), "".join(bases)
+    save_entries(conn, plan.deck_id, plan.deck_file.content_hash, new, ids)
