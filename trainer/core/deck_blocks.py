@@ -30,6 +30,8 @@ BOM = b"\xef\xbb\xbf"
 NO_CLOZE = " " * 12
 """The cloze key of an entry that has none (keys are 12 hex digits)."""
 _LOOK_AHEAD = 64
+_CHUNK_END = re.compile(rb"[\x00-\x07]")
+"""An entry whose hash begins with a byte below 8 ends a chunk: about one entry in 32."""
 """How many stored entries ahead a changed stretch may end (an entry moved further is parsed)."""
 
 
@@ -55,6 +57,8 @@ class Layout:
     counts: array = field(default_factory=lambda: array("I"))
     bases: str = ""
     """Each entry's cloze key (or `NO_CLOZE`) followed by `|`: counted with `str.count`."""
+    chunks: bytes = b""
+    """The hash of each chunk's bytes (see `chunk_ends`), so unchanged runs are read at once."""
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -95,7 +99,42 @@ def layout_of(raw: bytes, deck_marks: DeckMarks) -> Layout | None:
     layout.bases = "".join(f"{mark.cloze_base or NO_CLOZE}|" for mark in marks)
     if len({layout.digests[i : i + 8] for i in range(0, len(layout.digests), 8)}) != len(marks):
         return None
+    layout.chunks = chunk_digests(raw, layout, {})
     return layout
+
+
+def chunk_ends(digests: bytes) -> list[int]:
+    """Where the chunks of a deck's entries end (exclusive entry indexes, the last included).
+
+    A chunk ends after an entry whose hash begins with a small byte: the bounds follow the
+    entries' content, so an edit leaves every chunk but its own as it was.
+    """
+    ends = [found.start() + 1 for found in _CHUNK_END.finditer(digests[0::8])]
+    count = len(digests) // 8
+    if not ends or ends[-1] != count:
+        ends.append(count)
+    return ends
+
+
+def chunk_digests(raw: bytes, layout: Layout, known: dict[bytes, bytes]) -> bytes:
+    """The hash of each chunk of `layout` in `raw`; `known` maps the entry hashes of a chunk
+    whose hash is known already to it."""
+    offsets = list(accumulate(layout.sizes, initial=layout.head_size))
+    view, hashes, start = memoryview(raw), [], 0
+    for end in chunk_ends(layout.digests):
+        run = layout.digests[8 * start : 8 * end]
+        hashes.append(known.get(run) or digest(view[offsets[start] : offsets[end]]))
+        start = end
+    return b"".join(hashes)
+
+
+def known_chunks(layout: Layout) -> dict[bytes, bytes]:
+    """Each chunk's entry hashes and its own hash, for `chunk_digests` to reuse."""
+    known, start = {}, 0
+    for index, end in enumerate(chunk_ends(layout.digests)):
+        known[layout.digests[8 * start : 8 * end]] = layout.chunks[8 * index : 8 * index + 8]
+        start = end
+    return known
 
 
 def entry_begins(raw: bytes, at: int) -> bool:
@@ -160,11 +199,24 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
     view = memoryview(raw)
     digests, sizes, count = layout.digests, layout.sizes, len(layout)
     old_lines = list(accumulate(layout.lines, initial=layout.head_lines))
+    offsets = list(accumulate(sizes, initial=layout.head_size))
+    chunks, start = {}, 0
+    for index, chunk_end in enumerate(chunk_ends(digests)):
+        chunks[start] = (chunk_end, layout.chunks[8 * index : 8 * index + 8])
+        start = chunk_end
     pieces: list[Kept | Fresh] = []
     gone: list[tuple[int, int]] = []
     at, entry, line, size = head, 0, head_lines + 1, len(raw)
 
     while at < size:
+        if entry in chunks:  # a whole chunk unchanged: one hash for a few dozen entries
+            chunk_end, chunk = chunks[entry]
+            end = at + offsets[chunk_end] - offsets[entry]
+            if end <= size and digest(view[at:end]) == chunk and entry_begins(raw, end):
+                _extend(pieces, entry, chunk_end, line - 1 - old_lines[entry])
+                line += old_lines[chunk_end] - old_lines[entry]
+                at, entry = end, chunk_end
+                continue
         if entry < count:
             end = at + sizes[entry]
             if (
@@ -172,7 +224,7 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
                 and digest(view[at:end]) == digests[8 * entry : 8 * entry + 8]
                 and entry_begins(raw, end)
             ):
-                _extend(pieces, entry, line - 1 - old_lines[entry])
+                _extend(pieces, entry, entry + 1, line - 1 - old_lines[entry])
                 line += layout.lines[entry]
                 at, entry = end, entry + 1
                 continue
@@ -192,12 +244,12 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
     return Comparison(pieces, gone, (head, head_lines), stray)
 
 
-def _extend(pieces: list[Kept | Fresh], entry: int, lines: int) -> None:
+def _extend(pieces: list[Kept | Fresh], first: int, end: int, lines: int) -> None:
     last = pieces[-1] if pieces else None
-    if isinstance(last, Kept) and last.end == entry and last.lines == lines:
-        last.end += 1
+    if isinstance(last, Kept) and last.end == first and last.lines == lines:
+        last.end = end
     else:
-        pieces.append(Kept(entry, entry + 1, lines))
+        pieces.append(Kept(first, end, lines))
 
 
 def _find(digests: bytes, wanted: bytes, first: int, end: int) -> int | None:

@@ -21,17 +21,17 @@ if TYPE_CHECKING:
 def load_entries(conn: sqlite3.Connection, deck_id: int, content_hash: str):
     """The deck's stored layout and card ids (in position order), or None if none is current."""
     row = conn.execute(
-        "SELECT head, digests, sizes, lines, counts, bases, card_ids FROM deck_entries "
+        "SELECT head, digests, sizes, lines, counts, bases, chunks, card_ids FROM deck_entries "
         "WHERE deck_id = ? AND content_hash = ?",
         [deck_id, content_hash],
     ).fetchone()
     if row is None:
         return None
-    head, digests, sizes, lines, counts, bases, card_ids = row
+    head, digests, sizes, lines, counts, bases, chunks, card_ids = row
     size, lines_before, front = _numbers("I", head[16:])
     layout = Layout(size, lines_before, head[:8], front, head[8:16], digests)
     layout.sizes, layout.lines, layout.counts = (_numbers("I", b) for b in (sizes, lines, counts))
-    layout.bases = bases
+    layout.bases, layout.chunks = bases, chunks
     return layout, _numbers("q", card_ids)
 
 
@@ -43,9 +43,9 @@ def save_entries(
     head = layout.head_digest + layout.front_digest + _bytes(numbers)
     conn.execute(
         "INSERT OR REPLACE INTO deck_entries (deck_id, content_hash, head, digests, sizes, lines, "
-        "counts, bases, card_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "counts, bases, chunks, card_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [deck_id, content_hash, head, layout.digests, _bytes(layout.sizes), _bytes(layout.lines),
-         _bytes(layout.counts), layout.bases, _bytes(card_ids)],
+         _bytes(layout.counts), layout.bases, layout.chunks, _bytes(card_ids)],
     )  # fmt: skip
 
 

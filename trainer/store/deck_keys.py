@@ -6,6 +6,8 @@ files of the same name in different folders, must still keep their own progress.
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from trainer.core.cards import Card, Deck
 
 
@@ -29,7 +31,7 @@ def key_in_deck(
     deck_id: int,
     owners,
     claimed: dict[str, int],
-    unchanged: set[int],
+    unchanged: Container[int],
     suffixed: set[str],
 ) -> str:
     """The key this deck's card is stored under.

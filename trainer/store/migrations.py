@@ -425,6 +425,7 @@ def m014_deck_entries(db: Database) -> None:
             lines BLOB NOT NULL,
             counts BLOB NOT NULL,
             bases TEXT NOT NULL,
+            chunks BLOB NOT NULL,
             card_ids BLOB NOT NULL
         );
         """,

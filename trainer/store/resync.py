@@ -13,13 +13,24 @@ from __future__ import annotations
 
 import json
 from array import array
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from trainer.core.cards import Card, Deck
-from trainer.core.deck_blocks import NO_CLOZE, Comparison, Fresh, Kept, Layout, compare, digest
+from trainer.core.deck_blocks import (
+    NO_CLOZE,
+    Comparison,
+    Fresh,
+    Kept,
+    Layout,
+    chunk_digests,
+    compare,
+    digest,
+    known_chunks,
+)
 from trainer.core.deckfile import parse_entry_texts, stray_text_fine
 from trainer.core.library import DeckFile, shown_path
 from trainer.core.progress import to_millis
@@ -101,7 +112,9 @@ def plan_resync(
     return Resync(deck_file, deck_id, deck, layout, card_ids, comparison, fresh)
 
 
-def apply_resync(db, plan: Resync, unchanged: set[int], now: datetime) -> tuple[int, int] | None:
+def apply_resync(
+    db, plan: Resync, unchanged: Container[int], now: datetime
+) -> tuple[int, int] | None:
     """Write the plan; the counts of cards added and retired, or None (nothing written) when
     a new card repeats the question of a kept one and the deck must be synced whole."""
     deck_id, layout, ids = plan.deck_id, plan.layout, plan.card_ids
@@ -151,18 +164,17 @@ def apply_resync(db, plan: Resync, unchanged: set[int], now: datetime) -> tuple[
         "WHERE id IN (SELECT value FROM json_each(?))",
         [(lines, moved, json.dumps(moved_ids)) for lines, moved, moved_ids in shifts],
     )
-    retired = db.conn.execute(
-        "UPDATE cards SET retired = 1 WHERE retired = 0 AND id IN (SELECT value FROM json_each(?)) "
-        "AND key NOT IN (SELECT value FROM json_each(?))",
-        [json.dumps(sorted(gone_ids)), json.dumps(keys)],
-    ).rowcount
+    new_keys = set(keys)
+    lost = [(card_id,) for card_id, key, retired in _in_ids(db, sorted(gone_ids))
+            if key not in new_keys and not retired]  # fmt: skip
+    db.conn.executemany("UPDATE cards SET retired = 1 WHERE id = ?", lost)
     new_ids = dict(_in_keys(db, "SELECT key, id FROM cards WHERE key IN ({})", keys))
     _save_layout(db.conn, plan, [new_ids[key] for key in keys], old_cards)
     db.conn.execute(
         "UPDATE decks SET content_hash = ?, file_stamp = ? WHERE id = ?",
         [plan.deck_file.content_hash, plan.deck_file.stamp, deck_id],
     )
-    return sum(1 for key in keys if key not in owners), retired
+    return sum(1 for key in keys if key not in owners), len(lost)
 
 
 def _stored_rows(db, deck_id: int, keys: list[str]) -> dict[str, tuple]:
@@ -172,6 +184,13 @@ def _stored_rows(db, deck_id: int, keys: list[str]) -> dict[str, tuple]:
         for key, *values in _in_keys(db, sql, keys)
         if values[-2] == deck_id and not values[-1]
     }
+
+
+def _in_ids(db, ids: list[int]) -> list[tuple]:
+    return db.conn.execute(
+        "SELECT id, key, retired FROM cards WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)],
+    ).fetchall()
 
 
 def _in_keys(db, sql: str, keys: list[str]):
@@ -205,4 +224,5 @@ def _save_layout(conn, plan: Resync, fresh_ids: list[int], old_cards: list[int])
         new.counts.append(len(cards))
         ids.extend(next(next_id) for _ in cards)
     new.digests, new.bases = b"".join(digests), "".join(bases)
+    new.chunks = chunk_digests(raw, new, known_chunks(old))
     save_entries(conn, plan.deck_id, plan.deck_file.content_hash, new, ids)

@@ -382,12 +382,16 @@ class Store:
         from trainer.store.sync import collector_paused, sync_decks
 
         with self._lock, collector_paused():
+            changes = self.conn.total_changes
             try:
                 report = sync_decks(self.conn, lambda: self.db, files, roots, now)
             except sqlite3.OperationalError as error:
                 raise StoreError(f"{self.path}: {error}") from None
             with self.reading():  # a damaged database is one line here too
                 text_index.catch_up(self.conn)
+            # About a page a row, and a few for the deck's rows: a first sync writes many pages
+            # and is checkpointed at once, an edit of a few cards waits for the next checkpoint.
+            written = self.conn.total_changes - changes
         if report.updated or report.missing:
-            self._wrote(SAFETY_PAGES)  # a sync writes many pages: checkpoint at once
+            self._wrote(min(SAFETY_PAGES, 16 + written))
         return report

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -100,17 +101,20 @@ def sync_decks(
     if problems:
         raise DeckError(problems)
     present = {str(path) for path in files}
+    # As `Path.is_relative_to`, on the strings: known paths are resolved, and this runs for every
+    # deck a sync does not list.
+    folders = tuple(str(root).rstrip(os.sep) + os.sep for root in map(Path, roots))
     gone = [
         path
         for path in known
         if path not in present
-        and any(Path(path).is_relative_to(root) for root in roots)
+        and (path.startswith(folders) or path + os.sep in folders)
         and not Path(path).exists()
     ]
     if not decks and plan is None and not gone and not restamped:
         return report
     db = database()  # only now: a sync that finds nothing changed never loads sqlite-utils
-    with db.atomic():
+    with _not_flushed(db.conn), db.atomic():
         db.conn.executemany(
             "UPDATE decks SET file_stamp = ? WHERE path = ?",
             [(deck_file.stamp, str(deck_file.path)) for deck_file in restamped],
@@ -119,18 +123,16 @@ def sync_decks(
         # writes gets "database is locked" at once, without waiting, while another process writes.
         db.execute("UPDATE decks SET id = id WHERE 0")
         # A deck whose file is gone (renamed or moved) must not keep its keys from its new file.
-        on_disk = {path: ids for path, ids in known.items()
-                   if path in present or Path(path).exists()}  # fmt: skip
+        on_disk = _OnDisk(known, present)
         if plan is not None:
-            unchanged = {ids[0] for ids in on_disk.values()} - {plan.deck_id}
-            counts = apply_resync(db, plan, unchanged, now)
+            counts = apply_resync(db, plan, on_disk.other_than(plan.deck_id), now)
             if counts is None:  # nothing written: the deck is synced whole after all
                 decks.append((plan.deck_file, *plan.deck_file.parse_entries()))
             else:
                 report.added_cards, report.retired_cards = counts
                 report.updated.append(plan.deck.name)
         if decks:
-            _sync_whole(db, decks, on_disk, report, now)
+            _sync_whole(db, decks, on_disk.decks(), report, now)
         for path in gone:
             deck_id = known[path][0]
             db.execute("UPDATE decks SET missing = 1 WHERE id = ?", [deck_id])
@@ -140,6 +142,51 @@ def sync_decks(
             report.retired_cards += cursor.rowcount
             report.missing.append(path)
     return report
+
+
+class _OnDisk:
+    """The known decks whose file is still on disk, each file looked for only when asked about."""
+
+    def __init__(self, known: dict[str, tuple], listed: set[str]) -> None:
+        self._paths = {ids[0]: path for path, ids in known.items()}
+        self._known, self._listed = known, listed
+        self._found: dict[int, bool] = {}
+
+    def __contains__(self, deck_id: object) -> bool:
+        if not isinstance(deck_id, int) or deck_id not in self._paths:
+            return False
+        if deck_id not in self._found:
+            path = self._paths[deck_id]
+            self._found[deck_id] = path in self._listed or Path(path).exists()
+        return self._found[deck_id]
+
+    def other_than(self, deck_id: int) -> _OnDisk:
+        """The same, without the deck `deck_id` (the one being synced)."""
+        other = _OnDisk({}, self._listed)
+        other._paths = {key: path for key, path in self._paths.items() if key != deck_id}
+        other._found = self._found
+        return other
+
+    def decks(self) -> dict[str, tuple]:
+        """Every such deck: path to (id, content hash, stamp)."""
+        return {path: ids for path, ids in self._known.items() if ids[0] in self}
+
+
+@contextmanager
+def _not_flushed(conn: sqlite3.Connection) -> Iterator[None]:
+    """Commit a sync without waiting for the disk to flush it (`synchronous = NORMAL`).
+
+    A sync writes only what the deck files say: if a power cut takes its commit back, the next
+    sync finds the files changed and writes it again. The write-ahead log keeps commits in
+    order, so the next flushed commit (an answer, at `synchronous = FULL`) flushes this one too:
+    no answer can outlive the cards it was given on.
+    """
+    (before,) = conn.execute("PRAGMA synchronous").fetchone()
+    conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA synchronous = {int(before)}")
 
 
 def _sync_whole(db, decks, on_disk, report: SyncReport, now: datetime) -> None:
