@@ -247,3 +247,20 @@ def test_card_lines_match_what_str_patterns_call_space() -> None:
         assert (deck_blocks.CARD_LINE.match(line) is not None) == (
             re.match(r"Q:(?:\s|$)", f"Q:{char}x") is not None
         ), hex(code)
+
+
+def test_a_long_deck_is_read_by_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    many = [f"Q: Long question {n}?\nA: Long answer {n}\nTags: t{n % 7}\n" for n in range(400)]
+    many[100:110] = [f"C: The [{n}th] river flows through town {n}.\n" for n in range(10)]
+    twins = Twins(tmp_path, monkeypatch, deck_text(many))
+    twins.whole_syncs = 0
+    edits = [
+        many[:5] + many[6:200] + ["Q: Put in?\nA: Yes\n"] + many[200:399],  # shifts, then not
+        many[:50] + many[300:350] + many[50:300] + many[350:],  # a run moved up
+        [entry.replace("answer 7\n", "answer seven\n") for entry in many],
+        many,
+    ]
+    for entries in edits:
+        twins.write(deck_text(entries))
+        twins.assert_alike()
+    assert twins.whole_syncs == 0

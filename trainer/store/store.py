@@ -389,9 +389,9 @@ class Store:
                 raise StoreError(f"{self.path}: {error}") from None
             with self.reading():  # a damaged database is one line here too
                 text_index.catch_up(self.conn)
-            # About a page a row, and a few for the deck's rows: a first sync writes many pages
-            # and is checkpointed at once, an edit of a few cards waits for the next checkpoint.
+            # A sync that wrote many rows (a first sync) is checkpointed at once; an edit of a few
+            # cards counts as the pages it wrote (about one a row, and the deck's own).
             written = self.conn.total_changes - changes
         if report.updated or report.missing:
-            self._wrote(min(SAFETY_PAGES, 16 + written))
+            self._wrote(SAFETY_PAGES if written > 64 else 16 + written)
         return report
