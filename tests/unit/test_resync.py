@@ -264,3 +264,26 @@ def test_a_long_deck_is_read_by_entries(tmp_path: Path, monkeypatch: pytest.Monk
         twins.write(deck_text(entries))
         twins.assert_alike()
     assert twins.whole_syncs == 0
+
+
+@pytest.mark.parametrize(
+    "front, newline",
+    [("", "\n"), ("\ufeff", "\n"), (FRONT, "\r\n"), ('---\nname = "Dashes"\n---\n', "\n")],
+    ids=["no-front-matter", "byte-order-mark", "crlf", "dashes-front-matter"],
+)
+def test_files_of_every_shape_are_read_by_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, front: str, newline: str
+) -> None:
+    def shaped(entries: list[str]) -> str:
+        return deck_text(entries, front).replace("\n", newline)
+
+    twins = Twins(tmp_path, monkeypatch, shaped(ENTRIES))
+    twins.whole_syncs = 0
+    for entries in (
+        edited(0, "Q: What is the capital of France?\nA: Paris, still\n"),
+        ENTRIES[:1] + ["Q: Second now?\nA: Yes\n"] + ENTRIES[1:],
+        ENTRIES[1:],
+    ):
+        twins.write(shaped(entries))
+        twins.assert_alike()
+    assert twins.whole_syncs == 0

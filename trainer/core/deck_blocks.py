@@ -69,32 +69,27 @@ def layout_of(raw: bytes, deck_marks: DeckMarks) -> Layout | None:
     marks = deck_marks.entries
     if not marks:
         return None
-    starts = [m.end() for m in _NEXT_ENTRY.finditer(raw)]
-    if raw.startswith(BOM):
-        starts.insert(0, len(BOM))
-    elif CARD_LINE.match(raw):
-        starts.insert(0, 0)
-    # Card lines in the front matter (a TOML string) begin no entry: keep those the parse found.
-    line, at, wanted = 1, 0, [mark.line for mark in marks]
-    found: list[int] = []
-    for start in starts:
-        line += raw.count(b"\n", at, start)
-        at = start
-        if line == wanted[len(found)]:
-            found.append(start)
-            if len(found) == len(wanted):
-                break
-    if len(found) != len(marks):
-        return None
-    ends = found[1:] + [len(raw)]
-    layout = Layout(found[0], raw.count(b"\n", 0, found[0]), digest(raw[: found[0]]))
     front = -1
     for _ in range(deck_marks.body_line - 1):
         front = raw.index(b"\n", front + 1)
-    layout.front_size, layout.front_digest = front + 1, digest(raw[: front + 1])
+    front += 1
+    # Every card line of the body begins an entry (those in the front matter, a TOML string,
+    # do not): the entries begin at the card lines from the body on.
+    found = [m.end() for m in _NEXT_ENTRY.finditer(raw, max(front - 1, 0))]
+    first = len(BOM) if front == 0 and raw.startswith(BOM) else front
+    if CARD_LINE.match(raw, first) and (not found or found[0] != first):
+        found.insert(0, first)
+    if len(found) != len(marks) or raw.count(b"\n", 0, found[0]) != marks[0].line - 1:
+        return None
+    ends = found[1:] + [len(raw)]
+    layout = Layout(
+        found[0], marks[0].line - 1, digest(raw[: found[0]]), front, digest(raw[:front])
+    )
+    lines = [b.line - a.line for a, b in zip(marks, marks[1:])]
+    lines.append(raw.count(b"\n", found[-1]))
     layout.digests = b"".join(digest(raw[a:b]) for a, b in zip(found, ends))
     layout.sizes = array("I", (b - a for a, b in zip(found, ends)))
-    layout.lines = array("I", (raw.count(b"\n", a, b) for a, b in zip(found, ends)))
+    layout.lines = array("I", lines)
     layout.counts = array("I", (mark.cards for mark in marks))
     layout.bases = "".join(f"{mark.cloze_base or NO_CLOZE}|" for mark in marks)
     if len({layout.digests[i : i + 8] for i in range(0, len(layout.digests), 8)}) != len(marks):
@@ -141,7 +136,8 @@ def entry_begins(raw: bytes, at: int) -> bool:
     """Whether an entry begins at byte `at` (or the file ends there)."""
     if at == len(raw):
         return True
-    return (at == 0 or raw[at - 1] == 10) and CARD_LINE.match(raw, at) is not None
+    line_start = at == 0 or raw[at - 1] == 10 or (at == len(BOM) and raw.startswith(BOM))
+    return line_start and CARD_LINE.match(raw, at) is not None
 
 
 @dataclass

@@ -173,7 +173,7 @@ def parse_entry_texts(
         return None
     made = [entry_cards(entry, deck_tags, report, together) for entry in entries]
     every = [card for cards in made for card in cards]
-    if problems or len(check_repeats(every, report)) < len(every) or problems:
+    if problems or len(check_repeats(every, report)) < len(every):
         return None
     return list(zip(bases, made))
 

@@ -51,6 +51,8 @@ class Resync:
 
     deck_file: DeckFile
     deck_id: int
+    stored_hash: str
+    """The content hash the deck had when the plan was made."""
     deck: Deck
     layout: Layout
     card_ids: array
@@ -109,7 +111,7 @@ def plan_resync(
         return None
     cards = tuple(card for _, made in fresh for card in made)
     deck = Deck(path=deck_file.path, name=name, cards=cards)
-    return Resync(deck_file, deck_id, deck, layout, card_ids, comparison, fresh)
+    return Resync(deck_file, deck_id, stored_hash, deck, layout, card_ids, comparison, fresh)
 
 
 def apply_resync(
@@ -118,6 +120,10 @@ def apply_resync(
     """Write the plan; the counts of cards added and retired, or None (nothing written) when
     a new card repeats the question of a kept one and the deck must be synced whole."""
     deck_id, layout, ids = plan.deck_id, plan.layout, plan.card_ids
+    # Planned before the write lock was taken: another process may have synced the deck since.
+    (stored_hash,) = db.execute("SELECT content_hash FROM decks WHERE id = ?", [deck_id]).fetchone()
+    if stored_hash != plan.stored_hash:
+        return None
     old_cards = list(accumulate(layout.counts, initial=0))
     gone_ids = {i for a, b in plan.comparison.gone for i in ids[old_cards[a] : old_cards[b]]}
     owners: dict[str, tuple[int, int]] = {}
