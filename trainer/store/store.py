@@ -389,10 +389,10 @@ class Store:
                 raise StoreError(f"{self.path}: {error}") from None
             with self.reading():  # a damaged database is one line here too
                 text_index.catch_up(self.conn)
-            # A sync that wrote many rows (a first sync) is checkpointed at once; the re-sync of
-            # an edited deck counts as the pages it wrote (a card row is about a tenth of a page;
-            # the deck's own rows a few pages), as answers do.
+            # A sync that wrote many rows is checkpointed at once; the re-sync of a few edited
+            # cards counts as the pages it wrote (about one a row, and the deck's own), as
+            # answers do.
             written = self.conn.total_changes - changes
         if report.updated or report.missing:
-            self._wrote(SAFETY_PAGES if written > 10_000 else 16 + written // 8)
+            self._wrote(SAFETY_PAGES if written > 64 else 16 + written)
         return report
