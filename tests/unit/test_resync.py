@@ -287,3 +287,24 @@ def test_files_of_every_shape_are_read_by_entries(
         twins.write(shaped(entries))
         twins.assert_alike()
     assert twins.whole_syncs == 0
+
+
+def test_a_plan_made_before_another_sync_writes_nothing(twins: Twins) -> None:
+    from trainer.core.library import read_deck_file
+    from trainer.store.resync import apply_resync, plan_resync
+
+    store = Store.open(twins.paths["entries"])
+    deck_id, digest = store.conn.execute(
+        "SELECT id, content_hash FROM decks WHERE path = ?", [str(twins.deck)]
+    ).fetchone()
+    twins.deck.write_text(deck_text(edited(0, "Q: What is the capital of France?\nA: P.\n")))
+    plan = plan_resync(store.conn, read_deck_file(twins.deck), deck_id, digest)
+    assert plan is not None
+    # Meanwhile another edit is synced (by another process, say).
+    twins.deck.write_text(deck_text(edited(1, "Q: Reverse me?\nA: Turned\nReverse: yes\n")))
+    store.sync([twins.deck, twins.other], [twins.folder], NOW)
+    before = state(twins.paths["entries"])
+    with store.db.atomic():
+        assert apply_resync(store.db, plan, set(), NOW) is None
+    store.close()
+    assert state(twins.paths["entries"]) == before
