@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from trainer.core.safe_text import printable_line
 from trainer.tui.context import trainer
+from trainer.tui.widgets.key_footer import KeyFooter
 from trainer.tui.widgets.rendering import cell, shown
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class HomeScreen(Screen[None]):
             yield Static(LOADING, id="today", markup=False)
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static("", id="empty", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
