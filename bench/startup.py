@@ -6,12 +6,14 @@ they would for a learner. The minimal app paints one label; the trainer probe ru
 command itself (`trainer --db DB --decks DECKS`: the CLI, the store opened and synced in the home
 screen's worker). The moment of a frame is taken the same way in both: right after Textual has
 written a screen update to the terminal (`App._display`), read from the system's monotonic clock
-and compared with the moment the process was started. Two figures for the trainer:
+and compared with the moment the process was started; beside it, the processor time the
+process had used by then (all its threads), which the machine's load hardly changes. Two
+figures for the trainer:
 
-- first frame: the home screen's first painted frame (its deck table may still say "loading");
+- first frame: the home screen's first painted frame ("Loading decks..." where the counts go);
 - deck counts: the first frame painted after the deck list was filled with its counts.
 
-The probes alternate run by run; each figure is a median.
+The probes alternate run by run; each figure is a median. `ratio:` is the first frame's.
 
     python bench/startup.py                      # bundled decks, a fresh database
     python bench/startup.py --decks bench/data/decks --db bench/data/progress.db
@@ -38,12 +40,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def watch_frames(report: Path, *, until_counts: bool) -> None:
-    """Write the monotonic time of the first frame (and of the first with deck counts) to
-    `report`, then stop the app."""
+    """Write the monotonic and processor time of the first frame (and of the first with deck
+    counts) to `report`, then stop the app."""
     from textual.app import App
 
     display = App._display
-    times: list[float] = []
+    times: list[tuple[float, float]] = []
     counts_shown = [not until_counts]
 
     def timed_display(app: App[Any], screen: Any, renderable: Any) -> None:
