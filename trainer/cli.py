@@ -1,35 +1,63 @@
 """The `trainer` command: with no arguments it opens the study app; subcommands print and exit.
 
-Each subcommand lives in its own module under `trainer.commands` and is listed in `COMMANDS`.
-Heavy modules (Textual, the store) are imported inside the commands that need them, so
-`trainer check` starts fast. Errors a person can cause become one line each and exit status 1.
+Each subcommand lives in its own module under `trainer.commands` and is listed in `COMMANDS`,
+which names where it is: a command's module is imported only when that command runs (or help
+lists it), so opening the study app loads none of them. Heavy modules (Textual, the store) are
+imported inside the commands that need them, so `trainer check` starts fast. Errors a person can cause become one line each and exit status 1.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
 from trainer import paths
-from trainer.commands import (
-    cards,
-    check,
-    decks,
-    derive,
-    export,
-    import_,
-    import_log,
-    manage,
-    optimize,
-    serve,
-    stats,
-    sync,
-)
 from trainer.config import Settings
 
+COMMANDS: dict[str, str] = {
+    "decks": "decks:decks",
+    "due": "decks:due",
+    "check": "check:check",
+    "derive": "derive:command",
+    "stats": "stats:command",
+    "import": "import_:command",
+    "export": "export:command",
+    "import-log": "import_log:command",
+    "optimize": "optimize:command",
+    "sync": "sync:command",
+    "serve": "serve:command",
+    "cards": "cards:command",
+    "suspend": "manage:suspend",
+    "unsuspend": "manage:unsuspend",
+    "bury": "manage:bury",
+    "flag": "manage:flag",
+}
+"""Every subcommand by name: its module in `trainer.commands` and the click command in it."""
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+class _Commands(click.Group):
+    """The subcommands of `COMMANDS`, each imported when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name].split(":")
+        command: click.Command = getattr(
+            importlib.import_module(f"trainer.commands.{module}"), name
+        )
+        return command
+
+
+@click.group(
+    cls=_Commands,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db_path",
@@ -81,30 +109,6 @@ def cli(
         from trainer.commands.study_app import run_app
 
         run_app(ctx.obj)
-
-
-COMMANDS: list[click.Command] = [
-    decks.decks,
-    decks.due,
-    check.check,
-    derive.command,
-    stats.command,
-    import_.command,
-    export.command,
-    import_log.command,
-    optimize.command,
-    sync.command,
-    serve.command,
-    cards.command,
-    manage.suspend,
-    manage.unsuspend,
-    manage.bury,
-    manage.flag,
-]
-"""Every subcommand, in the order `trainer --help` lists them."""
-
-for _command in COMMANDS:
-    cli.add_command(_command)
 
 
 def main() -> None:

@@ -66,14 +66,17 @@ def load_preferences(path: Path) -> tuple[Preferences, list[str]]:
     Never raises: each problem comes back as one line naming the file and the key (or line),
     and the value in question keeps its default (all of them, for a file TOML cannot read).
     """
-    import tomllib
-
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Preferences(), []
     except (OSError, UnicodeDecodeError) as error:
         return Preferences(), [f"{path}: cannot read the settings, using the defaults: {error}"]
+    # Imported only once there is a file: the app reads this before its first frame.
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"at line (\d+)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))

@@ -8,10 +8,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
-from trainer.cli import cli
+from trainer.cli import COMMANDS, cli
 from trainer.store import connection as connection_module
 
 # A typed card and a cloze of two deletions (siblings: one is new today, the other waits).
@@ -149,7 +150,7 @@ def test_check_without_paths_checks_the_decks_the_app_reads(write_deck, in_tmp: 
     assert result.stdout == "decks/norad.md: NORAD, 3 cards (2 cloze, 1 typed)\n"
 
 
-@pytest.mark.parametrize("command", [[], *([name] for name in sorted(cli.commands))])
+@pytest.mark.parametrize("command", [[], *([name] for name in sorted(COMMANDS))])
 def test_every_command_has_help(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.exit_code == 0, result.output
@@ -158,7 +159,15 @@ def test_every_command_has_help(command: list[str]) -> None:
 
 
 def test_the_commands_users_rely_on_exist() -> None:
-    assert {"check", "decks", "due"} <= set(cli.commands)
+    assert {"check", "decks", "due"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_each_listed_command_is_the_command_of_that_name(name: str) -> None:
+    # Commands are imported by name when run: a wrong entry would only show when typed.
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None and command.name == name
+    assert name in run("--help").stdout
 
 
 # -- mistakes a person can make ----------------------------------------------------------------

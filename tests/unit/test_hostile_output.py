@@ -191,6 +191,9 @@ def test_the_app_exits_non_zero_when_it_crashes(monkeypatch: pytest.MonkeyPatch)
         def run(self) -> None:
             """As Textual's `App.run` returns after an unhandled error in the app."""
 
+        def close_store(self) -> None:
+            """Nothing was opened."""
+
     monkeypatch.setattr("trainer.tui.app.make_app", lambda *args, **kwargs: Crashed())
     with pytest.raises(SystemExit) as exited:
         study_app.run_app(Settings(db_path=Path("unused.db"), deck_places=[], sources=None))

@@ -5,9 +5,11 @@ process shows what one import pulls in."""
 from __future__ import annotations
 
 import ast
+import os
 import pkgutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -124,3 +126,78 @@ def test_no_module_imports_itself_back() -> None:
 
     cycles = sorted(m for m in graph if reaches(m, m))
     assert cycles == [], f"modules in an import cycle: {cycles}"
+
+
+# What the home screen never needs, neither for its first frame nor for its deck list: each is
+# imported when the screen or the step that uses it first runs.
+DEFERRED = (
+    "fsrs_rs_python",  # scheduling: the first answer
+    "sqlite_utils",  # writes through the store: a sync that changed something, a migration
+    "rapidfuzz",  # grading typed answers
+    "textual_plotext",  # the statistics screen's charts
+    "rich.markdown",
+    "trainer.schedule",
+    "trainer.core.grading",
+    "trainer.core.quiz",
+    "trainer.stats",
+    "trainer.tui.screens.study",
+    "trainer.tui.screens.quiz",
+    "trainer.tui.screens.stats",
+    "trainer.tui.screens.browse",
+    "trainer.tui.screens.settings",
+    "trainer.tui.screens.help",
+    "trainer.commands.decks",  # every subcommand but the one that opens the app
+    "trainer.commands.stats",
+    "trainer.commands.import_",
+)
+
+# Runs `trainer --db DB --decks DECKS` headless and prints the modules loaded when the first
+# frame was painted, then those loaded when the deck list had been painted.
+WATCH_FRAMES = """
+import sys
+from textual.app import App
+
+run, display = App.run, App._display
+App.run = lambda self, *args, **kwargs: run(self, *args, headless=True, **kwargs)
+frames = []
+
+def watch(app, screen, renderable):
+    display(app, screen, renderable)
+    if renderable is not None and (not frames or getattr(screen, "summaries", None)):
+        frames.append(",".join(sorted(sys.modules)))
+        if len(frames) == 2:
+            App._display = display
+            app.exit()
+
+App._display = watch
+from trainer.cli import main
+
+sys.argv = ["trainer", *sys.argv[1:]]
+try:
+    main()
+finally:
+    print("\\n".join(frames))
+"""
+
+
+def test_home_paints_without_the_modules_it_does_not_show(tmp_path: Path) -> None:
+    deck = tmp_path / "deck.md"
+    deck.write_text("Q: What is two and two?\nA: four\n", encoding="utf-8")
+    # Written an hour ago: a file changed in the last seconds is read again at every start.
+    os.utime(deck, (time.time() - 3600, time.time() - 3600))
+    argv = ["--db", str(tmp_path / "p.db"), "--decks", str(deck)]
+    env = {**os.environ, "TRAINER_HOME": str(tmp_path)}  # no config.toml to read
+
+    def frames() -> list[set[str]]:
+        result = subprocess.run(
+            [sys.executable, "-c", WATCH_FRAMES, *argv],
+            capture_output=True, text=True, check=False, timeout=60, env=env,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return [set(line.split(",")) for line in result.stdout.strip().splitlines()[-2:]]
+
+    frames()  # the first start syncs the deck (a write); the second finds nothing changed
+    first, listed = frames()
+    assert "trainer.tui.screens.home" in first and "trainer.store.queue" in listed
+    assert not first & set(DEFERRED), sorted(first & set(DEFERRED))
+    assert not listed & set(DEFERRED), sorted(listed & set(DEFERRED))

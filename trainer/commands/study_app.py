@@ -35,8 +35,7 @@ def run_app(settings: Settings) -> None:
         config_path=settings.config_path,
     )
     app.run()
-    if app.store_ready:
-        app.store.close()
+    app.close_store()
     if app.failure:
         fail(app.failure)
     if app.return_code:

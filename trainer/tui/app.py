@@ -151,6 +151,12 @@ class TrainerApp(App[None]):
                 self._store.bury_siblings = self.preferences.bury_siblings
         return self._store
 
+    def close_store(self) -> None:
+        """Close the store when the app has stopped, after an opening still under way."""
+        with self._opening:
+            if self._store is not None:
+                self._store.close()
+
     def fail(self, problems: list[str]) -> None:
         """Stop the app because it cannot start; the CLI prints `problems` and exits 1."""
         self.failure = problems

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from trainer.core.safe_text import printable_line
 from trainer.tui.context import trainer
+from trainer.tui.widgets.key_footer import KeyFooter
 from trainer.tui.widgets.rendering import cell, shown
 
 if TYPE_CHECKING:
     from trainer.store.queue import DeckSummary
 
 ALL_DECKS = "all"
+LOADING = "Loading decks..."
+"""What the first frame says where today's counts go: they are read after it is painted."""
 
 
 class HomeScreen(Screen[None]):
@@ -43,16 +47,17 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
-            yield Static("", id="today", markup=False)
+            yield Static(LOADING, id="today", markup=False)
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static("", id="empty", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
-        table.add_column("Deck", key="deck")
+        # Labels as `Text`: a string label is read as markup, which loads Rich's emoji table.
+        table.add_column(Text("Deck"), key="deck")
         for label in ("Due", "Learning", "New", "Total"):
-            table.add_column(label, key=label.lower())
+            table.add_column(Text(label), key=label.lower())
         self.query_one("#empty").display = False
 
     def on_screen_resume(self) -> None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.content import Content, Span
 
-from trainer.core.grading import Verdict, typed_marks
 from trainer.core.safe_text import printable, printable_line
-from trainer.core.sources import Passage
+
+if TYPE_CHECKING:
+    from trainer.core.grading import Verdict
+    from trainer.core.sources import Passage
+
+# Grading is imported where an answer is marked: the home screen, which paints first, uses only
+# `shown` and `cell`.
 
 CLOZE_MASK = "[...]"
 
@@ -59,6 +66,8 @@ def cloze_answer(prompt: str, answer: str) -> Content:
 def typed_diff(given: str, expected: str, *, question: str = "", strict: bool = False) -> Content:
     """The typed answer marked against the right one: what does not belong struck, what is
     missing underlined, and only where the difference counts (`typed_marks`)."""
+    from trainer.core.grading import typed_marks
+
     return _marked(typed_marks(given, expected, question=question, strict=strict))
 
 
@@ -82,6 +91,8 @@ def typed_answer(
     Pass the `verdict` the answer was given (and the `question` and `strict` it was checked with)
     so the marks agree with it; without them the answer is checked again, leniently.
     """
+    from trainer.core.grading import Verdict, typed_marks
+
     lines = [Content.assemble("You typed: ", given)]
     if verdict is not Verdict.CORRECT:
         runs = typed_marks(given, closest, question=question, strict=strict)
