@@ -407,3 +407,16 @@ def m013_no_due_index(db: Database) -> None:
     """Drop `cards_due`: every answer moved its card in it (two pages written an answer), and
     the one reader left, the next due time, seeks `cards_by_deck` per deck and state instead."""
     _run(db, "DROP INDEX IF EXISTS cards_due;")
+
+
+@_migration
+def m014_reviews_keyed_by_time(db: Database) -> None:
+    """Key the review log by time, as Anki's `revlog` is, so the table is its own time index.
+
+    `reviews_stats` goes (the time-ordered reads range over the ids), `reviewed_at` and `mode`
+    are computed instead of stored, and the device journal gets a sequence of its own; every
+    review, undo and journal row is kept. See `trainer.store.log_layout`.
+    """
+    from trainer.store.log_layout import KEYED_BY_TIME
+
+    _run(db, KEYED_BY_TIME)

@@ -319,11 +319,11 @@ class Store:
                 SELECT id, card_id, rating, reviewed_at, state_before, step_before, stability_before,
                        difficulty_before, due_before, last_review_before
                 FROM reviews
-                WHERE mode IN ('review', 'quiz') AND reviewed_at >= ?
+                WHERE mode IN ('review', 'quiz') AND id >= ?
                   AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
                 ORDER BY id DESC LIMIT 1
                 """,
-                [to_millis(since) or 0],
+                [review_log.time_key(to_millis(since) or 0)],
             ).fetchone()
             if row is None:
                 return None
