@@ -12,10 +12,12 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from trainer import schedule
+from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, to_millis
 from trainer.stats.figures import Retention, Stats, compute_stats, deck_choices
 from trainer.stats.text import heatmap
@@ -396,3 +398,17 @@ def test_forecast_days_follow_the_local_clock_across_a_change(store: Store, zone
         date(2025, 3, 30): 2,
         date(2025, 4, 6): 2,
     }
+
+
+def test_figures_computed_again_count_the_answers_given_in_between(
+    store: Store, history: dict[str, int], zone: str
+) -> None:
+    # The statistics keep their reading connections from one computation to the next: what
+    # they read must still be the database as it is now, and they close with the store.
+    before = compute_stats(store, NOW)
+    store.record_review(history["a1"], Rating.GOOD, NOW + timedelta(minutes=1))
+    after = compute_stats(store, NOW + timedelta(minutes=2))
+    assert after.today.reviews == before.today.reviews + 1
+    assert after.buttons[2] == before.buttons[2] + 1
+    store.close()
+    assert not Path(store.path + "-wal").exists()  # the store's was the last connection

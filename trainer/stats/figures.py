@@ -16,10 +16,13 @@ import functools
 import json
 import math
 import sqlite3
+import threading
 import time
+import weakref
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
-from dataclasses import dataclass
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -147,8 +150,7 @@ def _compute(store: Store, now: datetime, deck_id: int | None) -> Stats:
             return _assemble(conn, now, today, deck_id, reviews, cards)
     # Connections of their own: reading does not hold up the learner's answers on the store's,
     # and the two halves run at once (sqlite3 lets go of the GIL while a query runs).
-    first, second = _reader(store.path), _reader(store.path)
-    with closing(first), closing(second), ThreadPoolExecutor(max_workers=1) as pool:
+    with _readers(store) as (first, second), ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(
             card_figures, second, now, day_starts[CALENDAR_DAYS - 1 :], deck_id, weights
         )
@@ -198,6 +200,44 @@ def _assemble(
         buttons=reviews.buttons,
         hours=reviews.hours,
     )
+
+
+@dataclass
+class _Readers:
+    """A store's two statistics connections, kept between one computation and the next."""
+
+    first: sqlite3.Connection
+    second: sqlite3.Connection
+    busy: threading.Lock = field(default_factory=threading.Lock)
+
+
+_KEPT: weakref.WeakKeyDictionary[Store, _Readers] = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def _readers(store: Store) -> Iterator[tuple[sqlite3.Connection, sqlite3.Connection]]:
+    """The store's two reading connections: the same ones each time, their caches warm and
+    their schema read (fresh ones cost about half the figures of one deck at 10,000 cards);
+    closed when the store is. A second computation at once gets connections of its own."""
+    kept = _KEPT.get(store)
+    if kept is None:
+        kept = _KEPT[store] = _Readers(_reader(store.path), _reader(store.path))
+        store.closing.append(functools.partial(_close_all, kept))
+    if not kept.busy.acquire(blocking=False):
+        first, second = _reader(store.path), _reader(store.path)
+        with closing(first), closing(second):
+            yield first, second
+        return
+    try:
+        yield kept.first, kept.second
+    finally:
+        kept.busy.release()
+
+
+def _close_all(kept: _Readers) -> None:
+    with kept.busy:  # closing under a running query would crash the interpreter
+        kept.first.close()
+        kept.second.close()
 
 
 def _reader(path: str) -> sqlite3.Connection:
