@@ -37,6 +37,7 @@ from trainer.stats.cards import (
     card_figures,
     weighted_desired_retention,
 )
+from trainer.stats.hours import local_ms
 from trainer.stats.reviews import (
     PERIODS,
     HourCount,
@@ -44,7 +45,6 @@ from trainer.stats.reviews import (
     ReviewFigures,
     Today,
     active_days,
-    local_ms,
     review_figures,
 )
 from trainer.store.errors import StoreError

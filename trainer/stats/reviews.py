@@ -16,18 +16,14 @@ than testing every row against the list of undone ids.
 from __future__ import annotations
 
 import bisect
-import functools
 import json
 import sqlite3
-import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from trainer.core.progress import ROLLOVER_HOUR
+from trainer.stats.hours import DAY_MS, HOUR_MS, hour_bounds, hour_buckets, slot_step
 from trainer.store.review_log import time_key
 
-DAY_MS = 86_400_000
-HOUR_MS = 3_600_000
 MATURE_DAYS = 21
 """As in Anki, a card whose interval is 21 days or more is mature; below that it is young."""
 PERIODS = {
@@ -147,18 +143,13 @@ class ReviewFigures:
     hours: tuple[HourCount, ...]
 
 
-def local_ms(day: date, hour: int) -> int:
-    """Epoch ms of `hour` o'clock local time on `day`; mktime applies that day's DST offset."""
-    return int(time.mktime((day.year, day.month, day.day, hour, 0, 0, 0, 0, -1))) * 1000
-
-
 def review_figures(
     conn: sqlite3.Connection, today: date, day_starts: list[int], deck_id: int | None
 ) -> ReviewFigures:
     """The review-log figures; `day_starts` holds the start of each of the last 365 study days,
     oldest first, and the end of today."""
     first_day = today - timedelta(days=len(day_starts) - 2)
-    bounds, labels = _hour_bounds(first_day, day_starts)
+    bounds, labels = hour_bounds(first_day, day_starts)
     days = len(day_starts) - 1
     # Per study day: Again, Hard, Good, Easy, then young failed and passed, mature failed and
     # passed (the order of the packed fields). Per hour of the day: answers and correct ones.
@@ -232,7 +223,7 @@ def _hourly(conn: sqlite3.Connection, bounds: tuple[int, ...]) -> list[tuple[int
     bounds need not be sent and unpacked (about a third of the cost at 10,000 cards).
     """
     sums = f"{_PACKED_RATINGS} || ',' || {_PACKED_RETENTION}"
-    if _slot_step(bounds) != HOUR_MS:
+    if slot_step(bounds) != HOUR_MS:
         return conn.execute(
             f"""
             SELECT b.key, (SELECT {sums} FROM reviews r WHERE r.id >= b.value AND r.id < b.next)
@@ -240,7 +231,7 @@ def _hourly(conn: sqlite3.Connection, bounds: tuple[int, ...]) -> list[tuple[int
             """,
             {"bounds": _keys(list(bounds))},
         ).fetchall()
-    buckets = _hour_buckets(bounds)
+    buckets = hour_buckets(bounds)
     rows = conn.execute(
         f"""
         WITH RECURSIVE hour(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM hour WHERE n < :hours - 1)
@@ -253,15 +244,6 @@ def _hourly(conn: sqlite3.Connection, bounds: tuple[int, ...]) -> list[tuple[int
     return [(buckets[n], packed) for n, packed in rows]
 
 
-@functools.lru_cache(maxsize=4)
-def _hour_buckets(bounds: tuple[int, ...]) -> tuple[int, ...]:
-    """The bucket of each whole hour after the first bound (a day of 25 hours has two hours in
-    one bucket, a day of 23 an empty bucket)."""
-    first = bounds[0]
-    hours = (bounds[-1] - first) // HOUR_MS
-    return tuple(bisect.bisect_right(bounds, first + n * HOUR_MS) - 1 for n in range(hours))
-
-
 def _one_deck(conn, bounds, day_starts, deck_id: int, tally) -> tuple[list[int], tuple]:
     """As `_whole_log`, for one deck: its cards' reviews, read through the card index.
 
@@ -271,7 +253,7 @@ def _one_deck(conn, bounds, day_starts, deck_id: int, tally) -> tuple[list[int],
     deck's reviews) into packed sums, so Python sees one row per hour studied.
     """
     first = bounds[0]
-    step = _slot_step(tuple(bounds))
+    step = slot_step(tuple(bounds))
     passed = f"1 << ({_WIDE} * (r.rating > 1))"
     rows = conn.execute(
         f"""
@@ -308,15 +290,6 @@ def _one_deck(conn, bounds, day_starts, deck_id: int, tally) -> tuple[list[int],
     return older, _today(conn, day_starts[-2], day_starts[-1], deck_id)
 
 
-@functools.lru_cache(maxsize=4)
-def _slot_step(bounds: tuple[int, ...]) -> int:
-    """How finely `_one_deck` groups reviews: by the hour counted from the first bound, which
-    finds each review's bucket exactly when every bound is a whole number of hours after it
-    (any zone whose clock changes by whole hours), else by the millisecond (exact anywhere)."""
-    first = bounds[0]
-    return HOUR_MS if all((bound - first) % HOUR_MS == 0 for bound in bounds) else 1
-
-
 def _retention(days: list[list[int]]) -> Retention:
     """The retention counts of some days' tallies."""
     young_failed, young_passed, mature_failed, mature_passed = (
@@ -337,31 +310,6 @@ def _retention_fields(rating: int, interval: int | None, sign: int = 1) -> list[
     if interval is not None and interval >= DAY_MS:
         fields[2 * (interval >= MATURE_DAYS * DAY_MS) + (rating > 1)] = sign
     return fields
-
-
-def _hour_bounds(first_day: date, day_starts: list[int]) -> tuple[list[int], list[tuple[int, int]]]:
-    """Local hour boundaries of the study days, and each hour's (day index, hour of day)."""
-    bounds, labels = _cached_hour_bounds(first_day, tuple(day_starts))
-    return list(bounds), list(labels)
-
-
-@functools.lru_cache(maxsize=4)
-def _cached_hour_bounds(
-    first_day: date, day_starts: tuple[int, ...]
-) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
-    # 8,760 hours built in Python: the same all day long, so built once per day and place.
-    bounds: list[int] = []
-    labels: list[tuple[int, int]] = []
-    for index, (start, end) in enumerate(zip(day_starts, day_starts[1:])):
-        if end - start == DAY_MS:
-            bounds.extend(start + hour * HOUR_MS for hour in range(24))
-        else:
-            # A day with a clock change: let mktime place each local hour.
-            day = first_day + timedelta(days=index)
-            bounds.extend(local_ms(day, ROLLOVER_HOUR + hour) for hour in range(24))
-        labels.extend((index, (ROLLOVER_HOUR + hour) % 24) for hour in range(24))
-    bounds.append(day_starts[-1])
-    return tuple(bounds), tuple(labels)
 
 
 def _keys(bounds: list[int]) -> str:
