@@ -42,6 +42,7 @@ from trainer import schedule  # noqa: E402
 from trainer.core.grading import Rating  # noqa: E402
 from trainer.core.library import find_deck_files  # noqa: E402
 from trainer.core.progress import Progress, State, to_millis  # noqa: E402
+from trainer.store.review_log import MODE_KINDS, time_key  # noqa: E402
 from trainer.store.rows import schedule_from_settings  # noqa: E402
 from trainer.store.store import Store  # noqa: E402
 
@@ -411,25 +412,34 @@ def build_history(store: Store, start: datetime, end: datetime) -> tuple[int, in
     if len(rows) < REVIEW_COUNT:
         raise SystemExit(f"history too short ({len(rows)} reviews): raise INTRODUCED_PER_DAY")
     rows.sort(key=lambda row: (row.at, row.card_id))
-    ids = {(row.card_id, row.at): number for number, row in enumerate(rows, start=1)}
+    # The log is keyed by time (`trainer.store.review_log`): answers of one millisecond are
+    # told apart by the low bits of their ids.
+    ids: dict[tuple[int, int], int] = {}
+    taken: set[int] = set()
+    for row in rows:
+        key = time_key(row.at)
+        while key in taken:
+            key += 1
+        taken.add(key)
+        ids[(row.card_id, row.at)] = key
 
     def values():
-        for number, row in enumerate(rows, start=1):
+        for row in rows:
             before = row.before
             undoes = ids[(row.card_id, row.undoes_at)] if row.undoes_at is not None else None
             yield (
-                number, row.card_id, row.rating, row.at, row.duration, row.mode, undoes,
-                int(before.state), before.step, before.stability, before.difficulty,
-                to_millis(before.due), to_millis(before.last_review),
+                ids[(row.card_id, row.at)], row.card_id, row.rating, row.duration,
+                MODE_KINDS[row.mode], undoes, int(before.state), before.step, before.stability,
+                before.difficulty, to_millis(before.due), to_millis(before.last_review),
             )  # fmt: skip
 
     with db.atomic():
         db.conn.executemany(
             """
-            INSERT INTO reviews (id, card_id, rating, reviewed_at, duration_ms, mode, undoes,
-                state_before, step_before, stability_before, difficulty_before, due_before,
+            INSERT INTO reviews (id, card_id, rating, duration_ms, kind, undoes, state_before,
+                step_before, stability_before, difficulty_before, due_before,
                 last_review_before)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             values(),
         )

@@ -36,6 +36,7 @@ from machine import cpu_model  # noqa: E402  (bench/, the script's own folder)
 from trainer.core.progress import ROLLOVER_HOUR, study_day_start, to_millis  # noqa: E402
 from trainer.stats import cards as stats_cards  # noqa: E402
 from trainer.stats import figures as stats  # noqa: E402
+from trainer.stats import hours as stats_hours  # noqa: E402
 from trainer.stats import reviews as stats_reviews  # noqa: E402
 from trainer.store.store import Store  # noqa: E402
 
@@ -77,7 +78,7 @@ def figure_timings(path: Path, now: datetime, runs: int) -> list[tuple[str, floa
     _, weights = store.parameters()
     today = study_day_start(now).astimezone().date()
     starts = [
-        stats_reviews.local_ms(today + timedelta(days=k), ROLLOVER_HOUR) for k in range(-364, 31)
+        stats_hours.local_ms(today + timedelta(days=k), ROLLOVER_HOUR) for k in range(-364, 31)
     ]
     conn = stats._reader(str(path))
     params = {"now": to_millis(now), "day_end": starts[365], "deck": None}

@@ -256,3 +256,20 @@ def test_status_and_command(tmp_path: Path, folder: Path, deck: Path) -> None:
     )
     assert missing.exit_code == 1
     assert missing.output.strip() == f"{tmp_path / 'nowhere'}: no such folder"
+
+
+def test_an_answer_older_than_the_last_one_sent_still_travels(
+    tmp_path: Path, folder: Path, deck: Path, now: datetime
+) -> None:
+    # The log is kept in time order; what was sent is remembered in the order reviews were
+    # registered, so an answer logged after a sync with an earlier time (a clock set back, an
+    # imported history) is sent with the next sync all the same.
+    laptop, desktop = Device("laptop", tmp_path, [deck]), Device("desktop", tmp_path, [deck])
+    laptop.answer("What is the capital of Canada?", Rating.GOOD, now)
+    sync_with_folder(laptop.store, folder, "laptop", now)
+    laptop.answer("What is the capital of France?", Rating.GOOD, now - timedelta(days=1))
+    sent = sync_with_folder(laptop.store, folder, "laptop", now)
+    assert sent.sent == 1
+    sync_with_folder(desktop.store, folder, "desktop", now)
+    assert desktop.states() == laptop.states()
+    assert len(read_journal(folder / "laptop.jsonl")[0]) == 2

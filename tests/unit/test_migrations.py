@@ -13,6 +13,7 @@ from trainer.core.grading import Rating
 from trainer.core.progress import State, to_millis
 from trainer.schedule import DEFAULT_PARAMETERS
 from trainer.store.migrations import migrations
+from trainer.store.review_log import MODE_KINDS, time_key
 from trainer.store.store import Store
 
 NAMES = [migration.name for migration in migrations.pending(Database(memory=True))]
@@ -82,7 +83,18 @@ def representative_rows(now: datetime) -> dict[str, list[dict]]:
                 "parameters_id": 1,
             }
         ],
+        "journal": [{"review_id": 1, "uid": "laptop-1", "device": "laptop", "moves": 1}],
     }
+
+
+def keyed_by_time(table: str, rows: list[dict], at: int) -> list[dict]:
+    """`rows` as a log keyed by time holds them (m015): the review's id is its time."""
+    if table == "reviews":
+        return [{**row, "id": time_key(row["reviewed_at"]), "kind": MODE_KINDS[row["mode"]]}
+                for row in rows]  # fmt: skip
+    if table == "journal":
+        return [{**row, "review_id": time_key(at)} for row in rows]
+    return rows
 
 
 def test_there_are_migrations_to_test() -> None:
@@ -98,13 +110,23 @@ def test_upgrade_from_before_each_migration(
     old = Database(path)
     migrations.apply(old, stop_before=stop_before)
     inserted: dict[str, list[dict]] = {}
-    for table, rows in representative_rows(now).items():
+    keyed = "kind" in old["reviews"].columns_dict
+    representative = representative_rows(now)
+    reviewed_at = representative["reviews"][0]["reviewed_at"]
+    for table, rows in representative.items():
         if not old[table].exists():
             continue
         columns = old[table].columns_dict
+        if keyed:
+            rows = keyed_by_time(table, rows, reviewed_at)
         kept = [{k: v for k, v in row.items() if k in columns} for row in rows]
         old[table].insert_all(kept)
-        inserted[table] = kept
+        # What the upgraded database holds: every row, the log's ids now its times.
+        computed = {"reviewed_at", "mode", "kind"} if table == "reviews" else set()
+        inserted[table] = [
+            {k: v for k, v in row.items() if k in columns or k in computed}
+            for row in keyed_by_time(table, rows, reviewed_at)
+        ]
     assert [m.name for m in migrations.applied(old)] == NAMES[: NAMES.index(stop_before)]
     old.close()
 

@@ -12,13 +12,16 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from trainer import schedule
+from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, to_millis
 from trainer.stats.figures import Retention, Stats, compute_stats, deck_choices
 from trainer.stats.text import heatmap
+from trainer.store.review_log import MODE_KINDS, NEW_REVIEW
 from trainer.store.store import Store
 
 NOW = datetime(2025, 3, 14, 15, 0, tzinfo=UTC)
@@ -91,13 +94,12 @@ def add_review(
     last = None if interval is None else at - interval - timedelta(hours=1)
     due = None if interval is None else last + interval
     cursor = store.db.execute(
-        """
-        INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms, mode, undoes,
-            state_before, due_before, last_review_before)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [card_id, rating, to_millis(at), duration_ms, mode, undoes,
-         0 if interval is None else 2, to_millis(due), to_millis(last)],
+        NEW_REVIEW,
+        {"card_id": card_id, "rating": rating, "reviewed_at": to_millis(at),
+         "duration_ms": duration_ms, "kind": MODE_KINDS[mode], "undoes": undoes,
+         "state_before": 0 if interval is None else 2, "step_before": None,
+         "stability_before": None, "difficulty_before": None, "due_before": to_millis(due),
+         "last_review_before": to_millis(last), "parameters_id": None},
     )  # fmt: skip
     return int(cursor.lastrowid)
 
@@ -315,7 +317,8 @@ def test_in_memory_store_gives_the_same_figures(
     memory = Store.open(":memory:")
     try:
         for table in ("decks", "cards", "reviews"):
-            rows = list(store.db[table].rows)
+            stored = memory.db[table].columns_dict  # not the log's computed time and mode
+            rows = [{k: v for k, v in row.items() if k in stored} for row in store.db[table].rows]
             memory.db[table].insert_all(rows)
         assert compute_stats(memory, NOW) == compute_stats(store, NOW)
     finally:
@@ -372,3 +375,40 @@ def test_retrievability_counts_study_days(store: Store, zone: str) -> None:
     assert stats.retrievability.mean == pytest.approx(sum(expected) / 3)
     # Mastered: recall at least the desired 90%; a day at stability 3 keeps it above.
     assert [deck.mastered for deck in stats.decks] == [2]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Australia/Lord_Howe"], indirect=True)
+def test_forecast_days_follow_the_local_clock_across_a_change(store: Store, zone: str) -> None:
+    # Berlin moves its clocks an hour on 30 March 2025, Lord Howe half an hour on 6 April: each
+    # card is due on the study day its local due time falls in (from 4 a.m. local time).
+    deck = add_deck(store, "Clock", 0.9)
+    local = [
+        datetime(2025, 3, 29, 3, 59),  # before 4 a.m.: the study day of the 28th
+        datetime(2025, 3, 30, 4, 0),  # the clock change day, at its rollover
+        datetime(2025, 3, 31, 3, 30),
+        datetime(2025, 4, 6, 4, 30),
+        datetime(2025, 4, 7, 3, 59),
+    ]
+    for n, at in enumerate(local):
+        due = at.astimezone()
+        add_card(store, deck, f"c{n}", stability=30, difficulty=5, last_review=NOW, due=due)
+    forecast = {day.day: day.due for day in compute_stats(store, NOW).forecast if day.due}
+    assert forecast == {
+        date(2025, 3, 28): 1,
+        date(2025, 3, 30): 2,
+        date(2025, 4, 6): 2,
+    }
+
+
+def test_figures_computed_again_count_the_answers_given_in_between(
+    store: Store, history: dict[str, int], zone: str
+) -> None:
+    # The statistics keep their reading connections from one computation to the next: what
+    # they read must still be the database as it is now, and they close with the store.
+    before = compute_stats(store, NOW)
+    store.record_review(history["a1"], Rating.GOOD, NOW + timedelta(minutes=1))
+    after = compute_stats(store, NOW + timedelta(minutes=2))
+    assert after.today.reviews == before.today.reviews + 1
+    assert after.buttons[2] == before.buttons[2] + 1
+    store.close()
+    assert not Path(store.path + "-wal").exists()  # the store's was the last connection

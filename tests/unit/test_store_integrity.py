@@ -61,13 +61,20 @@ def test_two_writers_answering_the_same_cards_lose_no_answer(tmp_path: Path) -> 
         "SELECT card_id, reviewed_at, last_review_before FROM reviews ORDER BY id"
     ).fetchall()
     assert len(reviews) == 2 * ANSWERS_PER_WRITER
-    previous: dict[int, int | None] = {}
+    # The log is in time order, and the two writers' clocks interleave: follow each card's
+    # chain instead. Each answer was computed from the state the card's previous answer left,
+    # so every answer follows exactly one other (the first follows none) and none is skipped.
+    following: dict[int, dict[int | None, int]] = {}
     for card_id, reviewed_at, last_review_before in reviews:
-        # Each answer was computed from the state the card's previous answer left.
-        assert last_review_before == previous.get(card_id), (
-            "an answer was computed from a stale state"
-        )
-        previous[card_id] = reviewed_at
+        chain = following.setdefault(card_id, {})
+        assert last_review_before not in chain, "an answer was computed from a stale state"
+        chain[last_review_before] = reviewed_at
+    previous: dict[int, int | None] = {}
+    for card_id, chain in following.items():
+        at: int | None = None
+        for _ in chain:
+            at = chain[at]
+        previous[card_id] = at
     for card_id, reps, last_review in conn.execute("SELECT id, reps, last_review FROM cards"):
         count = sum(1 for review in reviews if review[0] == card_id)
         assert (reps, last_review) == (count, previous[card_id])
@@ -81,30 +88,39 @@ def test_the_review_log_cannot_be_replaced_even_from_a_bare_connection(tmp_path:
     store.record_review(card, Rating.GOOD, START)
     store.close()
     before = sqlite3.connect(db).execute("SELECT * FROM reviews").fetchall()
+    (review,) = sqlite3.connect(db).execute("SELECT id FROM reviews").fetchone()
     # As the sqlite3 shell would: a plain connection, no pragmas.
     conn = sqlite3.connect(db, isolation_level=None)
     for statement in (
-        "REPLACE INTO reviews (id, card_id, rating, reviewed_at, mode, state_before) "
-        "VALUES (1, ?, 4, 0, 'review', 0)",
-        "INSERT OR REPLACE INTO reviews (id, card_id, rating, reviewed_at, mode, state_before) "
-        "VALUES (1, ?, 4, 0, 'review', 0)",
-        "INSERT INTO reviews (id, card_id, rating, reviewed_at, mode, state_before) "
-        "VALUES (1, ?, 4, 0, 'review', 0) ON CONFLICT(id) DO UPDATE SET rating = 4",
-        "UPDATE reviews SET rating = 4 WHERE card_id = ?",
-        "DELETE FROM reviews WHERE card_id = ?",
+        "REPLACE INTO reviews (id, card_id, rating, kind, state_before) VALUES (?2, ?1, 4, 0, 0)",
+        "INSERT OR REPLACE INTO reviews (id, card_id, rating, kind, state_before) "
+        "VALUES (?2, ?1, 4, 0, 0)",
+        "INSERT INTO reviews (id, card_id, rating, kind, state_before) "
+        "VALUES (?2, ?1, 4, 0, 0) ON CONFLICT(id) DO UPDATE SET rating = 4",
+        "UPDATE reviews SET rating = 4 WHERE card_id = ?1 AND id = ?2",
+        "DELETE FROM reviews WHERE card_id = ?1 AND id = ?2",
     ):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute(statement, [card])
+            conn.execute(statement, [card, review])
     conn.execute("PRAGMA recursive_triggers = ON")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        conn.execute("REPLACE INTO reviews SELECT * FROM reviews")
-    assert conn.execute("SELECT * FROM reviews").fetchall() == before
-    # Appending still works.
-    conn.execute(
-        "INSERT INTO reviews (card_id, rating, reviewed_at, mode, state_before) "
-        "VALUES (?, 3, 1, 'review', 0)",
-        [card],
+    stored = (
+        "id, card_id, rating, duration_ms, kind, undoes, state_before, step_before, "
+        "stability_before, difficulty_before, due_before, last_review_before, parameters_id"
     )
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute(f"REPLACE INTO reviews SELECT {stored} FROM reviews")
+    assert conn.execute("SELECT * FROM reviews").fetchall() == before
+    # Appending still works; the time is the id's, not a column of its own.
+    conn.execute(
+        "INSERT INTO reviews (id, card_id, rating, kind, state_before) VALUES (?, ?, 3, 0, 0)",
+        [review + 1, card],
+    )
+    with pytest.raises(sqlite3.DatabaseError, match="generated column"):
+        conn.execute(
+            "INSERT INTO reviews (card_id, rating, reviewed_at, mode, state_before) "
+            "VALUES (?, 3, 1, 'review', 0)",
+            [card],
+        )
     assert len(conn.execute("SELECT * FROM reviews").fetchall()) == 2
     conn.close()
 

@@ -9,6 +9,7 @@ A time's study day is found in SQL by shifting it by the local UTC offset less t
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from trainer.core.progress import ROLLOVER_HOUR, to_millis
 from trainer.store.queue import due_today
 
 DAY_MS = 86_400_000
+HOUR_MS = 3_600_000
 LEECH_LAPSES = 8
 """As in Anki, a card forgotten this many times is a leech: worth rewriting or suspending."""
 HARDEST_LIMIT = 10
@@ -156,7 +158,8 @@ def card_figures(
     counts = _counts(conn, params, deck)
     curve = _Curve(weights)
     stability, difficulty, retrievability = _distributions(conn, curve, params, deck)
-    decks, tags = _mastery(conn, curve, params, deck, due_today(conn, now))
+    waiting = due_today(conn, now, None if deck_id is None else [deck_id])
+    decks, tags = _mastery(conn, curve, params, deck, waiting)
     hardest = _hardest(conn, params, deck)
     return CardFigures(
         counts,
@@ -366,23 +369,30 @@ def _forecast(
 ) -> tuple[DueDay, ...]:
     """Cards falling due on each study day from today; overdue cards count today.
 
-    Each day is a handful of ranges of `cards_by_deck` (deck, retired, suspended, state, due):
-    one per deck and state, read without touching the cards themselves.
+    One pass over the due cards' entries of `cards_by_deck` (deck, retired, suspended, state,
+    due), read without touching the cards themselves, grouped by the hour (a range per day
+    and deck cost 31 times as many seeks); each hour's day is found here.
     """
+    start, end = day_starts[1], day_starts[-1]
+    step = HOUR_MS if all((day - start) % HOUR_MS == 0 for day in day_starts) else 1
     rows = conn.execute(
         f"""
-        SELECT b.key, (SELECT count(*) FROM cards c INDEXED BY cards_by_deck
-                       WHERE c.deck_id IN (SELECT id FROM decks) {deck} AND {_ACTIVE}
-                         AND c.state IN (1, 2, 3) AND c.due >= b.value AND c.due < b.next)
-        FROM (SELECT key, value, lead(value) OVER (ORDER BY key) AS next
-              FROM json_each(:bounds)) AS b
-        WHERE b.next IS NOT NULL ORDER BY b.key
+        SELECT CASE WHEN c.due < :start THEN -1 ELSE (c.due - :start) / :step END AS slot,
+               count(*)
+        FROM cards c INDEXED BY cards_by_deck
+        WHERE c.deck_id IN (SELECT id FROM decks) {deck} AND {_ACTIVE}
+          AND c.state IN (1, 2, 3) AND c.due < :end
+        GROUP BY slot
         """,
-        {**params, "bounds": json.dumps([-(2**62), *day_starts[1:]])},
+        {**params, "start": start, "end": end, "step": step},
     ).fetchall()
+    counts = [0] * (len(day_starts) - 1)
+    for slot, count in rows:
+        day = 0 if slot < 0 else bisect.bisect_right(day_starts, start + slot * step) - 1
+        counts[day] += count
     first = datetime.fromtimestamp(day_starts[0] / 1000).date()
     forecast, total = [], 0
-    for key, count in rows:
+    for key, count in enumerate(counts):
         total += count
         forecast.append(DueDay(first + timedelta(days=key), count, total))
     return tuple(forecast)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from trainer import schedule
 from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, from_millis, to_millis
+from trainer.store.review_log import MODE_KINDS, NEW_REVIEW
 from trainer.store.rows import schedule_from_settings
 
 if TYPE_CHECKING:
@@ -142,13 +143,15 @@ def import_history(
             states.append(state)
         with store.db.atomic():
             conn.executemany(
-                """
-                INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms, mode,
-                    state_before, step_before, stability_before, difficulty_before, due_before,
-                    last_review_before, parameters_id)
-                VALUES (?, ?, ?, ?, 'import', ?, ?, ?, ?, ?, ?, ?)
-                """,
-                rows,
+                NEW_REVIEW,
+                (
+                    {
+                        **dict(zip(_REVIEW_COLUMNS, row)),
+                        "kind": MODE_KINDS["import"],
+                        "undoes": None,
+                    }
+                    for row in rows
+                ),
             )
             conn.executemany(
                 "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
@@ -173,6 +176,11 @@ def import_history(
 _Job = tuple[int, int, list[tuple[int, int, int]], Any, Progress, "int | None", tuple[float, ...]]
 """One card's replay: id, fuzz seed, (rating, time, duration) answers, schedule, state before,
 parameters."""
+_REVIEW_COLUMNS = (
+    "card_id", "rating", "reviewed_at", "duration_ms", "state_before", "step_before",
+    "stability_before", "difficulty_before", "due_before", "last_review_before", "parameters_id",
+)  # fmt: skip
+"""The order of the values in the review rows `_replay_card` builds."""
 PARALLEL_AFTER = 20_000
 """Reviews past which the replay is shared among the processors (a second of work or more)."""
 

@@ -196,16 +196,19 @@ def _moved(mode: str, rating: int | None, at: int, follower: int | None, last: i
 
 def _unsent(conn: sqlite3.Connection, device: str, last: JournalEntry | None) -> list[JournalEntry]:
     """This device's reviews after the last one its journal holds, oldest first."""
+    # In the order they were registered (`journal.seq`), not by review id: an id is a time,
+    # and a review registered after the last one sent may be older (an imported history).
     after = 0
     if last is not None and last.id.startswith(f"{device}-"):
-        after = int(last.id.rsplit("-", 1)[1])
+        row = conn.execute("SELECT seq FROM journal WHERE uid = ?", [last.id]).fetchone()
+        after = row[0] if row else 0
     rows = conn.execute(
         """
         SELECT j.uid, c.key, r.rating, r.reviewed_at, r.duration_ms, r.mode, j.moves, u.uid
         FROM journal j JOIN reviews r ON r.id = j.review_id JOIN cards c ON c.id = r.card_id
         LEFT JOIN journal u ON u.review_id = r.undoes
-        WHERE j.device = ? AND j.review_id > ?
-        ORDER BY j.review_id
+        WHERE j.device = ? AND j.seq > ?
+        ORDER BY j.seq
         """,
         [device, after],
     ).fetchall()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from trainer.core.cards import Schedule
@@ -59,14 +60,18 @@ def scheduling_answers(conn: sqlite3.Connection) -> list[CardAnswers]:
             "SELECT id, deck_id, last_review, key FROM cards WHERE last_review IS NOT NULL"
         )
     }
+    # Read in the table's order and sorted here (a stable sort: rows of one card and moment keep
+    # their id order): SQLite would instead walk the card index and fetch every row from the
+    # table, three times slower on a million reviews.
     rows = conn.execute(
         """
-        SELECT card_id, rating, reviewed_at, mode, last_review_before FROM reviews
+        SELECT card_id, rating, reviewed_at, mode, last_review_before FROM reviews NOT INDEXED
         WHERE rating IS NOT NULL
           AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
-        ORDER BY card_id, reviewed_at, id
+        ORDER BY id
         """
     ).fetchall()
+    rows.sort(key=itemgetter(0, 2))
     days: dict[int, int] = {}
     found: list[CardAnswers] = []
     kept: list[Answer] = []

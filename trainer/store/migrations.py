@@ -430,3 +430,16 @@ def m014_deck_entries(db: Database) -> None:
         );
         """,
     )
+
+
+@_migration
+def m015_reviews_keyed_by_time(db: Database) -> None:
+    """Key the review log by time, as Anki's `revlog` is, so the table is its own time index.
+
+    `reviews_stats` goes (the time-ordered reads range over the ids), `reviewed_at` and `mode`
+    are computed instead of stored, and the device journal gets a sequence of its own; every
+    review, undo and journal row is kept. See `trainer.store.log_layout`.
+    """
+    from trainer.store.log_layout import KEYED_BY_TIME
+
+    _run(db, KEYED_BY_TIME)

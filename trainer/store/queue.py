@@ -8,8 +8,8 @@ today or was gathered before it; learning cards are never left out.
 
 What they read grows with what is waiting today, not with the collection: due cards through
 `cards_by_deck` (a range of each deck's due cards), new cards through `cards_new` in deck
-order, stopping at the daily limit, today's answers through `reviews_stats`; a plan's siblings
-and citations come with the cards gathered. Only the deck list's totals count every card.
+order, stopping at the daily limit, today's answers as a range of the log's ids (it is keyed by
+time); a plan's siblings and citations come with the cards gathered. Only the deck list's totals count every card.
 
 Functions take the store's connection; `Store` calls them holding its lock.
 """
@@ -27,6 +27,7 @@ from typing import Any
 from trainer.core.cards import Schedule
 from trainer.core.progress import from_millis, study_day_start, to_millis
 from trainer.core.study_order import LEARN_AHEAD, CardTies, in_turn, interleave
+from trainer.store import review_log
 from trainer.store.card_ties import CITED, ENTRY, UNCITED, ties_of
 from trainer.store.rows import deck_schedule
 
@@ -104,16 +105,16 @@ def _today(conn: sqlite3.Connection, now: datetime) -> _Today:
     """Study answers since the study day began, undone answers excluded (quiz answers bury
     nothing and introduce nothing).
 
-    Read through `reviews_stats` (time first): a range of today's reviews, not a pass over the
-    log.
+    The log is keyed by time (`review_log.time_key`): a range of today's ids, not a pass over
+    the log.
     """
-    start = to_millis(study_day_start(now))
+    start = review_log.time_key(to_millis(study_day_start(now)))
     rows = conn.execute(
         f"""
         SELECT DISTINCT c.id, c.deck_id, {ENTRY}, r.state_before
-        FROM reviews r INDEXED BY reviews_stats JOIN cards c ON c.id = r.card_id
-        WHERE r.reviewed_at >= :start AND r.mode = 'review' AND r.rating IS NOT NULL
-          AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL AND reviewed_at >= :start)
+        FROM reviews r JOIN cards c ON c.id = r.card_id
+        WHERE r.id >= :start AND r.mode = 'review' AND r.rating IS NOT NULL
+          AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL AND id >= :start)
         """,
         {"start": start},
     ).fetchall()
@@ -303,10 +304,14 @@ def deck_summaries(
     ]
 
 
-def due_today(conn: sqlite3.Connection, now: datetime) -> dict[int, list[int]]:
-    """Per deck, the review and learning cards a session would show today (what home counts)."""
+def due_today(
+    conn: sqlite3.Connection, now: datetime, deck_ids: Iterable[int] | None = None
+) -> dict[int, list[int]]:
+    """Per deck (of `deck_ids`, None: every deck), the review and learning cards a session
+    would show today (what home counts)."""
     return {
-        deck.id: [*deck.learning, *deck.reviews] for deck in _gather(conn, now, totals=False)[0]
+        deck.id: [*deck.learning, *deck.reviews]
+        for deck in _gather(conn, now, deck_ids, totals=False)[0]
     }
 
 

@@ -2,6 +2,11 @@
 
 Both are called inside a transaction of the store; the log only ever grows (see the
 migrations' triggers).
+
+A review's id is its time: `reviewed_at << TIME_SHIFT`, plus a count that tells apart the answers
+given in the same millisecond (migration `m015_reviews_keyed_by_time`). The table is therefore
+stored in time order and is its own time index; `reviewed_at` and `mode` are computed from `id`
+and `kind`, so a writer gives those two (`NEW_REVIEW`), never `reviewed_at` or `mode`.
 """
 
 from __future__ import annotations
@@ -10,6 +15,28 @@ import sqlite3
 from datetime import datetime
 
 from trainer.core.progress import Progress, to_millis
+
+TIME_SHIFT = 14
+"""Bits of a review's id below its time: up to 16,384 answers in one millisecond."""
+MODE_KINDS = {"review": 0, "quiz": 1, "undo": 2, "import": 3}
+"""How the log stores each mode of answering (`mode` is computed back from `kind`)."""
+NEXT_ID = f"""(SELECT coalesce(max(id) + 1, :reviewed_at << {TIME_SHIFT}) FROM reviews
+    WHERE id >= :reviewed_at << {TIME_SHIFT} AND id < (:reviewed_at + 1) << {TIME_SHIFT})"""
+"""The id of a new review at `:reviewed_at` (ms): the next free one of that millisecond."""
+NEW_REVIEW = f"""
+    INSERT INTO reviews (id, card_id, rating, duration_ms, kind, undoes, state_before,
+        step_before, stability_before, difficulty_before, due_before, last_review_before,
+        parameters_id)
+    VALUES ({NEXT_ID}, :card_id, :rating, :duration_ms, :kind, :undoes, :state_before,
+        :step_before, :stability_before, :difficulty_before, :due_before, :last_review_before,
+        :parameters_id)
+"""
+"""Append one review given as named values; `kind` from `MODE_KINDS`, the rest as the columns."""
+
+
+def time_key(ms: int) -> int:
+    """The lowest review id at epoch millisecond `ms`: `id >= time_key(t)` is `reviewed_at >= t`."""
+    return ms << TIME_SHIFT
 
 
 def append_review(
@@ -25,27 +52,22 @@ def append_review(
 ) -> int:
     """Append one row to the review log with the card's state before it; its id."""
     cursor = conn.execute(
-        """
-        INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms, mode, undoes,
-            state_before, step_before, stability_before, difficulty_before, due_before,
-            last_review_before, parameters_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-            card_id,
-            rating,
-            to_millis(now),
-            duration_ms,
-            mode,
-            undoes,
-            int(before.state),
-            before.step,
-            before.stability,
-            before.difficulty,
-            to_millis(before.due),
-            to_millis(before.last_review),
-            parameters_id,
-        ],
+        NEW_REVIEW,
+        {
+            "card_id": card_id,
+            "rating": rating,
+            "reviewed_at": to_millis(now),
+            "duration_ms": duration_ms,
+            "kind": MODE_KINDS[mode],
+            "undoes": undoes,
+            "state_before": int(before.state),
+            "step_before": before.step,
+            "stability_before": before.stability,
+            "difficulty_before": before.difficulty,
+            "due_before": to_millis(before.due),
+            "last_review_before": to_millis(before.last_review),
+            "parameters_id": parameters_id,
+        },
     )
     assert cursor.lastrowid is not None  # an INSERT always sets it
     return cursor.lastrowid

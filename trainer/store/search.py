@@ -38,6 +38,7 @@ from trainer.core.search_query import (
     parse_query,
 )
 from trainer.store.card_flags import CardStore, unbury_expired
+from trainer.store.review_log import time_key
 from trainer.store.text_index import catch_up
 
 DAY_MS = 86_400_000
@@ -209,10 +210,10 @@ class _Compiler:
         )
 
     def rated(self, node: Rated) -> str:
-        start = self.param(self.day_start(node.days))
+        start = self.param(time_key(self.day_start(node.days)))
         rating = f"AND rating = {self.param(node.rating)}" if node.rating else ""
         return (
-            "c.id IN (SELECT card_id FROM reviews WHERE reviewed_at >= "
+            "c.id IN (SELECT card_id FROM reviews WHERE id >= "
             f"{start} AND rating IS NOT NULL {rating} AND mode != 'undo' "
             "AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL))"
         )

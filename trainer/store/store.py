@@ -67,6 +67,9 @@ class Store:
         self.bury_siblings = True
         """The learner's setting: off, no deck buries siblings (on, each deck decides)."""
         self._checkpointer: Checkpointer | None = None
+        self.closing: list[Callable[[], None]] = []
+        """Called first by `close`: connections of the same database kept elsewhere (the
+        statistics' readers) close with the store, so the last one to close is the store's."""
 
     @functools.cached_property
     def db(self) -> Database:
@@ -140,6 +143,8 @@ class Store:
     def close(self) -> None:
         """Close the connection, once a worker thread still using it has finished (the last
         connection to close copies the log into the database)."""
+        while self.closing:
+            self.closing.pop()()
         if self._checkpointer is not None:
             self._checkpointer.close()
             self._checkpointer = None
@@ -319,11 +324,11 @@ class Store:
                 SELECT id, card_id, rating, reviewed_at, state_before, step_before, stability_before,
                        difficulty_before, due_before, last_review_before
                 FROM reviews
-                WHERE mode IN ('review', 'quiz') AND reviewed_at >= ?
+                WHERE mode IN ('review', 'quiz') AND id >= ?
                   AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
                 ORDER BY id DESC LIMIT 1
                 """,
-                [to_millis(since) or 0],
+                [review_log.time_key(to_millis(since) or 0)],
             ).fetchone()
             if row is None:
                 return None
