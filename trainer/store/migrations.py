@@ -1,45 +1,30 @@
 """The database schema, built and upgraded by named migrations recorded in the database.
 
-Never edit a migration that has shipped: add a new one. `tests/unit/test_migrations.py` upgrades
-a database from every earlier point of this list.
-
-The list is kept as plain functions so that opening an up-to-date database (every start of the
-app) can check it without loading sqlite-utils; `migrations`, the sqlite-utils `Migrations` set
-that applies them, is built the first time something needs it.
+The migrations themselves, in order, are `trainer.store.schema_changes.SCHEMA`. They are kept
+as plain functions so that opening an up-to-date database (every start of the app) can check it
+without loading sqlite-utils; `migrations`, the sqlite-utils `Migrations` set that applies them,
+is built the first time something needs it.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from trainer.store.schema_changes import SCHEMA
+
 if TYPE_CHECKING:
-    from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
+__all__ = ["MIGRATION_SET", "SCHEMA", "is_current", "newer_schema"]
+
 MIGRATION_SET = "trainer"
-SCHEMA: list[Callable[[Database], None]] = []
-"""Every migration, in the order they apply."""
-
-
-def _migration(function: Callable[[Database], None]) -> Callable[[Database], None]:
-    SCHEMA.append(function)
-    return function
 
 
 def is_current(conn: sqlite3.Connection) -> bool:
     """Whether every migration is recorded as applied in the database behind `conn`."""
-    try:
-        applied = {
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
-            )
-        }
-    except sqlite3.OperationalError:  # no migrations table yet: a new database
-        return False
-    return all(function.__name__ in applied for function in SCHEMA)
+    applied = _applied(conn)
+    return applied is not None and all(function.__name__ in applied for function in SCHEMA)
 
 
 def newer_schema(conn: sqlite3.Connection) -> tuple[int, int] | None:
@@ -48,14 +33,8 @@ def newer_schema(conn: sqlite3.Connection) -> tuple[int, int] | None:
     Such a database has migrations recorded that this trainer does not know: its schema may have
     changed in ways this code would misread or damage. None when the database is not newer.
     """
-    try:
-        applied = {
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
-            )
-        }
-    except sqlite3.OperationalError:  # no migrations table yet: a new database
+    applied = _applied(conn)
+    if applied is None:
         return None
     known = {function.__name__ for function in SCHEMA}
     if applied <= known:
@@ -76,370 +55,14 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def _run(db: Database, script: str) -> None:
-    """Run each statement of `script` inside the migration's transaction.
-
-    `sqlite3.executescript` would commit first, so a failed migration could leave half a schema.
-    """
-    statement = ""
-    for line in script.splitlines(keepends=True):
-        statement += line
-        if sqlite3.complete_statement(statement):
-            db.execute(statement)
-            statement = ""
-    if statement.strip():
-        db.execute(statement)
-
-
-@_migration
-def m001_initial(db: Database) -> None:
-    """Decks, cards with their scheduler state, and the review log."""
-    _run(
-        db,
-        """
-        CREATE TABLE decks (
-            id INTEGER PRIMARY KEY,
-            path TEXT NOT NULL UNIQUE,
-            name TEXT NOT NULL,
-            description TEXT NOT NULL DEFAULT '',
-            tags TEXT NOT NULL DEFAULT '[]',
-            settings TEXT NOT NULL DEFAULT '{}',
-            content_hash TEXT,
-            missing INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE TABLE cards (
-            id INTEGER PRIMARY KEY,
-            key TEXT NOT NULL UNIQUE,
-            deck_id INTEGER NOT NULL REFERENCES decks(id),
-            position INTEGER NOT NULL,
-            line INTEGER NOT NULL,
-            kind TEXT NOT NULL,
-            prompt TEXT NOT NULL,
-            answer TEXT NOT NULL,
-            detail TEXT NOT NULL DEFAULT '{}',
-            tags TEXT NOT NULL DEFAULT '[]',
-            retired INTEGER NOT NULL DEFAULT 0,
-            suspended INTEGER NOT NULL DEFAULT 0,
-            state INTEGER NOT NULL DEFAULT 0,
-            step INTEGER,
-            stability REAL,
-            difficulty REAL,
-            due INTEGER,
-            last_review INTEGER,
-            reps INTEGER NOT NULL DEFAULT 0,
-            lapses INTEGER NOT NULL DEFAULT 0,
-            created INTEGER NOT NULL
-        );
-        CREATE INDEX cards_due ON cards(due);
-        CREATE INDEX cards_by_deck ON cards(deck_id, retired, suspended, state, due);
-        CREATE INDEX cards_new ON cards(deck_id, state, position);
-        CREATE TABLE reviews (
-            id INTEGER PRIMARY KEY,
-            card_id INTEGER NOT NULL REFERENCES cards(id),
-            rating INTEGER,
-            reviewed_at INTEGER NOT NULL,
-            duration_ms INTEGER NOT NULL DEFAULT 0,
-            mode TEXT NOT NULL,
-            undoes INTEGER REFERENCES reviews(id),
-            state_before INTEGER NOT NULL,
-            step_before INTEGER,
-            stability_before REAL,
-            difficulty_before REAL,
-            due_before INTEGER,
-            last_review_before INTEGER
-        );
-        CREATE INDEX reviews_by_card ON reviews(card_id, reviewed_at);
-        CREATE INDEX reviews_by_time ON reviews(reviewed_at);
-        CREATE INDEX reviews_undone ON reviews(undoes) WHERE undoes IS NOT NULL;
-        """,
-    )
-
-
-@_migration
-def m002_scheduler_parameters(db: Database) -> None:
-    """Record which FSRS parameters each review was scheduled with."""
-    _run(
-        db,
-        """
-        CREATE TABLE parameters (
-            id INTEGER PRIMARY KEY,
-            weights TEXT NOT NULL,
-            source TEXT NOT NULL,
-            created INTEGER NOT NULL
-        );
-        ALTER TABLE reviews ADD COLUMN parameters_id INTEGER REFERENCES parameters(id);
-        """,
-    )
-
-
-@_migration
-def m003_append_only_reviews(db: Database) -> None:
-    """The review log is history: refuse any update or delete of it."""
-    _run(
-        db,
-        """
-        CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
-        BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
-        CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
-        BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
-        """,
-    )
-
-
-@_migration
-def m004_imported_decks(db: Database) -> None:
-    """Mark decks that hold an imported review log (`trainer import-log`), not a deck file.
-
-    Such a deck's path is `import:<file stem>`, never a file, so sync leaves it alone; it is kept
-    `missing` so its cards, which have no questions, never reach the study list.
-    """
-    _run(db, "ALTER TABLE decks ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;")
-
-
-@_migration
-def m005_statistics_indexes(db: Database) -> None:
-    """Covering indexes for the statistics (`trainer.stats`).
-
-    The figures scan every card and the whole review log; reading these narrow indexes instead
-    of the wide rows (card texts, every before-state column) makes them about twice as fast.
-    """
-    _run(
-        db,
-        """
-        CREATE INDEX reviews_stats ON reviews(
-            reviewed_at, rating, due_before, last_review_before, card_id, duration_ms);
-        CREATE INDEX cards_stats ON cards(
-            retired, suspended, deck_id, tags, state, due, last_review, stability, difficulty,
-            lapses, reps);
-        """,
-    )
-
-
-@_migration
-def m006_deck_file_stamps(db: Database) -> None:
-    """Remember each deck file's size and modification time, so an unchanged file is not read."""
-    _run(db, "ALTER TABLE decks ADD COLUMN file_stamp TEXT;")
-
-
-@_migration
-def m007_review_journal(db: Database) -> None:
-    """What travels between devices (`trainer sync`): each review's id across devices, the
-    reviews of cards this device has not got yet, and the devices seen."""
-    _run(
-        db,
-        """
-        CREATE TABLE journal (
-            review_id INTEGER PRIMARY KEY REFERENCES reviews(id),
-            uid TEXT NOT NULL UNIQUE,
-            device TEXT NOT NULL,
-            moves INTEGER NOT NULL
-        );
-        CREATE INDEX journal_by_device ON journal(device, review_id);
-        CREATE TABLE journal_waiting (
-            uid TEXT PRIMARY KEY,
-            card_key TEXT NOT NULL,
-            device TEXT NOT NULL,
-            entry TEXT NOT NULL
-        );
-        CREATE INDEX journal_waiting_by_card ON journal_waiting(card_key);
-        CREATE TABLE sync_devices (
-            device TEXT PRIMARY KEY,
-            reviews INTEGER NOT NULL DEFAULT 0,
-            last_review INTEGER,
-            last_sync INTEGER
-        );
-        """,
-    )
-
-
-@_migration
-def m008_study_day_states(db: Database) -> None:
-    """Recompute every studied card's state with time between answers in study days.
-
-    States were computed counting whole 24-hour periods; the scheduler now counts study days,
-    as Anki does. Each card's answers that moved its schedule are replayed with the parameters
-    in use; the review log is left as it is. A card whose state its answers do not account for
-    (a different count of reviews, or another last review) is left as it is.
-    """
-    import json
-
-    from trainer.core.progress import to_millis
-    from trainer.schedule import DEFAULT_PARAMETERS, card_seed, final_states
-    from trainer.store.history import scheduling_answers
-
-    conn = db.conn
-    row = conn.execute("SELECT weights FROM parameters ORDER BY id DESC LIMIT 1").fetchone()
-    weights = tuple(json.loads(row[0])) if row else DEFAULT_PARAMETERS
-    stored = {
-        card_id: (reps, last_review)
-        for card_id, reps, last_review in conn.execute(
-            "SELECT id, reps, last_review FROM cards WHERE last_review IS NOT NULL"
-        )
-    }
-    answered = [
-        card
-        for card in scheduling_answers(conn)
-        if stored.get(card.card_id) == (len(card.reviews), card.reviews[-1].at)
-    ]
-    cards = [(card_seed(card.key), card.schedule, card.reviews) for card in answered]
-    for card, after in zip(answered, final_states(cards, weights)):
-        conn.execute(
-            "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
-            "last_review = ?, reps = ?, lapses = ? WHERE id = ?",
-            [int(after.state), after.step, after.stability, after.difficulty,
-             to_millis(after.due), to_millis(after.last_review), after.reps, after.lapses,
-             card.card_id],
-        )  # fmt: skip
-
-
-@_migration
-def m009_card_entries(db: Database) -> None:
-    """Which entry of its deck each card came from: the cards of one entry are siblings.
-
-    Filled here from the keys, which name the entry for every card stored so far; a sync keeps
-    it from then on (`Card.entry_key`).
-    """
-    from trainer.core.identity import sibling_group
-
-    _run(db, "ALTER TABLE cards ADD COLUMN entry_key TEXT NOT NULL DEFAULT '';")
-    rows = db.execute("SELECT id, key FROM cards").fetchall()
-    db.conn.executemany(
-        "UPDATE cards SET entry_key = ? WHERE id = ?",
-        [(sibling_group(key), card_id) for card_id, key in rows],
-    )
-
-
-@_migration
-def m010_no_replacing_reviews(db: Database) -> None:
-    """Refuse `REPLACE INTO reviews` and `INSERT OR REPLACE` of an existing review.
-
-    A replace deletes the old row and inserts the new one without firing the DELETE trigger
-    (SQLite fires it only with `recursive_triggers` on, which each connection would have to set;
-    the sqlite3 shell does not). Refusing any insert of an id already in the log closes that
-    door for every connection.
-    """
-    _run(
-        db,
-        """
-        CREATE TRIGGER reviews_no_replace BEFORE INSERT ON reviews
-        WHEN EXISTS (SELECT 1 FROM reviews WHERE id = NEW.id)
-        BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
-        """,
-    )
-
-
-@_migration
-def m011_card_management(db: Database) -> None:
-    """Flags, leeches and burying, kept in the database so deck files stay clean; a text index.
-
-    A buried card has `suspended = 2` until `buried_until` (the start of the next study day):
-    every query that keeps suspended cards out of study (`suspended = 0`) keeps buried ones out
-    too, through the same indexes, and `store.card_flags.unbury_expired` returns them once the
-    day rolls over. `cards_text` is a full-text index of questions and answers that ignores
-    case and accents, for `trainer.store.search`: new cards are added to it in bulk
-    (`store.text_index`: a trigger per card made a first sync of 100,000 cards a third slower),
-    edits and deletions by triggers, for the cards it holds (`cards_text_upto`); `cards_search`
-    holds every other column a search tests, so a search that reads every card reads this narrow
-    index instead of the wide rows (5-10x faster at 100,000 cards).
-    """
-    _run(
-        db,
-        """
-        ALTER TABLE cards ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE cards ADD COLUMN leech INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE cards ADD COLUMN buried_until INTEGER;
-        CREATE INDEX cards_buried ON cards(buried_until) WHERE suspended = 2;
-        CREATE INDEX cards_flagged ON cards(flag) WHERE flag > 0;
-        CREATE INDEX cards_by_created ON cards(created);
-        CREATE INDEX cards_search ON cards(
-            retired, deck_id, state, suspended, flag, leech, kind, created, due, last_review,
-            stability, difficulty, reps, lapses, tags);
-        CREATE VIRTUAL TABLE cards_text USING fts5(
-            prompt, answer, content='cards', content_rowid='id',
-            tokenize='unicode61 remove_diacritics 2');
-        CREATE TABLE cards_text_upto (id INTEGER NOT NULL);
-        INSERT INTO cards_text (rowid, prompt, answer) SELECT id, prompt, answer FROM cards;
-        INSERT INTO cards_text_upto (id) SELECT coalesce(max(id), 0) FROM cards;
-        CREATE TRIGGER cards_text_delete AFTER DELETE ON cards
-        WHEN old.id <= (SELECT id FROM cards_text_upto) BEGIN
-            INSERT INTO cards_text (cards_text, rowid, prompt, answer)
-            VALUES ('delete', old.id, old.prompt, old.answer);
-            -- A new card may take the newest card's id again: it must be caught up.
-            UPDATE cards_text_upto SET id = old.id - 1 WHERE id = old.id;
-        END;
-        CREATE TRIGGER cards_text_update AFTER UPDATE OF prompt, answer ON cards
-        WHEN (old.prompt IS NOT new.prompt OR old.answer IS NOT new.answer)
-            AND old.id <= (SELECT id FROM cards_text_upto) BEGIN
-            INSERT INTO cards_text (cards_text, rowid, prompt, answer)
-            VALUES ('delete', old.id, old.prompt, old.answer);
-            INSERT INTO cards_text (rowid, prompt, answer) VALUES (new.id, new.prompt, new.answer);
-        END;
-        """,
-    )
-
-
-@_migration
-def m012_leaner_review_indexes(db: Database) -> None:
-    """Index the review log twice, not three times, each index covering what reads it.
-
-    - `reviews_by_time` goes: `reviews_stats` begins with the same column (17 bytes a review on
-      disk, and a page written on every answer).
-    - `reviews_stats` (by time: the statistics of all decks, today's counts) keeps only what
-      the figures of a time range read; card and duration are read for today's few rows only.
-    - `reviews_by_card` (a card's history) also covers the statistics of one deck, which read
-      its cards' reviews card by card instead of filtering a year of the log.
-    """
-    _run(
-        db,
-        """
-        DROP INDEX IF EXISTS reviews_by_time;
-        DROP INDEX IF EXISTS reviews_stats;
-        CREATE INDEX reviews_stats ON reviews(reviewed_at, rating, due_before, last_review_before);
-        DROP INDEX IF EXISTS reviews_by_card;
-        CREATE INDEX reviews_by_card ON reviews(
-            card_id, reviewed_at, rating, due_before, last_review_before);
-        """,
-    )
-
-
-@_migration
-def m013_no_due_index(db: Database) -> None:
-    """Drop `cards_due`: every answer moved its card in it (two pages written an answer), and
-    the one reader left, the next due time, seeks `cards_by_deck` per deck and state instead."""
-    _run(db, "DROP INDEX IF EXISTS cards_due;")
-
-
-@_migration
-def m014_deck_entries(db: Database) -> None:
-    """Each deck file's entries as last synced (`store.deck_entries`): a re-sync parses only the
-    entries whose bytes changed. Filled by the next sync of each deck; no history is touched."""
-    _run(
-        db,
-        """
-        CREATE TABLE deck_entries (
-            deck_id INTEGER PRIMARY KEY REFERENCES decks(id),
-            content_hash TEXT NOT NULL,
-            head BLOB NOT NULL,
-            digests BLOB NOT NULL,
-            sizes BLOB NOT NULL,
-            lines BLOB NOT NULL,
-            counts BLOB NOT NULL,
-            bases TEXT NOT NULL,
-            chunks BLOB NOT NULL,
-            card_ids BLOB NOT NULL
-        );
-        """,
-    )
-
-
-@_migration
-def m015_reviews_keyed_by_time(db: Database) -> None:
-    """Key the review log by time, as Anki's `revlog` is, so the table is its own time index.
-
-    `reviews_stats` goes (the time-ordered reads range over the ids), `reviewed_at` and `mode`
-    are computed instead of stored, and the device journal gets a sequence of its own; every
-    review, undo and journal row is kept. See `trainer.store.log_layout`.
-    """
-    from trainer.store.log_layout import KEYED_BY_TIME
-
-    _run(db, KEYED_BY_TIME)
+def _applied(conn: sqlite3.Connection) -> set[str] | None:
+    """The names of the migrations the database records as applied; None for a new database."""
+    try:
+        return {
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+            )
+        }
+    except sqlite3.OperationalError:  # no migrations table yet
+        return None
