@@ -1,14 +1,20 @@
 """Reading the review log back for the scheduler: each card's answers that moved its schedule.
 
-Used to fit the scheduler's parameters and to recompute card states. One scan of the review log
-in card order; a long log has many answers, so each is a plain tuple.
+Used to fit the scheduler's parameters and to recompute card states, over logs of millions of
+answers: SQLite hands over each card's answers as one row of joined columns, read through the
+covering `reviews_by_card` index, so Python never holds a row per answer. A card whose answers
+need a closer look (a quiz answer that may have left the schedule alone, or two answers at one
+moment) is read again answer by answer.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby, repeat
+from operator import floordiv, itemgetter, lt
 from typing import NamedTuple
 
 from trainer.core.cards import Schedule
@@ -18,6 +24,9 @@ from trainer.store.rows import schedule_from_settings
 _SLOT_MS = 15 * 60 * 1000
 """Every time zone's offset is a multiple of 15 minutes, so all the times of one such slot of
 UTC share their study day: it is worked out once per slot, not once per answer."""
+
+_STANDING = "rating IS NOT NULL AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)"
+"""Answers that stand: not undo rows, and not undone."""
 
 
 class Answer(NamedTuple):
@@ -42,61 +51,141 @@ class CardAnswers:
     reviews: tuple[Answer, ...]
 
 
-def scheduling_answers(conn: sqlite3.Connection) -> list[CardAnswers]:
+class AnswerColumns(NamedTuple):
+    """A card's answers that moved its schedule, oldest first, as one list per field."""
+
+    card_id: int
+    key: str
+    """The card's key, from which its fuzz is seeded (`schedule.card_seed`)."""
+    schedule: Schedule
+    ratings: list[int]
+    times: list[int]
+    """Epoch milliseconds."""
+    days: list[int]
+    """Study days (`core.progress.study_day`)."""
+
+
+class _StudyDays(dict[int, int]):
+    """Study days by 15-minute slot of UTC, each worked out on first use."""
+
+    def __missing__(self, slot: int) -> int:
+        day = self[slot] = study_day(from_millis(slot * _SLOT_MS))
+        return day
+
+    def of(self, times: list[int]) -> list[int]:
+        return list(map(self.__getitem__, map(floordiv, times, repeat(_SLOT_MS))))
+
+
+def _cards(conn: sqlite3.Connection) -> dict[int, tuple[Schedule, int, str]]:
+    """Each studied card's deck schedule, last review and key."""
+    schedules = {
+        deck_id: schedule_from_settings(json.loads(settings))
+        for deck_id, settings in conn.execute("SELECT id, settings FROM decks")
+    }
+    return {
+        card_id: (schedules[deck_id], last_review, key)
+        for card_id, deck_id, last_review, key in conn.execute(
+            "SELECT id, deck_id, last_review, key FROM cards WHERE last_review IS NOT NULL"
+        )
+    }
+
+
+def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
     """Every card's answers that moved its schedule, in card order.
 
     Undo rows and undone answers are left out, and so are quiz answers that left the schedule
     alone: an answer moved it exactly when the card's next standing answer (or, for the last,
     the card itself) records it as the last review.
     """
-    schedules = {
-        deck_id: schedule_from_settings(json.loads(settings))
-        for deck_id, settings in conn.execute("SELECT id, settings FROM decks")
-    }
-    cards = {
-        card_id: (schedules[deck_id], last_review, key)
-        for card_id, deck_id, last_review, key in conn.execute(
-            "SELECT id, deck_id, last_review, key FROM cards WHERE last_review IS NOT NULL"
+    cards = _cards(conn)
+    days = _StudyDays()
+    found: list[AnswerColumns] = []
+    closer_look: list[int] = []
+    rows = conn.execute(
+        f"""
+        SELECT card_id, group_concat(rating, ''), group_concat(reviewed_at),
+            group_concat(ifnull(last_review_before, ''))
+        FROM reviews WHERE {_STANDING}
+        GROUP BY card_id ORDER BY card_id
+        """
+    )
+    for card_id, ratings, times, befores in rows:
+        card = cards.get(card_id)
+        if card is None:
+            continue
+        # Every answer moved the schedule when each records the one before it as its last
+        # review and the card records the last (compared as the joined texts).
+        cut = times.rfind(",")
+        moved = (
+            times[cut + 1 :] == str(card[1])
+            and befores[befores.find(",") + 1 :] == times[: max(cut, 0)]
+            and len(ratings) == times.count(",") + 1  # one digit a rating
+        )
+        at = list(map(int, times.split(",")))
+        # Rising times are in the log's order (on equal times that is the row order: read
+        # again, as is any card with an answer that may have left the schedule alone).
+        if not moved or not all(map(lt, at, at[1:])):
+            closer_look.append(card_id)
+            continue
+        found.append(
+            AnswerColumns(card_id, card[2], card[0], list(map(int, ratings)), at, days.of(at))
+        )
+    if closer_look:
+        found.extend(_answer_by_answer(conn, cards, closer_look, days))
+        found.sort(key=lambda columns: columns.card_id)
+    return found
+
+
+def _answer_by_answer(
+    conn: sqlite3.Connection,
+    cards: dict[int, tuple[Schedule, int, str]],
+    card_ids: Sequence[int],
+    days: _StudyDays,
+) -> Iterable[AnswerColumns]:
+    """The answers of these cards that moved their schedule, read one row per answer.
+
+    Only an answer that the one after it does not record as the last review can have left
+    the schedule alone; only for those is the log asked whether they were quiz answers.
+    """
+    rows = conn.execute(
+        f"""
+        SELECT card_id, id, rating, reviewed_at, last_review_before FROM reviews
+        WHERE card_id IN (SELECT value FROM json_each(?)) AND {_STANDING}
+        ORDER BY card_id, reviewed_at, id
+        """,
+        [json.dumps(card_ids)],
+    ).fetchall()
+    unrecorded = [
+        row[1]
+        for row, after in zip(rows, [*rows[1:], None])
+        if row[3] != (cards[row[0]][1] if after is None or after[0] != row[0] else after[4])
+    ]
+    quizzes = {
+        review_id
+        for (review_id,) in conn.execute(
+            "SELECT id FROM reviews WHERE id IN (SELECT value FROM json_each(?)) AND mode = 'quiz'",
+            [json.dumps(unrecorded)],
         )
     }
-    rows = conn.execute(
-        """
-        SELECT card_id, rating, reviewed_at, mode, last_review_before FROM reviews
-        WHERE rating IS NOT NULL
-          AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
-        ORDER BY card_id, reviewed_at, id
-        """
-    ).fetchall()
-    days: dict[int, int] = {}
-    found: list[CardAnswers] = []
-    kept: list[Answer] = []
-    current: int | None = None
-    quiz: Answer | None = None  # a quiz answer waiting to learn whether it moved the schedule
-
-    def close() -> None:
-        card = None if current is None else cards.get(current)
-        if card is None or current is None:
-            return
-        if quiz is not None and card[1] == quiz.at:
-            kept.append(quiz)
+    for card_id, answers in groupby(rows, itemgetter(0)):
+        kept = [(rating, at) for _, review_id, rating, at, _ in answers if review_id not in quizzes]
+        schedule, _, key = cards[card_id]
         if kept:
-            found.append(CardAnswers(current, card[2], card[0], tuple(kept)))
+            times = [at for _, at in kept]
+            yield AnswerColumns(
+                card_id, key, schedule, [rating for rating, _ in kept], times, days.of(times)
+            )
 
-    for card_id, rating, at, mode, last_review_before in rows:
-        if card_id != current:
-            close()
-            current, kept, quiz = card_id, [], None
-        elif quiz is not None:
-            if last_review_before == quiz.at:
-                kept.append(quiz)
-            quiz = None
-        slot = at // _SLOT_MS
-        day = days.get(slot)
-        if day is None:
-            day = days[slot] = study_day(from_millis(slot * _SLOT_MS))
-        if mode == "quiz":
-            quiz = Answer(rating, at, day)
-        else:
-            kept.append(Answer(rating, at, day))
-    close()
-    return found
+
+def scheduling_answers(conn: sqlite3.Connection) -> list[CardAnswers]:
+    """Every card's answers that moved its schedule, in card order (`answer_columns`, one
+    `Answer` per answer)."""
+    return [
+        CardAnswers(
+            card.card_id,
+            card.key,
+            card.schedule,
+            tuple(map(Answer, card.ratings, card.times, card.days)),
+        )
+        for card in answer_columns(conn)
+    ]
