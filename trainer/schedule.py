@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from operator import sub
+from typing import NamedTuple
 
 import fsrs_rs_python as fsrs_rs
 
@@ -97,9 +97,9 @@ def fuzzed_days(interval: float, minimum: int, factor: float | None) -> int:
     return math.floor(lower + factor * (1 + upper - lower))
 
 
-@dataclass(frozen=True)
-class _Move:
-    """Where one button sends a card: a (re)learning step, or a review in whole days."""
+class _Move(NamedTuple):
+    """Where one button sends a card: a (re)learning step, or a review in whole days. (A
+    named tuple: it is made for each button of every card when states are recomputed.)"""
 
     state: State
     step: int | None
@@ -291,19 +291,32 @@ def answer_reviews(ratings: Sequence[int], days: Sequence[int]) -> list[fsrs_rs.
     return list(map(_REVIEWS.__getitem__, zip(ratings, map(sub, days, [days[0], *days]))))
 
 
-class _Routes(dict[tuple[State, int | None, int], tuple[State, int | None, bool]]):
+class _Routes(dict[int, int]):
     """Where each rating sends a card from each state and step under one schedule, and whether
-    it lapsed: `_route` worked out once per case, not once per answer."""
+    it lapsed: `_route` worked out once per case, not once per answer. Keys and values are
+    small numbers, as this runs for every answer of the log: a state and step as
+    `state << 16 | step + 1` (0 for no step), a key as that `<< 3 | rating`, a value as the
+    next one `<< 1 | lapsed`."""
 
     def __init__(self, schedule: Schedule) -> None:
         super().__init__()
         self.schedule = schedule
 
-    def __missing__(self, key: tuple[State, int | None, int]) -> tuple[State, int | None, bool]:
-        state, step, rating = key
-        moved, next_step, _ = _route(state, step, Rating(rating), self.schedule)
-        found = self[key] = (moved, next_step, rating == Rating.AGAIN and state is State.REVIEW)
+    def __missing__(self, key: int) -> int:
+        state, step = _unpacked(key >> 3)
+        rating = Rating(key & 7)
+        moved, next_step, _ = _route(state, step, rating, self.schedule)
+        lapsed = rating is Rating.AGAIN and state is State.REVIEW
+        found = self[key] = (
+            moved << 16 | (0 if next_step is None else next_step + 1)
+        ) << 1 | lapsed
         return found
+
+
+def _unpacked(code: int) -> tuple[State, int | None]:
+    """The state and step of a `_Routes` code."""
+    step = code & 0xFFFF
+    return State(code >> 16), None if step == 0 else step - 1
 
 
 def states_after(
@@ -333,10 +346,12 @@ def states_after(
         route = routes.get(id(schedule))
         if route is None:
             route = routes[id(schedule)] = _Routes(schedule)
-        state, step, lapses = State.NEW, None, 0
+        code, lapses = 0, 0  # new, no step
         for rating in ratings[:-1]:
-            state, step, lapsed = route[state, step, rating]
-            lapses += lapsed
+            moved = route[code << 3 | rating]
+            lapses += moved & 1
+            code = moved >> 1
+        state, step = _unpacked(code)
         memory = before.get(index)
         progress = Progress(
             state=state,

@@ -13,18 +13,28 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from fsrs_rs_python import FSRSItem, FSRSReview
 
 from trainer import fitting, schedule
 from trainer.cli import cli
 from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
-from trainer.core.progress import Progress, study_date, study_day_start, to_millis
+from trainer.core.progress import (
+    Progress,
+    from_millis,
+    study_date,
+    study_day,
+    study_day_start,
+    to_millis,
+)
 from trainer.optimize import (
     CardLog,
     Score,
     is_better,
     load_logs,
+    nth_smallest,
     optimize,
     score,
     split_time,
@@ -109,6 +119,62 @@ def test_load_logs_keeps_only_answers_that_moved_the_schedule(store: Store, now:
         (Rating.GOOD, to_millis(first + timedelta(days=3))),
         (Rating.HARD, to_millis(first + timedelta(days=5))),
     ]
+
+
+def answer_by_answer(store: Store) -> list[tuple[int, list[int], list[int]]]:
+    """Each card's `(id, ratings, times)` of the answers that moved its schedule, worked out
+    row by row from the log: a quiz answer counts when the next standing answer (or, for the
+    last, the card) records it as the last review."""
+    undone = {row[0] for row in store.db.execute("SELECT undoes FROM reviews").fetchall()}
+    last = dict(store.db.execute("SELECT id, last_review FROM cards").fetchall())
+    rows = store.db.execute(
+        "SELECT id, card_id, rating, reviewed_at, mode, last_review_before FROM reviews "
+        "WHERE rating IS NOT NULL ORDER BY card_id, reviewed_at, id"
+    ).fetchall()
+    standing = [row for row in rows if row[0] not in undone]
+    found: dict[int, tuple[list[int], list[int]]] = {}
+    for row, after in zip(standing, [*standing[1:], None]):
+        _, card_id, rating, at, mode, _ = row
+        recorded = last[card_id] if after is None or after[1] != card_id else after[5]
+        if mode != "quiz" or recorded == at:
+            ratings, times = found.setdefault(card_id, ([], []))
+            ratings.append(rating)
+            times.append(at)
+    return [(card_id, *found[card_id]) for card_id in sorted(found) if last[card_id]]
+
+
+def test_the_log_read_card_by_card_equals_reading_it_answer_by_answer(
+    learner: Store, now: datetime
+) -> None:
+    # Quiz answers that left the schedule alone or moved it, undone answers, and two answers
+    # at one moment, among the synthetic learner's plain answers.
+    base = now + timedelta(days=400)
+    for card_id in range(1, 40):
+        moment = base + timedelta(days=card_id)
+        learner.record_review(
+            card_id, Rating.AGAIN, moment, mode="quiz", reschedule=card_id % 2 == 0
+        )
+        if card_id % 3 == 0:
+            learner.record_review(card_id, Rating.GOOD, moment + timedelta(hours=1))
+            learner.undo_last(moment + timedelta(hours=1, seconds=5))
+        if card_id % 5 == 0:
+            # In the log's order, not the rating's.
+            learner.record_review(card_id, Rating.EASY, moment + timedelta(days=2))
+            learner.record_review(card_id, Rating.HARD, moment + timedelta(days=2))
+    logs = load_logs(learner)
+    assert [(log.card_id, log.ratings, log.times) for log in logs] == answer_by_answer(learner)
+    assert [log.days for log in logs] == [
+        [study_day(from_millis(at)) for at in log.times] for log in logs
+    ]
+    assert len(logs) == 200
+
+
+@given(st.lists(st.integers(0, 2**42), min_size=1, max_size=300), st.data())
+def test_nth_smallest_is_the_nth_of_the_sorted_values(
+    values: list[int], data: st.DataObject
+) -> None:
+    n = data.draw(st.integers(0, len(values) - 1))
+    assert nth_smallest(values, n) == sorted(values)[n]
 
 
 def test_study_days_roll_over_at_four_in_the_morning() -> None:
