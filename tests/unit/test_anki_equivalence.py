@@ -17,11 +17,11 @@ import pytest
 from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
 
 from trainer import schedule
-
-DEFAULTS = schedule.DEFAULT_PARAMETERS
 from trainer.optimize import load_logs, optimize, recompute_states
 from trainer.store.review_import import import_review_log
 from trainer.store.store import Store
+
+DEFAULTS = schedule.DEFAULT_PARAMETERS
 
 
 @pytest.fixture(params=["UTC", "America/Los_Angeles", "Asia/Kolkata"])
