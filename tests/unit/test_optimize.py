@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fsrs_rs_python import FSRSItem, FSRSReview
 from hypothesis import given
 from hypothesis import strategies as st
-from fsrs_rs_python import FSRSItem, FSRSReview
 
 from trainer import fitting, schedule
 from trainer.cli import cli
