@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import groupby, repeat
-from operator import floordiv, itemgetter, lt
+from itertools import accumulate, compress, count, groupby, islice, repeat
+from operator import floordiv, ge, itemgetter
 from typing import NamedTuple
 
 from trainer.core.cards import Schedule
@@ -109,6 +110,8 @@ def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
         GROUP BY card_id ORDER BY card_id
         """
     )
+    plain: list[tuple[int, tuple[Schedule, int, str], str]] = []  # card id, card, ratings
+    joined_times: list[str] = []
     for card_id, ratings, times, befores in rows:
         card = cards.get(card_id)
         if card is None:
@@ -116,20 +119,42 @@ def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
         # Every answer moved the schedule when each records the one before it as its last
         # review and the card records the last (compared as the joined texts).
         cut = times.rfind(",")
-        moved = (
+        if (
             times[cut + 1 :] == str(card[1])
             and befores[befores.find(",") + 1 :] == times[: max(cut, 0)]
             and len(ratings) == times.count(",") + 1  # one digit a rating
-        )
-        at = list(map(int, times.split(",")))
-        # Rising times are in the log's order (on equal times that is the row order: read
-        # again, as is any card with an answer that may have left the schedule alone).
-        if not moved or not all(map(lt, at, at[1:])):
+        ):
+            plain.append((card_id, card, ratings))
+            joined_times.append(times)
+        else:
             closer_look.append(card_id)
-            continue
-        found.append(
-            AnswerColumns(card_id, card[2], card[0], list(map(int, ratings)), at, days.of(at))
-        )
+    # All the cards' answers parsed at once, then cut card by card.
+    every_time = list(map(int, ",".join(joined_times).split(","))) if plain else []
+    every_day = days.of(every_time)
+    every_rating = list(map(int, "".join(ratings for _, _, ratings in plain)))
+    ends = list(accumulate(len(ratings) for _, _, ratings in plain))
+    # Rising times are in the log's order; on equal times that is the row order: read again.
+    unordered = set()
+    for position in compress(count(), map(ge, every_time, islice(every_time, 1, None))):
+        index = bisect_right(ends, position)
+        if position + 1 < ends[index]:
+            unordered.add(index)
+    start = 0
+    for index, ((card_id, card, _), end) in enumerate(zip(plain, ends)):
+        if index in unordered:
+            closer_look.append(card_id)
+        else:
+            found.append(
+                AnswerColumns(
+                    card_id,
+                    card[2],
+                    card[0],
+                    every_rating[start:end],
+                    every_time[start:end],
+                    every_day[start:end],
+                )
+            )
+        start = end
     if closer_look:
         found.extend(_answer_by_answer(conn, cards, closer_look, days))
         found.sort(key=lambda columns: columns.card_id)
