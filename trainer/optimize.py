@@ -1,6 +1,6 @@
 """Fitting the scheduler to the learner: FSRS parameters from their own review log.
 
-The fit and the scores are fsrs-rs's (through `trainer.schedule`), on the answers that moved
+The fit and the scores are fsrs-rs's (through `trainer.fitting`), on the answers that moved
 the schedule, with the time between answers in study days, as Anki counts it. Whether the
 fitted parameters are better is judged on reviews they were not fitted to: the latest 20% of
 the answers, by time, are held out. Each held-out answer given a day or more after the one
@@ -14,7 +14,12 @@ latest; lower is better):
   bins); the root of the mean, weighted by group size, of (mean p - recall rate)^2.
 
 The fitted parameters are adopted only when both scores are lower; the cards' states are then
-recomputed by replaying their answers with them. The review log itself never changes.
+recomputed from their answers with them (fsrs-rs's batch memory states, `schedule.states_after`)
+and written in one statement. The review log itself never changes.
+
+The log is millions of answers: each card's answers come from the store as columns, become
+fsrs-rs reviews once, and those are shared by the training items, the held-out items and the
+recomputed states.
 """
 
 from __future__ import annotations
