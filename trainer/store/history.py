@@ -2,9 +2,10 @@
 
 Used to fit the scheduler's parameters and to recompute card states, over logs of millions of
 answers: SQLite hands over each card's answers as one row of joined columns, read through the
-covering `reviews_by_card` index, so Python never holds a row per answer. A card whose answers
-need a closer look (a quiz answer that may have left the schedule alone, or two answers at one
-moment) is read again answer by answer.
+covering `reviews_by_card` index, so Python never holds a row per answer. Only for an answer
+that the next one does not record as the card's last review is the log asked whether it was a
+quiz answer (which then left the schedule alone); a card with two answers at one moment, or a
+rating of more than one digit, is read again answer by answer.
 """
 
 from __future__ import annotations
@@ -112,53 +113,84 @@ def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
     )
     plain: list[tuple[int, tuple[Schedule, int, str], str]] = []  # card id, card, ratings
     joined_times: list[str] = []
+    unrecorded: dict[int, list[int]] = {}  # by index in `plain`: places of answers to check
     for card_id, ratings, times, befores in rows:
         card = cards.get(card_id)
         if card is None:
             continue
-        # Every answer moved the schedule when each records the one before it as its last
-        # review and the card records the last (compared as the joined texts).
-        cut = times.rfind(",")
-        if (
-            times[cut + 1 :] == str(card[1])
-            and befores[befores.find(",") + 1 :] == times[: max(cut, 0)]
-            and len(ratings) == times.count(",") + 1  # one digit a rating
-        ):
-            plain.append((card_id, card, ratings))
-            joined_times.append(times)
-        else:
+        if len(ratings) != times.count(",") + 1:  # a rating of more than one digit
             closer_look.append(card_id)
+            continue
+        # An answer moved the schedule when the next one records it as its last review (the
+        # card, for the last); when all do, the joined texts show it at once.
+        cut = times.rfind(",")
+        last = str(card[1])
+        if times[cut + 1 :] != last or befores[befores.find(",") + 1 :] != times[: max(cut, 0)]:
+            recorded = [*befores.split(",")[1:], last]
+            unrecorded[len(plain)] = [
+                place for place, (at, by) in enumerate(zip(times.split(","), recorded)) if at != by
+            ]
+        plain.append((card_id, card, ratings))
+        joined_times.append(times)
     # All the cards' answers parsed at once, then cut card by card.
     every_time = list(map(int, ",".join(joined_times).split(","))) if plain else []
     every_day = days.of(every_time)
     every_rating = list(map(int, "".join(ratings for _, _, ratings in plain)))
     ends = list(accumulate(len(ratings) for _, _, ratings in plain))
+    starts = [0, *ends[:-1]]
     # Rising times are in the log's order; on equal times that is the row order: read again.
     unordered = set()
     for position in compress(count(), map(ge, every_time, islice(every_time, 1, None))):
         index = bisect_right(ends, position)
         if position + 1 < ends[index]:
             unordered.add(index)
-    start = 0
-    for index, ((card_id, card, _), end) in enumerate(zip(plain, ends)):
+    quizzes = _quiz_answers(
+        conn,
+        [
+            (plain[index][0], every_time[starts[index] + place])
+            for index, places in unrecorded.items()
+            if index not in unordered
+            for place in places
+        ],
+    )
+    for index, ((card_id, card, _), start, end) in enumerate(zip(plain, starts, ends)):
         if index in unordered:
             closer_look.append(card_id)
+            continue
+        every = (every_rating, every_time, every_day)
+        if index in unrecorded:
+            kept = [at for at in range(start, end) if (card_id, every_time[at]) not in quizzes]
+            if not kept:
+                continue
+            columns = [[column[at] for at in kept] for column in every]
         else:
-            found.append(
-                AnswerColumns(
-                    card_id,
-                    card[2],
-                    card[0],
-                    every_rating[start:end],
-                    every_time[start:end],
-                    every_day[start:end],
-                )
-            )
-        start = end
+            columns = [column[start:end] for column in every]
+        found.append(AnswerColumns(card_id, card[2], card[0], *columns))
     if closer_look:
         found.extend(_answer_by_answer(conn, cards, closer_look, days))
         found.sort(key=lambda columns: columns.card_id)
     return found
+
+
+def _quiz_answers(
+    conn: sqlite3.Connection, answers: Sequence[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Which of these standing answers, `(card id, time)`, were quiz answers."""
+    if not answers:
+        return set()
+    return {
+        (card_id, at)
+        for card_id, at in conn.execute(
+            """
+            SELECT r.card_id, r.reviewed_at FROM json_each(?) AS asked
+            JOIN reviews AS r ON r.card_id = json_extract(asked.value, '$[0]')
+                AND r.reviewed_at = json_extract(asked.value, '$[1]')
+            WHERE r.mode = 'quiz' AND r.rating IS NOT NULL
+                AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
+            """,
+            [json.dumps(answers)],
+        )
+    }
 
 
 def _answer_by_answer(
