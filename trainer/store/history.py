@@ -75,6 +75,7 @@ class _StudyDays(dict[int, int]):
         return day
 
     def of(self, times: list[int]) -> list[int]:
+        """The study day of each of these times (epoch milliseconds)."""
         return list(map(self.__getitem__, map(floordiv, times, repeat(_SLOT_MS))))
 
 
