@@ -1,6 +1,6 @@
 """Fitting the scheduler to the learner: FSRS parameters from their own review log.
 
-The fit and the scores are fsrs-rs's (through `trainer.schedule`), on the answers that moved
+The fit and the scores are fsrs-rs's (through `trainer.fitting`), on the answers that moved
 the schedule, with the time between answers in study days, as Anki counts it. Whether the
 fitted parameters are better is judged on reviews they were not fitted to: the latest 20% of
 the answers, by time, are held out. Each held-out answer given a day or more after the one
@@ -14,21 +14,33 @@ latest; lower is better):
   bins); the root of the mean, weighted by group size, of (mean p - recall rate)^2.
 
 The fitted parameters are adopted only when both scores are lower; the cards' states are then
-recomputed by replaying their answers with them. The review log itself never changes.
+recomputed from their answers with them (fsrs-rs's batch memory states, `schedule.states_after`)
+and written in one statement. The review log itself never changes.
+
+The log is millions of answers: each card's answers come from the store as columns, become
+fsrs-rs reviews once, and those are shared by the training items, the held-out items and the
+recomputed states.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain, compress, repeat
+from operator import eq, rshift
 from typing import TYPE_CHECKING
 
-from trainer import schedule
+from trainer import fitting, schedule
 from trainer.core.progress import from_millis
-from trainer.store.history import Answer, CardAnswers
+from trainer.store.history import AnswerColumns
+from trainer.store.sync import collector_paused
 
 if TYPE_CHECKING:
+    from fsrs_rs_python import FSRSReview
+
     from trainer.store.store import Store
 
 HOLDOUT = 0.2
@@ -38,10 +50,9 @@ class NotEnoughReviews(Exception):
     """The log is too short to fit parameters or to judge them."""
 
 
-Review = Answer
-"""One answer that moved a card's schedule: `(rating, at, day)`."""
-CardLog = CardAnswers
-"""A card's answers that moved its schedule, oldest first, and its deck's schedule."""
+CardLog = AnswerColumns
+"""A card's answers that moved its schedule, oldest first (ratings, times, study days), and its
+deck's schedule."""
 
 
 @dataclass(frozen=True)
@@ -81,21 +92,46 @@ def is_better(fitted: Score, current: Score) -> bool:
 def load_logs(store: Store) -> list[CardLog]:
     """Every card's answers that moved its schedule (undone answers and quiz answers that left
     the schedule alone are left out), with their study days."""
-    return store.scheduling_answers()
+    return store.answer_columns()
 
 
 def split_time(logs: Sequence[CardLog], holdout: float = HOLDOUT) -> int:
     """The moment from which the latest `holdout` share of all answers lies."""
-    times = sorted(review.at for log in logs for review in log.reviews)
+    times = list(chain.from_iterable(log.times for log in logs))
     if not times:
         raise NotEnoughReviews("there are no reviews to learn from yet")
-    return times[min(len(times) - 1, int(len(times) * (1 - holdout)))]
+    return nth_smallest(times, min(len(times) - 1, int(len(times) * (1 - holdout))))
 
 
-def items(logs: Sequence[CardLog], split: int) -> tuple[list[schedule.Item], list[schedule.Item]]:
+def nth_smallest(values: list[int], n: int) -> int:
+    """`sorted(values)[n]`, without sorting a million values: they are counted by coarse
+    bucket (about 4,000 of them), and only the bucket holding the answer is sorted."""
+    shift = max(0, (max(values) - min(values)).bit_length() - 12)
+    buckets = Counter(map(rshift, values, repeat(shift)))
+    below = 0
+    for bucket in sorted(buckets):
+        if below + buckets[bucket] > n:
+            inside = compress(values, map(eq, map(rshift, values, repeat(shift)), repeat(bucket)))
+            return sorted(inside)[n - below]
+        below += buckets[bucket]
+    raise IndexError(n)
+
+
+def answer_reviews(logs: Sequence[CardLog]) -> list[list[FSRSReview]]:
+    """Each card's answers as fsrs-rs reviews (`schedule.answer_reviews`), made once for the
+    items and the recomputed states alike."""
+    return [schedule.answer_reviews(log.ratings, log.days) for log in logs]
+
+
+def items(
+    logs: Sequence[CardLog], split: int, reviews: Sequence[Sequence[FSRSReview]] | None = None
+) -> tuple[list[fitting.Item], list[fitting.Item]]:
     """The training items (answers before `split`) and the held-out ones; see
-    `schedule.split_items`."""
-    return schedule.split_items((log.reviews for log in logs), split)
+    `fitting.split_items`."""
+    reviews = answer_reviews(logs) if reviews is None else reviews
+    return fitting.split_items(
+        ((log.times, log.days, made) for log, made in zip(logs, reviews)), split
+    )
 
 
 def score(logs: Sequence[CardLog], weights: Sequence[float], since: int) -> Score:
@@ -103,20 +139,28 @@ def score(logs: Sequence[CardLog], weights: Sequence[float], since: int) -> Scor
     return _score(items(logs, since)[1], weights)
 
 
-def _score(held_out: Sequence[schedule.Item], weights: Sequence[float]) -> Score:
+def _score(held_out: Sequence[fitting.Item], weights: Sequence[float]) -> Score:
     if not held_out:
         raise NotEnoughReviews("no held-out review came a day or more after the one before it")
-    log_loss, rmse_bins = schedule.evaluate(held_out, weights)
+    log_loss, rmse_bins = fitting.evaluate(held_out, weights)
     return Score(log_loss, rmse_bins, len(held_out))
 
 
-def recompute_states(store: Store, logs: Sequence[CardLog], weights: Sequence[float]) -> int:
-    """Store the state each card's answers lead to with `weights` (see `schedule.final_states`)."""
-    cards = [(schedule.card_seed(log.key), log.schedule, log.reviews) for log in logs]
-    states = schedule.final_states(cards, weights)
-    with store.transaction():
-        for log, progress in zip(logs, states):
-            store.write_progress(log.card_id, progress)
+def recompute_states(
+    store: Store,
+    logs: Sequence[CardLog],
+    weights: Sequence[float],
+    reviews: Sequence[Sequence[FSRSReview]] | None = None,
+) -> int:
+    """Store the state each card's answers lead to with `weights` (see `schedule.states_after`),
+    all cards in one statement."""
+    reviews = answer_reviews(logs) if reviews is None else reviews
+    cards = [
+        (schedule.card_seed(log.key), log.schedule, log.ratings, log.times, log.days, made)
+        for log, made in zip(logs, reviews)
+    ]
+    states = schedule.states_after(cards, weights)
+    store.write_states([log.card_id for log in logs], states)
     return len(states)
 
 
@@ -126,27 +170,31 @@ def optimize(
     now: datetime | None = None,
     holdout: float = HOLDOUT,
     adopt: bool = True,
-    fit: Callable[[Sequence[schedule.Item]], Sequence[float]] = schedule.fit_parameters,
+    fit: Callable[[Sequence[fitting.Item]], Sequence[float]] = fitting.fit_parameters,
 ) -> Outcome:
     """Fit parameters to the review log, compare them with the current ones on the held-out
     latest reviews, and adopt them (recomputing every card's state) only if they do better."""
-    logs = load_logs(store)
-    split = split_time(logs, holdout)
-    training, held_out = items(logs, split)
-    if not training:
-        raise NotEnoughReviews(
-            "no card was reviewed on two different days before the held-out part"
-        )
-    fitted = tuple(fit(training))
-    _, current = store.parameters()
-    current_score = _score(held_out, current)
-    fitted_score = _score(held_out, fitted)
-    better = is_better(fitted_score, current_score)
-    recomputed = 0
-    if better and adopt:
-        store.adopt_parameters(fitted, "optimizer", now or datetime.now(UTC))
-        recomputed = recompute_states(store, logs, fitted)
-    training_reviews = sum(1 for log in logs for review in log.reviews if review.at < split)
+    # Millions of objects are made and none is a garbage cycle: the cycle collector would
+    # walk the growing heap again and again.
+    with collector_paused():
+        logs = load_logs(store)
+        split = split_time(logs, holdout)
+        reviews = answer_reviews(logs)
+        training, held_out = items(logs, split, reviews)
+        if not training:
+            raise NotEnoughReviews(
+                "no card was reviewed on two different days before the held-out part"
+            )
+        fitted = tuple(fit(training))
+        _, current = store.parameters()
+        current_score = _score(held_out, current)
+        fitted_score = _score(held_out, fitted)
+        better = is_better(fitted_score, current_score)
+        recomputed = 0
+        if better and adopt:
+            store.adopt_parameters(fitted, "optimizer", now or datetime.now(UTC))
+            recomputed = recompute_states(store, logs, fitted, reviews)
+    training_reviews = sum(bisect_left(log.times, split) for log in logs)
     return Outcome(
         current=tuple(current),
         fitted=fitted,

@@ -15,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from operator import sub
+from typing import NamedTuple
 
 import fsrs_rs_python as fsrs_rs
 
@@ -81,8 +82,14 @@ def fuzzed_days(interval: float, minimum: int, factor: float | None) -> int:
     interval = min(max(interval, minimum), MAXIMUM_INTERVAL)
     delta = 0.0
     if interval >= 2.5:
-        delta = 1.0 + sum(share * max(0.0, min(interval, end) - start)
-                          for start, end, share in _FUZZ_RANGES)  # fmt: skip
+        # Each range's share, added in the order of the ranges (written out: this runs for
+        # every card when states are recomputed).
+        (start1, end1, share1), (start2, end2, share2), (start3, _, share3) = _FUZZ_RANGES
+        delta = 1.0 + (
+            share1 * max(0.0, min(interval, end1) - start1)
+            + share2 * max(0.0, min(interval, end2) - start2)
+            + share3 * max(0.0, interval - start3)
+        )
     lower = min(max(_round(interval - delta), minimum), MAXIMUM_INTERVAL)
     upper = min(max(_round(interval + delta), minimum), MAXIMUM_INTERVAL)
     if upper == lower and 2 < upper < MAXIMUM_INTERVAL:
@@ -90,9 +97,9 @@ def fuzzed_days(interval: float, minimum: int, factor: float | None) -> int:
     return math.floor(lower + factor * (1 + upper - lower))
 
 
-@dataclass(frozen=True)
-class _Move:
-    """Where one button sends a card: a (re)learning step, or a review in whole days."""
+class _Move(NamedTuple):
+    """Where one button sends a card: a (re)learning step, or a review in whole days. (A
+    named tuple: it is made for each button of every card when states are recomputed.)"""
 
     state: State
     step: int | None
@@ -152,14 +159,18 @@ def _moves(
     schedule: Schedule,
     parameters: tuple[float, ...],
     upto: Rating = Rating.EASY,
+    elapsed: int | None = None,
 ) -> dict[Rating, _Move]:
     """Where each button up to `upto` sends the card answered at `now`, as Anki schedules it
-    with FSRS. (Each button's interval depends on those of the buttons below it only.)"""
+    with FSRS. (Each button's interval depends on those of the buttons below it only.)
+    `elapsed`: the study days since the last review, when the caller knows them."""
     memory = None
     days = 0
     if progress.stability is not None and progress.difficulty is not None:
         memory = fsrs_rs.MemoryState(progress.stability, progress.difficulty)
-        if progress.last_review is not None:
+        if elapsed is not None:
+            days = elapsed
+        elif progress.last_review is not None:
             days = elapsed_days(progress.last_review, now)
     states = _model(parameters).next_states(memory, schedule.desired_retention, days)
     by_rating = {Rating.AGAIN: states.again, Rating.HARD: states.hard,
@@ -263,54 +274,112 @@ def replay(
         progress = after
 
 
-def _answers_item(answers: Sequence[tuple[int, int, int]]) -> fsrs_rs.FSRSItem:
-    """An fsrs-rs item of `(rating, time, study day)` answers, timed in study days."""
-    days = [day for _, _, day in answers]
-    return fsrs_rs.FSRSItem(
-        [
-            fsrs_rs.FSRSReview(rating, day - previous)
-            for (rating, _, _), day, previous in zip(answers, days, [days[0], *days])
+class _Reviews(dict[tuple[int, int], fsrs_rs.FSRSReview]):
+    """fsrs-rs reviews by `(rating, study days since the answer before)`, each made once."""
+
+    def __missing__(self, key: tuple[int, int]) -> fsrs_rs.FSRSReview:
+        review = self[key] = fsrs_rs.FSRSReview(*key)
+        return review
+
+
+_REVIEWS = _Reviews()
+
+
+def answer_reviews(ratings: Sequence[int], days: Sequence[int]) -> list[fsrs_rs.FSRSReview]:
+    """fsrs-rs's reviews of a card's answers, oldest first, given their ratings and study days:
+    the time between answers is counted in study days, as Anki counts it."""
+    return list(map(_REVIEWS.__getitem__, zip(ratings, map(sub, days, [days[0], *days]))))
+
+
+class _Routes(dict[int, int]):
+    """Where each rating sends a card from each state and step under one schedule, and whether
+    it lapsed: `_route` worked out once per case, not once per answer. Keys and values are
+    small numbers, as this runs for every answer of the log: a state and step as
+    `state << 16 | step + 1` (0 for no step), a key as that `<< 3 | rating`, a value as the
+    next one `<< 1 | lapsed`."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        super().__init__()
+        self.schedule = schedule
+
+    def __missing__(self, key: int) -> int:
+        state, step = _unpacked(key >> 3)
+        rating = Rating(key & 7)
+        moved, next_step, _ = _route(state, step, rating, self.schedule)
+        lapsed = rating is Rating.AGAIN and state is State.REVIEW
+        found = self[key] = (
+            moved << 16 | (0 if next_step is None else next_step + 1)
+        ) << 1 | lapsed
+        return found
+
+
+def _unpacked(code: int) -> tuple[State, int | None]:
+    """The state and step of a `_Routes` code."""
+    step = code & 0xFFFF
+    return State(code >> 16), None if step == 0 else step - 1
+
+
+def states_after(
+    cards: Sequence[
+        tuple[
+            int, Schedule, Sequence[int], Sequence[int], Sequence[int], Sequence[fsrs_rs.FSRSReview]
         ]
-    )
-
-
-def final_states(
-    cards: Sequence[tuple[int, Schedule, Sequence[tuple[int, int, int]]]],
+    ],
     parameters: Sequence[float] = DEFAULT_PARAMETERS,
 ) -> list[Progress]:
-    """Each card's state after its `(rating, time in ms, study day)` answers, all cards at once.
+    """Each card's state after its answers, all cards at once: `(seed, schedule, ratings,
+    times in ms, study days, answer_reviews)` per card.
 
     The last state `replay` yields, computed faster: the memory states come from fsrs-rs's
     batch call, the states and steps from the ratings alone, and only the last answer of each
     card is scheduled one by one (its interval depends on its buttons below it).
     """
     weights = tuple(parameters)
-    model = _model(weights)
-    earlier = [answers[:-1] for _, _, answers in cards]
-    with_memory = [index for index, answers in enumerate(earlier) if answers]
-    memories = model.memory_state_batch([_answers_item(earlier[i]) for i in with_memory])
+    with_memory = [index for index, card in enumerate(cards) if len(card[2]) > 1]
+    memories = _model(weights).memory_state_batch(
+        [fsrs_rs.FSRSItem(cards[index][5][:-1]) for index in with_memory]
+    )
     before: dict[int, fsrs_rs.MemoryState] = dict(zip(with_memory, memories))
+    routes: dict[int, _Routes] = {}
     states = []
-    for index, (card_id, schedule, answers) in enumerate(cards):
-        state, step, lapses = State.NEW, None, 0
-        for rating, _, _ in answers[:-1]:
-            lapses += rating == Rating.AGAIN and state is State.REVIEW
-            state, step, _ = _route(state, step, Rating(rating), schedule)
+    for index, (seed, schedule, ratings, times, days, _) in enumerate(cards):
+        route = routes.get(id(schedule))
+        if route is None:
+            route = routes[id(schedule)] = _Routes(schedule)
+        code, lapses = 0, 0  # new, no step
+        for rating in ratings[:-1]:
+            moved = route[code << 3 | rating]
+            lapses += moved & 1
+            code = moved >> 1
+        state, step = _unpacked(code)
         memory = before.get(index)
         progress = Progress(
             state=state,
             step=step,
             stability=None if memory is None else memory.stability,
             difficulty=None if memory is None else memory.difficulty,
-            last_review=None if len(answers) < 2 else from_millis(answers[-2][1]),
-            reps=len(answers) - 1,
+            last_review=None if len(times) < 2 else from_millis(times[-2]),
+            reps=len(ratings) - 1,
             lapses=lapses,
         )
-        rating, at, _ = answers[-1]
-        states.append(
-            next_progress(card_id, progress, Rating(rating), from_millis(at), schedule, weights)
-        )
+        last, now = Rating(ratings[-1]), from_millis(times[-1])
+        elapsed = 0 if len(days) < 2 else max(0, days[-1] - days[-2])
+        move = _moves(seed, progress, now, schedule, weights, last, elapsed)[last]
+        states.append(_after(progress, last, move, now))
     return states
+
+
+def final_states(
+    cards: Sequence[tuple[int, Schedule, Sequence[tuple[int, int, int]]]],
+    parameters: Sequence[float] = DEFAULT_PARAMETERS,
+) -> list[Progress]:
+    """Each card's state after its `(rating, time in ms, study day)` answers, all cards at once
+    (`states_after`)."""
+    columns = []
+    for seed, schedule, answers in cards:
+        ratings, times, days = ([answer[field] for answer in answers] for field in range(3))
+        columns.append((seed, schedule, ratings, times, days, answer_reviews(ratings, days)))
+    return states_after(columns, parameters)
 
 
 def forgetting_curve(parameters: Sequence[float] = DEFAULT_PARAMETERS) -> tuple[float, float]:
@@ -335,52 +404,6 @@ def retrievability(
     decay, factor = forgetting_curve(parameters)
     days = elapsed_days(progress.last_review, now)
     return (1 + factor * days / progress.stability) ** decay
-
-
-Item = fsrs_rs.FSRSItem
-"""One answer for the optimizer to predict, with the card's answers before it."""
-
-
-def split_items(
-    cards: Iterable[Iterable[tuple[int, int, int]]], split: int
-) -> tuple[list[Item], list[Item]]:
-    """The optimizer's items from every card's `(rating, time, study day)` answers, in one pass.
-
-    One item per answer given a study day or more after the card's one before it, with all
-    the card's answers before it (same-day ones included, as Anki gives them): training items
-    for answers before `split`, held-out ones from it on. Each list is oldest first, as fsrs-rs
-    expects: it weighs recent answers more.
-    """
-    reviews: dict[tuple[int, int], fsrs_rs.FSRSReview] = {}
-    training: list[tuple[int, Item]] = []
-    held_out: list[tuple[int, Item]] = []
-    for answers in cards:
-        history: list[fsrs_rs.FSRSReview] = []
-        previous = None
-        for rating, at, day in answers:
-            delta = 0 if previous is None else day - previous
-            previous = day
-            review = reviews.get((rating, delta))
-            if review is None:
-                review = reviews[(rating, delta)] = fsrs_rs.FSRSReview(rating, delta)
-            history.append(review)
-            if delta > 0:
-                (training if at < split else held_out).append((at, fsrs_rs.FSRSItem(history)))
-    training.sort(key=lambda pair: pair[0])
-    held_out.sort(key=lambda pair: pair[0])
-    return [item for _, item in training], [item for _, item in held_out]
-
-
-def fit_parameters(items: Sequence[Item]) -> tuple[float, ...]:
-    """FSRS parameters fitted by fsrs-rs to the items (oldest first)."""
-    return tuple(_model(DEFAULT_PARAMETERS).compute_parameters(list(items)))
-
-
-def evaluate(items: Sequence[Item], parameters: Sequence[float]) -> tuple[float, float]:
-    """Log loss and RMSE (bins) of `parameters` predicting each item's last answer, weighing
-    later items more (fsrs-rs's `evaluate`; items oldest first)."""
-    evaluation = _model(tuple(parameters)).evaluate(list(items))
-    return evaluation.log_loss, evaluation.rmse_bins
 
 
 def format_interval(span: timedelta) -> str:

@@ -21,6 +21,8 @@ from trainer.optimize import load_logs, optimize, recompute_states
 from trainer.store.review_import import import_review_log
 from trainer.store.store import Store
 
+DEFAULTS = schedule.DEFAULT_PARAMETERS
+
 
 @pytest.fixture(params=["UTC", "America/Los_Angeles", "Asia/Kolkata"])
 def local_time(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
@@ -79,19 +81,31 @@ def test_memory_states_after_import_equal_fsrs_rs(
     assert max(difficulty_differences) < 0.01
 
 
-def held_out_items(cards: dict[str, list[tuple[int, datetime]]], holdout: float) -> list[FSRSItem]:
-    """The latest `holdout` share of answers, each given a day or more after the one before it,
-    with the card's answers before it; oldest first."""
+def split_items(
+    cards: dict[str, list[tuple[int, datetime]]], holdout: float
+) -> tuple[list[FSRSItem], list[FSRSItem]]:
+    """Items for the answers before the latest `holdout` share of all answers, and for the
+    latest share: one per answer given a day or more after the one before it, with the card's
+    answers before it; each list oldest first."""
     times = sorted(moment for answers in cards.values() for _, moment in answers)
     split = times[int(len(times) * (1 - holdout))]
-    items = []
+    training, held_out = [], []
     for answers in cards.values():
         reviews = study_day_reviews(answers)
         days = [study_day(moment) for _, moment in answers]
         for index, (_, moment) in enumerate(answers):
-            if moment >= split and index > 0 and days[index] > days[index - 1]:
-                items.append((moment, FSRSItem(reviews[: index + 1])))
-    return [item for _, item in sorted(items, key=lambda pair: pair[0])]
+            if index > 0 and days[index] > days[index - 1]:
+                found = held_out if moment >= split else training
+                found.append((moment, FSRSItem(reviews[: index + 1])))
+    return tuple(  # type: ignore[return-value]
+        [item for _, item in sorted(found, key=lambda pair: pair[0])]
+        for found in (training, held_out)
+    )
+
+
+def held_out_items(cards: dict[str, list[tuple[int, datetime]]], holdout: float) -> list[FSRSItem]:
+    """The latest `holdout` share of answers as items (`split_items`)."""
+    return split_items(cards, holdout)[1]
 
 
 def test_optimize_scores_equal_fsrs_rs_evaluate(store: Store, sample_log: Path) -> None:
@@ -107,6 +121,41 @@ def test_optimize_scores_equal_fsrs_rs_evaluate(store: Store, sample_log: Path) 
         expected = FSRS(list(weights)).evaluate(items)
         assert score.log_loss == pytest.approx(expected.log_loss, abs=0.002)
         assert score.rmse_bins == pytest.approx(expected.rmse_bins, abs=0.002)
+
+
+def test_fit_is_given_the_items_anki_would_build(
+    store: Store, sample_log: Path, local_time: str
+) -> None:
+    import_review_log(store, sample_log)
+    given: list[list[FSRSItem]] = []
+    optimize(store, adopt=False, fit=lambda items: given.append(list(items)) or DEFAULTS)
+    (training,) = given
+    expected, _ = split_items(logged_answers(sample_log), 0.2)
+    # fsrs-rs's reviews compare by identity; their text shows rating and days.
+    assert [repr(item.reviews) for item in training] == [repr(item.reviews) for item in expected]
+
+
+def test_states_after_adopting_equal_fsrs_rs_memory_states(
+    store: Store, sample_log: Path, local_time: str
+) -> None:
+    import_review_log(store, sample_log)
+    log_before = store.db.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+    outcome = optimize(store)  # fsrs-rs's own fit, which beats the defaults on this log
+    assert outcome.adopted and outcome.recomputed_cards == 1205
+    assert store.db.execute("SELECT * FROM reviews ORDER BY id").fetchall() == log_before
+    stored = {
+        key.rsplit(":", 1)[1]: (stability, difficulty, reps)
+        for key, stability, difficulty, reps in store.db.execute(
+            "SELECT key, stability, difficulty, reps FROM cards"
+        ).fetchall()
+    }
+    model = FSRS(list(outcome.fitted))
+    for card, answers in logged_answers(sample_log).items():
+        expected = model.memory_state(FSRSItem(study_day_reviews(answers)))
+        stability, difficulty, reps = stored[card]
+        assert reps == len(answers)
+        assert stability == pytest.approx(expected.stability, rel=1e-6)
+        assert difficulty == pytest.approx(expected.difficulty, rel=1e-6)
 
 
 @pytest.mark.fuzz

@@ -19,7 +19,13 @@ import trainer
 UI = ("textual", "rich")
 DATABASE = ("sqlite3", "sqlite_utils")
 LOWER_PACKAGES = ("core", "importing", "store", "stats")
-LOWER_MODULES = ("trainer.schedule", "trainer.config", "trainer.paths", "trainer.journal")
+LOWER_MODULES = (
+    "trainer.schedule",
+    "trainer.fitting",
+    "trainer.config",
+    "trainer.paths",
+    "trainer.journal",
+)
 
 
 def modules_of(package: str) -> list[str]:

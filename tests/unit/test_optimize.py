@@ -14,18 +14,27 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fsrs_rs_python import FSRSItem, FSRSReview
+from hypothesis import given
+from hypothesis import strategies as st
 
-from trainer import schedule
+from trainer import fitting, schedule
 from trainer.cli import cli
 from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
-from trainer.core.progress import Progress, study_date, study_day_start, to_millis
+from trainer.core.progress import (
+    Progress,
+    from_millis,
+    study_date,
+    study_day,
+    study_day_start,
+    to_millis,
+)
 from trainer.optimize import (
     CardLog,
-    Review,
     Score,
     is_better,
     load_logs,
+    nth_smallest,
     optimize,
     score,
     split_time,
@@ -38,6 +47,12 @@ _DEFAULTS = schedule.DEFAULT_PARAMETERS
 TRUE_WEIGHTS = (0.05, 0.2, 0.6, 2.5, *_DEFAULTS[4:8], 0.5, *_DEFAULTS[9:20], 0.4)
 """Initial stabilities far below the defaults, slower growth of stability (w8) and a steeper
 forgetting curve (w20): a learner who forgets much faster than FSRS's defaults assume."""
+
+
+def card_log(card_id: int, key: str, reviews: list[tuple[int, int, int]]) -> CardLog:
+    """A card's log from its `(rating, time in ms, study day)` answers."""
+    ratings, times, days = (list(column) for column in zip(*reviews))
+    return CardLog(card_id, key, Schedule(), ratings, times, days)
 
 
 def synthetic_log(path: Path, cards: int = 200, days: int = 120, seed: int = 3) -> Path:
@@ -99,11 +114,67 @@ def test_load_logs_keeps_only_answers_that_moved_the_schedule(store: Store, now:
     store.record_review(1, Rating.GOOD, first + timedelta(days=3), mode="quiz")
     store.record_review(1, Rating.HARD, first + timedelta(days=5))
     (log,) = load_logs(store)
-    assert [(review.rating, review.at) for review in log.reviews] == [
+    assert list(zip(log.ratings, log.times)) == [
         (Rating.GOOD, to_millis(first)),
         (Rating.GOOD, to_millis(first + timedelta(days=3))),
         (Rating.HARD, to_millis(first + timedelta(days=5))),
     ]
+
+
+def answer_by_answer(store: Store) -> list[tuple[int, list[int], list[int]]]:
+    """Each card's `(id, ratings, times)` of the answers that moved its schedule, worked out
+    row by row from the log: a quiz answer counts when the next standing answer (or, for the
+    last, the card) records it as the last review."""
+    undone = {row[0] for row in store.db.execute("SELECT undoes FROM reviews").fetchall()}
+    last = dict(store.db.execute("SELECT id, last_review FROM cards").fetchall())
+    rows = store.db.execute(
+        "SELECT id, card_id, rating, reviewed_at, mode, last_review_before FROM reviews "
+        "WHERE rating IS NOT NULL ORDER BY card_id, reviewed_at, id"
+    ).fetchall()
+    standing = [row for row in rows if row[0] not in undone]
+    found: dict[int, tuple[list[int], list[int]]] = {}
+    for row, after in zip(standing, [*standing[1:], None]):
+        _, card_id, rating, at, mode, _ = row
+        recorded = last[card_id] if after is None or after[1] != card_id else after[5]
+        if mode != "quiz" or recorded == at:
+            ratings, times = found.setdefault(card_id, ([], []))
+            ratings.append(rating)
+            times.append(at)
+    return [(card_id, *found[card_id]) for card_id in sorted(found) if last[card_id]]
+
+
+def test_the_log_read_card_by_card_equals_reading_it_answer_by_answer(
+    learner: Store, now: datetime
+) -> None:
+    # Quiz answers that left the schedule alone or moved it, undone answers, and two answers
+    # at one moment, among the synthetic learner's plain answers.
+    base = now + timedelta(days=400)
+    for card_id in range(1, 40):
+        moment = base + timedelta(days=card_id)
+        learner.record_review(
+            card_id, Rating.AGAIN, moment, mode="quiz", reschedule=card_id % 2 == 0
+        )
+        if card_id % 3 == 0:
+            learner.record_review(card_id, Rating.GOOD, moment + timedelta(hours=1))
+            learner.undo_last(moment + timedelta(hours=1, seconds=5))
+        if card_id % 5 == 0:
+            # In the log's order, not the rating's.
+            learner.record_review(card_id, Rating.EASY, moment + timedelta(days=2))
+            learner.record_review(card_id, Rating.HARD, moment + timedelta(days=2))
+    logs = load_logs(learner)
+    assert [(log.card_id, log.ratings, log.times) for log in logs] == answer_by_answer(learner)
+    assert [log.days for log in logs] == [
+        [study_day(from_millis(at)) for at in log.times] for log in logs
+    ]
+    assert len(logs) == 200
+
+
+@given(st.lists(st.integers(0, 2**42), min_size=1, max_size=300), st.data())
+def test_nth_smallest_is_the_nth_of_the_sorted_values(
+    values: list[int], data: st.DataObject
+) -> None:
+    n = data.draw(st.integers(0, len(values) - 1))
+    assert nth_smallest(values, n) == sorted(values)[n]
 
 
 def test_study_days_roll_over_at_four_in_the_morning() -> None:
@@ -116,8 +187,8 @@ def test_study_days_roll_over_at_four_in_the_morning() -> None:
 
 
 def test_split_time_holds_out_the_latest_share() -> None:
-    reviews = tuple(Review(Rating.GOOD, at, at) for at in range(10))
-    logs = [CardLog(1, "a", Schedule(), reviews[:4]), CardLog(2, "b", Schedule(), reviews[4:])]
+    reviews = [(Rating.GOOD, at, at) for at in range(10)]
+    logs = [card_log(1, "a", reviews[:4]), card_log(2, "b", reviews[4:])]
     assert split_time(logs, 0.2) == 8
     assert split_time(logs, 0.5) == 5
 
@@ -128,30 +199,25 @@ def test_score_on_a_hand_worked_example() -> None:
     assert at is not None
     # One card: Good, then Again 3 days later, then Good 2 days after that. Day numbers are
     # given directly: each review is on its own study day.
-    log = CardLog(
+    log = card_log(
         7,
         "k",
-        Schedule(),
-        (
-            Review(Rating.GOOD, at, 0),
-            Review(Rating.AGAIN, at + 3 * day, 3),
-            Review(Rating.GOOD, at + 5 * day, 5),
-        ),
+        [(Rating.GOOD, at, 0), (Rating.AGAIN, at + 3 * day, 3), (Rating.GOOD, at + 5 * day, 5)],
     )
     weights = schedule.DEFAULT_PARAMETERS
     progress = Progress()
     predicted = []
-    for review in log.reviews:
-        moment = START + timedelta(milliseconds=review.at - at)
+    for rating, time in zip(log.ratings, log.times):
+        moment = START + timedelta(milliseconds=time - at)
         if progress.last_review is not None:
             predicted.append(schedule.retrievability(progress, moment, weights))
-        progress = schedule.next_progress(7, progress, review.rating, moment, Schedule(), weights)
+        progress = schedule.next_progress(7, progress, rating, moment, Schedule(), weights)
     p_again, p_good = predicted
     result = score([log], weights, at + day)
     assert result.reviews == 2
     # The scores are fsrs-rs's, and its predictions are the retrievability the app shows.
     assert (result.log_loss, result.rmse_bins) == pytest.approx(
-        schedule.evaluate(
+        fitting.evaluate(
             [
                 FSRSItem([FSRSReview(3, 0), FSRSReview(1, 3)]),
                 FSRSItem([FSRSReview(3, 0), FSRSReview(1, 3), FSRSReview(3, 2)]),
@@ -192,10 +258,10 @@ def test_better_parameters_are_adopted_and_states_recomputed(learner: Store, now
     # Each card is left where replaying its answers with the new weights leads.
     (log,) = [log for log in load_logs(learner) if log.card_id == states[0][0]]
     progress = Progress()
-    for review in log.reviews:
-        moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=review.at)
+    for rating, time in zip(log.ratings, log.times):
+        moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=time)
         progress = schedule.next_progress(
-            log.card_id, progress, review.rating, moment, log.schedule, TRUE_WEIGHTS
+            log.card_id, progress, rating, moment, log.schedule, TRUE_WEIGHTS
         )
     assert learner.study_card(log.card_id).progress == progress
 

@@ -12,6 +12,7 @@ and `kind`, so a writer gives those two (`NEW_REVIEW`), never `reviewed_at` or `
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from datetime import datetime
 
 from trainer.core.progress import Progress, to_millis
@@ -73,23 +74,35 @@ def append_review(
     return cursor.lastrowid
 
 
+_WRITE_PROGRESS = """
+    UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,
+        last_review = ?, reps = ?, lapses = ?
+    WHERE id = ?
+"""
+
+
+def _progress_row(card_id: int, progress: Progress) -> tuple:
+    return (
+        int(progress.state),
+        progress.step,
+        progress.stability,
+        progress.difficulty,
+        to_millis(progress.due),
+        to_millis(progress.last_review),
+        progress.reps,
+        progress.lapses,
+        card_id,
+    )
+
+
 def write_progress(conn: sqlite3.Connection, card_id: int, progress: Progress) -> None:
     """Store a card's scheduling state (call inside `transaction()`)."""
-    conn.execute(
-        """
-        UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,
-            last_review = ?, reps = ?, lapses = ?
-        WHERE id = ?
-        """,
-        [
-            int(progress.state),
-            progress.step,
-            progress.stability,
-            progress.difficulty,
-            to_millis(progress.due),
-            to_millis(progress.last_review),
-            progress.reps,
-            progress.lapses,
-            card_id,
-        ],
+    conn.execute(_WRITE_PROGRESS, _progress_row(card_id, progress))
+
+
+def write_progresses(conn: sqlite3.Connection, states: Iterable[tuple[int, Progress]]) -> None:
+    """Store many cards' scheduling states, `(card id, state)`, in one statement (call inside
+    `transaction()`)."""
+    conn.executemany(
+        _WRITE_PROGRESS, [_progress_row(card_id, progress) for card_id, progress in states]
     )

@@ -27,7 +27,7 @@ from trainer.store import card_flags, card_ties, history, migrations, queue, rev
 from trainer.store.checkpoint import SAFETY_PAGES, Checkpointer
 from trainer.store.connection import connect
 from trainer.store.errors import StoreError
-from trainer.store.history import CardAnswers
+from trainer.store.history import AnswerColumns
 from trainer.store.queue import DeckSummary, StudyPlan
 from trainer.store.rows import CARD_COLUMNS, StudyCard, card_to_answer, study_card_from_row
 
@@ -187,9 +187,15 @@ class Store:
         return cursor.lastrowid
 
     @_locked
-    def scheduling_answers(self) -> list[CardAnswers]:
-        """Every card's answers that moved its schedule; see `history.scheduling_answers`."""
-        return history.scheduling_answers(self.conn)
+    def answer_columns(self) -> list[AnswerColumns]:
+        """Every card's answers that moved its schedule; see `history.answer_columns`."""
+        return history.answer_columns(self.conn)
+
+    def write_states(self, card_ids: Sequence[int], states: Sequence[Progress]) -> None:
+        """Store the recomputed scheduling states of these cards, in one transaction."""
+        with self.transaction():
+            review_log.write_progresses(self.conn, zip(card_ids, states))
+        self._wrote(SAFETY_PAGES)
 
     # -- decks and the queue ---------------------------------------------------------------
 
