@@ -38,6 +38,7 @@ from trainer.stats import cards as stats_cards  # noqa: E402
 from trainer.stats import figures as stats  # noqa: E402
 from trainer.stats import hours as stats_hours  # noqa: E402
 from trainer.stats import reviews as stats_reviews  # noqa: E402
+from trainer.stats.forecast import due_forecast  # noqa: E402
 from trainer.store.store import Store  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -95,7 +96,7 @@ def figure_timings(path: Path, now: datetime, runs: int) -> list[tuple[str, floa
             lambda: stats_cards._distributions(conn, curve, params, ""),
         ),
         ("mastery and due per deck and tag", lambda: stats_cards._mastery(conn, curve, params, "")),
-        ("forecast, 30 days", lambda: stats_cards._forecast(conn, starts[364:], params, "")),
+        ("forecast, 30 days", lambda: due_forecast(conn, starts[364:], params, "")),
         (
             "hardest cards",
             lambda: stats_cards._hardest(conn, params, ""),

@@ -404,20 +404,3 @@ def retrievability(
     decay, factor = forgetting_curve(parameters)
     days = elapsed_days(progress.last_review, now)
     return (1 + factor * days / progress.stability) ** decay
-
-
-def format_interval(span: timedelta) -> str:
-    """An interval as Anki writes it on a button: `<1m`, `10m`, `3h`, `4d`, `2.1mo`, `1.5y`."""
-    seconds = span.total_seconds()
-    if seconds < 60:
-        return "<1m"
-    if seconds < 3600:
-        return f"{round(seconds / 60)}m"
-    if seconds < 86400:
-        return f"{round(seconds / 3600)}h"
-    days = seconds / 86400
-    if days < 30:
-        return f"{round(days)}d"
-    if days < 365:
-        return f"{days / 30:.1f}mo"
-    return f"{days / 365:.1f}y"

@@ -8,8 +8,8 @@ import pytest
 
 from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
-from trainer.core.progress import Progress, State
-from trainer.schedule import format_interval, next_progress, preview_intervals, retrievability
+from trainer.core.progress import Progress, State, format_interval
+from trainer.schedule import next_progress, preview_intervals, retrievability
 
 SCHEDULE = Schedule()
 

@@ -12,10 +12,9 @@ from trainer import schedule
 from trainer.core.cards import Schedule
 from trainer.core.deckfile import parse_deck
 from trainer.core.grading import Rating
-from trainer.core.progress import Progress, State
+from trainer.core.progress import Progress, State, format_interval
 from trainer.schedule import (
     MAXIMUM_INTERVAL,
-    format_interval,
     fuzzed_days,
     next_progress,
     preview_intervals,

@@ -1,4 +1,5 @@
-"""Where a learner stands with one card: the scheduler's memory state, in plain values."""
+"""Where a learner stands with one card: the scheduler's memory state in plain values, study days, and
+intervals as a button shows them."""
 
 from __future__ import annotations
 
@@ -83,3 +84,20 @@ def study_day(moment: datetime) -> int:
     the next at 05:00 are a day apart, two answers at 05:00 and 23:00 the same day.
     """
     return study_date(moment).toordinal()
+
+
+def format_interval(span: timedelta) -> str:
+    """An interval as Anki writes it on a button: `<1m`, `10m`, `3h`, `4d`, `2.1mo`, `1.5y`."""
+    seconds = span.total_seconds()
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"

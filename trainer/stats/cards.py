@@ -1,4 +1,5 @@
-"""The figures about cards as they stand: counts, distributions, mastery, forecast, leeches.
+"""The figures about cards as they stand: counts, distributions, mastery, leeches (the forecast:
+`trainer.stats.forecast`).
 
 Part of `trainer.stats`; reads the `cards` table through its `cards_stats` covering index.
 Retrievability follows FSRS's forgetting curve, R = (1 + FACTOR * t / S) ^ DECAY with t the study
@@ -9,13 +10,13 @@ A time's study day is found in SQL by shifting it by the local UTC offset less t
 
 from __future__ import annotations
 
-import bisect
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from trainer.core.progress import ROLLOVER_HOUR, to_millis
+from trainer.stats.forecast import DueDay, due_forecast
 from trainer.store.queue import due_today
 
 DAY_MS = 86_400_000
@@ -98,15 +99,6 @@ class HardCard:
 
 
 @dataclass(frozen=True)
-class DueDay:
-    """Cards falling due on one study day of the forecast (day 0 includes overdue cards)."""
-
-    day: date
-    due: int
-    cumulative: int
-
-
-@dataclass(frozen=True)
 class CardFigures:
     """Everything `card_figures` computes."""
 
@@ -169,7 +161,7 @@ def card_figures(
         decks,
         tags,
         hardest,
-        _forecast(conn, day_starts, params, deck),
+        due_forecast(conn, day_starts, params, deck),
     )
 
 
@@ -362,40 +354,6 @@ def _tags(stored: str) -> list[str]:
     if "\\" in stored or stored.count('"') != 2 * len(parts):
         return json.loads(stored)
     return parts
-
-
-def _forecast(
-    conn: sqlite3.Connection, day_starts: list[int], params: dict, deck: str
-) -> tuple[DueDay, ...]:
-    """Cards falling due on each study day from today; overdue cards count today.
-
-    One pass over the due cards' entries of `cards_by_deck` (deck, retired, suspended, state,
-    due), read without touching the cards themselves, grouped by the hour (a range per day
-    and deck cost 31 times as many seeks); each hour's day is found here.
-    """
-    start, end = day_starts[1], day_starts[-1]
-    step = HOUR_MS if all((day - start) % HOUR_MS == 0 for day in day_starts) else 1
-    rows = conn.execute(
-        f"""
-        SELECT CASE WHEN c.due < :start THEN -1 ELSE (c.due - :start) / :step END AS slot,
-               count(*)
-        FROM cards c INDEXED BY cards_by_deck
-        WHERE c.deck_id IN (SELECT id FROM decks) {deck} AND {_ACTIVE}
-          AND c.state IN (1, 2, 3) AND c.due < :end
-        GROUP BY slot
-        """,
-        {**params, "start": start, "end": end, "step": step},
-    ).fetchall()
-    counts = [0] * (len(day_starts) - 1)
-    for slot, count in rows:
-        day = 0 if slot < 0 else bisect.bisect_right(day_starts, start + slot * step) - 1
-        counts[day] += count
-    first = datetime.fromtimestamp(day_starts[0] / 1000).date()
-    forecast, total = [], 0
-    for key, count in enumerate(counts):
-        total += count
-        forecast.append(DueDay(first + timedelta(days=key), count, total))
-    return tuple(forecast)
 
 
 def weighted_desired_retention(decks: tuple[Mastery, ...]) -> float | None:

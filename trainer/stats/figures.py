@@ -31,12 +31,12 @@ from trainer.stats.cards import (
     CardCounts,
     CardFigures,
     Distribution,
-    DueDay,
     HardCard,
     Mastery,
     card_figures,
     weighted_desired_retention,
 )
+from trainer.stats.forecast import DueDay
 from trainer.stats.hours import local_ms
 from trainer.stats.reviews import (
     PERIODS,

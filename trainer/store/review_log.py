@@ -1,4 +1,4 @@
-"""Writing an answer: the review log's row, and the card's new scheduling state.
+"""Writing an answer, and undoing one: the review log's row, and the card's scheduling state.
 
 Both are called inside a transaction of the store; the log only ever grows (see the
 migrations' triggers).
@@ -15,7 +15,9 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
-from trainer.core.progress import Progress, to_millis
+from trainer.core.progress import Progress, State, from_millis, to_millis
+from trainer.store import card_flags
+from trainer.store.rows import card_to_answer
 
 TIME_SHIFT = 14
 """Bits of a review's id below its time: up to 16,384 answers in one millisecond."""
@@ -106,3 +108,40 @@ def write_progresses(conn: sqlite3.Connection, states: Iterable[tuple[int, Progr
     conn.executemany(
         _WRITE_PROGRESS, [_progress_row(card_id, progress) for card_id, progress in states]
     )
+
+
+def undo_latest(conn: sqlite3.Connection, now: datetime, since: datetime | None) -> int | None:
+    """Undo the latest answer made after `since` (any, if None) that is not undone yet, inside
+    the store's write transaction: the card gets back its state from before that answer, and
+    the undo is itself logged. Returns the card's id, or None if there is nothing to undo."""
+    row = conn.execute(
+        """
+        SELECT id, card_id, rating, reviewed_at, state_before, step_before, stability_before,
+               difficulty_before, due_before, last_review_before
+        FROM reviews
+        WHERE mode IN ('review', 'quiz') AND id >= ?
+          AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
+        ORDER BY id DESC LIMIT 1
+        """,
+        [time_key(to_millis(since) or 0)],
+    ).fetchone()
+    if row is None:
+        return None
+    from trainer.core.grading import Rating  # grading is loaded only once a card is answered
+
+    review_id, card_id, rating, reviewed_at, state, step, stability, difficulty, due, last = row
+    current = card_to_answer(conn, card_id)[1]
+    # An answer moved the schedule exactly when it is the card's latest review; a quiz answer
+    # that left the schedule alone has nothing to restore.
+    moved = to_millis(current.last_review) == reviewed_at
+    lapsed = rating == Rating.AGAIN and state == State.REVIEW
+    restored = Progress(
+        State(state), step, stability, difficulty, from_millis(due), from_millis(last),
+        reps=max(0, current.reps - 1), lapses=max(0, current.lapses - int(lapsed)),
+    )  # fmt: skip
+    append_review(conn, card_id, None, now, 0, "undo", current, None, undoes=review_id)
+    if moved:
+        write_progress(conn, card_id, restored)
+        if restored.lapses < current.lapses:
+            card_flags.unmark_leech(conn, card_id, current.lapses)
+    return card_id

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from trainer.core.cards import Schedule
-from trainer.core.progress import Progress, State, from_millis, to_millis
+from trainer.core.progress import Progress, to_millis
 from trainer.core.study_order import CardTies
 from trainer.store import card_flags, card_ties, history, migrations, queue, review_log, text_index
 from trainer.store.checkpoint import SAFETY_PAGES, Checkpointer
@@ -325,44 +325,9 @@ class Store:
         """
         # As `record_review`: the answer to undo and the card's state are read under the lock.
         with self.writing():
-            row = self.conn.execute(
-                """
-                SELECT id, card_id, rating, reviewed_at, state_before, step_before, stability_before,
-                       difficulty_before, due_before, last_review_before
-                FROM reviews
-                WHERE mode IN ('review', 'quiz') AND id >= ?
-                  AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
-                ORDER BY id DESC LIMIT 1
-                """,
-                [review_log.time_key(to_millis(since) or 0)],
-            ).fetchone()
-            if row is None:
-                return None
-            review_id, card_id, rating, reviewed_at, state, step, stability, difficulty, due, last = row  # fmt: skip
-            current = self.study_card(card_id).progress
-            # An answer moved the schedule exactly when it is the card's latest review; a quiz
-            # answer that left the schedule alone has nothing to restore.
-            moved = to_millis(current.last_review) == reviewed_at
-            from trainer.core.grading import Rating
-
-            restored = Progress(
-                state=State(state),
-                step=step,
-                stability=stability,
-                difficulty=difficulty,
-                due=from_millis(due),
-                last_review=from_millis(last),
-                reps=max(0, current.reps - 1),
-                lapses=max(
-                    0, current.lapses - int(rating == Rating.AGAIN and state == State.REVIEW)
-                ),
-            )
-            self.append_review(card_id, None, now, 0, "undo", current, None, undoes=review_id)
-            if moved:
-                self.write_progress(card_id, restored)
-                if restored.lapses < current.lapses:
-                    card_flags.unmark_leech(self.conn, card_id, current.lapses)
-        self._wrote(10)
+            card_id = review_log.undo_latest(self.conn, now, since)
+        if card_id is not None:
+            self._wrote(10)
         return card_id
 
     def append_review(

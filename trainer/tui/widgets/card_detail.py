@@ -9,8 +9,8 @@ from textual.content import Content
 
 from trainer.core.cards import Kind
 from trainer.core.library import shown_path
+from trainer.core.progress import format_interval
 from trainer.core.sources import Passage
-from trainer.schedule import format_interval
 from trainer.store.card_history import PastAnswer
 from trainer.store.rows import StudyCard
 from trainer.store.search import FoundCard

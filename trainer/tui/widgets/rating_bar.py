@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import Button
 
 from trainer.core.grading import Rating
-from trainer.schedule import format_interval
+from trainer.core.progress import format_interval
 
 _VARIANTS = {
     Rating.AGAIN: "error",
