@@ -11,6 +11,7 @@ from pathlib import Path
 
 from trainer.core.grading import Rating
 from trainer.core.library import find_deck_files
+from trainer.store import checkpoint
 from trainer.store.store import Store
 
 
@@ -34,7 +35,8 @@ def reviews_in_main_file(path: Path, scratch: Path) -> int:
         conn.close()
 
 
-def test_answers_are_copied_into_the_database_in_the_background(tmp_path, now) -> None:
+def test_answers_are_copied_into_the_database_in_the_background(tmp_path, now, monkeypatch) -> None:
+    monkeypatch.setattr(checkpoint, "EVERY_PAGES", 500)  # 60 answers are past it
     (tmp_path / "decks").mkdir()
     (tmp_path / "decks" / "numbers.md").write_text(deck_text(80, new_per_day=80))
     path = tmp_path / "progress.db"
@@ -58,9 +60,10 @@ def test_answers_are_copied_into_the_database_in_the_background(tmp_path, now) -
     assert reviews_in_main_file(path, tmp_path) == 60
 
 
-def test_the_log_starts_over_while_answers_keep_coming(tmp_path, now) -> None:
+def test_the_log_starts_over_while_answers_keep_coming(tmp_path, now, monkeypatch) -> None:
     """Answers faster than a checkpoint still let the log be copied whole and begun again,
     so each answer writes and flushes blocks the log file already has instead of growing it."""
+    monkeypatch.setattr(checkpoint, "EVERY_PAGES", 500)  # rounds of about 40 answers
     (tmp_path / "decks").mkdir()
     (tmp_path / "decks" / "numbers.md").write_text(deck_text(400, new_per_day=400))
     path = tmp_path / "progress.db"
@@ -71,8 +74,8 @@ def test_the_log_starts_over_while_answers_keep_coming(tmp_path, now) -> None:
         queue = store.study_queue(now)
         for number, card in enumerate(queue[:400]):
             store.record_review(card, Rating.GOOD, now + timedelta(seconds=number))
-        # 400 answers write about 5,000 pages of log; begun again every few hundred pages,
-        # the file stays a small part of that.
+        # 400 answers write about 5,000 pages of log; begun again every round, the file stays
+        # a small part of that.
         log_pages = Path(f"{path}-wal").stat().st_size // 4096
         assert log_pages < 2_000
     finally:
