@@ -145,13 +145,7 @@ def ensure_data(cards: int, log: Callable[[str], None]) -> tuple[datetime, Path]
     store = Store.open(generate.DB)  # applies any migration added since the data was built
     # Data copied from another checkout names that checkout's deck files: point it at these,
     # or `trainer decks` (the deck list's row) would sync them in as 50 decks more.
-    synced_from = {str(Path(path).parent) for (path,) in store.db.execute("SELECT path FROM decks")}
-    here = str(generate.DECKS.resolve())
-    if len(synced_from) == 1 and synced_from != {here}:
-        with store.db.atomic():
-            store.db.execute(
-                "UPDATE decks SET path = ? || substr(path, ?)", [here, len(synced_from.pop()) + 1]
-            )
+    point_at(store, generate.DECKS)
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     anki = generate.DATA / "anki" / "collection.anki2"
@@ -164,6 +158,18 @@ def ensure_data(cards: int, log: Callable[[str], None]) -> tuple[datetime, Path]
         built = anki_side.build(anki, generate.DB, log)
         anki_meta.write_text(json.dumps({**wanted, **built}, indent=2) + "\n")
     return datetime.fromisoformat(meta["end"]), anki
+
+
+def point_at(store: Store, folder: Path) -> None:
+    """Name the deck files of `folder` in the store whose decks were synced from another folder
+    holding the same files (a copy), so that a sync there finds them unchanged."""
+    synced_from = {str(Path(path).parent) for (path,) in store.db.execute("SELECT path FROM decks")}
+    here = str(folder.resolve())
+    if len(synced_from) == 1 and synced_from != {here}:
+        with store.db.atomic():
+            store.db.execute(
+                "UPDATE decks SET path = ? || substr(path, ?)", [here, len(synced_from.pop()) + 1]
+            )
 
 
 def _stale(path: Path, wanted: dict) -> bool:
@@ -330,7 +336,9 @@ def resync(scratch: Path, anki_path: Path, runs: int) -> list[Row]:
     files = find_deck_files([decks])
     roots = [decks.resolve()]
     store = Store.open(fresh_copy(generate.DB, scratch / "resync.db"))
-    store.sync(files, roots)
+    point_at(store, decks)  # the copied files are the collection's, not 50 decks more
+    report = store.sync(files, roots)
+    assert not report.added_cards, "the copied deck files were synced in as new decks"
     target = files[EDITED_DECK]
     original = target.read_text(encoding="utf-8")
     three = _three_answers(original)
