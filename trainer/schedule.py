@@ -3,8 +3,8 @@
 The memory model is fsrs-rs, the Rust FSRS that Anki runs, through `fsrs-rs-python`. As in
 Anki, time between answers is counted in study days (which roll over at 4 a.m. local time,
 `core.progress.study_day`), never in 24-hour periods: an answer on the same study day updates
-the card's short-term stability. Learning and relearning steps, the ordering of the buttons'
-intervals and fuzz are Anki's rules, kept here.
+the card's short-term stability. Learning and relearning steps and the ordering of the
+buttons' intervals are Anki's rules, kept here; so is its fuzz (`trainer.fuzz`).
 
 Everything outside this module speaks in `Progress` and `Rating`, so the scheduler could be
 swapped without touching the store or the screens.
@@ -25,17 +25,13 @@ import fsrs_rs_python as fsrs_rs
 from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, from_millis, study_day
+from trainer.fuzz import fuzz_factor, fuzzed_days, round_half_up
 
 DEFAULT_PARAMETERS: tuple[float, ...] = tuple(round(w, 4) for w in fsrs_rs.DEFAULT_PARAMETERS)
 """FSRS's published default weights, used until `trainer optimize` fits the learner's own."""
 
-MAXIMUM_INTERVAL = 36500
-"""The longest interval in days, as in Anki."""
 
 _DAY = timedelta(days=1)
-_MASK = 2**64 - 1
-_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
-"""Anki's fuzz: an interval is spread by a day plus these shares of its days in each range."""
 
 
 def card_seed(key: str) -> int:
@@ -49,52 +45,9 @@ def _model(parameters: tuple[float, ...]) -> fsrs_rs.FSRS:
     return fsrs_rs.FSRS(list(parameters))
 
 
-def _round(value: float) -> int:
-    """Round half up, as Rust's `f32::round` does for the positive values met here."""
-    return math.floor(value + 0.5)
-
-
 def elapsed_days(last_review: datetime, now: datetime) -> int:
     """Study days from `last_review` to `now` (0 on the same study day)."""
     return max(0, study_day(now) - study_day(last_review))
-
-
-def fuzz_factor(card_id: int, reps: int) -> float:
-    """Where in its fuzz range this answer's interval falls, from 0 to 1.
-
-    Seeded by the card (`card_seed` of its key, the same on every device) and its review
-    count, as Anki seeds it by card id and reps: the interval shown on a button
-    is the one the answer gives, and an undone answer answered again gives it again. The seed
-    is mixed by SplitMix64, which spreads neighbouring seeds evenly and costs far less than
-    seeding a random generator on every answer.
-    """
-    z = (card_id + reps + 0x9E3779B97F4A7C15) & _MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return (z ^ (z >> 31)) / 2**64
-
-
-def fuzzed_days(interval: float, minimum: int, factor: float | None) -> int:
-    """An interval in days at least `minimum`, spread by fuzz when `factor` is given (Anki's)."""
-    minimum = min(minimum, MAXIMUM_INTERVAL)
-    if factor is None:
-        return min(max(_round(interval), minimum), MAXIMUM_INTERVAL)
-    interval = min(max(interval, minimum), MAXIMUM_INTERVAL)
-    delta = 0.0
-    if interval >= 2.5:
-        # Each range's share, added in the order of the ranges (written out: this runs for
-        # every card when states are recomputed).
-        (start1, end1, share1), (start2, end2, share2), (start3, _, share3) = _FUZZ_RANGES
-        delta = 1.0 + (
-            share1 * max(0.0, min(interval, end1) - start1)
-            + share2 * max(0.0, min(interval, end2) - start2)
-            + share3 * max(0.0, interval - start3)
-        )
-    lower = min(max(_round(interval - delta), minimum), MAXIMUM_INTERVAL)
-    upper = min(max(_round(interval + delta), minimum), MAXIMUM_INTERVAL)
-    if upper == lower and 2 < upper < MAXIMUM_INTERVAL:
-        upper = lower + 1
-    return math.floor(lower + factor * (1 + upper - lower))
 
 
 class _Move(NamedTuple):
@@ -123,7 +76,7 @@ def _hard_wait(steps: Sequence[timedelta], step: int) -> timedelta:
     second = steps[1] if len(steps) > 1 else None
     wait = (steps[0] + second) / 2 if second is not None else min(steps[0] * 1.5, steps[0] + _DAY)
     if wait > _DAY:
-        rounded = timedelta(days=_round(wait / _DAY))
+        rounded = timedelta(days=round_half_up(wait / _DAY))
         if steps[0] < rounded and (second is None or rounded < second):
             return rounded
     return wait
@@ -197,7 +150,7 @@ def _moves(
             # Graduating: Anki rounds first; Easy also stays above what Good would give.
             if rating is Rating.EASY:
                 least = max(least, fuzzed_days(by_rating[Rating.GOOD].interval, 1, fuzz) + 1)
-            interval = fuzzed_days(max(1, _round(state.interval)), least, fuzz)
+            interval = fuzzed_days(max(1, round_half_up(state.interval)), least, fuzz)
         moves[rating] = _Move(State.REVIEW, None, *memory_after, days=interval)
         least = interval + 1
         if rating is upto:

@@ -21,6 +21,7 @@ DATABASE = ("sqlite3", "sqlite_utils")
 LOWER_PACKAGES = ("core", "importing", "store", "stats")
 LOWER_MODULES = (
     "trainer.schedule",
+    "trainer.fuzz",
     "trainer.fitting",
     "trainer.config",
     "trainer.paths",

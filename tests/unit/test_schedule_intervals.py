@@ -13,13 +13,8 @@ from trainer.core.cards import Schedule
 from trainer.core.deckfile import parse_deck
 from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, format_interval
-from trainer.schedule import (
-    MAXIMUM_INTERVAL,
-    fuzzed_days,
-    next_progress,
-    preview_intervals,
-    retrievability,
-)
+from trainer.fuzz import MAXIMUM_INTERVAL, fuzzed_days
+from trainer.schedule import next_progress, preview_intervals, retrievability
 from trainer.store.rows import schedule_from_settings, settings_of
 
 EXACT = Schedule(fuzz=False)
