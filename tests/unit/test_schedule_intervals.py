@@ -15,6 +15,7 @@ from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, format_interval
 from trainer.fuzz import MAXIMUM_INTERVAL, fuzzed_days
 from trainer.schedule import next_progress, preview_intervals, retrievability
+from trainer.store import review_log
 from trainer.store.rows import schedule_from_settings, settings_of
 
 EXACT = Schedule(fuzz=False)
@@ -206,7 +207,7 @@ def test_undo_and_answer_again_gives_the_same_fuzzed_interval(store, now: dateti
         "VALUES ('k', 1, 0, 1, 'basic', 'Q?', 'A', 0)"
     )
     with store.transaction():
-        store.write_progress(1, reviewed(40.0, now - timedelta(days=40)))
+        review_log.write_progress(store.conn, 1, reviewed(40.0, now - timedelta(days=40)))
     first = store.record_review(1, Rating.GOOD, now)
     assert store.undo_last(now + timedelta(seconds=5)) == 1
     again = store.record_review(1, Rating.GOOD, now + timedelta(seconds=9))

@@ -16,6 +16,7 @@ from trainer.core.identity import sibling_group
 from trainer.core.library import find_deck_files
 from trainer.core.study_order import in_turn, interleave
 from trainer.stats.figures import compute_stats
+from trainer.store import review_log
 from trainer.store.store import Store
 
 SIBLINGS = """
@@ -224,7 +225,8 @@ def test_a_review_card_is_due_for_its_whole_study_day(
     day_start = study_day_start(now)
     later_today = day_start + timedelta(hours=20)
     with store.transaction():
-        store.write_progress(
+        review_log.write_progress(
+            store.conn,
             capital,
             Progress(
                 State.REVIEW, None, 3.0, 5.0, later_today, later_today - timedelta(days=3), 2, 0

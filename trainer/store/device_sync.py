@@ -30,6 +30,7 @@ from trainer.journal import (
     last_entry,
     read_journal,
 )
+from trainer.store import review_log
 from trainer.store.review_import import add_imported_card, is_imported_key
 
 if TYPE_CHECKING:
@@ -301,7 +302,8 @@ def _replay_card(
     for event in events:
         if event.entry is not None:
             entry = event.entry
-            ids[entry.id] = store.append_review(
+            ids[entry.id] = review_log.append_review(
+                conn,
                 card_id,
                 entry.rating,
                 from_millis(entry.at),
@@ -316,7 +318,7 @@ def _replay_card(
                 [ids[entry.id], entry.id, entry.id.rsplit("-", 1)[0], int(entry.moves)],
             )
         progress = after_each.get(event.uid, progress)
-    store.write_progress(card_id, progress)
+    review_log.write_progress(conn, card_id, progress)
 
 
 def _note_devices(

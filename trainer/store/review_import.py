@@ -22,6 +22,7 @@ from trainer import schedule
 from trainer.core.cards import Schedule
 from trainer.core.progress import from_millis
 from trainer.importing.review_log import LoggedReview, ReviewLogError, read_review_log
+from trainer.store import review_log
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -185,8 +186,9 @@ def _replay(
     seed = schedule.card_seed(card.card.key)
     states = list(schedule.replay(seed, answers, card.schedule, weights, card.progress))
     for row, (_, at), (before, _) in zip(rows, answers, states):
-        store.append_review(
-            card_id, int(row.rating), at, row.duration_ms, "import", before, parameters_id
-        )
-    store.write_progress(card_id, states[-1][1])
+        review_log.append_review(
+            store.conn, card_id, int(row.rating), at, row.duration_ms, "import", before,
+            parameters_id,
+        )  # fmt: skip
+    review_log.write_progress(store.conn, card_id, states[-1][1])
     return len(rows)

@@ -306,9 +306,11 @@ class Store:
                 if reschedule
                 else before
             )
-            self.append_review(card_id, int(rating), now, duration_ms, mode, before, parameters_id)
+            review_log.append_review(
+                self.conn, card_id, int(rating), now, duration_ms, mode, before, parameters_id
+            )
             if reschedule:
-                self.write_progress(card_id, after)
+                review_log.write_progress(self.conn, card_id, after)
                 if after.lapses > before.lapses and card_flags.is_leech_lapse(
                     after.lapses, schedule.leech_lapses
                 ):
@@ -329,27 +331,6 @@ class Store:
         if card_id is not None:
             self._wrote(10)
         return card_id
-
-    def append_review(
-        self,
-        card_id: int,
-        rating: int | None,
-        now: datetime,
-        duration_ms: int,
-        mode: str,
-        before: Progress,
-        parameters_id: int | None,
-        undoes: int | None = None,
-    ) -> int:
-        """Append one row to the review log with the card's state before it (inside
-        `transaction()`); returns the new review's id."""
-        return review_log.append_review(
-            self.conn, card_id, rating, now, duration_ms, mode, before, parameters_id, undoes
-        )
-
-    def write_progress(self, card_id: int, progress: Progress) -> None:
-        """Store a card's scheduling state (call inside `transaction()`)."""
-        review_log.write_progress(self.conn, card_id, progress)
 
     # -- sync ------------------------------------------------------------------------------
 
