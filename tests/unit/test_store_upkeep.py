@@ -35,18 +35,24 @@ def reviews_in_main_file(path: Path, scratch: Path) -> int:
         conn.close()
 
 
+def answering(tmp_path: Path, now: datetime, cards: int, answers: int) -> Store:
+    """A store of a deck of `cards` new cards, its log emptied, then `answers` of them answered
+    one after another."""
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "numbers.md").write_text(deck_text(cards, new_per_day=cards))
+    store = Store.open(tmp_path / "progress.db")
+    synced(store, tmp_path / "decks", now)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for number, card in enumerate(store.study_queue(now)[:answers]):
+        store.record_review(card, Rating.GOOD, now + timedelta(seconds=number))
+    return store
+
+
 def test_answers_are_copied_into_the_database_in_the_background(tmp_path, now, monkeypatch) -> None:
     monkeypatch.setattr(checkpoint, "EVERY_PAGES", 500)  # 60 answers are past it
-    (tmp_path / "decks").mkdir()
-    (tmp_path / "decks" / "numbers.md").write_text(deck_text(80, new_per_day=80))
     path = tmp_path / "progress.db"
-    store = Store.open(path)
+    store = answering(tmp_path, now, cards=80, answers=60)
     try:
-        synced(store, tmp_path / "decks", now)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        queue = store.study_queue(now)
-        for number, card in enumerate(queue[:60]):
-            store.record_review(card, Rating.GOOD, now + timedelta(seconds=number))
         # The answering connection itself checkpoints only far later (and SQLite's default
         # would wait for 1,000 pages): the 60 answers reach the file through the worker.
         assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] > 1_000
@@ -64,16 +70,9 @@ def test_the_log_starts_over_while_answers_keep_coming(tmp_path, now, monkeypatc
     """Answers faster than a checkpoint still let the log be copied whole and begun again,
     so each answer writes and flushes blocks the log file already has instead of growing it."""
     monkeypatch.setattr(checkpoint, "EVERY_PAGES", 500)  # rounds of about 40 answers
-    (tmp_path / "decks").mkdir()
-    (tmp_path / "decks" / "numbers.md").write_text(deck_text(400, new_per_day=400))
     path = tmp_path / "progress.db"
-    store = Store.open(path)
+    store = answering(tmp_path, now, cards=400, answers=400)
     try:
-        synced(store, tmp_path / "decks", now)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        queue = store.study_queue(now)
-        for number, card in enumerate(queue[:400]):
-            store.record_review(card, Rating.GOOD, now + timedelta(seconds=number))
         # 400 answers write about 5,000 pages of log; begun again every round, the file stays
         # a small part of that.
         log_pages = Path(f"{path}-wal").stat().st_size // 4096
