@@ -3,7 +3,8 @@
 Each subcommand lives in its own module under `trainer.commands` and is listed in `COMMANDS`,
 which names where it is: a command's module is imported only when that command runs (or help
 lists it), so opening the study app loads none of them. Heavy modules (Textual, the store) are
-imported inside the commands that need them, so `trainer check` starts fast. Errors a person can cause become one line each and exit status 1.
+imported inside the commands that need them, so `trainer check` starts fast. Errors a person
+can cause become one line each and exit status 1.
 """
 
 from __future__ import annotations

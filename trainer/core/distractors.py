@@ -1,10 +1,11 @@
 """Wrong options for a quiz question: of the same kind as the right answer, and of its form.
 
 An answer is classified by its kind (`trainer.core.answer_kinds`: a year, a number with its
-unit, an acronym, a country, a person...). Wrong options are answers of the same kind from the same deck, those on the same topic (the same cited document)
-first and those closest in length next, so that no option's form betrays it. When the deck has
-too few, years, dates, numbers and percentages are made near the answer, and countries,
-regions, offices and people come from a small curated pool (`trainer.core.distractor_pools`).
+unit, an acronym, a country, a person...). Wrong options are answers of the same kind from the
+same deck, those on the same topic (the same cited document) first and those closest in length
+next, so that no option's form betrays it. When the deck has too few, years, dates, numbers and
+percentages are made near the answer, and countries, regions, offices and people come from a
+small curated pool (`trainer.core.distractor_pools`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Where a learner stands with one card: the scheduler's memory state in plain values, study days, and
-intervals as a button shows them."""
+"""Where a learner stands with one card: the scheduler's memory state in plain values, study
+days, and intervals as a button shows them."""
 
 from __future__ import annotations
 

@@ -58,8 +58,10 @@ def index_deck(
     for byte) loses its row: its next re-sync parses it whole again.
     """
     layout = layout_of(raw, marks) if marks else None
-    ids = array("q", (card_id for (card_id,) in conn.execute(
-        "SELECT id FROM cards WHERE deck_id = ? AND retired = 0 ORDER BY position", [deck_id])))  # fmt: skip
+    rows = conn.execute(
+        "SELECT id FROM cards WHERE deck_id = ? AND retired = 0 ORDER BY position", [deck_id]
+    )
+    ids = array("q", (card_id for (card_id,) in rows))
     if layout is None or len(ids) != sum(layout.counts):
         conn.execute("DELETE FROM deck_entries WHERE deck_id = ?", [deck_id])
         return

@@ -9,15 +9,14 @@ today or was gathered before it; learning cards are never left out.
 What they read grows with what is waiting today, not with the collection: due cards through
 `cards_by_deck` (a range of each deck's due cards), new cards through `cards_new` in deck
 order, stopping at the daily limit, today's answers as a range of the log's ids (it is keyed by
-time); a plan's siblings and citations come with the cards gathered. Only the deck list's totals count every card.
+time); a plan's siblings and citations come with the cards gathered. Only the deck list's
+totals count every card.
 
 Functions take the store's connection; `Store` calls them holding its lock.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from trainer.core.progress import from_millis, study_day_start, to_millis
 from trainer.core.study_order import LEARN_AHEAD, CardTies, in_turn, interleave
 from trainer.store import review_log
 from trainer.store.card_ties import CITED, ENTRY, UNCITED, ties_of
-from trainer.store.rows import deck_schedule
+from trainer.store.rows import deck_rules
 
 
 @dataclass(frozen=True)
@@ -161,20 +160,15 @@ def _decks(
     ).fetchall()
     decks = {}
     for deck_id, name, path, description, settings, total in rows:
-        # Parsed once for each settings text (both remember), not on every gathering.
-        limits = deck_schedule(settings, defaults)[0]
+        # Parsed once for each settings text, not on every gathering.
+        rules = deck_rules(settings, defaults)
+        limits = rules.schedule
         allowance = max(0, limits.new_per_day - today.introduced.get(deck_id, 0))
         reviews = max(0, limits.reviews_per_day - today.reviewed.get(deck_id, 0))
         # The learner's setting turns burying off everywhere; a deck may turn it off for itself.
-        bury = bury_siblings and _buries(settings)
+        bury = bury_siblings and rules.buries
         decks[deck_id] = _Deck(deck_id, name, path, description, total, allowance, reviews, bury)
     return decks
-
-
-@functools.lru_cache(maxsize=256)
-def _buries(settings: str) -> bool:
-    """Whether a deck's stored settings let it bury siblings."""
-    return json.loads(settings).get("bury_siblings", True) is not False
 
 
 def _gather(

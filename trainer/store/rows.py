@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from trainer.core.cards import Card, Choice, Citation, Deck, Kind, Schedule
 from trainer.core.progress import Progress, State, from_millis
@@ -56,7 +56,7 @@ def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) ->
         text=extra.get("text", ""),
     )
     progress = progress_of(state, step, stability, difficulty, due, last_review, reps, lapses)
-    schedule, strict = deck_schedule(settings, defaults)
+    schedule, strict, _ = deck_rules(settings, defaults)
     return StudyCard(card_id, card, progress, deck_id, deck_name, schedule, strict)
 
 
@@ -73,7 +73,7 @@ def card_to_answer(
     if row is None:
         raise KeyError(card_id)
     key, *columns, settings = row
-    return key, progress_of(*columns), deck_schedule(settings, defaults)[0]
+    return key, progress_of(*columns), deck_rules(settings, defaults).schedule
 
 
 def progress_of(
@@ -93,12 +93,26 @@ def progress_of(
     )  # fmt: skip
 
 
+class DeckRules(NamedTuple):
+    """What a deck's stored settings decide about studying it."""
+
+    schedule: Schedule
+    strict: bool
+    """Whether its typed answers are checked strictly."""
+    buries: bool
+    """Whether the deck lets its cards' siblings be buried (the learner's setting also must)."""
+
+
 @functools.lru_cache(maxsize=256)
-def deck_schedule(settings: str, defaults: Schedule | None = None) -> tuple[Schedule, bool]:
-    """A deck's stored settings text as its schedule and whether its typed answers are strict;
-    parsed once for each text (every card shown or answered reads its deck's)."""
-    deck_settings = json.loads(settings)
-    return schedule_from_settings(deck_settings, defaults), deck_settings.get("strict", False)
+def deck_rules(settings: str, defaults: Schedule | None = None) -> DeckRules:
+    """A deck's stored settings text as its rules; parsed once for each text (every card shown
+    or answered, and every gathering of the queue, reads its deck's)."""
+    stored = json.loads(settings)
+    return DeckRules(
+        schedule_from_settings(stored, defaults),
+        stored.get("strict", False),
+        stored.get("bury_siblings", True) is not False,
+    )
 
 
 def settings_of(deck: Deck) -> dict[str, Any]:
