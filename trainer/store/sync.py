@@ -196,8 +196,9 @@ def _sync_whole(db, decks, on_disk, report: SyncReport, now: datetime) -> None:
     }
     parsed = [(deck_file, deck) for deck_file, deck, _ in decks]
     # Saving decks leaves the cards alone: this is still how they stood before the sync.
-    owners = _owners(db, parsed, deck_ids)
-    claimed = _claimed_keys(db, parsed, deck_ids, on_disk)
+    keys = _asked_keys(parsed)
+    owners = _owners(db, keys, deck_ids)
+    claimed = _claimed_keys(db, keys, deck_ids, on_disk)
     unchanged = {ids[0] for ids in on_disk.values()} - set(deck_ids.values())
     # Per deck, the questions it stores under a longer key (`key@vocab`): they stay its own.
     suffixed: dict[int, set[str]] = {}
@@ -240,20 +241,26 @@ def _save_deck(db, deck_file: DeckFile, deck: Deck) -> int:
     return db.execute("SELECT id FROM decks WHERE path = ?", [row["path"]]).fetchone()[0]
 
 
-def _owners(db, decks, deck_ids: dict[str, int]) -> dict[str, tuple[int, int]]:
-    """Card id and deck of every key `_save_cards` asks about, by key.
+def _asked_keys(decks) -> set[str]:
+    """Every key the changed decks' cards may be stored under: bare, and with the `@file`
+    suffix a clash gives."""
+    keys: set[str] = set()
+    for _, deck in decks:
+        suffix = f"@{deck.path.stem}"
+        for card in deck.cards:
+            keys.add(card.key)
+            keys.add(card.key + suffix)
+    return keys
 
-    That is each card the changed decks hold (to retire those they lost) and each of their keys,
-    bare and with the `@file` suffix a clash gives (to count the new ones). Editing one deck of a
-    large collection looks up a few thousand keys instead of reading every card (10x faster at
-    100,000 cards); a sync that changes much of the collection reads the whole table.
+
+def _owners(db, keys: set[str], deck_ids: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Card id and deck of every key `_save_cards` asks about (`keys`, from `_asked_keys`).
+
+    That is each card the changed decks hold (to retire those they lost) and each of their keys
+    (to count the new ones). Editing one deck of a large collection looks up a few thousand keys
+    instead of reading every card (10x faster at 100,000 cards); a sync that changes much of the
+    collection reads the whole table.
     """
-    keys = {
-        key
-        for _, deck in decks
-        for card in deck.cards
-        for key in (card.key, f"{card.key}@{deck.path.stem}")
-    }
     if not _few(db, keys):
         return {key: (card_id, deck_id) for card_id, key, deck_id in db.execute(
             "SELECT id, key, deck_id FROM cards")}  # fmt: skip
@@ -299,17 +306,11 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _claimed_keys(db, decks, deck_ids: dict[str, int], known) -> dict[str, int]:
+def _claimed_keys(db, keys: set[str], deck_ids: dict[str, int], known) -> dict[str, int]:
     """Keys held by decks that did not change in this sync: a changed deck cannot take them."""
     changed_ids = set(deck_ids.values())
     claimed: dict[str, int] = {}
     unchanged_ids = [deck_id for deck_id, *_ in known.values() if deck_id not in changed_ids]
-    keys = {
-        key
-        for _, deck in decks
-        for card in deck.cards
-        for key in (card.key, f"{card.key}@{deck.path.stem}")
-    }
     if _few(db, keys):
         # Only the changed decks' own keys are ever looked up: fetch just those.
         # (`retired` is tested here, not in SQL, so that the key index is the one used.)
