@@ -7,10 +7,11 @@ deletion of a cloze). Problems are reported, never raised, so every problem of a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Set
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from trainer.core.cards import Card, Choice, Citation, Kind
@@ -28,20 +29,29 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
 
 
-@dataclass
 class _Entry:
     """A card as it is being read, before it is checked and turned into `Card`s."""
 
-    key: str
-    line: int
-    parts: dict[str, list[str]] = field(default_factory=dict)
-    typed: list[str] = field(default_factory=list)
-    choices: list[tuple[bool, str, int]] = field(default_factory=list)
-    fields: dict[str, tuple[str, int]] = field(default_factory=dict)
-    open_part: str | None = None
+    # A plain class with slots, not a dataclass: a first sync makes one per entry (100,000).
+    __slots__ = ("key", "line", "parts", "typed", "choices", "fields", "open_part", "base")
+
+    def __init__(self, key: str, line: int, value: str) -> None:
+        self.key = key
+        self.line = line
+        self.parts: dict[str, list[str]] = {key: [value]}
+        self.typed: list[str] = []
+        self.choices: list[tuple[bool, str, int]] = []
+        self.fields: dict[str, tuple[str, int]] = {}
+        self.open_part: str | None = key
+        self.base: str | None | bool = False
+        """The cloze key (`cloze_base`) once worked out; False until then."""
 
     def text(self, part: str) -> str:
-        return "\n".join(self.parts.get(part, [])).strip()
+        lines = self.parts.get(part)
+        if not lines:
+            return ""
+        # A part of one line holds its value stripped already (most parts are one line).
+        return lines[0] if len(lines) == 1 else "\n".join(lines).strip()
 
 
 def read_entries(lines: list[str], start: int, report: Report, first_line: int = 1) -> list[_Entry]:
@@ -67,9 +77,7 @@ def read_entries(lines: list[str], start: int, report: Report, first_line: int =
         if match:
             key, value = match.group(1), line[match.end() :].strip()
             if key in CARD_STARTS:
-                entry = _Entry(key, number)
-                entry.parts[key] = [value]
-                entry.open_part = key
+                entry = _Entry(key, number, value)
                 entries.append(entry)
             elif entry is None:
                 report(
@@ -127,9 +135,13 @@ def _add_line(entry: _Entry, key: str, value: str, number: int, report: Report) 
 
 def cloze_base(entry: _Entry) -> str | None:
     """The key a cloze entry without an `Id:` derives from its text outside the brackets."""
-    if entry.key != "C" or "Id" in entry.fields:
-        return None
-    return question_key("c", cloze_skeleton(entry.text("C")))
+    if entry.base is False:
+        entry.base = (
+            None
+            if entry.key != "C" or "Id" in entry.fields
+            else question_key("c", cloze_skeleton(entry.text("C")))
+        )
+    return entry.base  # type: ignore[return-value]
 
 
 def shared_bases(entries: list[_Entry]) -> set[str]:
@@ -145,12 +157,14 @@ def entry_cards(
 
     `shared` holds the cloze keys (see `cloze_base`) that several entries of the deck derive.
     """
-    explicit_id, id_ok = _explicit_id(entry, report)
-    source = _citation(entry, report)
-    tags = deck_tags + tuple(
-        tag for tag in _TAG_SEPARATORS.split(entry.fields.get("Tags", ("", 0))[0]) if tag
-    )
-    tags = tuple(dict.fromkeys(tags))
+    fields = entry.fields
+    explicit_id, id_ok = _explicit_id(entry, report) if "Id" in fields else (None, True)
+    source = _citation(entry, report) if "Source" in fields else None
+    if "Tags" in fields:
+        own = _TAG_SEPARATORS.split(fields["Tags"][0])
+        tags = tuple(dict.fromkeys(deck_tags + tuple(tag for tag in own if tag)))
+    else:
+        tags = _unique(deck_tags)
     common: dict[str, Any] = {
         "tags": tags,
         "source": source,
@@ -159,19 +173,25 @@ def entry_cards(
     }
     if not id_ok:
         return []
-    if entry.key != "Q" and ("A" in entry.parts or entry.typed or entry.choices):
+    if entry.key == "Q":
+        return _question_cards(entry, explicit_id, common, report)
+    if "A" in entry.parts or entry.typed or entry.choices:
         report(entry.line, f"{entry.key}: card takes no A:, T: or choices (did you mean Q:?)")
         return []
     if entry.key == "C":
         return _cloze_cards(entry, explicit_id, common, report, shared)
-    if entry.key in ("True", "False"):
-        statement = entry.text(entry.key)
-        if not statement:
-            report(entry.line, f"{entry.key}: has no statement")
-            return []
-        key = card_key(explicit_id or question_key("truefalse", statement))
-        return [Card(key, Kind.TRUE_FALSE, statement, entry.key.lower(), **common)]
-    return _question_cards(entry, explicit_id, common, report)
+    statement = entry.text(entry.key)
+    if not statement:
+        report(entry.line, f"{entry.key}: has no statement")
+        return []
+    key = card_key(explicit_id or question_key("truefalse", statement))
+    return [Card(key, Kind.TRUE_FALSE, statement, entry.key.lower(), **common)]
+
+
+@functools.lru_cache(maxsize=256)
+def _unique(tags: tuple[str, ...]) -> tuple[str, ...]:
+    # Most entries carry just their deck's tags: those are made unique once per deck.
+    return tuple(dict.fromkeys(tags))
 
 
 def _question_cards(
@@ -183,19 +203,13 @@ def _question_cards(
     if not question:
         report(entry.line, "Q: has no question")
         return []
-    kinds = [
-        name
-        for name, present in (
-            ("A:", "A" in entry.parts),
-            ("T:", entry.typed),
-            ("choices", entry.choices),
-        )
-        if present
-    ]
-    if not kinds:
+    has_answer, typed, choices = "A" in entry.parts, bool(entry.typed), bool(entry.choices)
+    if not (has_answer or typed or choices):
         report(entry.line, "question has no answer (add A:, T: or a - [x] choice list)")
         return []
-    if len(kinds) > 1:
+    if has_answer + typed + choices > 1:
+        kinds = [name for name, present in (("A:", has_answer), ("T:", typed),
+                 ("choices", choices)) if present]  # fmt: skip
         report(entry.line, f"question mixes {' and '.join(kinds)}; a card takes one kind of answer")
         return []
     base = explicit_id or question_key("q", question)
@@ -283,7 +297,7 @@ def _cloze_cards(
             "(split it)",
         )
         return []
-    base = explicit_id or question_key("c", cloze_skeleton(raw))
+    base = explicit_id or cloze_base(entry) or ""  # one of the two is set
     answers = []
     for deletion in deletions:
         answer, _, hint = deletion.inside.partition("::")

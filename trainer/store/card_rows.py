@@ -4,46 +4,87 @@ from __future__ import annotations
 
 import functools
 import json
+from json.encoder import encode_basestring_ascii as _quoted
 
 from trainer.core.cards import Card
 from trainer.core.identity import sibling_group
 
+_COLUMNS = "key, deck_id, position, line, kind, prompt, answer, detail, tags, created, entry_key"
+"""The columns of a row of `card_row`, in its order."""
+_INSERT = f"INSERT INTO cards ({_COLUMNS}) VALUES ({', '.join('?' * 11)})"
+_UPDATE = (
+    "UPDATE cards SET deck_id = ?, position = ?, line = ?, kind = ?, prompt = ?, answer = ?, "
+    "detail = ?, tags = ?, retired = 0, entry_key = ? WHERE key = ?"
+)
 
-def write_rows(db, rows: list[dict], fresh: list[bool | None]) -> None:
-    """Insert the rows marked True (keys no card has), upsert those marked False by key, and
+
+def write_rows(db, rows: list[tuple], fresh: list[bool | None]) -> None:
+    """Insert the rows marked True (keys no card has), update those marked False by key, and
     leave those marked None (the stored row says the same)."""
+    db.conn.executemany(_INSERT, [row for row, is_fresh in zip(rows, fresh) if is_fresh])
+    # The others exist already: an update by key keeps their ids (and their position order).
     db.conn.executemany(
-        """
-        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, detail, tags, created,
-            entry_key)
-        VALUES (:key, :deck_id, :position, :line, :kind, :prompt, :answer, :detail, :tags, :created,
-            :entry_key)
-        """,
-        [row for row, is_fresh in zip(rows, fresh) if is_fresh],
-    )
-    # The others exist already, so this never inserts: card ids keep their position order.
-    db.conn.executemany(
-        """
-        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, detail, tags, created,
-            entry_key)
-        VALUES (:key, :deck_id, :position, :line, :kind, :prompt, :answer, :detail, :tags, :created,
-            :entry_key)
-        ON CONFLICT(key) DO UPDATE SET deck_id = excluded.deck_id, position = excluded.position,
-            line = excluded.line, kind = excluded.kind, prompt = excluded.prompt,
-            answer = excluded.answer, detail = excluded.detail, tags = excluded.tags, retired = 0,
-            entry_key = excluded.entry_key
-        """,
-        [row for row, is_fresh in zip(rows, fresh) if is_fresh is False],
+        _UPDATE,
+        [(*row[1:9], row[10], row[0]) for row, is_fresh in zip(rows, fresh) if is_fresh is False],
     )
 
 
 WRITTEN = ("position", "line", "kind", "prompt", "answer", "detail", "tags", "entry_key")
-"""What the upsert of `write_rows` sets from the file besides the deck and `retired`: a stored
-card equal on all of these (in the same deck, not retired) is left as it is. Keep the two lists
-alike."""
+"""What `write_rows` updates from the file besides the deck and `retired`: a stored card equal
+on all of these (in the same deck, not retired) is left as it is. Keep `written` alike."""
 
 
-def card_row(card: Card, key: str, deck_id: int, position: int, created: int) -> dict:
+def written(row: tuple) -> tuple:
+    """The values of `WRITTEN` in a row of `card_row`."""
+    return (*row[2:9], row[10])
+
+
+def row_key(row: tuple) -> str:
+    """The key a row of `card_row` is stored under."""
+    return row[0]
+
+
+def card_row(card: Card, key: str, deck_id: int, position: int, created: int) -> tuple:
+    """The card's row, its columns in the order of `_COLUMNS`."""
+    return (
+        key,
+        deck_id,
+        position,
+        card.line,
+        card.kind.value,
+        card.prompt,
+        card.answer,
+        _detail(card),
+        _tags_json(card.tags),
+        created,
+        card.entry_key or sibling_group(key),
+    )
+
+
+def _detail(card: Card) -> str:
+    """`json.dumps` of the card's details, written out by hand: it ran once per card, and this
+    is three times faster (a test checks the two agree)."""
+    parts = []
+    if card.accepted:
+        parts.append('"accepted": [' + ", ".join(map(_quoted, card.accepted)) + "]")
+    if card.choices:
+        choices = (f"[{_quoted(c.text)}, {'true' if c.correct else 'false'}]" for c in card.choices)
+        parts.append('"choices": [' + ", ".join(choices) + "]")
+    if card.hint:
+        parts.append('"hint": ' + _quoted(card.hint))
+    if card.note:
+        parts.append('"note": ' + _quoted(card.note))
+    if card.text:
+        parts.append('"text": ' + _quoted(card.text))
+    if card.source:
+        source = card.source
+        parts.append(f'"source": [{_quoted(source.document)}, {source.first_line}, '
+                     f"{source.last_line}]")  # fmt: skip
+    return "{" + ", ".join(parts) + "}"
+
+
+def detail_json(card: Card) -> str:
+    """The card's details as `json.dumps` writes them (what `_detail` must equal)."""
     detail: dict = {}
     if card.accepted:
         detail["accepted"] = list(card.accepted)
@@ -54,19 +95,7 @@ def card_row(card: Card, key: str, deck_id: int, position: int, created: int) ->
             detail[name] = getattr(card, name)
     if card.source:
         detail["source"] = [card.source.document, card.source.first_line, card.source.last_line]
-    return {
-        "key": key,
-        "deck_id": deck_id,
-        "position": position,
-        "line": card.line,
-        "kind": str(card.kind),
-        "prompt": card.prompt,
-        "answer": card.answer,
-        "detail": json.dumps(detail) if detail else "{}",
-        "tags": _tags_json(card.tags),
-        "created": created,
-        "entry_key": card.entry_key or sibling_group(key),
-    }
+    return json.dumps(detail)
 
 
 @functools.lru_cache(maxsize=1024)

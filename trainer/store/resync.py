@@ -34,7 +34,7 @@ from trainer.core.deck_blocks import (
 from trainer.core.deckfile import parse_entry_texts, stray_text_fine
 from trainer.core.library import DeckFile, shown_path
 from trainer.core.progress import to_millis
-from trainer.store.card_rows import WRITTEN, card_row, write_rows
+from trainer.store.card_rows import WRITTEN, card_row, row_key, write_rows, written
 from trainer.store.deck_entries import load_entries, save_entries
 from trainer.store.deck_keys import key_in_deck
 
@@ -140,7 +140,7 @@ def apply_resync(
                 claimed[key] = owner
     suffixed = {key.partition("@")[0] for key, (_, owner) in owners.items()
                 if owner == deck_id and "@" in key}  # fmt: skip
-    rows: list[dict] = []
+    rows: list[tuple] = []
     fresh_flags: list[bool | None] = []
     shifts = []
     created, position, fresh = to_millis(now), 0, iter(plan.fresh)
@@ -159,10 +159,10 @@ def apply_resync(
             claimed[key] = deck_id
             rows.append(card_row(card, key, deck_id, position, created))
             position += 1
-    keys = [row["key"] for row in rows]
+    keys = [row_key(row) for row in rows]
     stored = _stored_rows(db, deck_id, keys)
     for index, row in enumerate(rows):
-        if not fresh_flags[index] and stored.get(row["key"]) == tuple(row[n] for n in WRITTEN):
+        if not fresh_flags[index] and stored.get(row_key(row)) == written(row):
             fresh_flags[index] = None
     write_rows(db, rows, fresh_flags)
     db.conn.executemany(

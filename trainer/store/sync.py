@@ -22,7 +22,7 @@ from trainer.core.cards import Deck
 from trainer.core.deckfile import DeckError, DeckMarks, Problem
 from trainer.core.library import DeckFile, file_stamp, read_deck_file, shown_path
 from trainer.core.progress import to_millis
-from trainer.store.card_rows import WRITTEN, card_row, write_rows
+from trainer.store.card_rows import WRITTEN, card_row, row_key, write_rows, written
 from trainer.store.deck_entries import index_deck
 from trainer.store.deck_keys import key_in_deck
 from trainer.store.resync import apply_resync, plan_resync
@@ -353,7 +353,7 @@ def _save_cards(
         rows.append(card_row(card, key, deck_id, position, created))
         fresh.append(is_fresh)
     existing = {key for key, (_, owner) in owners.items() if owner == deck_id}
-    added = sum(1 for row in rows if row["key"] not in owners)
+    added = sum(1 for row in rows if row_key(row) not in owners)
     # A card whose stored row already says what the file says is not written again: editing a
     # few cards of a large deck writes those cards, not the deck (the parse still reads it all).
     stored = {
@@ -364,10 +364,10 @@ def _save_cards(
         )
     }
     for index, row in enumerate(rows):
-        if not fresh[index] and stored.get(row["key"]) == tuple(row[name] for name in WRITTEN):
+        if not fresh[index] and stored.get(row_key(row)) == written(row):
             fresh[index] = None  # unchanged: neither inserted nor updated
     write_rows(db, rows, fresh)
-    gone = existing - {row["key"] for row in rows}
+    gone = existing - {row_key(row) for row in rows}
     db.conn.executemany(
         "UPDATE cards SET retired = 1 WHERE key = ? AND deck_id = ? AND retired = 0",
         [(key, deck_id) for key in gone],

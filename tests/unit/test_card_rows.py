@@ -1,0 +1,41 @@
+"""A card's stored row: its details are the JSON `json.dumps` would write."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from trainer.core.cards import Card, Choice, Citation, Kind
+from trainer.store.card_rows import WRITTEN, card_row, detail_json, written
+
+TEXT = st.text(max_size=20)
+
+
+@given(
+    accepted=st.lists(TEXT, max_size=3),
+    choices=st.lists(st.tuples(TEXT, st.booleans()), max_size=3),
+    hint=TEXT,
+    note=TEXT,
+    text=TEXT,
+    source=st.none() | st.tuples(TEXT, st.integers(1, 10**9), st.integers(1, 10**9)),
+)
+def test_details_are_written_as_json_dumps_writes_them(accepted, choices, hint, note, text, source):
+    card = Card(
+        "k1", Kind.TYPED, "Q?", "A", 3, accepted=tuple(accepted),
+        choices=tuple(Choice(t, c) for t, c in choices), hint=hint, note=note, text=text,
+        source=Citation(*source) if source else None,
+    )  # fmt: skip
+    row = card_row(card, "k1", 7, 0, 0)
+    assert row[7] == detail_json(card)
+    assert json.loads(row[7]).get("note", "") == note
+
+
+def test_a_row_names_what_a_sync_compares():
+    card = Card("k1", Kind.BASIC, 'Où est "Paris"?', "En France", 12, tags=("geo",))
+    row = card_row(card, "k1@geo", 7, 4, 99)
+    assert dict(zip(WRITTEN, written(row))) == {
+        "position": 4, "line": 12, "kind": "basic", "prompt": "Où est \"Paris\"?",
+        "answer": "En France", "detail": "{}", "tags": '["geo"]', "entry_key": "k1",
+    }  # fmt: skip
