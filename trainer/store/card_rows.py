@@ -18,20 +18,35 @@ _UPDATE = (
 )
 
 
-def write_rows(db, rows: list[tuple], fresh: list[bool | None]) -> None:
-    """Insert the rows marked True (keys no card has), update those marked False by key, and
-    leave those marked None (the stored row says the same)."""
+def write_rows(db, rows: list[tuple], fresh: list[bool], stored: dict[str, tuple]) -> None:
+    """Insert the rows marked fresh (keys no card has) and update the others by key.
+
+    `stored` holds the `written` values of the deck's cards as stored (not retired): such a card
+    is updated in the columns that differ only, and not at all when none does. Editing an answer
+    so writes the answer alone, leaving the indexes on the other columns untouched.
+    """
     db.conn.executemany(_INSERT, [row for row, is_fresh in zip(rows, fresh) if is_fresh])
-    # The others exist already: an update by key keeps their ids (and their position order).
-    db.conn.executemany(
-        _UPDATE,
-        [(*row[1:9], row[10], row[0]) for row, is_fresh in zip(rows, fresh) if is_fresh is False],
-    )
+    updates: dict[tuple[int, ...], list[tuple]] = {}
+    for row, is_fresh in zip(rows, fresh):
+        if is_fresh:
+            continue
+        before = stored.get(row[0])
+        if before is None:  # in another deck, or retired: the whole row is the file's now
+            updates.setdefault((), []).append((*row[1:9], row[10], row[0]))
+            continue
+        now = written(row)
+        differ = tuple(index for index in range(len(WRITTEN)) if before[index] != now[index])
+        if differ:
+            updates.setdefault(differ, []).append((*(now[i] for i in differ), row[0]))
+    for differ, values in updates.items():
+        # The others exist already: an update by key keeps their ids (and their position order).
+        sets = ", ".join(f"{WRITTEN[i]} = ?" for i in differ)
+        db.conn.executemany(f"UPDATE cards SET {sets} WHERE key = ?" if differ else _UPDATE, values)
 
 
 WRITTEN = ("position", "line", "kind", "prompt", "answer", "detail", "tags", "entry_key")
-"""What `write_rows` updates from the file besides the deck and `retired`: a stored card equal
-on all of these (in the same deck, not retired) is left as it is. Keep `written` alike."""
+"""What a card's row takes from the file besides its key, deck and `created`: a stored card of
+the deck (not retired) is updated in those of these that differ. Keep `written` alike."""
 
 
 def written(row: tuple) -> tuple:

@@ -32,9 +32,9 @@ from trainer.core.deck_blocks import (
     known_chunks,
 )
 from trainer.core.deckfile import parse_entry_texts, stray_text_fine
-from trainer.core.library import DeckFile, shown_path
+from trainer.core.library import DeckFile
 from trainer.core.progress import to_millis
-from trainer.store.card_rows import WRITTEN, card_row, row_key, write_rows, written
+from trainer.store.card_rows import WRITTEN, card_row, row_key, write_rows
 from trainer.store.deck_entries import load_entries, save_entries
 from trainer.store.deck_keys import key_in_deck
 
@@ -43,6 +43,11 @@ if TYPE_CHECKING:
 
 _BASE = len(NO_CLOZE) + 1
 """Characters of one entry's cloze key in `Layout.bases`, with its `|`."""
+_LOOK_UP = (
+    f"SELECT id, key, deck_id, retired, {', '.join(WRITTEN)} FROM cards "
+    "WHERE key = ? OR (key > ? AND key < ?)"
+)
+"""The cards stored under a key or under it with a deck's suffix (`key@vocab`)."""
 
 
 @dataclass
@@ -106,7 +111,8 @@ def plan_resync(
                 together.add(base)
         return together
 
-    fresh = parse_entry_texts(texts, tuple(json.loads(tags)), shared, shown_path(deck_file.path))
+    # The path is for problems, which the parse reports only by giving up: no need to show it.
+    fresh = parse_entry_texts(texts, tuple(json.loads(tags)), shared, str(deck_file.path))
     if fresh is None:
         return None
     cards = tuple(card for _, made in fresh for card in made)
@@ -128,20 +134,23 @@ def apply_resync(
     gone_ids = {i for a, b in plan.comparison.gone for i in ids[old_cards[a] : old_cards[b]]}
     owners: dict[str, tuple[int, int]] = {}
     claimed: dict[str, int] = {}
+    stored: dict[str, tuple] = {}
+    """The `WRITTEN` values of the deck's own cards among those looked up (its gone ones)."""
     for card in plan.deck.cards:
-        for card_id, key, owner, retired in db.execute(
-            "SELECT id, key, deck_id, retired FROM cards WHERE key = ? OR (key > ? AND key < ?)",
-            [card.key, f"{card.key}@", f"{card.key}A"],
+        for card_id, key, owner, retired, *values in db.execute(
+            _LOOK_UP, [card.key, f"{card.key}@", f"{card.key}A"]
         ):
-            if owner == deck_id and not retired and card_id not in gone_ids:
-                return None  # a kept entry asks the same question: whole-deck rules apply
+            if owner == deck_id and not retired:
+                if card_id not in gone_ids:
+                    return None  # a kept entry asks the same question: whole-deck rules apply
+                stored[key] = tuple(values)
             owners[key] = (card_id, owner)
             if owner in unchanged and not retired:
                 claimed[key] = owner
     suffixed = {key.partition("@")[0] for key, (_, owner) in owners.items()
                 if owner == deck_id and "@" in key}  # fmt: skip
     rows: list[tuple] = []
-    fresh_flags: list[bool | None] = []
+    fresh_flags: list[bool] = []
     shifts = []
     created, position, fresh = to_millis(now), 0, iter(plan.fresh)
     for piece in plan.comparison.pieces:
@@ -160,11 +169,7 @@ def apply_resync(
             rows.append(card_row(card, key, deck_id, position, created))
             position += 1
     keys = [row_key(row) for row in rows]
-    stored = _stored_rows(db, deck_id, keys)
-    for index, row in enumerate(rows):
-        if not fresh_flags[index] and stored.get(row_key(row)) == written(row):
-            fresh_flags[index] = None
-    write_rows(db, rows, fresh_flags)
+    write_rows(db, rows, fresh_flags, stored)
     db.conn.executemany(
         "UPDATE cards SET line = line + ?, position = position + ? "
         "WHERE id IN (SELECT value FROM json_each(?))",
@@ -172,24 +177,17 @@ def apply_resync(
     )
     new_keys = set(keys)
     lost = [(card_id,) for card_id, key, retired in _in_ids(db, sorted(gone_ids))
-            if key not in new_keys and not retired]  # fmt: skip
+            if key not in new_keys and not retired] if gone_ids else []  # fmt: skip
     db.conn.executemany("UPDATE cards SET retired = 1 WHERE id = ?", lost)
-    new_ids = dict(_in_keys(db, "SELECT key, id FROM cards WHERE key IN ({})", keys))
+    inserted = [key for key, is_fresh in zip(keys, fresh_flags) if is_fresh]
+    new_ids = dict(_in_keys(db, "SELECT key, id FROM cards WHERE key IN ({})", inserted))
+    new_ids.update((key, owners[key][0]) for key in keys if key in owners)
     _save_layout(db.conn, plan, [new_ids[key] for key in keys], old_cards)
     db.conn.execute(
         "UPDATE decks SET content_hash = ?, file_stamp = ? WHERE id = ?",
         [plan.deck_file.content_hash, plan.deck_file.stamp, deck_id],
     )
     return sum(1 for key in keys if key not in owners), len(lost)
-
-
-def _stored_rows(db, deck_id: int, keys: list[str]) -> dict[str, tuple]:
-    sql = f"SELECT key, {', '.join(WRITTEN)}, deck_id, retired FROM cards WHERE key IN ({{}})"
-    return {
-        key: tuple(values[:-2])
-        for key, *values in _in_keys(db, sql, keys)
-        if values[-2] == deck_id and not values[-1]
-    }
 
 
 def _in_ids(db, ids: list[int]) -> list[tuple]:
