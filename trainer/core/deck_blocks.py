@@ -10,11 +10,12 @@ The head (front matter and any text before the first entry) must be unchanged as
 
 from __future__ import annotations
 
-import hashlib
 import re
 from array import array
 from dataclasses import dataclass, field
 from itertools import accumulate
+
+from xxhash import xxh3_64_digest
 
 from trainer.core.deckfile import DeckMarks
 
@@ -36,8 +37,9 @@ _CHUNK_END = re.compile(rb"[\x00-\x07]")
 
 
 def digest(data: bytes | memoryview) -> bytes:
-    """The stored hash of an entry's bytes."""
-    return hashlib.sha1(data, usedforsecurity=False).digest()[:8]
+    """The stored hash of an entry's (or a chunk's) bytes: 64 bits of XXH3, which hashes a deck
+    ten times faster than SHA-1 did (a re-sync hashes every byte of the file it compares)."""
+    return xxh3_64_digest(data)
 
 
 @dataclass
