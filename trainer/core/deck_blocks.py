@@ -195,24 +195,26 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
         stray = Fresh(front, head, raw.count(b"\n", 0, front) + 1)
     head_lines = raw.count(b"\n", 0, head) if stray else layout.head_lines
     view = memoryview(raw)
-    digests, sizes, count = layout.digests, layout.sizes, len(layout)
-    old_lines = list(accumulate(layout.lines, initial=layout.head_lines))
-    offsets = list(accumulate(sizes, initial=layout.head_size))
-    chunks, start = {}, 0
-    for index, chunk_end in enumerate(chunk_ends(digests)):
-        chunks[start] = (chunk_end, layout.chunks[8 * index : 8 * index + 8])
-        start = chunk_end
+    digests, sizes, lines, count = layout.digests, layout.sizes, layout.lines, len(layout)
+    ends = chunk_ends(digests)
+    # Where each chunk begins: its end and its stored hash.
+    chunks = {
+        begin: (end, layout.chunks[8 * index : 8 * index + 8])
+        for index, (begin, end) in enumerate(zip([0, *ends], ends))
+    }
     pieces: list[Kept | Fresh] = []
     gone: list[tuple[int, int]] = []
     at, entry, line, size = head, 0, head_lines + 1, len(raw)
-
+    before = layout.head_lines
+    """The lines before stored entry `entry` when it was stored."""
     while at < size:
         if entry in chunks:  # a whole chunk unchanged: one hash for a few dozen entries
             chunk_end, chunk = chunks[entry]
-            end = at + offsets[chunk_end] - offsets[entry]
+            end = at + sum(sizes[entry:chunk_end])
             if end <= size and digest(view[at:end]) == chunk and entry_begins(raw, end):
-                _extend(pieces, entry, chunk_end, line - 1 - old_lines[entry])
-                line += old_lines[chunk_end] - old_lines[entry]
+                _extend(pieces, entry, chunk_end, line - 1 - before)
+                spanned = sum(lines[entry:chunk_end])
+                line, before = line + spanned, before + spanned
                 at, entry = end, chunk_end
                 continue
         if entry < count:
@@ -222,8 +224,8 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
                 and digest(view[at:end]) == digests[8 * entry : 8 * entry + 8]
                 and entry_begins(raw, end)
             ):
-                _extend(pieces, entry, entry + 1, line - 1 - old_lines[entry])
-                line += layout.lines[entry]
+                _extend(pieces, entry, entry + 1, line - 1 - before)
+                line, before = line + lines[entry], before + lines[entry]
                 at, entry = end, entry + 1
                 continue
         found = _NEXT_ENTRY.search(raw, at)
@@ -235,6 +237,7 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
             at = end
             continue
         gone.append((entry, later))
+        before += sum(lines[entry:later])
         entry = later  # matched again on the next turn
     if entry < count:
         gone.append((entry, count))

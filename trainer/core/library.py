@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from xxhash import xxh3_128_hexdigest
 
 from trainer.core.cards import Deck
 from trainer.core.deckfile import (
@@ -118,4 +119,4 @@ def read_deck_file(path: Path) -> DeckFile:
         raise DeckError(
             [Problem(shown_path(path), 0, f"cannot read deck file: {reason}")]
         ) from None
-    return DeckFile(path, hashlib.blake2b(raw, digest_size=16).hexdigest(), raw, stamp)
+    return DeckFile(path, xxh3_128_hexdigest(raw), raw, stamp)
