@@ -96,7 +96,7 @@ def layout_of(raw: bytes, deck_marks: DeckMarks) -> Layout | None:
     layout.bases = "".join(f"{mark.cloze_base or NO_CLOZE}|" for mark in marks)
     if len({layout.digests[i : i + 8] for i in range(0, len(layout.digests), 8)}) != len(marks):
         return None
-    layout.chunks = chunk_digests(raw, layout, {})
+    layout.chunks = chunk_digests(raw, layout)
     return layout
 
 
@@ -113,25 +113,13 @@ def chunk_ends(digests: bytes) -> list[int]:
     return ends
 
 
-def chunk_digests(raw: bytes, layout: Layout, known: dict[bytes, bytes]) -> bytes:
-    """The hash of each chunk of `layout` in `raw`; `known` maps the entry hashes of a chunk
-    whose hash is known already to it."""
+def chunk_digests(raw: bytes, layout: Layout) -> bytes:
+    """The hash of each chunk of `layout` in `raw` (hashing them all again costs less than
+    looking up the unchanged ones: XXH3 takes a 3 MB deck in a fraction of a millisecond)."""
     offsets = list(accumulate(layout.sizes, initial=layout.head_size))
-    view, hashes, start = memoryview(raw), [], 0
-    for end in chunk_ends(layout.digests):
-        run = layout.digests[8 * start : 8 * end]
-        hashes.append(known.get(run) or digest(view[offsets[start] : offsets[end]]))
-        start = end
-    return b"".join(hashes)
-
-
-def known_chunks(layout: Layout) -> dict[bytes, bytes]:
-    """Each chunk's entry hashes and its own hash, for `chunk_digests` to reuse."""
-    known, start = {}, 0
-    for index, end in enumerate(chunk_ends(layout.digests)):
-        known[layout.digests[8 * start : 8 * end]] = layout.chunks[8 * index : 8 * index + 8]
-        start = end
-    return known
+    ends = chunk_ends(layout.digests)
+    view = memoryview(raw)
+    return b"".join([digest(view[offsets[a] : offsets[b]]) for a, b in zip([0, *ends], ends)])
 
 
 def entry_begins(raw: bytes, at: int) -> bool:

@@ -29,7 +29,6 @@ from trainer.core.deck_blocks import (
     chunk_digests,
     compare,
     digest,
-    known_chunks,
 )
 from trainer.core.deckfile import parse_entry_texts, stray_text_fine
 from trainer.core.library import DeckFile
@@ -228,6 +227,6 @@ def _save_layout(conn, plan: Resync, fresh_ids: list[int], old_cards: list[int])
         new.counts.append(len(cards))
         ids.extend(next(next_id) for _ in cards)
     new.digests, new.bases = b"".join(digests), "".join(bases)
-    new.chunks = chunk_digests(raw, new, known_chunks(old))
+    new.chunks = chunk_digests(raw, new)
     before = (plan.stored_hash, old, plan.card_ids)
     save_entries(conn, plan.deck_id, plan.deck_file.content_hash, new, ids, before)
