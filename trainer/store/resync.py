@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import accumulate
@@ -42,11 +42,9 @@ if TYPE_CHECKING:
 
 _BASE = len(NO_CLOZE) + 1
 """Characters of one entry's cloze key in `Layout.bases`, with its `|`."""
-_LOOK_UP = (
-    f"SELECT id, key, deck_id, retired, {', '.join(WRITTEN)} FROM cards "
-    "WHERE key = ? OR (key > ? AND key < ?)"
-)
-"""The cards stored under a key or under it with a deck's suffix (`key@vocab`)."""
+_LOOK_UP = f"SELECT id, key, deck_id, retired, {', '.join(WRITTEN)} FROM cards WHERE "
+_UNDER_KEY = "key = ? OR (key > ? AND key < ?)"
+"""A card stored under a key or under it with a deck's suffix (`key@vocab`)."""
 
 
 @dataclass
@@ -135,17 +133,14 @@ def apply_resync(
     claimed: dict[str, int] = {}
     stored: dict[str, tuple] = {}
     """The `WRITTEN` values of the deck's own cards among those looked up (its gone ones)."""
-    for card in plan.deck.cards:
-        for card_id, key, owner, retired, *values in db.execute(
-            _LOOK_UP, [card.key, f"{card.key}@", f"{card.key}A"]
-        ):
-            if owner == deck_id and not retired:
-                if card_id not in gone_ids:
-                    return None  # a kept entry asks the same question: whole-deck rules apply
-                stored[key] = tuple(values)
-            owners[key] = (card_id, owner)
-            if owner in unchanged and not retired:
-                claimed[key] = owner
+    for card_id, key, owner, retired, *values in _looked_up(db, plan.deck.cards):
+        if owner == deck_id and not retired:
+            if card_id not in gone_ids:
+                return None  # a kept entry asks the same question: whole-deck rules apply
+            stored[key] = tuple(values)
+        owners[key] = (card_id, owner)
+        if owner in unchanged and not retired:
+            claimed[key] = owner
     suffixed = {key.partition("@")[0] for key, (_, owner) in owners.items()
                 if owner == deck_id and "@" in key}  # fmt: skip
     rows: list[tuple] = []
@@ -187,6 +182,15 @@ def apply_resync(
         [plan.deck_file.content_hash, plan.deck_file.stamp, deck_id],
     )
     return sum(1 for key in keys if key not in owners), len(lost)
+
+
+def _looked_up(db, cards: tuple[Card, ...]) -> Iterator[tuple]:
+    """The cards stored under the keys of `cards`, with or without a suffix: a few hundred keys
+    to a query (one for a usual edit)."""
+    for start in range(0, len(cards), 300):
+        chunk = cards[start : start + 300]
+        keys = [value for card in chunk for value in (card.key, f"{card.key}@", f"{card.key}A")]
+        yield from db.conn.execute(_LOOK_UP + " OR ".join([_UNDER_KEY] * len(chunk)), keys)
 
 
 def _in_ids(db, ids: list[int]) -> list[tuple]:
