@@ -10,6 +10,7 @@ The head (front matter and any text before the first entry) must be unchanged as
 
 from __future__ import annotations
 
+import math
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -31,9 +32,12 @@ BOM = b"\xef\xbb\xbf"
 NO_CLOZE = " " * 12
 """The cloze key of an entry that has none (keys are 12 hex digits)."""
 _LOOK_AHEAD = 64
-_CHUNK_END = re.compile(rb"[\x00-\x07]")
-"""An entry whose hash begins with a byte below 8 ends a chunk: about one entry in 32."""
 """How many stored entries ahead a changed stretch may end (an entry moved further is parsed)."""
+_CHUNK_ENDS = {
+    size: re.compile(b"[\\x00-\\x%02x]" % (256 // size - 1)) for size in (4, 8, 16, 32, 64, 128)
+}
+"""Per chunk size, the first bytes of the hashes of the entries that end a chunk of that size
+(on average): below 64 for chunks of 4 entries, below 2 for chunks of 128."""
 
 
 def digest(data: bytes | memoryview) -> bytes:
@@ -104,10 +108,13 @@ def chunk_ends(digests: bytes) -> list[int]:
     """Where the chunks of a deck's entries end (exclusive entry indexes, the last included).
 
     A chunk ends after an entry whose hash begins with a small byte: the bounds follow the
-    entries' content, so an edit leaves every chunk but its own as it was.
+    entries' content, so an edit leaves every chunk but its own as it was. The larger the deck,
+    the longer its chunks (about the square root of a quarter of its entries): a re-sync hashes
+    every unchanged chunk and each entry of the chunks an edit falls in.
     """
-    ends = [found.start() + 1 for found in _CHUNK_END.finditer(digests[0::8])]
     count = len(digests) // 8
+    size = 1 << min(7, max(2, round(math.log2(max(count, 4) / 4) / 2)))
+    ends = [found.start() + 1 for found in _CHUNK_ENDS[size].finditer(digests[0::8])]
     if not ends or ends[-1] != count:
         ends.append(count)
     return ends
