@@ -27,6 +27,7 @@ MAX_CHOICES = 9
 """The most choices a card may offer: they are answered with the keys 1 to 9."""
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
+_STARTS = frozenset(CARD_STARTS)
 
 
 class _Entry:
@@ -61,8 +62,8 @@ def read_entries(lines: list[str], start: int, report: Report, first_line: int =
     """
     entries: list[_Entry] = []
     entry: _Entry | None = None
-    for index in range(start, len(lines)):
-        number, line = index + first_line, lines[index]
+    key_at = KEY.match  # looked up once: this loop runs for every line of every deck
+    for number, line in enumerate(lines[start:] if start else lines, start + first_line):
         stripped = line.strip()
         if not stripped:
             # A blank line can only continue an open part: no key or choice matches it, so skip
@@ -73,10 +74,10 @@ def read_entries(lines: list[str], start: int, report: Report, first_line: int =
         if stripped == "---" or line.startswith("#"):
             entry = None
             continue
-        match = KEY.match(line)
+        match = key_at(line)
         if match:
-            key, value = match.group(1), line[match.end() :].strip()
-            if key in CARD_STARTS:
+            key, value = match[1], line[match.end() :].strip()
+            if key in _STARTS:
                 entry = _Entry(key, number, value)
                 entries.append(entry)
             elif entry is None:
