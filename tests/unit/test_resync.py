@@ -11,6 +11,7 @@ import pytest
 from trainer.core import deck_blocks
 from trainer.core.deckfile import DeckError
 from trainer.core.grading import Rating
+from trainer.store import deck_entries
 from trainer.store import sync as sync_module
 from trainer.store.store import Store
 
@@ -308,3 +309,38 @@ def test_a_plan_made_before_another_sync_writes_nothing(twins: Twins) -> None:
         assert apply_resync(store.db, plan, set(), NOW) is None
     store.close()
     assert state(twins.paths["entries"]) == before
+
+
+def test_a_deck_growing_into_longer_chunks_is_read_by_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 127 entries are cut into chunks of about 4, 129 into chunks of about 8.
+    many = [f"Q: Growing question {n}?\nA: Growing answer {n}\n" for n in range(129)]
+    twins = Twins(tmp_path, monkeypatch, deck_text(many[:127]))
+    twins.whole_syncs = 0
+    for entries in (many, many[:60] + many[61:], many[:127], many):
+        twins.write(deck_text(entries))
+        twins.assert_alike()
+    assert twins.whole_syncs == 0
+
+
+def test_an_answer_edit_in_a_long_deck_patches_its_stored_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    many = [f"Q: Long question {n}?\nA: Long answer {n}\n" for n in range(300)]
+    twins = Twins(tmp_path, monkeypatch, deck_text(many))
+    patched: list[bool] = []
+    original = deck_entries._patched
+
+    def watched(*args) -> bool:
+        patched.append(original(*args))
+        return patched[-1]
+
+    monkeypatch.setattr(deck_entries, "_patched", watched)
+    for number in (3, 150, 299):
+        many[number] = many[number].replace("answer", "reply")
+        twins.write(deck_text(many))
+        twins.assert_alike()
+    # An edit that keeps the number of chunks (most do) writes the changed blocks of the stored
+    # entries in place, not their whole row; one that changes it stores them anew.
+    assert len(patched) == 3 and True in patched
