@@ -169,10 +169,12 @@ def apply_resync(
         "WHERE id IN (SELECT value FROM json_each(?))",
         [(lines, moved, json.dumps(moved_ids)) for lines, moved, moved_ids in shifts],
     )
-    new_keys = set(keys)
-    lost = [(card_id,) for card_id, key, retired in _in_ids(db, sorted(gone_ids))
-            if key not in new_keys and not retired] if gone_ids else []  # fmt: skip
-    db.conn.executemany("UPDATE cards SET retired = 1 WHERE id = ?", lost)
+    # A gone entry's card whose key a new card took is that card now; the others are retired.
+    taken = {owners[key][0] for key in keys if key in owners}
+    lost = db.conn.executemany(
+        "UPDATE cards SET retired = 1 WHERE id = ? AND retired = 0",
+        [(card_id,) for card_id in sorted(gone_ids - taken)],
+    ).rowcount
     inserted = [key for key, is_fresh in zip(keys, fresh_flags) if is_fresh]
     new_ids = dict(_in_keys(db, "SELECT key, id FROM cards WHERE key IN ({})", inserted))
     new_ids.update((key, owners[key][0]) for key in keys if key in owners)
@@ -181,7 +183,7 @@ def apply_resync(
         "UPDATE decks SET content_hash = ?, file_stamp = ? WHERE id = ?",
         [plan.deck_file.content_hash, plan.deck_file.stamp, deck_id],
     )
-    return sum(1 for key in keys if key not in owners), len(lost)
+    return sum(1 for key in keys if key not in owners), max(lost, 0)
 
 
 def _looked_up(db, cards: tuple[Card, ...]) -> Iterator[tuple]:
@@ -191,13 +193,6 @@ def _looked_up(db, cards: tuple[Card, ...]) -> Iterator[tuple]:
         chunk = cards[start : start + 300]
         keys = [value for card in chunk for value in (card.key, f"{card.key}@", f"{card.key}A")]
         yield from db.conn.execute(_LOOK_UP + " OR ".join([_UNDER_KEY] * len(chunk)), keys)
-
-
-def _in_ids(db, ids: list[int]) -> list[tuple]:
-    return db.conn.execute(
-        "SELECT id, key, retired FROM cards WHERE id IN (SELECT value FROM json_each(?))",
-        [json.dumps(ids)],
-    ).fetchall()
 
 
 def _in_keys(db, sql: str, keys: list[str]):
