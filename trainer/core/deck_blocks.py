@@ -191,31 +191,51 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
     head_lines = raw.count(b"\n", 0, head) if stray else layout.head_lines
     view = memoryview(raw)
     digests, sizes, lines, count = layout.digests, layout.sizes, layout.lines, len(layout)
+    size = len(raw)
     ends = chunk_ends(digests)
-    # Where each chunk begins: its end and its stored hash.
+    starts = [0, *ends[:-1]]
+    spans = [sum(sizes[a:b]) for a, b in zip(starts, ends)]
+    # Where each chunk begins: its end, its bytes and its stored hash.
     chunks = {
-        begin: (end, layout.chunks[8 * index : 8 * index + 8])
-        for index, (begin, end) in enumerate(zip([0, *ends], ends))
+        begin: (end, span, layout.chunks[8 * index : 8 * index + 8])
+        for index, (begin, end, span) in enumerate(zip(starts, ends, spans))
     }
+    # The chunks left as they were at the end of the file, found from its end: an edit in one
+    # place keeps all that follows, so the walk below stops where they begin.
+    tail_entry, tail_at = count, size
+    for index in range(len(ends) - 1, -1, -1):
+        begin_at = tail_at - spans[index]
+        if (
+            begin_at < head
+            or digest(view[begin_at:tail_at]) != layout.chunks[8 * index : 8 * index + 8]
+            or not entry_begins(raw, begin_at)
+        ):
+            break
+        tail_entry, tail_at = starts[index], begin_at
     pieces: list[Kept | Fresh] = []
     gone: list[tuple[int, int]] = []
-    at, entry, line, size = head, 0, head_lines + 1, len(raw)
+    at, entry, line = head, 0, head_lines + 1
     before = layout.head_lines
     """The lines before stored entry `entry` when it was stored."""
-    while at < size:
+    while at < tail_at:
         if entry in chunks:  # a whole chunk unchanged: one hash for a few dozen entries
-            chunk_end, chunk = chunks[entry]
-            end = at + sum(sizes[entry:chunk_end])
-            if end <= size and digest(view[at:end]) == chunk and entry_begins(raw, end):
+            chunk_end, span, chunk = chunks[entry]
+            end = at + span
+            if (
+                chunk_end <= tail_entry
+                and end <= tail_at
+                and digest(view[at:end]) == chunk
+                and entry_begins(raw, end)
+            ):
                 _extend(pieces, entry, chunk_end, line - 1 - before)
                 spanned = sum(lines[entry:chunk_end])
                 line, before = line + spanned, before + spanned
                 at, entry = end, chunk_end
                 continue
-        if entry < count:
+        if entry < tail_entry:
             end = at + sizes[entry]
             if (
-                end <= size
+                end <= tail_at
                 and digest(view[at:end]) == digests[8 * entry : 8 * entry + 8]
                 and entry_begins(raw, end)
             ):
@@ -225,7 +245,7 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
                 continue
         found = _NEXT_ENTRY.search(raw, at)
         end = found.end() if found else size
-        later = _find(digests, digest(view[at:end]), entry, min(count, entry + _LOOK_AHEAD))
+        later = _find(digests, digest(view[at:end]), entry, min(tail_entry, entry + _LOOK_AHEAD))
         if later is None:
             pieces.append(Fresh(at, end, line))
             line += raw.count(b"\n", at, end)
@@ -234,6 +254,11 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
         gone.append((entry, later))
         before += sum(lines[entry:later])
         entry = later  # matched again on the next turn
+    if tail_entry < count:
+        gone.append((entry, tail_entry))
+        before += sum(lines[entry:tail_entry])
+        _extend(pieces, tail_entry, count, line - 1 - before)
+        entry = count
     if entry < count:
         gone.append((entry, count))
     gone = [(first, end) for first, end in gone if end > first]
