@@ -8,9 +8,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from trainer.core.cards import Card, Choice, Citation, Kind
-from trainer.store.card_rows import WRITTEN, card_row, detail_json, written
+from trainer.store.card_rows import WRITTEN, card_row, written
 
 TEXT = st.text(max_size=20)
+
+
+def detail_json(card: Card) -> str:
+    """The card's details as `json.dumps` writes them, as the rows were first written."""
+    detail: dict = {}
+    if card.accepted:
+        detail["accepted"] = list(card.accepted)
+    if card.choices:
+        detail["choices"] = [[choice.text, choice.correct] for choice in card.choices]
+    for name in ("hint", "note", "text"):
+        if getattr(card, name):
+            detail[name] = getattr(card, name)
+    if card.source:
+        detail["source"] = [card.source.document, card.source.first_line, card.source.last_line]
+    return json.dumps(detail)
 
 
 @given(

@@ -98,21 +98,6 @@ def _detail(card: Card) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def detail_json(card: Card) -> str:
-    """The card's details as `json.dumps` writes them (what `_detail` must equal)."""
-    detail: dict = {}
-    if card.accepted:
-        detail["accepted"] = list(card.accepted)
-    if card.choices:
-        detail["choices"] = [[choice.text, choice.correct] for choice in card.choices]
-    for name in ("hint", "note", "text"):
-        if getattr(card, name):
-            detail[name] = getattr(card, name)
-    if card.source:
-        detail["source"] = [card.source.document, card.source.first_line, card.source.last_line]
-    return json.dumps(detail)
-
-
 @functools.lru_cache(maxsize=1024)
 def _tags_json(tags: tuple[str, ...]) -> str:
     # Most cards carry just their deck's tags: encode each set once, not once per card.
