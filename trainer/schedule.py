@@ -105,6 +105,25 @@ def _route(
     return State.REVIEW, None, None
 
 
+def _next_states(
+    progress: Progress,
+    now: datetime,
+    schedule: Schedule,
+    parameters: tuple[float, ...],
+    elapsed: int | None = None,
+) -> fsrs_rs.NextStates:
+    """FSRS's memory state and interval after each button, for the card answered at `now`."""
+    memory = None
+    days = 0
+    if progress.stability is not None and progress.difficulty is not None:
+        memory = fsrs_rs.MemoryState(progress.stability, progress.difficulty)
+        if elapsed is not None:
+            days = elapsed
+        elif progress.last_review is not None:
+            days = elapsed_days(progress.last_review, now)
+    return _model(parameters).next_states(memory, schedule.desired_retention, days)
+
+
 def _moves(
     card_id: int,
     progress: Progress,
@@ -117,15 +136,7 @@ def _moves(
     """Where each button up to `upto` sends the card answered at `now`, as Anki schedules it
     with FSRS. (Each button's interval depends on those of the buttons below it only.)
     `elapsed`: the study days since the last review, when the caller knows them."""
-    memory = None
-    days = 0
-    if progress.stability is not None and progress.difficulty is not None:
-        memory = fsrs_rs.MemoryState(progress.stability, progress.difficulty)
-        if elapsed is not None:
-            days = elapsed
-        elif progress.last_review is not None:
-            days = elapsed_days(progress.last_review, now)
-    states = _model(parameters).next_states(memory, schedule.desired_retention, days)
+    states = _next_states(progress, now, schedule, parameters, elapsed)
     by_rating = {Rating.AGAIN: states.again, Rating.HARD: states.hard,
                  Rating.GOOD: states.good, Rating.EASY: states.easy}  # fmt: skip
     fuzz = fuzz_factor(card_id, progress.reps) if schedule.fuzz else None
@@ -186,8 +197,31 @@ def next_progress(
     `card_id` seeds the fuzz: pass `card_seed` of the card's key.
     """
     rating = Rating(rating)
-    move = _moves(card_id, progress, now, schedule, tuple(parameters), rating)[rating]
+    move = _move(card_id, progress, now, schedule, tuple(parameters), rating)
     return _after(progress, rating, move, now)
+
+
+_STATE_AFTER = {Rating.AGAIN: "again", Rating.HARD: "hard", Rating.GOOD: "good",
+                Rating.EASY: "easy"}  # fmt: skip
+"""The attribute of fsrs-rs's `NextStates` that holds each button's state."""
+
+
+def _move(
+    card_id: int,
+    progress: Progress,
+    now: datetime,
+    schedule: Schedule,
+    parameters: tuple[float, ...],
+    rating: Rating,
+) -> _Move:
+    """Where `rating` sends the card: `_moves(...)[rating]`. An answer that goes to a
+    (re)learning step does not depend on the buttons below it (their intervals only bound a
+    review's), so they are not worked out: most answers of new and learning cards."""
+    move_state, next_step, wait = _route(progress.state, progress.step, rating, schedule)
+    if wait is None:
+        return _moves(card_id, progress, now, schedule, parameters, rating)[rating]
+    memory = getattr(_next_states(progress, now, schedule, parameters), _STATE_AFTER[rating]).memory
+    return _Move(move_state, next_step, memory.stability, memory.difficulty, wait=wait)
 
 
 def preview_intervals(
@@ -221,7 +255,7 @@ def replay(
     progress = progress or Progress()
     for answer, at in answers:
         rating = Rating(answer)
-        move = _moves(card_id, progress, at, schedule, weights, rating)[rating]
+        move = _move(card_id, progress, at, schedule, weights, rating)
         after = _after(progress, rating, move, at)
         yield progress, after
         progress = after

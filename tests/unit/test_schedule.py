@@ -9,7 +9,13 @@ import pytest
 from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, format_interval
-from trainer.schedule import next_progress, preview_intervals, retrievability
+from trainer.schedule import (
+    DEFAULT_PARAMETERS,
+    _moves,
+    next_progress,
+    preview_intervals,
+    retrievability,
+)
 
 SCHEDULE = Schedule()
 
@@ -118,3 +124,29 @@ def test_retrievability_falls_with_time(now: datetime) -> None:
 )
 def test_intervals_are_written_as_on_the_buttons(span: timedelta, shown: str) -> None:
     assert format_interval(span) == shown
+
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize(
+    "deck",
+    [SCHEDULE, Schedule(learning_steps=(timedelta(minutes=1), timedelta(minutes=10),
+                                        timedelta(hours=1)), relearning_steps=())],
+)  # fmt: skip
+def test_an_answer_gives_what_the_buttons_showed(now: datetime, deck: Schedule) -> None:
+    # An answer into a learning step skips working out the buttons below it; the card lands
+    # where the preview said, with the memory state the preview worked out for that button,
+    # from every state a card passes through.
+    progress, moment = Progress(), now
+    for rating in [Rating.GOOD, Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.GOOD,
+                   Rating.EASY, Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.GOOD]:  # fmt: skip
+        preview = preview_intervals(21, progress, moment, deck)
+        moves = _moves(21, progress, moment, deck, DEFAULT_PARAMETERS)
+        for each in Rating:
+            after = next_progress(21, progress, each, moment, deck)
+            assert after.due - moment == preview[each]
+            assert (after.stability, after.difficulty) == (
+                moves[each].stability,
+                moves[each].difficulty,
+            )
+        progress = next_progress(21, progress, rating, moment, deck)
+        moment = progress.due + timedelta(minutes=5)

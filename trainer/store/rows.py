@@ -39,11 +39,11 @@ def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) ->
     """A `CARD_COLUMNS, d.name, d.settings` row as a `StudyCard`; see `schedule_from_settings`."""
     (card_id, key, kind, prompt, answer, line, detail, tags, deck_id, state, step, stability,
      difficulty, due, last_review, reps, lapses, deck_name, settings) = row  # fmt: skip
-    extra = json.loads(detail)
+    extra = _NO_DETAIL if detail == "{}" else json.loads(detail)  # a basic card has none
     source = extra.get("source")
     card = Card(
         key=key,
-        kind=Kind(kind),
+        kind=_KINDS.get(kind) or Kind(kind),
         prompt=prompt,
         answer=answer,
         line=line,
@@ -51,7 +51,7 @@ def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) ->
         choices=tuple(Choice(text, correct) for text, correct in extra.get("choices", ())),
         hint=extra.get("hint", ""),
         note=extra.get("note", ""),
-        tags=tuple(json.loads(tags)),
+        tags=tags_of(tags),
         source=Citation(*source) if source else None,
         text=extra.get("text", ""),
     )
@@ -60,20 +60,61 @@ def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) ->
     return StudyCard(card_id, card, progress, deck_id, deck_name, schedule, strict)
 
 
+class Answering(NamedTuple):
+    """What answering a card reads, and no more."""
+
+    key: str
+    """The card's key, the fuzz's seed."""
+    progress: Progress
+    schedule: Schedule
+    """Its deck's."""
+    parameters_id: int | None
+    """The FSRS weights in use (None while the defaults are used)..."""
+    weights: tuple[float, ...] | None
+    """...and the weights themselves."""
+
+
+_NO_DETAIL: dict[str, Any] = {}
+"""The details of a card that has none (read only)."""
+_KINDS = {kind.value: kind for kind in Kind}
+"""Each kind by its stored name: a lookup, where `Kind(name)` is a call through the enum's
+machinery for every card shown (an unknown name still goes to `Kind` to be refused)."""
+
+
+@functools.lru_cache(maxsize=1024)
+def tags_of(stored: str) -> tuple[str, ...]:
+    """A card's `tags` column as its tags; parsed once for each text (the cards of a deck
+    mostly share theirs)."""
+    return tuple(json.loads(stored))
+
+
 def card_to_answer(
     conn: sqlite3.Connection, card_id: int, defaults: Schedule | None = None
-) -> tuple[str, Progress, Schedule]:
-    """What answering a card reads, and no more: its key (the fuzz's seed), its progress and
-    its deck's schedule. Raises KeyError for an unknown card."""
+) -> Answering:
+    """What answering a card reads, in one statement: its key, its progress, its deck's
+    schedule and the scheduler's weights in use. Raises KeyError for an unknown card."""
     row = conn.execute(
         "SELECT c.key, c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, "
-        "c.lapses, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id = ?",
+        "c.lapses, d.settings, p.id, p.weights FROM cards c JOIN decks d ON d.id = c.deck_id "
+        "LEFT JOIN parameters p ON p.id = (SELECT max(id) FROM parameters) WHERE c.id = ?",
         [card_id],
     ).fetchone()
     if row is None:
         raise KeyError(card_id)
-    key, *columns, settings = row
-    return key, progress_of(*columns), deck_rules(settings, defaults).schedule
+    key, *columns, settings, parameters_id, weights = row
+    return Answering(
+        key,
+        progress_of(*columns),
+        deck_rules(settings, defaults).schedule,
+        parameters_id,
+        None if weights is None else weights_of(weights),
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def weights_of(stored: str) -> tuple[float, ...]:
+    """A `parameters.weights` text as the weights; parsed once for each text."""
+    return tuple(json.loads(stored))
 
 
 def progress_of(

@@ -29,7 +29,13 @@ from trainer.store.connection import connect
 from trainer.store.errors import StoreError
 from trainer.store.history import AnswerColumns
 from trainer.store.queue import DeckSummary, StudyPlan
-from trainer.store.rows import CARD_COLUMNS, StudyCard, card_to_answer, study_card_from_row
+from trainer.store.rows import (
+    CARD_COLUMNS,
+    StudyCard,
+    card_to_answer,
+    study_card_from_row,
+    weights_of,
+)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -173,7 +179,7 @@ class Store:
             from trainer.schedule import DEFAULT_PARAMETERS
 
             return None, DEFAULT_PARAMETERS
-        return row[0], tuple(json.loads(row[1]))
+        return row[0], weights_of(row[1])
 
     @_locked
     def adopt_parameters(self, weights: Sequence[float], source: str, now: datetime) -> int:
@@ -291,18 +297,23 @@ class Store:
         schedule does not move. A lapse that makes the card a leech tags and suspends it
         (`card_flags.is_leech`). Returns the card's progress afterwards.
         """
-        from trainer.schedule import (
+        from trainer.schedule import (  # fsrs loads only when an answer is recorded
+            DEFAULT_PARAMETERS,
             card_seed,
             next_progress,
-        )  # fsrs loads only when an answer is recorded
+        )
 
         # Read, compute and write in one immediate transaction: read before it, the card's state
         # could change under us (another process answering it) and that answer would be lost.
+        # One read (the card, its deck's settings and the weights in use), one INSERT, one UPDATE.
         with self.writing():
-            key, before, schedule = card_to_answer(self.conn, card_id, self.defaults)
-            parameters_id, weights = self.parameters()
+            key, before, schedule, parameters_id, weights = card_to_answer(
+                self.conn, card_id, self.defaults
+            )
             after = (
-                next_progress(card_seed(key), before, rating, now, schedule, weights)
+                next_progress(
+                    card_seed(key), before, rating, now, schedule, weights or DEFAULT_PARAMETERS
+                )
                 if reschedule
                 else before
             )
@@ -310,7 +321,7 @@ class Store:
                 self.conn, card_id, int(rating), now, duration_ms, mode, before, parameters_id
             )
             if reschedule:
-                review_log.write_progress(self.conn, card_id, after)
+                review_log.write_progress(self.conn, card_id, after, before.state)
                 if after.lapses > before.lapses and card_flags.is_leech_lapse(
                     after.lapses, schedule.leech_lapses
                 ):

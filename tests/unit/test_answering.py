@@ -1,0 +1,78 @@
+"""Recording an answer: what the card and the review log hold afterwards, whichever way the
+answer moved the card."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from trainer.core.grading import Rating
+from trainer.core.library import find_deck_files
+from trainer.core.progress import Progress, State, to_millis
+from trainer.schedule import DEFAULT_PARAMETERS, card_seed, next_progress
+from trainer.store.store import Store
+
+DECK = """
+Q: In what year was NORAD formed?
+A: 1958
+
+Q: Where is NORAD headquartered?
+A: Colorado Springs
+"""
+
+
+def synced(store: Store, write_deck, tmp_path: Path, now: datetime) -> list[int]:
+    write_deck("norad.md", DECK)
+    folder = (tmp_path / "decks").resolve()
+    store.sync(find_deck_files([folder]), roots=[folder], now=now)
+    return [row[0] for row in store.conn.execute("SELECT id FROM cards ORDER BY id")]
+
+
+def stored(store: Store, card_id: int) -> tuple:
+    return store.conn.execute(
+        "SELECT state, step, stability, difficulty, due, last_review, reps, lapses FROM cards "
+        "WHERE id = ?",
+        [card_id],
+    ).fetchone()
+
+
+def as_columns(progress: Progress) -> tuple:
+    return (
+        int(progress.state), progress.step, progress.stability, progress.difficulty,
+        to_millis(progress.due), to_millis(progress.last_review), progress.reps, progress.lapses,
+    )  # fmt: skip
+
+
+def test_every_answer_stores_the_whole_new_state(store, write_deck, tmp_path, now) -> None:
+    # New to learning, learning to review, review staying review, review lapsing: the card
+    # holds what the answer returned, its state included or left as it was.
+    first, second = synced(store, write_deck, tmp_path, now)
+    moment = now
+    seen = set()
+    for rating in [Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.HARD, Rating.AGAIN]:
+        before = store.study_card(first).progress.state
+        after = store.record_review(first, rating, moment)
+        seen.add((before, after.state))
+        assert stored(store, first) == as_columns(after)
+        assert store.study_card(first).progress == after
+        moment = after.due + timedelta(hours=1)
+    assert (State.REVIEW, State.REVIEW) in seen
+    assert (State.REVIEW, State.RELEARNING) in seen
+    assert stored(store, second) == as_columns(Progress())
+    # The other card is still today's new card.
+    assert store.deck_summaries(now)[0].new == 1
+
+
+def test_an_answer_uses_and_logs_the_adopted_parameters(store, write_deck, tmp_path, now) -> None:
+    first, second = synced(store, write_deck, tmp_path, now)
+    store.record_review(first, Rating.EASY, now)
+    weights = tuple(w * 1.1 if index < 4 else w for index, w in enumerate(DEFAULT_PARAMETERS))
+    adopted = store.adopt_parameters(weights, "test", now)
+    after = store.record_review(second, Rating.EASY, now)
+    logged = store.conn.execute("SELECT card_id, parameters_id FROM reviews ORDER BY id")
+    assert logged.fetchall() == [(first, None), (second, adopted)]
+    key = store.conn.execute("SELECT key FROM cards WHERE id = ?", [second]).fetchone()[0]
+    schedule = store.study_card(second).schedule
+    expected = next_progress(card_seed(key), Progress(), Rating.EASY, now, schedule, weights)
+    assert after == expected
+    assert after != next_progress(card_seed(key), Progress(), Rating.EASY, now, schedule)
