@@ -15,7 +15,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
@@ -49,14 +49,51 @@ R = TypeVar("R")
 
 
 def _locked(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
-    """Run a store method holding the connection, as `Store.reading()` does."""
+    """Run a store method holding the connection, as `Store.reading()` does.
+
+    Written out, not through `reading()`: a generator's context costs more than the lookup
+    of a card it guards (`study_card`, `record_review` run for every card shown)."""
 
     @functools.wraps(method)
     def wrapper(self: Store, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self.reading():
-            return method(self, *args, **kwargs)
+        with self._lock:
+            try:
+                return method(self, *args, **kwargs)
+            except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
+                raise
+            except (sqlite3.DatabaseError, json.JSONDecodeError) as error:
+                raise self.damaged(error) from None
 
     return wrapper
+
+
+class _Immediate:
+    """The transaction of `Store.writing()`, on a connection already held."""
+
+    __slots__ = ("_nested", "_store")
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._nested: AbstractContextManager[Database] | None = None
+
+    def __enter__(self) -> sqlite3.Connection:
+        conn = self._store.conn
+        if conn.in_transaction:  # already inside a transaction: it is one with that one
+            self._nested = self._store.db.atomic()
+            self._nested.__enter__()
+        else:
+            # Not sqlite-utils' atomic(): its plain BEGIN is deferred, and takes the write lock
+            # only at the first write, after the reads this transaction exists to protect.
+            conn.execute("BEGIN IMMEDIATE")
+        return conn
+
+    def __exit__(self, kind: type[BaseException] | None, error: object, trace: object) -> None:
+        if self._nested is not None:
+            self._nested.__exit__(kind, error, trace)  # type: ignore[arg-type]
+        elif kind is None:
+            self._store.conn.commit()
+        else:
+            self._store.conn.rollback()
 
 
 class Store:
@@ -96,12 +133,14 @@ class Store:
                 yield self.conn
             except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
                 raise
-            except sqlite3.DatabaseError as error:
-                raise StoreError(f"{self.path}: {error}") from None
-            except json.JSONDecodeError as error:
-                raise StoreError(
-                    f"{self.path}: damaged data, a column is not JSON: {error}"
-                ) from None
+            except (sqlite3.DatabaseError, json.JSONDecodeError) as error:
+                raise self.damaged(error) from None
+
+    def damaged(self, error: sqlite3.DatabaseError | json.JSONDecodeError) -> StoreError:
+        """The one line a learner is shown for a database error or damaged contents."""
+        if isinstance(error, json.JSONDecodeError):
+            return StoreError(f"{self.path}: damaged data, a column is not JSON: {error}")
+        return StoreError(f"{self.path}: {error}")
 
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
@@ -111,20 +150,8 @@ class Store:
         trainer on the same database) waits for the commit instead of writing in between, so
         no answer is computed from a state that is no longer the card's.
         """
-        with self.reading() as conn:
-            if conn.in_transaction:  # already inside a transaction: it is one with that one
-                with self.db.atomic():
-                    yield conn
-                return
-            # Not sqlite-utils' atomic(): its plain BEGIN is deferred, and takes the write lock only
-            # at the first write, after the reads this transaction exists to protect.
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
+        with self.reading(), _Immediate(self) as conn:
+            yield conn
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -306,7 +333,7 @@ class Store:
         # Read, compute and write in one immediate transaction: read before it, the card's state
         # could change under us (another process answering it) and that answer would be lost.
         # One read (the card, its deck's settings and the weights in use), one INSERT, one UPDATE.
-        with self.writing():
+        with _Immediate(self):  # `writing()`, the connection being held already
             key, before, schedule, parameters_id, weights = card_to_answer(
                 self.conn, card_id, self.defaults
             )
@@ -337,7 +364,7 @@ class Store:
         so history is never rewritten. Returns the card's id, or None if there is nothing to undo.
         """
         # As `record_review`: the answer to undo and the card's state are read under the lock.
-        with self.writing():
+        with _Immediate(self):
             card_id = review_log.undo_latest(self.conn, now, since)
         if card_id is not None:
             self._wrote(10)
