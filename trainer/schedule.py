@@ -144,7 +144,8 @@ def _moves(
     moves: dict[Rating, _Move] = {}
     least = 1  # the fewest days the next button may give: more than the button before it
     for rating, state in by_rating.items():
-        memory_after = (state.memory.stability, state.memory.difficulty)
+        memory = state.memory  # made anew at each reading of the attribute
+        memory_after = (memory.stability, memory.difficulty)
         move_state, next_step, wait = _route(progress.state, progress.step, rating, schedule)
         if wait is not None:
             moves[rating] = _Move(move_state, next_step, *memory_after, wait=wait)
@@ -217,7 +218,9 @@ def _move(
     """Where `rating` sends the card: `_moves(...)[rating]`. An answer that goes to a
     (re)learning step does not depend on the buttons below it (their intervals only bound a
     review's), so they are not worked out: most answers of new and learning cards."""
-    move_state, next_step, wait = _route(progress.state, progress.step, rating, schedule)
+    wait = None
+    if progress.state is not State.REVIEW or rating is Rating.AGAIN:  # else: a review, in days
+        move_state, next_step, wait = _route(progress.state, progress.step, rating, schedule)
     if wait is None:
         return _moves(card_id, progress, now, schedule, parameters, rating)[rating]
     memory = getattr(_next_states(progress, now, schedule, parameters), _STATE_AFTER[rating]).memory
