@@ -19,7 +19,7 @@ SAFETY_PAGES = 16_000
 EVERY_PAGES = 2_000
 """How many log pages a passive checkpoint waits for (about 8 MB, about 200 answers). Each
 round ends with one answer that copies the last few pages itself and flushes the database
-(`finish`, a few milliseconds): at one answer in 200 that stays out of the 99th percentile,
+(`wrote`, a few milliseconds): at one answer in 200 that stays out of the 99th percentile,
 where at 500 pages (one in 50) it was the 99th percentile."""
 
 
@@ -31,31 +31,30 @@ class Checkpointer:
         self._wake = threading.Event()
         self._stop = False
         self._writes = 0
-        self._copied = threading.Event()
+        self._copied = False
+        """Set by the thread once it copied the log (a plain attribute: read after every answer)."""
         self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
         self._thread.start()
 
-    def wrote(self, pages: int = 1) -> None:
-        """Note a committed write of about `pages` pages; wake the thread past the threshold."""
+    def wrote(self, conn: sqlite3.Connection, pages: int = 1) -> None:
+        """Note a committed write of about `pages` pages on `conn` (the writer's); wake the
+        thread past the threshold.
+
+        Once the thread has copied the log, first copy on `conn` what was committed meanwhile,
+        a few answers' worth, so the log is copied whole and the next commit starts it over at
+        its beginning. A log that is never copied whole only grows while answers keep coming
+        faster than a checkpoint, and flushing a growing file costs about ten times flushing
+        blocks it already has. Passive: if anything is in the way (the thread, another process)
+        it waits for the next time instead of blocking.
+        """
+        if self._copied:
+            self._copied = False
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         self._writes += pages
         if self._writes >= EVERY_PAGES:
             self._writes = 0
             self._wake.set()
-
-    def finish(self, conn: sqlite3.Connection) -> None:
-        """After the thread copied the log, copy on `conn` (the writer's) what was committed
-        meanwhile, a few answers' worth, so the log is copied whole and the next commit starts
-        it over at its beginning.
-
-        A log that is never copied whole only grows while answers keep coming faster than a
-        checkpoint, and flushing a growing file costs about ten times flushing blocks it already
-        has. Passive: if anything is in the way (the thread, another process) it waits for the
-        next time instead of blocking.
-        """
-        if self._copied.is_set():
-            self._copied.clear()
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def checkpoint_now(self) -> None:
         """Ask for a checkpoint without waiting for the threshold."""
@@ -82,7 +81,7 @@ class Checkpointer:
                 with contextlib.suppress(sqlite3.Error):
                     busy, _, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                     if not busy:
-                        self._copied.set()
+                        self._copied = True
         finally:
             if conn is not None:
                 conn.close()

@@ -33,6 +33,11 @@ CARD_COLUMNS = (
     "c.id, c.key, c.kind, c.prompt, c.answer, c.line, c.detail, c.tags, c.deck_id, "
     "c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses"
 )
+STUDY_CARDS = (
+    f"SELECT {CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id"
+)
+"""The rows `study_card_from_row` reads, before their WHERE (made once: a query string built
+for each card shown is hashed anew by the connection's statement cache)."""
 
 
 def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) -> StudyCard:

@@ -30,7 +30,7 @@ from trainer.store.errors import StoreError
 from trainer.store.history import AnswerColumns
 from trainer.store.queue import DeckSummary, StudyPlan
 from trainer.store.rows import (
-    CARD_COLUMNS,
+    STUDY_CARDS,
     StudyCard,
     card_to_answer,
     study_card_from_row,
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     # Loaded where used: `trainer decks` needs neither grading nor quizzes (about 5 ms of imports).
     from trainer.core.grading import Rating
     from trainer.core.quiz import QuizCard
+
+_STUDY_CARD = f"{STUDY_CARDS} WHERE c.id = ?"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -191,8 +193,7 @@ class Store:
             return
         if self._checkpointer is None:
             self._checkpointer = Checkpointer(self.path)
-        self._checkpointer.finish(self.conn)
-        self._checkpointer.wrote(pages)
+        self._checkpointer.wrote(self.conn, pages)
 
     # -- scheduler parameters -------------------------------------------------------------
 
@@ -264,7 +265,7 @@ class Store:
     def study_card(self, card_id: int) -> StudyCard:
         """Everything the study screen shows about one card."""
         row = self.conn.execute(
-            f"SELECT {CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id = ?",
+            _STUDY_CARD,
             [card_id],
         ).fetchone()
         if row is None:
@@ -279,7 +280,7 @@ class Store:
             chunk = list(card_ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                f"SELECT {CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id IN ({marks})",
+                f"{STUDY_CARDS} WHERE c.id IN ({marks})",
                 chunk,
             ):
                 card = study_card_from_row(row, self.defaults)
@@ -291,10 +292,7 @@ class Store:
         """Every card in play (not retired or suspended) of the given decks, or of all decks."""
         from trainer.core.quiz import QuizCard
 
-        query = (
-            f"SELECT {CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id "
-            "WHERE c.retired = 0 AND c.suspended = 0 AND d.missing = 0"
-        )
+        query = f"{STUDY_CARDS} WHERE c.retired = 0 AND c.suspended = 0 AND d.missing = 0"
         params: list[int] = []
         if deck_ids is not None:
             params = list(deck_ids)
