@@ -1,11 +1,13 @@
 """Reading the review log back for the scheduler: each card's answers that moved its schedule.
 
 Used to fit the scheduler's parameters and to recompute card states, over logs of millions of
-answers: SQLite hands over each card's answers as one row of joined columns, read through the
-covering `reviews_by_card` index, so Python never holds a row per answer. Only for an answer
-that the next one does not record as the card's last review is the log asked whether it was a
-quiz answer (which then left the schedule alone); a card with two answers at one moment, or a
-rating of more than one digit, is read again answer by answer.
+answers: SQLite hands over each card's answers, in time order, as one row of joined columns,
+read through the covering `reviews_by_card` index, so Python never holds a row per answer.
+Only for an answer that the next one does not record as the card's last review is the log
+asked whether it was a quiz answer (which then left the schedule alone); a card with an undone
+answer, two answers at one moment, or a rating of more than one digit, is read again answer by
+answer (undone answers are few: testing every answer against them in SQL would cost a third
+of the read).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import NamedTuple
 
 from trainer.core.cards import Schedule
 from trainer.core.progress import from_millis, study_day
+from trainer.store.review_log import TIME_SHIFT
 from trainer.store.rows import schedule_from_settings
 
 _SLOT_MS = 15 * 60 * 1000
@@ -79,18 +82,29 @@ class _StudyDays(dict[int, int]):
         return list(map(self.__getitem__, map(floordiv, times, repeat(_SLOT_MS))))
 
 
-def _cards(conn: sqlite3.Connection) -> dict[int, tuple[Schedule, int, str]]:
-    """Each studied card's deck schedule, last review and key."""
-    schedules = {
-        deck_id: schedule_from_settings(json.loads(settings))
-        for deck_id, settings in conn.execute("SELECT id, settings FROM decks")
-    }
+def _undone_cards(conn: sqlite3.Connection) -> set[int]:
+    """The cards with an undone answer (a few: they are read again answer by answer)."""
     return {
-        card_id: (schedules[deck_id], last_review, key)
-        for card_id, deck_id, last_review, key in conn.execute(
-            "SELECT id, deck_id, last_review, key FROM cards WHERE last_review IS NOT NULL"
+        card_id
+        for (card_id,) in conn.execute(
+            "SELECT r.card_id FROM reviews AS u JOIN reviews AS r ON r.id = u.undoes"
+            " WHERE u.undoes IS NOT NULL"
         )
     }
+
+
+def _time_order(conn: sqlite3.Connection) -> tuple[str, str]:
+    """How to read an answer's time and the log's order: from the id in a log keyed by time
+    (`review_log.TIME_SHIFT`; naming the computed `reviewed_at` would make SQLite read every
+    row from the table instead of the covering index), from the stored column in an older one
+    (which its migrations read)."""
+    generated = any(
+        name == "reviewed_at" and hidden > 1
+        for _, name, *_, hidden in conn.execute("PRAGMA table_xinfo(reviews)")
+    )
+    if generated:
+        return f"id >> {TIME_SHIFT}", "id"
+    return "reviewed_at", "reviewed_at, id"
 
 
 def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
@@ -100,26 +114,41 @@ def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
     alone: an answer moved it exactly when the card's next standing answer (or, for the last,
     the card itself) records it as the last review.
     """
-    cards = _cards(conn)
+    schedules = {
+        deck_id: schedule_from_settings(json.loads(settings))
+        for deck_id, settings in conn.execute("SELECT id, settings FROM decks")
+    }
+    undone = _undone_cards(conn)
+    time_of, order = _time_order(conn)
     days = _StudyDays()
     found: list[AnswerColumns] = []
     closer_look: list[int] = []
+    cards: dict[int, tuple[Schedule, int, str]] = {}
+    # Each studied card's answers in time order, as one text of three joined columns: each
+    # card's few answers are sorted on their own (the card index holds them by rating).
     rows = conn.execute(
         f"""
-        SELECT card_id, group_concat(rating, ''), group_concat(reviewed_at),
-            group_concat(ifnull(last_review_before, ''))
-        FROM reviews WHERE {_STANDING}
-        GROUP BY card_id ORDER BY card_id
+        SELECT c.id, c.deck_id, c.last_review, c.key, (
+            SELECT group_concat(rating, '') || '|' || group_concat(at) || '|'
+                || group_concat(before)
+            FROM (
+                SELECT rating, {time_of} AS at, ifnull(last_review_before, '') AS before
+                FROM reviews WHERE card_id = c.id AND rating IS NOT NULL ORDER BY {order}
+            )
+        )
+        FROM cards AS c WHERE c.last_review IS NOT NULL ORDER BY c.id
         """
     )
     plain: list[tuple[int, tuple[Schedule, int, str], str]] = []  # card id, card, ratings
     joined_times: list[str] = []
     unrecorded: dict[int, list[int]] = {}  # by index in `plain`: places of answers to check
-    for card_id, ratings, times, befores in rows:
-        card = cards.get(card_id)
-        if card is None:
+    for card_id, deck_id, last_review, key, joined in rows:
+        if joined is None:
             continue
-        if len(ratings) != times.count(",") + 1:  # a rating of more than one digit
+        card = cards[card_id] = (schedules[deck_id], last_review, key)
+        ratings, times, befores = joined.split("|")
+        if card_id in undone or len(ratings) != times.count(",") + 1:
+            # An undone answer, or a rating of more than one digit.
             closer_look.append(card_id)
             continue
         # An answer moved the schedule when the next one records it as its last review (the
@@ -147,6 +176,7 @@ def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
             unordered.add(index)
     quizzes = _quiz_answers(
         conn,
+        time_of,
         [
             (plain[index][0], every_time[starts[index] + place])
             for index, places in unrecorded.items()
@@ -174,18 +204,30 @@ def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
 
 
 def _quiz_answers(
-    conn: sqlite3.Connection, answers: Sequence[tuple[int, int]]
+    conn: sqlite3.Connection, time_of: str, answers: Sequence[tuple[int, int]]
 ) -> set[tuple[int, int]]:
-    """Which of these standing answers, `(card id, time)`, were quiz answers."""
+    """Which of these standing answers, `(card id, time)`, were quiz answers (`time_of`: an
+    answer's time, as `_time_order` gives it)."""
     if not answers:
         return set()
+    # Keyed by time, the log finds an answer by its id's range; an older one by its card.
+    asked_at = "(asked.value ->> '$[1]')"
+    if time_of == "reviewed_at":
+        read, moment = (
+            "r.reviewed_at",
+            f"r.card_id = asked.value ->> '$[0]' AND r.reviewed_at = {asked_at}",
+        )
+    else:
+        read = f"r.id >> {TIME_SHIFT}"
+        moment = (
+            f"+r.card_id = asked.value ->> '$[0]'"
+            f" AND r.id >= {asked_at} << {TIME_SHIFT} AND r.id < ({asked_at} + 1) << {TIME_SHIFT}"
+        )
     return {
         (card_id, at)
         for card_id, at in conn.execute(
-            """
-            SELECT r.card_id, r.reviewed_at FROM json_each(?) AS asked
-            JOIN reviews AS r ON r.card_id = json_extract(asked.value, '$[0]')
-                AND r.reviewed_at = json_extract(asked.value, '$[1]')
+            f"""
+            SELECT r.card_id, {read} FROM json_each(?) AS asked JOIN reviews AS r ON {moment}
             WHERE r.mode = 'quiz' AND r.rating IS NOT NULL
                 AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
             """,
