@@ -198,7 +198,7 @@ def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
             columns = [column[start:end] for column in every]
         found.append(AnswerColumns(card_id, card[2], card[0], *columns))
     if closer_look:
-        found.extend(_answer_by_answer(conn, cards, closer_look, days))
+        found.extend(_answer_by_answer(conn, cards, closer_look, days, (time_of, order)))
         found.sort(key=lambda columns: columns.card_id)
     return found
 
@@ -241,17 +241,20 @@ def _answer_by_answer(
     cards: dict[int, tuple[Schedule, int, str]],
     card_ids: Sequence[int],
     days: _StudyDays,
+    time_order: tuple[str, str],
 ) -> Iterable[AnswerColumns]:
-    """The answers of these cards that moved their schedule, read one row per answer.
+    """The answers of these cards that moved their schedule, read one row per answer
+    (`time_order`: an answer's time and the log's order, as `_time_order` gives them).
 
     Only an answer that the one after it does not record as the last review can have left
     the schedule alone; only for those is the log asked whether they were quiz answers.
     """
+    time_of, order = time_order
     rows = conn.execute(
         f"""
-        SELECT card_id, id, rating, reviewed_at, last_review_before FROM reviews
+        SELECT card_id, id, rating, {time_of}, last_review_before FROM reviews
         WHERE card_id IN (SELECT value FROM json_each(?)) AND {_STANDING}
-        ORDER BY card_id, reviewed_at, id
+        ORDER BY card_id, {order}
         """,
         [json.dumps(card_ids)],
     ).fetchall()
