@@ -322,41 +322,84 @@ def states_after(
 
     The last state `replay` yields, computed faster: the memory states come from fsrs-rs's
     batch call, the states and steps from the ratings alone, and only the last answer of each
-    card is scheduled one by one (its interval depends on its buttons below it).
+    card is scheduled one by one, as `_moves` schedules it (its interval depends on its
+    buttons below it), with where each button leads worked out once per schedule and state.
     """
     weights = tuple(parameters)
+    model = _model(weights)
     with_memory = [index for index, card in enumerate(cards) if len(card[2]) > 1]
-    memories = _model(weights).memory_state_batch(
+    memories = model.memory_state_batch(
         [fsrs_rs.FSRSItem(cards[index][5][:-1]) for index in with_memory]
     )
     before: dict[int, fsrs_rs.MemoryState] = dict(zip(with_memory, memories))
-    routes: dict[int, _Routes] = {}
+    routes: dict[
+        int, tuple[_Routes, dict[int, tuple[State, int | None, timedelta | None, int]]]
+    ] = {}
     states = []
     for index, (seed, schedule, ratings, times, days, _) in enumerate(cards):
-        route = routes.get(id(schedule))
-        if route is None:
-            route = routes[id(schedule)] = _Routes(schedule)
+        found = routes.get(id(schedule))
+        if found is None:
+            found = routes[id(schedule)] = (_Routes(schedule), {})
+        route, buttons = found
         code, lapses = 0, 0  # new, no step
         for rating in ratings[:-1]:
             moved = route[code << 3 | rating]
             lapses += moved & 1
             code = moved >> 1
-        state, step = _unpacked(code)
         memory = before.get(index)
-        progress = Progress(
-            state=state,
-            step=step,
-            stability=None if memory is None else memory.stability,
-            difficulty=None if memory is None else memory.difficulty,
-            last_review=None if len(times) < 2 else from_millis(times[-2]),
-            reps=len(ratings) - 1,
-            lapses=lapses,
+        elapsed = 0 if memory is None else max(0, days[-1] - days[-2])
+        after = model.next_states(memory, schedule.desired_retention, elapsed)
+        last = ratings[-1]
+        reviewing = code >> 16 == State.REVIEW
+        fuzz: float | None = None
+        fuzzed = False  # drawn only for a button that gives days
+        least = 1  # the fewest days the next button may give: more than the button before it
+        for rating, item in enumerate((after.again, after.hard, after.good, after.easy)[:last], 1):
+            button = buttons.get(code << 3 | rating)
+            if button is None:
+                button = buttons[code << 3 | rating] = _button(code, rating, schedule)
+            moved_to, next_step, wait, wait_least = button
+            if wait is not None:
+                least = max(least, wait_least)
+                continue
+            if not fuzzed:
+                fuzz = fuzz_factor(seed, len(ratings) - 1) if schedule.fuzz else None
+                fuzzed = True
+            if reviewing and rating == Rating.AGAIN:
+                # Anki leaves a lapse's interval unfuzzed.
+                interval = fuzzed_days(item.interval, least, None)
+            elif reviewing:
+                interval = fuzzed_days(item.interval, least, fuzz)
+            else:
+                # Graduating: Anki rounds first; Easy also stays above what Good would give.
+                if rating == Rating.EASY:
+                    least = max(least, fuzzed_days(after.good.interval, 1, fuzz) + 1)
+                interval = fuzzed_days(max(1, round_half_up(item.interval)), least, fuzz)
+            least = interval + 1
+        now = from_millis(times[-1])
+        states.append(
+            Progress(
+                state=moved_to,
+                step=next_step,
+                stability=item.memory.stability,
+                difficulty=item.memory.difficulty,
+                due=now + (wait if wait is not None else timedelta(days=interval)),
+                last_review=now,
+                reps=len(ratings),
+                lapses=lapses + int(reviewing and last == Rating.AGAIN),
+            )
         )
-        last, now = Rating(ratings[-1]), from_millis(times[-1])
-        elapsed = 0 if len(days) < 2 else max(0, days[-1] - days[-2])
-        move = _moves(seed, progress, now, schedule, weights, last, elapsed)[last]
-        states.append(_after(progress, last, move, now))
     return states
+
+
+def _button(
+    code: int, rating: int, schedule: Schedule
+) -> tuple[State, int | None, timedelta | None, int]:
+    """Where `rating` sends a card in the state and step of a `_Routes` code (`_route`), and
+    the fewest days a button above it may then give."""
+    state, step = _unpacked(code)
+    moved, next_step, wait = _route(state, step, Rating(rating), schedule)
+    return moved, next_step, wait, 1 if wait is None else math.floor(wait / _DAY) + 1
 
 
 def final_states(

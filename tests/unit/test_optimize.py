@@ -312,3 +312,55 @@ def test_cli_prints_both_scores(learner: Store, tmp_path: Path) -> None:
     assert lines[2].split()[0] == "default"
     assert lines[3].split()[0] == "fitted"
     assert "not adopted (--dry-run)" in lines[-1]
+
+
+SCHEDULES = (
+    Schedule(),
+    Schedule(learning_steps=(), relearning_steps=()),
+    Schedule(
+        desired_retention=0.8,
+        learning_steps=(timedelta(minutes=5), timedelta(hours=2), timedelta(days=2)),
+        relearning_steps=(timedelta(minutes=10), timedelta(days=1)),
+    ),
+    Schedule(learning_steps=(timedelta(days=3),), relearning_steps=(), fuzz=False),
+)
+
+
+@pytest.mark.fuzz
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(list(Rating)), st.integers(1, 60 * 24 * 40)),
+        min_size=1,
+        max_size=14,
+    ),
+    st.sampled_from(SCHEDULES),
+    st.sampled_from([_DEFAULTS, TRUE_WEIGHTS]),
+)
+def test_states_after_equal_replaying_each_answer(
+    answers: list[tuple[Rating, int]], deck: Schedule, weights: tuple[float, ...]
+) -> None:
+    # The batch recompute schedules only each card's last answer itself; replaying schedules
+    # every answer through the buttons. Both must give the same state, fuzz and all.
+    moments = [
+        START + timedelta(minutes=sum(gap for _, gap in answers[: n + 1]))
+        for n in range(len(answers))
+    ]
+    ratings = [int(rating) for rating, _ in answers]
+    days = [study_day(moment) for moment in moments]
+    seed = schedule.card_seed("deck.md:a card")
+    (batch,) = schedule.states_after(
+        [
+            (
+                seed,
+                deck,
+                ratings,
+                [to_millis(m) for m in moments],
+                days,
+                schedule.answer_reviews(ratings, days),
+            )
+        ],
+        weights,
+    )
+    ratings_then = [rating for rating, _ in answers]
+    *_, (_, replayed) = schedule.replay(seed, zip(ratings_then, moments), deck, weights)
+    assert batch == replayed
