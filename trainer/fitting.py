@@ -45,7 +45,10 @@ def split_items(
 
 def _oldest_first(times: list[int], items: list[Item]) -> list[Item]:
     """`items` in the order of their `times`; equal times keep their order."""
-    order = sorted(range(len(times)), key=times.__getitem__)
+    # As floats, which hold epoch milliseconds exactly (below 2**53) and which Python's sort
+    # compares faster than integers of more than 30 bits.
+    keys = list(map(float, times))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
     return [items[index] for index in order]
 
 
