@@ -15,7 +15,7 @@ latest; lower is better):
 
 The fitted parameters are adopted only when both scores are lower; the cards' states are then
 recomputed from their answers with them (fsrs-rs's batch memory states, `schedule.states_after`)
-and written in one statement. The review log itself never changes.
+and written in one statement, in the transaction that adopts them. The review log itself never changes.
 
 The log is millions of answers: each card's answers come from the store as columns, become
 fsrs-rs reviews once, and those are shared by the training items, the held-out items and the
@@ -192,8 +192,9 @@ def optimize(
         better = is_better(fitted_score, current_score)
         recomputed = 0
         if better and adopt:
-            store.adopt_parameters(fitted, "optimizer", now or datetime.now(UTC))
-            recomputed = recompute_states(store, logs, fitted, reviews)
+            with store.transaction():  # the parameters and the states they give, or neither
+                store.adopt_parameters(fitted, "optimizer", now or datetime.now(UTC))
+                recomputed = recompute_states(store, logs, fitted, reviews)
     training_reviews = sum(bisect_left(log.times, split) for log in logs)
     return Outcome(
         current=tuple(current),

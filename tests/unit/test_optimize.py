@@ -39,6 +39,7 @@ from trainer.optimize import (
     score,
     split_time,
 )
+from trainer.store.errors import StoreError
 from trainer.store.review_import import import_review_log
 from trainer.store.store import Store
 
@@ -277,6 +278,22 @@ def test_parameters_that_do_not_do_better_are_not_adopted(
     states = card_states(learner)
     outcome = optimize(learner, now=now, fit=lambda items: fitted)
     assert not outcome.adopted
+    assert learner.parameters() == (None, schedule.DEFAULT_PARAMETERS)
+    assert card_states(learner) == states
+
+
+def test_parameters_are_adopted_only_with_the_states_they_give(
+    learner: Store, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The states cannot be written (the disk is full, say): the parameters stay as they were.
+    states = card_states(learner)
+
+    def disk_full(card_ids: object, progresses: object) -> None:
+        raise StoreError("database or disk is full")
+
+    monkeypatch.setattr(learner, "write_states", disk_full)
+    with pytest.raises(StoreError):
+        optimize(learner, now=now, fit=lambda items: TRUE_WEIGHTS)
     assert learner.parameters() == (None, schedule.DEFAULT_PARAMETERS)
     assert card_states(learner) == states
 
