@@ -175,7 +175,8 @@ def optimize(
     """Fit parameters to the review log, compare them with the current ones on the held-out
     latest reviews, and adopt them (recomputing every card's state) only if they do better."""
     # Millions of objects are made and none is a garbage cycle: the cycle collector would
-    # walk the growing heap again and again.
+    # walk the growing heap again and again. They are dropped as soon as they are done with,
+    # while it is still paused: its first pass once it runs again would walk them all.
     with collector_paused():
         logs = load_logs(store)
         split = split_time(logs, holdout)
@@ -186,16 +187,19 @@ def optimize(
                 "no card was reviewed on two different days before the held-out part"
             )
         fitted = tuple(fit(training))
+        del training
         _, current = store.parameters()
         current_score = _score(held_out, current)
         fitted_score = _score(held_out, fitted)
+        del held_out
         better = is_better(fitted_score, current_score)
         recomputed = 0
         if better and adopt:
             with store.transaction():  # the parameters and the states they give, or neither
                 store.adopt_parameters(fitted, "optimizer", now or datetime.now(UTC))
                 recomputed = recompute_states(store, logs, fitted, reviews)
-    training_reviews = sum(bisect_left(log.times, split) for log in logs)
+        training_reviews = sum(bisect_left(log.times, split) for log in logs)
+        del logs, reviews
     return Outcome(
         current=tuple(current),
         fitted=fitted,
