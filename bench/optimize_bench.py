@@ -16,9 +16,11 @@ into a temporary database. Times, in turn, `--runs` times each:
    checking the result against the parameters in use).
 
 It prints the median of each, the ratios to the bare fit (the goal: at most 1.5) and to
-Anki's, the machine and the load average before and after, as a Markdown table.
+Anki's, the median processor time of each (all threads of the process: on a busy machine it
+moves less than the wall-clock time) and its ratio to the bare fit's, the machine and the load
+average before and after, as a Markdown table.
 
-    python bench/optimize_bench.py [--runs 5] [--no-anki] [--log FILE [--copies N]]
+    python bench/optimize_bench.py [--runs 5] [--no-anki] [--data DIR] [--log FILE [--copies N]]
 """
 
 from __future__ import annotations
@@ -51,12 +53,15 @@ from trainer.store.review_import import import_review_log  # noqa: E402
 from trainer.store.store import Store  # noqa: E402
 
 DATA = BENCH / "data"
-ANKI = DATA / "anki" / "collection.anki2"
 
 
-def seconds(action: Callable[[], object]) -> float:
-    start = time.perf_counter()
+def seconds(action: Callable[[], object], cpu: list[float] | None = None) -> float:
+    """The wall-clock seconds `action` takes; its processor seconds (all threads of this
+    process) are appended to `cpu`."""
+    start, processor = time.perf_counter(), time.process_time()
     action()
+    if cpu is not None:
+        cpu.append(time.process_time() - processor)
     return time.perf_counter() - start
 
 
@@ -71,10 +76,10 @@ def prepared_database(args: argparse.Namespace, folder: Path) -> Path:
     """The database the runs read: a copy of the bench collection, or an imported log."""
     path = folder / "progress.db"
     if args.log is None:
-        source = sqlite3.connect(DATA / "progress.db")
+        source = sqlite3.connect(args.data / "progress.db")
         source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         source.close()
-        fresh_copy(DATA / "progress.db", path)
+        fresh_copy(args.data / "progress.db", path)
         Store.open(path).close()  # any migration added since the data was built
         return path
     store = Store.open(path)
@@ -114,6 +119,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--log", type=Path, help="a review log CSV instead of the collection")
     parser.add_argument("--copies", type=int, default=1, help="import --log this many times")
     parser.add_argument("--no-anki", action="store_true")
+    parser.add_argument(
+        "--data", type=Path, default=DATA, help="a bench collection (bench/data-10k: 10,000 cards)"
+    )
     args = parser.parse_args(argv)
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as scratch:
@@ -122,32 +130,46 @@ def main(argv: list[str] | None = None) -> None:
         store = Store.open(database)
         logs = load_logs(store)
         training, _ = items(logs, split_time(logs))
-        anki = None if args.no_anki or args.log else anki_optimize(ANKI)
+        anki = (
+            None
+            if args.no_anki or args.log
+            else anki_optimize(args.data / "anki" / "collection.anki2")
+        )
         times: dict[str, list[float]] = {"bare": [], "dry": [], "full": [], "anki": []}
-        adopted = []
+        cpu: dict[str, list[float]] = {name: [] for name in times}
+        adopted: list[int] = []
         for run in range(args.runs):
             times["bare"].append(
-                seconds(lambda: FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(training))
+                seconds(
+                    lambda: FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(training),
+                    cpu["bare"],
+                )
             )
-            times["dry"].append(seconds(lambda: optimize(store, adopt=False)))
+            times["dry"].append(seconds(lambda: optimize(store, adopt=False), cpu["dry"]))
             copy = Store.open(fresh_copy(database, folder / f"adopting-{run}.db"))
-            start = time.perf_counter()
-            outcome = optimize(copy)
-            times["full"].append(time.perf_counter() - start)
-            adopted.append(outcome.recomputed_cards)
+            times["full"].append(
+                seconds(
+                    lambda copy=copy: adopted.append(optimize(copy).recomputed_cards), cpu["full"]
+                )
+            )
             copy.close()
             (folder / f"adopting-{run}.db").unlink()
             if anki is not None:
-                times["anki"].append(seconds(anki))
+                times["anki"].append(seconds(anki, cpu["anki"]))
         store.close()
     load_after = os.getloadavg()
-    report(args, logs, training, times, adopted, load_before, load_after)
+    report(args, logs, training, times, cpu, adopted, load_before, load_after)
 
 
-def report(args, logs, training, times, adopted, load_before, load_after) -> None:
+def report(args, logs, training, times, cpu, adopted, load_before, load_after) -> None:
     median = {name: statistics.median(spent) for name, spent in times.items() if spent}
+    processor = {name: statistics.median(spent) for name, spent in cpu.items() if spent}
     reviews = sum(len(log.ratings) for log in logs)
-    source = "the bench collection" if args.log is None else f"{args.log.name} x{args.copies}"
+    source = (
+        f"the bench collection {args.data.name}/"
+        if args.log is None
+        else f"{args.log.name} x{args.copies}"
+    )
     print(
         f"{source}: {reviews:,} answers of {len(logs):,} cards; {len(training):,} training"
         f" items; run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} CPUs"
@@ -156,8 +178,8 @@ def report(args, logs, training, times, adopted, load_before, load_after) -> Non
     )
     print(f"states recomputed on adopting: {json.dumps(adopted)}")
     print()
-    print("| operation | median | / bare fit | / Anki |")
-    print("|---|---:|---:|---:|")
+    print("| operation | median | / bare fit | / Anki | CPU | CPU / bare fit |")
+    print("|---|---:|---:|---:|---:|---:|")
     rows = [
         ("bare", "fsrs-rs `compute_parameters`, same training items"),
         ("dry", "`optimize(adopt=False)` (`--dry-run`)"),
@@ -168,7 +190,10 @@ def report(args, logs, training, times, adopted, load_before, load_after) -> Non
         if name not in median:
             continue
         anki = f"{median[name] / median['anki']:.2f}" if "anki" in median else "—"
-        print(f"| {label} | {median[name]:.2f} s | {median[name] / median['bare']:.2f} | {anki} |")
+        print(
+            f"| {label} | {median[name]:.2f} s | {median[name] / median['bare']:.2f} | {anki}"
+            f" | {processor[name]:.2f} s | {processor[name] / processor['bare']:.2f} |"
+        )
 
 
 if __name__ == "__main__":
