@@ -166,7 +166,7 @@ def report(args, logs, training, times, cpu, adopted, load_before, load_after) -
     processor = {name: statistics.median(spent) for name, spent in cpu.items() if spent}
     reviews = sum(len(log.ratings) for log in logs)
     source = (
-        f"the bench collection {args.data.name}/"
+        f"the bench collection ({args.data.name})"
         if args.log is None
         else f"{args.log.name} x{args.copies}"
     )
