@@ -4,14 +4,13 @@ Used to fit the scheduler's parameters and to recompute card states, over logs o
 answers: SQLite hands over each card's answers, in time order, as one row of joined columns,
 read through the covering `reviews_by_card` index, so Python never holds a row per answer.
 Only for an answer that the next one does not record as the card's last review is the log
-asked whether it was a quiz answer (which then left the schedule alone); a card with an undone
-answer, two answers at one moment, or a rating of more than one digit, is read again answer by
-answer (undone answers are few: testing every answer against them in SQL would cost a third
-of the read).
+asked whether it was a quiz answer (which then left the schedule alone); a card with two
+answers at one moment, or a rating of more than one digit, is read again answer by answer.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import sqlite3
 from bisect import bisect_right
@@ -30,7 +29,8 @@ _SLOT_MS = 15 * 60 * 1000
 """Every time zone's offset is a multiple of 15 minutes, so all the times of one such slot of
 UTC share their study day: it is worked out once per slot, not once per answer."""
 
-_STANDING = "rating IS NOT NULL AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)"
+_NOT_UNDONE = "id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)"
+_STANDING = f"rating IS NOT NULL AND {_NOT_UNDONE}"
 """Answers that stand: not undo rows, and not undone."""
 
 
@@ -83,7 +83,8 @@ class _StudyDays(dict[int, int]):
 
 
 def _undone_cards(conn: sqlite3.Connection) -> set[int]:
-    """The cards with an undone answer (a few: they are read again answer by answer)."""
+    """The cards with an undone answer (a few: only their answers are tested against the
+    undone ones)."""
     return {
         card_id
         for (card_id,) in conn.execute(
@@ -91,6 +92,38 @@ def _undone_cards(conn: sqlite3.Connection) -> set[int]:
             " WHERE u.undoes IS NOT NULL"
         )
     }
+
+
+def _joined_answers(
+    conn: sqlite3.Connection, undone: set[int], time_of: str, order: str
+) -> Iterable[tuple[int, int, int, str, str | None]]:
+    """Each studied card's id, deck, last review and key, and its standing answers in time
+    order as one text of three joined columns (ratings, times, recorded last reviews), in card
+    order (`time_of` and `order` as `_time_order` gives them).
+
+    Each card's few answers are sorted on their own (the card index holds them by rating). Only
+    the answers of the cards with an undone one (`undone`) are tested against the undone ones:
+    testing every answer would cost a third of the read.
+    """
+    query = f"""
+        SELECT c.id, c.deck_id, c.last_review, c.key, (
+            SELECT group_concat(rating, '') || '|' || group_concat(at) || '|'
+                || group_concat(before)
+            FROM (
+                SELECT rating, {time_of} AS at, ifnull(last_review_before, '') AS before
+                FROM reviews WHERE card_id = c.id AND rating IS NOT NULL {{standing}}
+                ORDER BY {order}
+            )
+        )
+        FROM cards AS c
+        WHERE c.last_review IS NOT NULL AND c.id {{among}} (SELECT value FROM json_each(?))
+        ORDER BY c.id
+        """
+    listed = [json.dumps(sorted(undone))]
+    return heapq.merge(
+        conn.execute(query.format(standing="", among="NOT IN"), listed),
+        conn.execute(query.format(standing=f"AND {_NOT_UNDONE}", among="IN"), listed),
+    )
 
 
 def _time_order(conn: sqlite3.Connection) -> tuple[str, str]:
@@ -118,27 +151,12 @@ def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
         deck_id: schedule_from_settings(json.loads(settings))
         for deck_id, settings in conn.execute("SELECT id, settings FROM decks")
     }
-    undone = _undone_cards(conn)
     time_of, order = _time_order(conn)
     days = _StudyDays()
     found: list[AnswerColumns] = []
     closer_look: list[int] = []
     cards: dict[int, tuple[Schedule, int, str]] = {}
-    # Each studied card's answers in time order, as one text of three joined columns: each
-    # card's few answers are sorted on their own (the card index holds them by rating).
-    rows = conn.execute(
-        f"""
-        SELECT c.id, c.deck_id, c.last_review, c.key, (
-            SELECT group_concat(rating, '') || '|' || group_concat(at) || '|'
-                || group_concat(before)
-            FROM (
-                SELECT rating, {time_of} AS at, ifnull(last_review_before, '') AS before
-                FROM reviews WHERE card_id = c.id AND rating IS NOT NULL ORDER BY {order}
-            )
-        )
-        FROM cards AS c WHERE c.last_review IS NOT NULL ORDER BY c.id
-        """
-    )
+    rows = _joined_answers(conn, _undone_cards(conn), time_of, order)
     plain: list[tuple[int, tuple[Schedule, int, str], str]] = []  # card id, card, ratings
     joined_times: list[str] = []
     unrecorded: dict[int, list[int]] = {}  # by index in `plain`: places of answers to check
@@ -147,8 +165,7 @@ def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
             continue
         card = cards[card_id] = (schedules[deck_id], last_review, key)
         ratings, times, befores = joined.split("|")
-        if card_id in undone or len(ratings) != times.count(",") + 1:
-            # An undone answer, or a rating of more than one digit.
+        if len(ratings) != times.count(",") + 1:  # a rating of more than one digit
             closer_look.append(card_id)
             continue
         # An answer moved the schedule when the next one records it as its last review (the
