@@ -228,16 +228,13 @@ def _quiz_answers(
     if not answers:
         return set()
     # Keyed by time, the log finds an answer by its id's range; an older one by its card.
-    asked_at = "(asked.value ->> '$[1]')"
+    card, asked_at = "json_extract(asked.value, '$[0]')", "json_extract(asked.value, '$[1]')"
     if time_of == "reviewed_at":
-        read, moment = (
-            "r.reviewed_at",
-            f"r.card_id = asked.value ->> '$[0]' AND r.reviewed_at = {asked_at}",
-        )
+        read, moment = "r.reviewed_at", f"r.card_id = {card} AND r.reviewed_at = {asked_at}"
     else:
         read = f"r.id >> {TIME_SHIFT}"
         moment = (
-            f"+r.card_id = asked.value ->> '$[0]'"
+            f"+r.card_id = {card}"
             f" AND r.id >= {asked_at} << {TIME_SHIFT} AND r.id < ({asked_at} + 1) << {TIME_SHIFT}"
         )
     return {
