@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import time
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from trainer.core.progress import ROLLOVER_HOUR
@@ -21,12 +22,6 @@ HOUR_MS = 3_600_000
 def local_ms(day: date, hour: int) -> int:
     """Epoch ms of `hour` o'clock local time on `day`; mktime applies that day's DST offset."""
     return int(time.mktime((day.year, day.month, day.day, hour, 0, 0, 0, 0, -1))) * 1000
-
-
-def hour_bounds(first_day: date, day_starts: list[int]) -> tuple[list[int], list[tuple[int, int]]]:
-    """Local hour boundaries of the study days, and each hour's (day index, hour of day)."""
-    bounds, labels = _cached_bounds(first_day, tuple(day_starts))
-    return list(bounds), list(labels)
 
 
 @functools.lru_cache(maxsize=4)
@@ -64,3 +59,31 @@ def hour_buckets(bounds: tuple[int, ...]) -> tuple[int, ...]:
     first = bounds[0]
     hours = (bounds[-1] - first) // HOUR_MS
     return tuple(bisect.bisect_right(bounds, first + n * HOUR_MS) - 1 for n in range(hours))
+
+
+class _Found(Sequence[tuple[int, int]]):
+    """(day index, hour of day) of each millisecond after the first bound, found by bisection:
+    for zones whose bounds are not whole hours apart."""
+
+    def __init__(self, bounds: tuple[int, ...], labels: tuple[tuple[int, int], ...]) -> None:
+        self.bounds, self.labels = bounds, labels
+
+    def __getitem__(self, offset):
+        return self.labels[bisect.bisect_right(self.bounds, self.bounds[0] + offset) - 1]
+
+    def __len__(self) -> int:
+        return self.bounds[-1] - self.bounds[0]
+
+
+@functools.lru_cache(maxsize=4)
+def slot_places(
+    first_day: date, day_starts: tuple[int, ...]
+) -> tuple[tuple[int, ...], int, Sequence[tuple[int, int]]]:
+    """The hour bounds of the study days, the width of a slot (`slot_step`), and the (day
+    index, hour of day) of each slot counted from the first bound: a review `n` slots in is
+    placed with one look-up."""
+    bounds, labels = _cached_bounds(first_day, day_starts)
+    step = slot_step(bounds)
+    if step != HOUR_MS:
+        return bounds, step, _Found(bounds, labels)
+    return bounds, step, tuple(labels[bucket] for bucket in hour_buckets(bounds))

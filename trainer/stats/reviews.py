@@ -4,24 +4,26 @@ Part of `trainer.stats`. SQLite has no hash aggregation: a GROUP BY over a milli
 them all, which costs more than every figure together. So the last year is read as one
 correlated sub-query per local hour, each a range of the log's ids (the log is keyed by time,
 `trainer.store.review_log.time_key`), and the counts of one hour come back packed into two
-integers (15 bits per count, see `_unpack`).
+integers (15 bits per count, unpacked in `_Tally.add`).
 The figures of one deck read its cards' reviews instead, card by card through the covering
-`reviews_by_card` index, and tally them here: a deck is a small share of the log.
+`reviews_by_card` index, grouped by hour in SQL (a sort of one deck's reviews): a deck is a
+small share of the log.
 
 Undo rows have no rating, so they fall out of every count. Undone reviews are few: they are
-counted like the others, then read once and taken off again (`_undone`), which is much cheaper
-than testing every row against the list of undone ids.
+counted like the others, then counted again on their own and taken off (`_undone`), which is
+much cheaper than testing every row against the list of undone ids.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
+import operator
 import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from trainer.stats.hours import DAY_MS, HOUR_MS, hour_bounds, hour_buckets, slot_step
+from trainer.stats.hours import DAY_MS, HOUR_MS, slot_places, slot_step
 from trainer.store.review_log import time_key
 
 MATURE_DAYS = 21
@@ -37,28 +39,45 @@ PERIODS = {
 
 _FIELD = 15
 _MASK = (1 << _FIELD) - 1
-# Failed and passed counts of a deck's older reviews, which may pass 15 bits: 31 bits each (a
-# sum of reals, exact to 2^53, so that no sum can overflow).
+# Failed and passed counts of older reviews, which may pass 15 bits: 31 bits each.
 _WIDE = 31
 _WIDE_MASK = (1 << _WIDE) - 1
 _INTERVAL = "(r.due_before - r.last_review_before)"
+_MATURE = f"{_INTERVAL} >= {MATURE_DAYS * DAY_MS}"
+_YOUNG = f"{_INTERVAL} >= {DAY_MS}"
+"""Young when not mature (tested first)."""
 # One bit field per rating: Again, Hard, Good, Easy.
 _PACKED_RATINGS = f"sum(1 << ({_FIELD} * r.rating - {_FIELD}))"
 # One bit field each for young failed, young passed, mature failed, mature passed. A review of a
 # new card has no interval (NULL) and falls to ELSE like one of a card in its learning steps.
 _PACKED_RETENTION = f"""sum(CASE
-    WHEN {_INTERVAL} >= {MATURE_DAYS * DAY_MS} THEN 1 << ({2 * _FIELD} + {_FIELD} * (r.rating > 1))
-    WHEN {_INTERVAL} >= {DAY_MS} THEN 1 << ({_FIELD} * (r.rating > 1))
+    WHEN {_MATURE} THEN 1 << ({2 * _FIELD} + {_FIELD} * (r.rating > 1))
+    WHEN {_YOUNG} THEN 1 << ({_FIELD} * (r.rating > 1))
     ELSE 0 END)"""
 _RETENTION_COUNTS = f"""
-    count(*) FILTER (WHERE r.rating > 1 AND {_INTERVAL} >= {DAY_MS}
-                     AND {_INTERVAL} < {MATURE_DAYS * DAY_MS}),
-    count(*) FILTER (WHERE r.rating = 1 AND {_INTERVAL} >= {DAY_MS}
-                     AND {_INTERVAL} < {MATURE_DAYS * DAY_MS}),
-    count(*) FILTER (WHERE r.rating > 1 AND {_INTERVAL} >= {MATURE_DAYS * DAY_MS}),
-    count(*) FILTER (WHERE r.rating = 1 AND {_INTERVAL} >= {MATURE_DAYS * DAY_MS})"""
+    count(*) FILTER (WHERE r.rating > 1 AND {_YOUNG} AND NOT {_MATURE}),
+    count(*) FILTER (WHERE r.rating = 1 AND {_YOUNG} AND NOT {_MATURE}),
+    count(*) FILTER (WHERE r.rating > 1 AND {_MATURE}),
+    count(*) FILTER (WHERE r.rating = 1 AND {_MATURE})"""
 _BUCKETS = """(SELECT key, value, lead(value) OVER (ORDER BY key) AS next
               FROM json_each(:bounds)) AS b"""
+# The sums `_Tally.add` reads, per slot of the year counted from `:first` (-1: older reviews).
+_SLOT = "CASE WHEN r.id < :first THEN -1 ELSE (r.id - :first) / :step END"
+_RATINGS_OR_YOUNG = f"""CASE WHEN r.id >= :first THEN 1 << ({_FIELD} * r.rating - {_FIELD})
+    WHEN {_MATURE} THEN 0 WHEN {_YOUNG} THEN 1 << ({_WIDE} * (r.rating > 1)) ELSE 0 END"""
+_KEPT_OR_MATURE = f"""CASE
+    WHEN {_MATURE} THEN 1 << (CASE WHEN r.id >= :first THEN {2 * _FIELD} + {_FIELD} * (r.rating > 1)
+                              ELSE {_WIDE} * (r.rating > 1) END)
+    WHEN {_YOUNG} AND r.id >= :first THEN 1 << ({_FIELD} * (r.rating > 1)) ELSE 0 END"""
+# In ids, not times: `reviewed_at` is computed from the id, and naming it would make SQLite read
+# every row from the table instead of the covering index.
+_ONE_DECK = f"""
+    SELECT {_SLOT} AS slot, sum({_RATINGS_OR_YOUNG}), sum({_KEPT_OR_MATURE})
+    FROM cards c INDEXED BY cards_by_deck JOIN reviews r INDEXED BY reviews_by_card
+      ON r.card_id = c.id
+    WHERE c.deck_id = :deck AND r.rating IS NOT NULL AND r.id < :last
+    GROUP BY slot
+    """
 
 
 @dataclass(frozen=True)
@@ -149,167 +168,157 @@ def review_figures(
     """The review-log figures; `day_starts` holds the start of each of the last 365 study days,
     oldest first, and the end of today."""
     first_day = today - timedelta(days=len(day_starts) - 2)
-    bounds, labels = hour_bounds(first_day, day_starts)
-    days = len(day_starts) - 1
-    # Per study day: Again, Hard, Good, Easy, then young failed and passed, mature failed and
-    # passed (the order of the packed fields). Per hour of the day: answers and correct ones.
-    tallies = [[0] * 8 for _ in range(days)]
-    per_hour = [[0, 0] for _ in range(24)]
-
-    def tally(bucket: int, counts: list[int]) -> None:
-        day, hour = labels[bucket]
-        into = tallies[day]
-        for field, count in enumerate(counts):
-            into[field] += count
-        answers = counts[0] + counts[1] + counts[2] + counts[3]
-        per_hour[hour][0] += answers
-        per_hour[hour][1] += answers - counts[0]
-
-    if deck_id is None:
-        older, today_figures = _whole_log(conn, bounds, day_starts, tally)
-    else:
-        older, today_figures = _one_deck(conn, bounds, day_starts, deck_id, tally)
-    periods = {
-        name: _retention(tallies[days - last : days - first])
-        for name, (first, last) in PERIODS.items()
+    bounds, step, places = slot_places(first_day, tuple(day_starts))
+    params = {
+        "first": time_key(bounds[0]),
+        "step": time_key(step),
+        "last": time_key(bounds[-1]),
+        "deck": deck_id,
     }
-    periods["all"] = periods["year"] + _retention([[0, 0, 0, 0, *older]])
-    buttons = [sum(day[n] for day in tallies) for n in range(4)]
-    ratings = tallies[-1][:4]
-    reviews = sum(ratings)
-    cards, time_ms = today_figures
-    return ReviewFigures(
-        today=Today(reviews, cards, time_ms, ratings[0], reviews - ratings[0]),
-        retention=periods,
-        daily=tuple(day[0] + day[1] + day[2] + day[3] for day in tallies),
-        buttons=(buttons[0], buttons[1], buttons[2], buttons[3]),
-        hours=tuple(HourCount(h, n, correct) for h, (n, correct) in enumerate(per_hour)),
-    )
-
-
-def _whole_log(conn, bounds, day_starts, tally) -> tuple[list[int], tuple]:
-    """Tally every review of the last year by hour; return the retention fields of the older
-    ones and today's (distinct cards, time spent)."""
-    for bucket, packed in _hourly(conn, tuple(bounds)):
-        if packed is not None:
-            ratings, kept = packed.split(",")
-            tally(bucket, _unpack(int(ratings)) + _unpack(int(kept)))
-    older = conn.execute(
-        f"SELECT {_RETENTION_COUNTS} FROM reviews r WHERE r.id < :before",
-        {"before": time_key(bounds[0])},
-    ).fetchone()
-    older = _take_off_undone(conn, bounds, [older[1], older[0], older[3], older[2]], tally, None)
-    return older, _today(conn, day_starts[-2], day_starts[-1], None)
-
-
-def _take_off_undone(conn, bounds, older: list[int], tally, deck_id: int | None) -> list[int]:
-    """Take the undone reviews (of one deck, or of all) off the tallies they were counted in;
-    return the retention fields of the older reviews without them."""
-    for moment, rating, interval in _undone(conn, deck_id):
-        counts = [-int(rating == n) for n in range(1, 5)] + _retention_fields(rating, interval, -1)
-        bucket = bisect.bisect_right(bounds, moment) - 1
-        if bucket < 0:
-            older = [a + b for a, b in zip(older, counts[4:])]
-        elif bucket < len(bounds) - 1:
-            tally(bucket, counts)
-    return older
-
-
-def _hourly(conn: sqlite3.Connection, bounds: tuple[int, ...]) -> list[tuple[int, str | None]]:
-    """(bucket, packed counts) of each hour between `bounds`, one range of the log's ids each.
-
-    Where every bound is a whole number of hours after the first (any zone whose clock changes
-    by whole hours), the hours are counted in SQL and each one's bucket looked up here: the
-    bounds need not be sent and unpacked (about a third of the cost at 10,000 cards).
-    """
-    sums = f"{_PACKED_RATINGS} || ',' || {_PACKED_RETENTION}"
-    if slot_step(bounds) != HOUR_MS:
-        return conn.execute(
-            f"""
-            SELECT b.key, (SELECT {sums} FROM reviews r WHERE r.id >= b.value AND r.id < b.next)
-            FROM {_BUCKETS} WHERE b.next IS NOT NULL
-            """,
-            {"bounds": _keys(list(bounds))},
-        ).fetchall()
-    buckets = hour_buckets(bounds)
-    rows = conn.execute(
-        f"""
-        WITH RECURSIVE hour(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM hour WHERE n < :hours - 1)
-        SELECT n, (SELECT {sums} FROM reviews r
-                   WHERE r.id >= :first + n * :step AND r.id < :first + (n + 1) * :step)
-        FROM hour
-        """,
-        {"hours": len(buckets), "first": time_key(bounds[0]), "step": time_key(HOUR_MS)},
-    ).fetchall()
-    return [(buckets[n], packed) for n, packed in rows]
-
-
-def _one_deck(conn, bounds, day_starts, deck_id: int, tally) -> tuple[list[int], tuple]:
-    """As `_whole_log`, for one deck: its cards' reviews, read through the card index.
-
-    A deck holds a small share of the log, so its reviews are fetched card by card (the deck's
-    cards from `cards_by_deck`, each one's reviews from the covering `reviews_by_card`) instead
-    of filtering a scan of the whole year by deck. SQLite groups them by hour (a sort of one
-    deck's reviews) into packed sums, so Python sees one row per hour studied.
-    """
-    first = bounds[0]
-    step = slot_step(tuple(bounds))
-    passed = f"1 << ({_WIDE} * (r.rating > 1))"
-    rows = conn.execute(
-        f"""
-        SELECT CASE WHEN r.id < :first THEN -1 ELSE (r.id - :first) / :step END AS slot,
-               sum(CASE WHEN r.id >= :first THEN 1 << ({_FIELD} * r.rating - {_FIELD}) END),
-               total(CASE WHEN {_INTERVAL} >= {DAY_MS} AND {_INTERVAL} < {MATURE_DAYS * DAY_MS}
-                          THEN {passed} END),
-               total(CASE WHEN {_INTERVAL} >= {MATURE_DAYS * DAY_MS} THEN {passed} END)
-        FROM cards c INDEXED BY cards_by_deck JOIN reviews r INDEXED BY reviews_by_card
-          ON r.card_id = c.id
-        WHERE c.deck_id = :deck AND r.rating IS NOT NULL AND r.id < :last
-        GROUP BY slot
-        """,
-        # In ids, not times: `reviewed_at` is computed from the id, and naming it would make
-        # SQLite read every row from the table instead of the covering index.
-        {
-            "deck": deck_id,
-            "first": time_key(first),
-            "step": time_key(step),
-            "last": time_key(bounds[-1]),
-        },  # fmt: skip
-    )
-    older = [0, 0, 0, 0]
-    for slot, ratings, young, mature in rows:
-        young, mature = int(young), int(mature)
-        kept = [young & _WIDE_MASK, young >> _WIDE, mature & _WIDE_MASK, mature >> _WIDE]
-        if slot < 0:  # before the year: counts towards all-time retention only
-            older = kept
-        else:
-            tally(bisect.bisect_right(bounds, first + slot * step) - 1, _unpack(ratings) + kept)
+    counted = _Tally(len(day_starts) - 1, places)
+    if deck_id is None:
+        counted.add(_hourly(conn, bounds, params))
+        older = conn.execute(
+            f"SELECT {_RETENTION_COUNTS} FROM reviews r WHERE r.id < :first", params
+        ).fetchone()
+        counted.older = [older[1], older[0], older[3], older[2]]
+    else:
+        counted.add(conn.execute(_ONE_DECK, params))
     # Counted above like the others (testing each row against the undone ones cost a fifth of
-    # the query): taken off again here.
-    older = _take_off_undone(conn, bounds, older, tally, deck_id)
-    return older, _today(conn, day_starts[-2], day_starts[-1], deck_id)
+    # the query): counted again on their own, and taken off.
+    undone = _Tally(len(day_starts) - 1, places)
+    undone.add(conn.execute(_undone(deck_id), params))
+    return counted.figures(undone, _today(conn, day_starts[-2], day_starts[-1], deck_id))
 
 
-def _retention(days: list[list[int]]) -> Retention:
-    """The retention counts of some days' tallies."""
-    young_failed, young_passed, mature_failed, mature_passed = (
-        sum(day[field] for day in days) for field in range(4, 8)
-    )
+class _Tally:
+    """Answers counted per study day and per hour of the day, from sums per slot."""
+
+    def __init__(self, days: int, places: Sequence[tuple[int, int]]) -> None:
+        self.places = places
+        self.daily = [0] * days
+        self.again = [0] * days
+        # Young failed and passed, mature failed and passed (the order of the packed fields).
+        self.kept = [[0] * days for _ in range(4)]
+        self.answers_by_hour = [0] * 24
+        self.correct_by_hour = [0] * 24
+        self.buttons = [0, 0, 0, 0]
+        self.older = [0, 0, 0, 0]
+        """The retention fields of reviews before the year."""
+        self.empty = True
+
+    def add(self, rows: Iterable[tuple[int, int, int]]) -> None:
+        """Count rows of (slot, ratings, kept): packed sums of 15-bit fields of one slot of the
+        year (`_PACKED_RATINGS`, `_PACKED_RETENTION`); slot -1 holds the retention fields of
+        the older reviews, 31 bits each, young ones in `ratings` and mature ones in `kept`."""
+        places, daily, again_daily = self.places, self.daily, self.again
+        young_failed, young_passed, mature_failed, mature_passed = self.kept
+        by_hour, correct_by_hour = self.answers_by_hour, self.correct_by_hour
+        again_total = hard_total = good_total = easy_total = 0
+        for slot, ratings, kept in rows:
+            self.empty = False
+            if slot < 0:
+                older = self.older
+                older[0] += ratings & _WIDE_MASK
+                older[1] += ratings >> _WIDE
+                older[2] += kept & _WIDE_MASK
+                older[3] += kept >> _WIDE
+                continue
+            day, hour = places[slot]
+            again = ratings & _MASK
+            hard = (ratings >> _FIELD) & _MASK
+            good = (ratings >> (2 * _FIELD)) & _MASK
+            easy = ratings >> (3 * _FIELD)
+            answers = again + hard + good + easy
+            daily[day] += answers
+            again_daily[day] += again
+            by_hour[hour] += answers
+            correct_by_hour[hour] += answers - again
+            again_total += again
+            hard_total += hard
+            good_total += good
+            easy_total += easy
+            if kept:
+                young_failed[day] += kept & _MASK
+                young_passed[day] += (kept >> _FIELD) & _MASK
+                mature_failed[day] += (kept >> (2 * _FIELD)) & _MASK
+                mature_passed[day] += kept >> (3 * _FIELD)
+        for field, count in enumerate((again_total, hard_total, good_total, easy_total)):
+            self.buttons[field] += count
+
+    def figures(self, undone: _Tally, today: tuple[int, int]) -> ReviewFigures:
+        """The figures of the answers counted here, less those of the `undone` ones."""
+        if not undone.empty:
+            for into, taken in zip(self._lists(), undone._lists()):
+                into[:] = map(operator.sub, into, taken)
+        days = len(self.daily)
+        periods = {
+            name: _retention([field[days - last : days - first] for field in self.kept])
+            for name, (first, last) in PERIODS.items()
+        }
+        periods["all"] = periods["year"] + _retention([[count] for count in self.older])
+        cards, time_ms = today
+        reviews, again = self.daily[-1], self.again[-1]
+        return ReviewFigures(
+            today=Today(reviews, cards, time_ms, again, reviews - again),
+            retention=periods,
+            daily=tuple(self.daily),
+            buttons=(self.buttons[0], self.buttons[1], self.buttons[2], self.buttons[3]),
+            hours=tuple(
+                HourCount(hour, answers, correct)
+                for hour, (answers, correct) in enumerate(
+                    zip(self.answers_by_hour, self.correct_by_hour)
+                )
+            ),
+        )
+
+    def _lists(self):
+        return (self.daily, self.again, *self.kept, self.answers_by_hour, self.correct_by_hour,
+                self.buttons, self.older)  # fmt: skip
+
+
+def _retention(fields: list[list[int]]) -> Retention:
+    """The retention of some days' young failed, young passed, mature failed, mature passed."""
+    young_failed, young_passed, mature_failed, mature_passed = (sum(field) for field in fields)
     return Retention(young_passed, young_failed, mature_passed, mature_failed)
 
 
-def _unpack(packed: int) -> list[int]:
-    """The four 15-bit counts of a packed sum, lowest field first."""
-    return [(packed >> (_FIELD * n)) & _MASK for n in range(4)]
+def _hourly(
+    conn: sqlite3.Connection, bounds: tuple[int, ...], params: dict
+) -> Iterator[tuple[int, int, int]]:
+    """(slot, ratings, kept) of each hour between `bounds` with answers, one range of the
+    log's ids each.
 
-
-def _retention_fields(rating: int, interval: int | None, sign: int = 1) -> list[int]:
-    """One review as the retention fields of a tally: young failed and passed, mature failed
-    and passed."""
-    fields = [0, 0, 0, 0]
-    if interval is not None and interval >= DAY_MS:
-        fields[2 * (interval >= MATURE_DAYS * DAY_MS) + (rating > 1)] = sign
-    return fields
+    Where every bound is a whole number of hours after the first (any zone whose clock changes
+    by whole hours), the hours are counted in SQL: the bounds need not be sent and unpacked
+    (about a third of the cost at 10,000 cards). Elsewhere each hour's slot is its first
+    millisecond, counted from the first bound.
+    """
+    sums = f"{_PACKED_RATINGS} || ',' || {_PACKED_RETENTION}"
+    if slot_step(bounds) != HOUR_MS:
+        rows = conn.execute(
+            f"""
+            SELECT (b.value - :first) / :step,
+                   (SELECT {sums} FROM reviews r WHERE r.id >= b.value AND r.id < b.next)
+            FROM {_BUCKETS} WHERE b.next IS NOT NULL
+            """,
+            {**params, "bounds": _keys(list(bounds))},
+        )
+    else:
+        rows = conn.execute(
+            f"""
+            WITH RECURSIVE hour(n) AS (
+                SELECT 0 UNION ALL SELECT n + 1 FROM hour WHERE n < :hours - 1)
+            SELECT n, (SELECT {sums} FROM reviews r
+                       WHERE r.id >= :first + n * :step AND r.id < :first + (n + 1) * :step)
+            FROM hour
+            """,
+            {**params, "hours": (bounds[-1] - bounds[0]) // HOUR_MS},
+        )
+    for slot, packed in rows:
+        if packed is not None:
+            ratings, kept = packed.split(",")
+            yield slot, int(ratings), int(kept)
 
 
 def _keys(bounds: list[int]) -> str:
@@ -317,17 +326,15 @@ def _keys(bounds: list[int]) -> str:
     return json.dumps([time_key(bound) for bound in bounds])
 
 
-def _undone(conn: sqlite3.Connection, deck_id: int | None) -> list[tuple]:
-    """(time, rating, interval) of every undone review (of one deck, or of all)."""
+def _undone(deck_id: int | None) -> str:
+    """The query of the undone reviews (of one deck, or of all), summed as `_ONE_DECK` sums."""
     deck = "AND r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck)" if deck_id else ""
-    return conn.execute(
-        f"""
-        SELECT r.reviewed_at, r.rating, {_INTERVAL} FROM reviews r
+    return f"""
+        SELECT {_SLOT} AS slot, sum({_RATINGS_OR_YOUNG}), sum({_KEPT_OR_MATURE}) FROM reviews r
         WHERE r.id IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
-          AND r.rating IS NOT NULL {deck}
-        """,
-        {"deck": deck_id},
-    ).fetchall()
+          AND r.rating IS NOT NULL AND r.id < :last {deck}
+        GROUP BY slot
+        """
 
 
 def _today(conn: sqlite3.Connection, start: int, end: int, deck_id: int | None) -> tuple[int, int]:
