@@ -69,14 +69,16 @@ def build_history(store: Store, seed: int) -> list[int]:
     moments += [NOW + timedelta(hours=rng.randrange(14, 60)) for _ in range(10)]
     moments.sort()
     ids = []
+    card_of = {}
     for at in moments:
         interval = rng.choice(
             [None, timedelta(hours=6), DAY, 5 * DAY, 20 * DAY, 21 * DAY, 90 * DAY]
         )
         last = None if interval is None else at - interval - timedelta(hours=rng.randrange(48))
+        card_id = rng.choice(cards)
         cursor = store.db.execute(
             NEW_REVIEW,
-            {"card_id": rng.choice(cards), "rating": rng.choice([1, 2, 3, 3, 3, 4]),
+            {"card_id": card_id, "rating": rng.choice([1, 2, 3, 3, 3, 4]),
              "duration_ms": rng.randrange(500, 20_000), "kind": MODE_KINDS["review"],
              "undoes": None, "reviewed_at": to_millis(at), "state_before": 2,
              "step_before": None, "stability_before": None, "difficulty_before": None,
@@ -84,10 +86,12 @@ def build_history(store: Store, seed: int) -> list[int]:
              "last_review_before": to_millis(last), "parameters_id": None},
         )  # fmt: skip
         ids.append(int(cursor.lastrowid))
+        card_of[ids[-1]] = card_id
+    # Undone at the end: logged against the card of the answer taken back, as the store does.
     for undone in rng.sample(ids, 60):
         store.db.execute(
             NEW_REVIEW,
-            {"card_id": 1, "rating": None, "duration_ms": 0, "kind": MODE_KINDS["undo"],
+            {"card_id": card_of[undone], "rating": None, "duration_ms": 0, "kind": MODE_KINDS["undo"],
              "undoes": undone, "reviewed_at": to_millis(NOW - timedelta(minutes=1)),
              "state_before": 2, "step_before": None, "stability_before": None,
              "difficulty_before": None, "due_before": None, "last_review_before": None,

@@ -61,7 +61,7 @@ class Distribution:
     """Stability in days; difficulty and retrievability as shares from 0 to 1."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them: built faster
 class Mastery:
     """One deck's or tag's cards (neither retired nor suspended), mastered and due."""
 
@@ -82,7 +82,7 @@ class Mastery:
         return self.mastered / self.cards if self.cards else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them: built faster
 class HardCard:
     """A card the learner keeps forgetting."""
 

@@ -10,8 +10,8 @@ The figures of one deck read its cards' reviews instead, card by card through th
 small share of the log.
 
 Undo rows have no rating, so they fall out of every count. Undone reviews are few: they are
-counted like the others, then counted again on their own and taken off (`_undone`), which is
-much cheaper than testing every row against the list of undone ids.
+counted like the others, then counted again on their own and taken off (`_ALL_UNDONE`,
+`_DECK_UNDONE`), which is much cheaper than testing every row against the list of undone ids.
 """
 
 from __future__ import annotations
@@ -70,14 +70,28 @@ _KEPT_OR_MATURE = f"""CASE
                               ELSE {_WIDE} * (r.rating > 1) END)
     WHEN {_YOUNG} AND r.id >= :first THEN 1 << ({_FIELD} * (r.rating > 1)) ELSE 0 END"""
 # In ids, not times: `reviewed_at` is computed from the id, and naming it would make SQLite read
-# every row from the table instead of the covering index.
+# every row from the table instead of the covering index. The deck's undo rows come along in
+# the same seeks, each a group of its own (slot -2 - its id; their sums are empty).
 _ONE_DECK = f"""
-    SELECT {_SLOT} AS slot, sum({_RATINGS_OR_YOUNG}), sum({_KEPT_OR_MATURE})
+    SELECT CASE WHEN r.rating IS NULL THEN -2 - r.id ELSE {_SLOT} END AS slot,
+           sum({_RATINGS_OR_YOUNG}), sum({_KEPT_OR_MATURE})
     FROM cards c INDEXED BY cards_by_deck JOIN reviews r INDEXED BY reviews_by_card
       ON r.card_id = c.id
-    WHERE c.deck_id = :deck AND r.rating IS NOT NULL AND r.id < :last
+    WHERE c.deck_id = :deck AND (r.id < :last OR r.rating IS NULL)
     GROUP BY slot
     """
+_SUMS = f"SELECT {_SLOT} AS slot, sum({_RATINGS_OR_YOUNG}), sum({_KEPT_OR_MATURE}) FROM reviews r"
+_ALL_UNDONE = f"""{_SUMS}
+    WHERE r.id IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
+      AND r.rating IS NOT NULL AND r.id < :last
+    GROUP BY slot"""
+# An undo is logged against the card of the answer it takes back (`review_log.undo_latest`,
+# `device_sync`), so a deck's undone answers are those its own undo rows name.
+_DECK_UNDONE = f"""{_SUMS}
+    WHERE r.id IN (SELECT u.undoes FROM reviews u WHERE u.id IN (SELECT value FROM json_each(:undo)))
+      AND r.rating IS NOT NULL AND r.id < :last
+      AND (SELECT c.deck_id FROM cards c WHERE c.id = r.card_id) = :deck
+    GROUP BY slot"""
 
 
 @dataclass(frozen=True)
@@ -141,7 +155,7 @@ class Today:
         return self.correct / self.reviews if self.reviews else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of them: built faster
 class HourCount:
     """Answers given in one local hour of the day over the last year, and how many were right."""
 
@@ -182,12 +196,21 @@ def review_figures(
             f"SELECT {_RETENTION_COUNTS} FROM reviews r WHERE r.id < :first", params
         ).fetchone()
         counted.older = [older[1], older[0], older[3], older[2]]
+        undone_sums = conn.execute(_ALL_UNDONE, params).fetchall()
     else:
-        counted.add(conn.execute(_ONE_DECK, params))
+        rows = conn.execute(_ONE_DECK, params).fetchall()
+        undos = 0  # the undo rows: first, in slot order
+        while undos < len(rows) and rows[undos][0] <= -2:
+            undos += 1
+        counted.add(rows[undos:])
+        undone_sums = []
+        if undos:
+            undo_ids = json.dumps([-2 - slot for slot, _, _ in rows[:undos]])
+            undone_sums = conn.execute(_DECK_UNDONE, {**params, "undo": undo_ids}).fetchall()
     # Counted above like the others (testing each row against the undone ones cost a fifth of
     # the query): counted again on their own, and taken off.
     undone = _Tally(len(day_starts) - 1, places)
-    undone.add(conn.execute(_undone(deck_id), params))
+    undone.add(undone_sums)
     return counted.figures(undone, _today(conn, day_starts[-2], day_starts[-1], deck_id))
 
 
@@ -326,28 +349,21 @@ def _keys(bounds: list[int]) -> str:
     return json.dumps([time_key(bound) for bound in bounds])
 
 
-def _undone(deck_id: int | None) -> str:
-    """The query of the undone reviews (of one deck, or of all), summed as `_ONE_DECK` sums."""
-    deck = "AND r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck)" if deck_id else ""
-    return f"""
-        SELECT {_SLOT} AS slot, sum({_RATINGS_OR_YOUNG}), sum({_KEPT_OR_MATURE}) FROM reviews r
-        WHERE r.id IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
-          AND r.rating IS NOT NULL AND r.id < :last {deck}
-        GROUP BY slot
-        """
-
-
 def _today(conn: sqlite3.Connection, start: int, end: int, deck_id: int | None) -> tuple[int, int]:
-    """Distinct cards answered today (of one deck, or of all) and the time spent on them."""
-    deck = "AND r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck)"
+    """Distinct cards answered today (of one deck, or of all) and the time spent on them.
+
+    Today's range of the log, each answer's card looked up for its deck and its id in the
+    index of undone ones: cheaper than a list of the deck's cards, or of every undone answer.
+    """
+    deck = "AND (SELECT c.deck_id FROM cards c WHERE c.id = r.card_id) = :deck"
     if deck_id is None:
         deck = ""
     cards, time_ms = conn.execute(
         f"""
         SELECT count(DISTINCT r.card_id), total(r.duration_ms)
-        FROM reviews r
+        FROM reviews r NOT INDEXED
         WHERE r.id >= :start AND r.id < :end AND r.rating IS NOT NULL
-          AND r.id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL) {deck}
+          AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id) {deck}
         """,
         {"start": time_key(start), "end": time_key(end), "deck": deck_id},
     ).fetchone()
