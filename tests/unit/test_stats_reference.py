@@ -185,3 +185,22 @@ def test_the_reference_sees_the_answers(store: Store, zone: str) -> None:
     assert retention.young_passed and retention.mature_failed
     assert counted["today"][0] > 10  # type: ignore[index]
     assert isinstance(counted["first day"], date)
+
+
+@pytest.mark.parametrize("zone", ["UTC"], indirect=True)
+def test_tags_written_any_way_are_counted(store: Store, zone: str) -> None:
+    # Tags are counted from all tag sets at once, with a shortcut for what `json.dumps` writes;
+    # a tag with a quote or a backslash, or a set written without spaces, takes the long way.
+    deck = store.db.execute("INSERT INTO decks (path, name) VALUES ('/d.md', 'D')").lastrowid
+    stored = ['["geo", "hard"]', '["geo"]', "[]", '["geo","x"]', '["say \\"hi\\"", "geo"]',
+              '["back\\\\slash"]', '["geo"]']  # fmt: skip
+    for n, tags in enumerate(stored):
+        store.db.execute(
+            "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, tags, state,"
+            " stability, difficulty, last_review, due, created)"
+            " VALUES (?, ?, 0, 1, 'basic', 'Q?', 'A', ?, 2, 100, 5, ?, ?, 0)",
+            [f"t{n}", deck, tags, to_millis(NOW - DAY), to_millis(NOW + 30 * DAY)],
+        )
+    tags = {tag.name: (tag.cards, tag.mastered) for tag in compute_stats(store, NOW).tags}
+    assert tags == {"geo": (5, 5), "hard": (1, 1), "x": (1, 1), 'say "hi"': (1, 1),
+                    "back\\slash": (1, 1)}  # fmt: skip
