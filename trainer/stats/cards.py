@@ -231,14 +231,18 @@ def _distributions(
     stability_bucket = " ".join(
         f"WHEN c.stability < {2**n} THEN {n}" for n in range(len(STABILITY_LABELS) - 1)
     )
-    # Buckets are clamped below, in Python: fewer SQL function calls per card.
+    # Buckets are clamped below, in Python: fewer SQL function calls per card. The sub-query
+    # computes each card's retrievability once (`LIMIT -1` keeps SQLite from copying it into
+    # the bucket and the sum, which would compute it twice).
     rows = conn.execute(
         f"""
-        SELECT CASE {stability_bucket} ELSE {len(STABILITY_LABELS) - 1} END,
-               CAST((c.difficulty - 1) / 0.9 AS INTEGER), CAST({curve.sql()} * 10 AS INTEGER),
-               count(*), total(c.stability), total((c.difficulty - 1) / 9), total({curve.sql()})
-        FROM cards c INDEXED BY cards_stats
-        WHERE {_ACTIVE} AND c.state > 0 AND c.stability > 0 {deck}
+        SELECT sb, db, CAST(r * 10 AS INTEGER), count(*), total(s), total(d), total(r)
+        FROM (SELECT CASE {stability_bucket} ELSE {len(STABILITY_LABELS) - 1} END AS sb,
+                     CAST((c.difficulty - 1) / 0.9 AS INTEGER) AS db, {curve.sql()} AS r,
+                     c.stability AS s, (c.difficulty - 1) / 9 AS d
+              FROM cards c INDEXED BY cards_stats
+              WHERE {_ACTIVE} AND c.state > 0 AND c.stability > 0 {deck}
+              LIMIT -1)
         GROUP BY 1, 2, 3
         """,
         params,
@@ -274,46 +278,35 @@ def _mastery(
             params,
         )
     }
-    # One count per distinct desired retention (decks mostly share one); each deck reads its own.
-    targets = sorted({retention for _, retention in decks.values()})
-    mastered = "".join(
-        f", count(*) FILTER (WHERE {_ELAPSED_DAYS} <= c.stability * {reach!r})"
-        for reach in (curve.reach(target) for target in targets)
-    )
     # Cards sharing a tag set within a deck share a row; their tags are counted below.
     rows = conn.execute(
         f"""
-        SELECT c.deck_id, c.tags, count(*) {mastered}
+        SELECT c.deck_id, c.tags, count(*),
+               count(*) FILTER (WHERE {_ELAPSED_DAYS} <= c.stability * {_reach(curve, decks)})
         FROM cards c INDEXED BY cards_stats
         WHERE {_ACTIVE} {deck}
         GROUP BY c.deck_id, c.tags
         """,
         params,
     ).fetchall()
-    column = {deck_id: targets.index(retention) for deck_id, (_, retention) in decks.items()}
     per_deck = {deck_id: [0, 0, 0] for deck_id in decks}
-    # The tag set of each card, and of each mastered one: their tags are counted all at once
-    # (a loop per tag cost more than every query of the figures at 10,000 cards).
-    of_cards: list[str] = []
-    of_mastered: list[str] = []
-    for deck_id, tags, cards, *by_target in rows:
-        if deck_id not in column:
+    # The tag sets of the cards, and of the mastered ones, by how many cards share each: their
+    # tags are counted all at once (a loop per tag cost more than every query of the figures
+    # at 10,000 cards).
+    of_cards: dict[int, list[str]] = {}
+    of_mastered: dict[int, list[str]] = {}
+    for deck_id, tags, cards, known in rows:
+        totals = per_deck.get(deck_id)
+        if totals is None:
             continue
-        known = by_target[column[deck_id]]
-        totals = per_deck[deck_id]
         totals[0] += cards
         totals[1] += known
         if tags == "[]":
             continue
-        if cards == 1:
-            of_cards.append(tags)
-        else:
-            of_cards += [tags] * cards
-        if known == 1:
-            of_mastered.append(tags)
-        elif known:
-            of_mastered += [tags] * known
-    tag_cards, tag_mastered = Counter(_all_tags(of_cards)), Counter(_all_tags(of_mastered))
+        of_cards.setdefault(cards, []).append(tags)
+        if known:
+            of_mastered.setdefault(known, []).append(tags)
+    tag_cards, tag_mastered = _tag_counts(of_cards), _tag_counts(of_mastered)
     tag_due: Counter[str] = Counter()
     for deck_id, tags, count in _due_by_tags(conn, waiting):
         if deck_id not in per_deck:
@@ -331,6 +324,23 @@ def _mastery(
             for tag in sorted(tag_cards, key=str.casefold)
         ),
     )
+
+
+def _reach(curve: _Curve, decks: dict[int, tuple[str, float]]) -> str:
+    """SQL for the reach (`_Curve.reach`) of card `c`'s deck's desired retention: one number
+    when the decks share one, else chosen by deck, the most common retention last."""
+    by_reach: dict[float, list[int]] = {}
+    for deck_id, (_, retention) in decks.items():
+        by_reach.setdefault(curve.reach(retention), []).append(deck_id)
+    if not by_reach:
+        return "0"
+    *others, (common, _) = sorted(by_reach.items(), key=lambda item: (len(item[1]), item[0]))
+    if not others:
+        return repr(common)
+    cases = " ".join(
+        f"WHEN c.deck_id IN ({', '.join(map(str, ids))}) THEN {reach!r}" for reach, ids in others
+    )
+    return f"(CASE {cases} ELSE {common!r} END)"
 
 
 def _due_by_tags(conn: sqlite3.Connection, due: dict[int, list[int]]) -> list[tuple[int, str, int]]:
@@ -358,6 +368,19 @@ def _tags(stored: str) -> list[str]:
     if "\\" in stored or stored.count('"') != 2 * len(parts):
         return json.loads(stored)
     return parts
+
+
+def _tag_counts(tag_sets: dict[int, list[str]]) -> Counter[str]:
+    """How many cards carry each tag, of tag sets listed by how many cards share each."""
+    counts: Counter[str] = Counter()
+    for share, sets in tag_sets.items():
+        once = Counter(_all_tags(sets))
+        if share == 1:
+            counts.update(once)
+        else:
+            for tag, count in once.items():
+                counts[tag] += share * count
+    return counts
 
 
 def _all_tags(tag_sets: list[str]) -> list[str]:
