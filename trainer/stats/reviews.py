@@ -328,13 +328,19 @@ def _hourly(
             {**params, "bounds": _keys(list(bounds))},
         )
     else:
+        # From each hour with answers straight to the next one (one seek): most hours of a
+        # learner's day have none.
         rows = conn.execute(
             f"""
-            WITH RECURSIVE hour(n) AS (
-                SELECT 0 UNION ALL SELECT n + 1 FROM hour WHERE n < :hours - 1)
+            WITH RECURSIVE busy(n) AS (
+                SELECT ((SELECT min(r.id) FROM reviews r WHERE r.id >= :first) - :first) / :step
+                UNION ALL
+                SELECT ((SELECT min(r.id) FROM reviews r WHERE r.id >= :first + (n + 1) * :step)
+                        - :first) / :step
+                FROM busy WHERE n < :hours)
             SELECT n, (SELECT {sums} FROM reviews r
                        WHERE r.id >= :first + n * :step AND r.id < :first + (n + 1) * :step)
-            FROM hour
+            FROM busy WHERE n < :hours
             """,
             {**params, "hours": (bounds[-1] - bounds[0]) // HOUR_MS},
         )
