@@ -82,7 +82,12 @@ def figure_timings(path: Path, now: datetime, runs: int) -> list[tuple[str, floa
         stats_hours.local_ms(today + timedelta(days=k), ROLLOVER_HOUR) for k in range(-364, 31)
     ]
     conn = stats._reader(str(path))
-    params = {"now": to_millis(now), "day_end": starts[365], "deck": None}
+    params = {
+        "now": to_millis(now),
+        "day_end": starts[365],
+        "deck": None,
+        **stats_cards._study_days(now),
+    }
     curve = stats_cards._Curve(weights)
     deck_id = store.db.execute("SELECT min(id) FROM decks WHERE missing = 0").fetchone()[0]
     cases: list[tuple[str, Callable[[], object]]] = [
@@ -95,7 +100,12 @@ def figure_timings(path: Path, now: datetime, runs: int) -> list[tuple[str, floa
             "stability, difficulty, retrievability",
             lambda: stats_cards._distributions(conn, curve, params, ""),
         ),
-        ("mastery and due per deck and tag", lambda: stats_cards._mastery(conn, curve, params, "")),
+        (
+            "mastery and due per deck and tag",
+            lambda: stats_cards._mastery(
+                conn, curve, params, "", stats_cards.due_today(conn, now, None)
+            ),
+        ),
         ("forecast, 30 days", lambda: due_forecast(conn, starts[364:], params, "")),
         (
             "hardest cards",

@@ -197,7 +197,7 @@ def _assemble(
     reviews: ReviewFigures,
     cards: CardFigures,
 ) -> Stats:
-    """The `Stats` of the two halves' figures."""
+    """The `Stats` of the review log's and the cards' figures."""
     calendar = tuple(map(CalendarDay, _calendar_days(today, len(reviews.daily)), reviews.daily))
     return Stats(
         now=now,
