@@ -158,9 +158,9 @@ def _figures(
     weights: tuple[float, ...],
 ) -> Stats:
     """Every figure, read in one transaction: all of them from the same state of the database,
-    and one lock taken for all the queries instead of one each (a tenth of one deck's figures
-    at 10,000 cards). The review log and the cards are read one after the other: two threads
-    cost more than they saved, waiting for each other's turn at the interpreter."""
+    and one lock taken for all the queries instead of one each. The review log and the cards
+    are read one after the other: on two threads they took longer at 10,000 cards, each
+    waiting for the other's turn at the interpreter."""
     began = not conn.in_transaction
     if began:
         conn.execute("BEGIN")
