@@ -204,3 +204,19 @@ def test_tags_written_any_way_are_counted(store: Store, zone: str) -> None:
     tags = {tag.name: (tag.cards, tag.mastered) for tag in compute_stats(store, NOW).tags}
     assert tags == {"geo": (5, 5), "hard": (1, 1), "x": (1, 1), 'say "hi"': (1, 1),
                     "back\\slash": (1, 1)}  # fmt: skip
+
+
+@pytest.mark.parametrize("zone", ["UTC"], indirect=True)
+def test_stability_buckets_double_in_width(store: Store, zone: str) -> None:
+    # Bucket n holds 2^(n-1) <= S < 2^n days: each edge starts the next bucket.
+    deck = store.db.execute("INSERT INTO decks (path, name) VALUES ('/d.md', 'D')").lastrowid
+    stabilities = [0.5, 1, 1.99, 2, 4, 7.9, 8, 16, 32, 64, 127.9, 128, 256, 512, 1023.9, 1024, 9999]
+    for n, stability in enumerate(stabilities):
+        store.db.execute(
+            "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, state,"
+            " stability, difficulty, last_review, due, created)"
+            " VALUES (?, ?, 0, 1, 'basic', 'Q?', 'A', 2, ?, 5, ?, ?, 0)",
+            [f"s{n}", deck, stability, to_millis(NOW - DAY), to_millis(NOW + DAY)],
+        )
+    counts = compute_stats(store, NOW).stability.counts
+    assert counts == (1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 2, 2)
