@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from trainer.core.progress import ROLLOVER_HOUR, to_millis
 from trainer.stats.forecast import DueDay, due_forecast
+from trainer.stats.tags import tag_counts, tags_of
 from trainer.store.queue import due_today
 
 DAY_MS = 86_400_000
@@ -313,13 +314,13 @@ def _mastery(
         of_cards.setdefault(cards, []).append(tags)
         if known:
             of_mastered.setdefault(known, []).append(tags)
-    tag_cards, tag_mastered = _tag_counts(of_cards), _tag_counts(of_mastered)
+    tag_cards, tag_mastered = tag_counts(of_cards), tag_counts(of_mastered)
     tag_due: Counter[str] = Counter()
     for deck_id, tags, count in _due_by_tags(conn, waiting):
         if deck_id not in per_deck:
             continue
         per_deck[deck_id][2] += count
-        for tag in _tags(tags) if tags != "[]" else ():
+        for tag in tags_of(tags) if tags != "[]" else ():
             tag_due[tag] += count
     by_name = sorted(decks.items(), key=lambda item: item[1][0].casefold())
     return (
@@ -363,44 +364,6 @@ def _due_by_tags(conn: sqlite3.Connection, due: dict[int, list[int]]) -> list[tu
         ):
             counts[(deck_id, tags)] = counts.get((deck_id, tags), 0) + count
     return [(deck_id, tags, count) for (deck_id, tags), count in counts.items()]
-
-
-def _tags(stored: str) -> list[str]:
-    """The tags of a `cards.tags` value.
-
-    A shortcut for what `json.dumps` writes for plain tags (`["a", "b"]`) saves most of the
-    time on a collection whose cards nearly all have their own tag set.
-    """
-    parts = stored[2:-2].split('", "')
-    if "\\" in stored or stored.count('"') != 2 * len(parts):
-        return json.loads(stored)
-    return parts
-
-
-def _tag_counts(tag_sets: dict[int, list[str]]) -> Counter[str]:
-    """How many cards carry each tag, of tag sets listed by how many cards share each."""
-    counts: Counter[str] = Counter()
-    for share, sets in tag_sets.items():
-        once = Counter(_all_tags(sets))
-        if share == 1:
-            counts.update(once)
-        else:
-            for tag, count in once.items():
-                counts[tag] += share * count
-    return counts
-
-
-def _all_tags(tag_sets: list[str]) -> list[str]:
-    """The tags of many `cards.tags` values (none empty), one after the other: read as one
-    list, as `_tags` reads one, or each on its own when one is not written as it writes."""
-    if not tag_sets:
-        return []
-    joined = ", ".join(tag_sets).replace('"], ["', '", "')
-    if joined.startswith('["') and joined.endswith('"]'):
-        parts = joined[2:-2].split('", "')
-        if "\\" not in joined and joined.count('"') == 2 * len(parts):
-            return parts
-    return [tag for stored in tag_sets for tag in json.loads(stored)]
 
 
 def weighted_desired_retention(decks: tuple[Mastery, ...]) -> float | None:
