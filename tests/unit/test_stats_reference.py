@@ -220,3 +220,18 @@ def test_stability_buckets_double_in_width(store: Store, zone: str) -> None:
         )
     counts = compute_stats(store, NOW).stability.counts
     assert counts == (1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 2, 2)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin"], indirect=True)
+def test_a_large_collection_reads_its_two_halves_at_once(
+    store: Store, zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From PARALLEL_CARDS cards on, all decks' figures read the log and the cards on two
+    # connections at once: the same figures as one after the other.
+    from trainer.stats import figures
+
+    build_history(store, 3)
+    apart = compute_stats(store, NOW)
+    monkeypatch.setattr(figures, "PARALLEL_CARDS", 1)
+    assert compute_stats(store, NOW) == apart
+    assert figures._KEPT[store].second is not None  # the second connection did the cards

@@ -19,11 +19,12 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from trainer.core.progress import ROLLOVER_HOUR, study_day_start
 from trainer.stats.cards import (
@@ -71,6 +72,9 @@ MMAP_BYTES = 32 * 2**20
 """How much of the database the statistics' readers map into memory (the rest is read)."""
 CALENDAR_DAYS = 365
 FORECAST_DAYS = 30
+PARALLEL_CARDS = 50_000
+"""From this many cards the figures of all decks read the review log and the cards at once."""
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)  # many of them: built faster
@@ -145,8 +149,10 @@ def _compute(store: Store, now: datetime, deck_id: int | None) -> Stats:
             _ensure_math(conn)
             return _figures(conn, now, today, day_starts, deck_id, weights)
     # A connection of their own: reading does not hold up the learner's answers on the store's.
-    with _reader_of(store) as conn:
-        return _figures(conn, now, today, day_starts, deck_id, weights)
+    with _readers_of(store) as readers:
+        if deck_id is None and _large(readers.conn):
+            return _two_halves_at_once(readers, now, today, day_starts, weights)
+        return _figures(readers.conn, now, today, day_starts, deck_id, weights)
 
 
 def _figures(
@@ -161,13 +167,55 @@ def _figures(
     and one lock taken for all the queries instead of one each. The review log and the cards
     are read one after the other: on two threads they took longer at 10,000 cards, each
     waiting for the other's turn at the interpreter."""
+    return _in_transaction(conn, _read_all, conn, now, today, day_starts, deck_id, weights)
+
+
+def _read_all(
+    conn: sqlite3.Connection,
+    now: datetime,
+    today: date,
+    day_starts: list[int],
+    deck_id: int | None,
+    weights: tuple[float, ...],
+) -> Stats:
+    reviews = review_figures(conn, today, day_starts[: CALENDAR_DAYS + 1], deck_id)
+    cards = card_figures(conn, now, day_starts[CALENDAR_DAYS - 1 :], deck_id, weights)
+    return _assemble(conn, now, today, deck_id, reviews, cards)
+
+
+def _large(conn: sqlite3.Connection) -> bool:
+    """Whether the collection holds `PARALLEL_CARDS` cards or more (as its highest card id
+    says: one seek)."""
+    (highest,) = conn.execute("SELECT max(id) FROM cards").fetchone()
+    return (highest or 0) >= PARALLEL_CARDS
+
+
+def _two_halves_at_once(
+    readers: _Reader, now: datetime, today: date, day_starts: list[int], weights: tuple[float, ...]
+) -> Stats:
+    """All decks' figures of a large collection: the review log and the cards at once, each
+    on a connection of its own (sqlite3 lets go of the interpreter while a query runs), each
+    in a read transaction of its own. At 100,000 cards on two free processors this took 270 ms
+    where one after the other took 430 ms."""
+    first, second = readers.conn, readers.other()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(
+            _in_transaction, second, card_figures,
+            second, now, day_starts[CALENDAR_DAYS - 1 :], None, weights,
+        )  # fmt: skip
+        reviews = _in_transaction(
+            first, review_figures, first, today, day_starts[: CALENDAR_DAYS + 1], None
+        )
+        return _assemble(first, now, today, None, reviews, pending.result())
+
+
+def _in_transaction(conn: sqlite3.Connection, read: Callable[..., T], *args: object) -> T:
+    """`read(*args)` inside one read transaction on `conn` (unless one is open already)."""
     began = not conn.in_transaction
     if began:
         conn.execute("BEGIN")
     try:
-        reviews = review_figures(conn, today, day_starts[: CALENDAR_DAYS + 1], deck_id)
-        cards = card_figures(conn, now, day_starts[CALENDAR_DAYS - 1 :], deck_id, weights)
-        return _assemble(conn, now, today, deck_id, reviews, cards)
+        return read(*args)
     finally:
         if began:
             conn.commit()
@@ -222,37 +270,54 @@ def _assemble(
 
 @dataclass
 class _Reader:
-    """A store's statistics connection, kept between one computation and the next."""
+    """A store's statistics connections, kept between one computation and the next."""
 
+    path: str
     conn: sqlite3.Connection
+    second: sqlite3.Connection | None = None
+    """For the cards' half when the two halves run at once; opened the first time."""
     busy: threading.Lock = field(default_factory=threading.Lock)
+
+    def other(self) -> sqlite3.Connection:
+        """The second connection."""
+        if self.second is None:
+            self.second = _reader(self.path)
+        return self.second
+
+    def close(self) -> None:
+        self.conn.close()
+        if self.second is not None:
+            self.second.close()
 
 
 _KEPT: weakref.WeakKeyDictionary[Store, _Reader] = weakref.WeakKeyDictionary()
 
 
 @contextmanager
-def _reader_of(store: Store) -> Iterator[sqlite3.Connection]:
-    """The store's reading connection: the same one each time, its cache warm and its schema
-    read (a fresh one costs about half the figures of one deck at 10,000 cards); closed when
-    the store is. A second computation at once gets a connection of its own."""
+def _readers_of(store: Store) -> Iterator[_Reader]:
+    """The store's reading connections: the same ones each time, their caches warm and their
+    schema read (a fresh one costs about half the figures of one deck at 10,000 cards); closed
+    when the store is. A second computation at once gets connections of its own."""
     kept = _KEPT.get(store)
     if kept is None:
-        kept = _KEPT[store] = _Reader(_reader(store.path))
+        kept = _KEPT[store] = _Reader(store.path, _reader(store.path))
         store.closing.append(functools.partial(_close, kept))
     if not kept.busy.acquire(blocking=False):
-        with closing(_reader(store.path)) as conn:
-            yield conn
+        fresh = _Reader(store.path, _reader(store.path))
+        try:
+            yield fresh
+        finally:
+            fresh.close()
         return
     try:
-        yield kept.conn
+        yield kept
     finally:
         kept.busy.release()
 
 
 def _close(kept: _Reader) -> None:
     with kept.busy:  # closing under a running query would crash the interpreter
-        kept.conn.close()
+        kept.close()
 
 
 def _reader(path: str) -> sqlite3.Connection:
