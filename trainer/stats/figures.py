@@ -147,12 +147,13 @@ def _compute(store: Store, now: datetime, deck_id: int | None) -> Stats:
     if store.path == ":memory:":
         with store.reading() as conn:
             _ensure_math(conn)
-            return _figures(conn, now, today, day_starts, deck_id, weights)
+            return _in_transaction(conn, _figures, conn, now, today, day_starts, deck_id, weights)
     # A connection of their own: reading does not hold up the learner's answers on the store's.
     with _readers_of(store) as readers:
         if deck_id is None and _large(readers.conn):
             return _two_halves_at_once(readers, now, today, day_starts, weights)
-        return _figures(readers.conn, now, today, day_starts, deck_id, weights)
+        conn = readers.conn
+        return _in_transaction(conn, _figures, conn, now, today, day_starts, deck_id, weights)
 
 
 def _figures(
@@ -163,21 +164,10 @@ def _figures(
     deck_id: int | None,
     weights: tuple[float, ...],
 ) -> Stats:
-    """Every figure, read in one transaction: all of them from the same state of the database,
-    and one lock taken for all the queries instead of one each. The review log and the cards
-    are read one after the other: on two threads they took longer at 10,000 cards, each
-    waiting for the other's turn at the interpreter."""
-    return _in_transaction(conn, _read_all, conn, now, today, day_starts, deck_id, weights)
-
-
-def _read_all(
-    conn: sqlite3.Connection,
-    now: datetime,
-    today: date,
-    day_starts: list[int],
-    deck_id: int | None,
-    weights: tuple[float, ...],
-) -> Stats:
+    """Every figure. Read in one transaction (`_in_transaction`): all of them from the same
+    state of the database, and one lock taken for all the queries instead of one each. The
+    review log and the cards are read one after the other: on two threads they took longer at
+    10,000 cards, each waiting for the other's turn at the interpreter."""
     reviews = review_figures(conn, today, day_starts[: CALENDAR_DAYS + 1], deck_id)
     cards = card_figures(conn, now, day_starts[CALENDAR_DAYS - 1 :], deck_id, weights)
     return _assemble(conn, now, today, deck_id, reviews, cards)
