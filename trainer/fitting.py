@@ -2,7 +2,7 @@
 
 A companion of `schedule` (which answers one card at a time), and like it the only other
 module that talks to fsrs-rs. Each card's answers come in as fsrs-rs reviews
-(`schedule.answer_reviews`), built once and shared by the items and the recomputed states.
+(`recompute.answer_reviews`), built once and shared by the items and the recomputed states.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ latest; lower is better):
   bins); the root of the mean, weighted by group size, of (mean p - recall rate)^2.
 
 The fitted parameters are adopted only when both scores are lower; the cards' states are then
-recomputed from their answers with them (fsrs-rs's batch memory states, `schedule.states_after`)
+recomputed from their answers with them (fsrs-rs's batch memory states, `recompute.states_after`)
 and written in one statement, in the transaction that adopts them. The review log itself never changes.
 
 The log is millions of answers: each card's answers come from the store as columns, become
@@ -33,7 +33,7 @@ from itertools import chain, compress, repeat
 from operator import eq, rshift
 from typing import TYPE_CHECKING
 
-from trainer import fitting, schedule
+from trainer import fitting, recompute, schedule
 from trainer.core.progress import from_millis
 from trainer.store.history import AnswerColumns
 from trainer.store.sync import collector_paused
@@ -118,9 +118,9 @@ def nth_smallest(values: list[int], n: int) -> int:
 
 
 def answer_reviews(logs: Sequence[CardLog]) -> list[list[FSRSReview]]:
-    """Each card's answers as fsrs-rs reviews (`schedule.answer_reviews`), made once for the
+    """Each card's answers as fsrs-rs reviews (`recompute.answer_reviews`), made once for the
     items and the recomputed states alike."""
-    return [schedule.answer_reviews(log.ratings, log.days) for log in logs]
+    return [recompute.answer_reviews(log.ratings, log.days) for log in logs]
 
 
 def items(
@@ -152,14 +152,14 @@ def recompute_states(
     weights: Sequence[float],
     reviews: Sequence[Sequence[FSRSReview]] | None = None,
 ) -> int:
-    """Store the state each card's answers lead to with `weights` (see `schedule.states_after`),
+    """Store the state each card's answers lead to with `weights` (see `recompute.states_after`),
     all cards in one statement."""
     reviews = answer_reviews(logs) if reviews is None else reviews
     cards = [
         (schedule.card_seed(log.key), log.schedule, log.ratings, log.times, log.days, made)
         for log, made in zip(logs, reviews)
     ]
-    states = schedule.states_after(cards, weights)
+    states = recompute.states_after(cards, weights)
     store.write_states([log.card_id for log in logs], states)
     return len(states)
 

@@ -17,7 +17,7 @@ from fsrs_rs_python import FSRSItem, FSRSReview
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainer import fitting, schedule
+from trainer import fitting, recompute, schedule
 from trainer.cli import cli
 from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
@@ -365,7 +365,7 @@ def test_states_after_equal_replaying_each_answer(
     ratings = [int(rating) for rating, _ in answers]
     days = [study_day(moment) for moment in moments]
     seed = schedule.card_seed("deck.md:a card")
-    (batch,) = schedule.states_after(
+    (batch,) = recompute.states_after(
         [
             (
                 seed,
@@ -373,7 +373,7 @@ def test_states_after_equal_replaying_each_answer(
                 ratings,
                 [to_millis(m) for m in moments],
                 days,
-                schedule.answer_reviews(ratings, days),
+                recompute.answer_reviews(ratings, days),
             )
         ],
         weights,

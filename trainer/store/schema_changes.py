@@ -211,7 +211,8 @@ def m008_study_day_states(db: Database) -> None:
     import json
 
     from trainer.core.progress import to_millis
-    from trainer.schedule import DEFAULT_PARAMETERS, card_seed, final_states
+    from trainer.recompute import final_states
+    from trainer.schedule import DEFAULT_PARAMETERS, card_seed
     from trainer.store.history import scheduling_answers
 
     conn = db.conn
