@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +34,21 @@ def exact_intervals(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     except in tests marked `fuzz`, which see the intervals a learner gets."""
     if request.node.get_closest_marker("fuzz") is None:
         monkeypatch.setattr(schedule, "fuzz_factor", lambda card_id, reps: None)
+
+
+@pytest.fixture
+def zone(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The local time zone (UTC unless a test asks for another through `indirect`)."""
+    name = getattr(request, "param", "UTC")
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    yield name
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
 
 @pytest.fixture

@@ -8,9 +8,6 @@ Each review is inserted with its time and the interval it was scheduled with
 from __future__ import annotations
 
 import json
-import os
-import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -26,21 +23,6 @@ from trainer.store.store import Store
 
 NOW = datetime(2025, 3, 14, 15, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def zone(request: pytest.FixtureRequest) -> Iterator[str]:
-    """The local time zone (UTC unless a test asks for another through `indirect`)."""
-    name = getattr(request, "param", "UTC")
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = name
-    time.tzset()
-    yield name
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
 
 
 def add_deck(store: Store, name: str, retention: float, *, missing: int = 0) -> int:

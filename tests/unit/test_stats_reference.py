@@ -8,10 +8,7 @@ zones. Both must give the same figures for all decks and for each deck.
 
 from __future__ import annotations
 
-import os
 import random
-import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -26,20 +23,6 @@ NOW = datetime(2025, 11, 3, 15, 0, tzinfo=UTC)
 """A Monday a day after New York's clock change and a week after Berlin's."""
 DAY = timedelta(days=1)
 DAY_MS = 86_400_000
-
-
-@pytest.fixture
-def zone(request: pytest.FixtureRequest) -> Iterator[str]:
-    name = request.param
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = name
-    time.tzset()
-    yield name
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
 
 
 def build_history(store: Store, seed: int) -> list[int]:
