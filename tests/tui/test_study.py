@@ -434,7 +434,7 @@ async def test_ending_while_an_answer_is_being_saved_still_counts_it(
         if isinstance(app.screen, StudyScreen):
             await press(pilot, "escape")
         assert isinstance(app.screen, SummaryScreen)
-        assert "Cards studied   1  (1 answers)" in screen_text(app)
+        assert "Cards studied   1  (1 answer)" in screen_text(app)
     assert len(reviews_on_disk(db_path)) == 1
 
 

@@ -17,7 +17,7 @@ from trainer import schedule
 from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, to_millis
 from trainer.stats.figures import Retention, Stats, compute_stats, deck_choices
-from trainer.stats.text import heatmap
+from trainer.stats.text import heatmap, studied
 from trainer.store.review_log import MODE_KINDS, NEW_REVIEW
 from trainer.store.store import Store
 
@@ -394,3 +394,18 @@ def test_figures_computed_again_count_the_answers_given_in_between(
     assert after.buttons[2] == before.buttons[2] + 1
     store.close()
     assert not Path(store.path + "-wal").exists()  # the store's was the last connection
+
+
+@pytest.mark.parametrize(
+    ("cards", "answers", "said"),
+    [
+        (0, 0, "0 cards studied (0 answers)"),
+        (1, 1, "1 card studied (1 answer)"),
+        (1, 3, "1 card studied (3 answers)"),
+        (4, 5, "4 cards studied (5 answers)"),
+    ],
+)
+def test_today_counts_cards_and_answers_in_the_singular_when_there_is_one(
+    cards: int, answers: int, said: str
+) -> None:
+    assert studied(cards, answers) == said

@@ -166,7 +166,7 @@ def report(stats: Stats, title: str) -> list[RenderableType]:
     from rich.text import Text
 
     from trainer.core.safe_text import printable_line
-    from trainer.stats.text import PERIOD_LABELS, duration, percent
+    from trainer.stats.text import PERIOD_LABELS, duration, percent, studied
 
     def shown(text: str, **options: Any) -> Text:
         # Deck names and card text came from files: literal, one line, no terminal controls.
@@ -183,7 +183,7 @@ def report(stats: Stats, title: str) -> list[RenderableType]:
     out: list[RenderableType] = [
         shown(f"{title} — {stats.now.astimezone():%Y-%m-%d %H:%M}", style="bold underline"),
         Text(
-            f"Today: {today.cards} cards studied ({today.reviews} answers) in "
+            f"Today: {studied(today.cards, today.reviews)} in "
             f"{duration(today.time_ms)}; {today.again} again, "
             f"{percent(today.correct_share)} correct."
         ),

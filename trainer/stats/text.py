@@ -71,6 +71,14 @@ def percent(share: float | None) -> str:
     return "-" if share is None else f"{100 * share:.1f}%"
 
 
+def studied(cards: int, answers: int) -> str:
+    """`1 card studied (1 answer)`, `3 cards studied (4 answers)`."""
+    return (
+        f"{cards} card{'' if cards == 1 else 's'} studied "
+        f"({answers} answer{'' if answers == 1 else 's'})"
+    )
+
+
 def duration(ms: int) -> str:
     """Time spent, as `40s`, `12m` or `1h 05m`."""
     seconds = round(ms / 1000)

@@ -30,6 +30,7 @@ from trainer.stats.text import (
     calendar_segments,
     duration,
     percent,
+    studied,
 )
 from trainer.store.errors import StoreError
 from trainer.tui.context import trainer
@@ -194,7 +195,7 @@ class StatsScreen(Screen[None]):
                 select.value = ALL_DECKS if stats.deck_id is None else stats.deck_id
         today = stats.today
         self.query_one("#today", Static).update(
-            f"Today: {today.cards} cards studied ({today.reviews} answers) in "
+            f"Today: {studied(today.cards, today.reviews)} in "
             f"{duration(today.time_ms)} · {today.again} again · "
             f"{percent(today.correct_share)} correct · desired retention "
             f"{percent(stats.desired_retention)}"

@@ -80,7 +80,8 @@ class SummaryScreen(Screen[None]):
             if summary.answers == 0:
                 yield Static("Nothing was due. Well done for checking!", classes="figure")
             yield Static(
-                f"Cards studied   {summary.cards_studied}  ({summary.answers} answers)",
+                f"Cards studied   {summary.cards_studied}  "
+                f"({summary.answers} answer{'' if summary.answers == 1 else 's'})",
                 classes="figure",
             )
             yield Static(f"Correct         {summary.correct_share:.0%}", classes="figure")
