@@ -21,6 +21,7 @@ DATABASE = ("sqlite3", "sqlite_utils")
 LOWER_PACKAGES = ("core", "importing", "store", "stats")
 LOWER_MODULES = (
     "trainer.schedule",
+    "trainer.recompute",
     "trainer.fuzz",
     "trainer.fitting",
     "trainer.config",
@@ -144,6 +145,7 @@ DEFERRED = (
     "textual_plotext",  # the statistics screen's charts
     "rich.markdown",
     "trainer.schedule",
+    "trainer.recompute",
     "trainer.core.grading",
     "trainer.core.quiz",
     "trainer.stats",
