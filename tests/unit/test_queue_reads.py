@@ -171,3 +171,23 @@ def test_next_due_is_the_earliest_studied_card_of_the_decks(
     assert store.next_due() == dues[4]
     assert store.next_due([a]) == dues[3]
     assert store.next_due([b]) == dues[4]
+
+
+def test_a_plan_of_one_deck_reads_that_deck_alone(store, write_deck, tmp_path, now) -> None:
+    for name in ("a", "b", "c", "d"):
+        write_deck(f"{name}.md", deck_of(30, new_per_day=10).replace("Question", name))
+    sync(store, tmp_path, now)
+    ids = {Path(path).stem: deck for path, deck in store.conn.execute("SELECT path, id FROM decks")}
+    whole = store.study_plan(now)
+    alone = store.study_plan(now, [ids["b"]])
+    # The same cards as that deck's share of the plan of every deck...
+    in_b = {card_id for (card_id,) in store.conn.execute(
+        "SELECT id FROM cards WHERE deck_id = ?", [ids["b"]])}  # fmt: skip
+    assert sorted(alone.queue) == sorted(card for card in whole.queue if card in in_b)
+    assert len(alone.queue) == 10
+    # ...for the work of one deck: more decks beside it do not add to it.
+    one_of_four = steps(store, lambda: store.study_plan(now, [ids["b"]]))
+    for name in ("e", "f", "g", "h", "i", "j", "k", "l"):
+        write_deck(f"{name}.md", deck_of(30, new_per_day=10).replace("Question", name))
+    sync(store, tmp_path, now)
+    assert steps(store, lambda: store.study_plan(now, [ids["b"]])) <= one_of_four * 1.1

@@ -18,7 +18,7 @@ Functions take the store's connection; `Store` calls them holding its lock.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -138,10 +138,11 @@ def _decks(
     defaults: Schedule | None,
     bury_siblings: bool,
     totals: bool = True,
+    deck_ids: Sequence[int] | None = None,
 ) -> dict[int, _Deck]:
-    """Every deck present on disk, in name order, with today's new and review allowances (its
-    own limits, or the learner's `defaults` where its front matter sets none) and, with
-    `totals`, its total (without, the total is 0)."""
+    """Every deck present on disk (or those of `deck_ids`), in name order, with today's new and
+    review allowances (its own limits, or the learner's `defaults` where its front matter sets
+    none) and, with `totals`, its total (without, the total is 0)."""
     # The total is the one count that reads every card of a deck (a million at 1M cards): only
     # the deck list shows it, a study session does not ask for it.
     total = (
@@ -150,13 +151,16 @@ def _decks(
         if totals
         else "0"
     )
+    # Only the decks asked for: one deck's statistics or session need not build fifty.
+    some = "" if deck_ids is None else f"AND d.id IN ({','.join('?' * len(deck_ids))})"
     rows = conn.execute(
         f"""
         SELECT d.id, d.name, d.path, d.description, d.settings, {total}
         FROM decks d
-        WHERE d.missing = 0
+        WHERE d.missing = 0 {some}
         ORDER BY d.name COLLATE NOCASE
-        """
+        """,
+        [] if deck_ids is None else deck_ids,
     ).fetchall()
     decks = {}
     for deck_id, name, path, description, settings, total in rows:
@@ -184,11 +188,10 @@ def _gather(
     the offered reviews of every deck in one order (least likely recalled first); reviews past
     a deck's daily limit are held back. With `ties`, each deck notes its cards' ties."""
     today = _today(conn, now)
-    decks = _decks(conn, today, defaults, bury_siblings, totals)
+    wanted = None if deck_ids is None else list(dict.fromkeys(deck_ids))
+    decks = _decks(conn, today, defaults, bury_siblings, totals, wanted)
     chosen = (
-        [decks[d] for d in dict.fromkeys(deck_ids) if d in decks]
-        if deck_ids is not None
-        else list(decks.values())
+        [decks[d] for d in wanted if d in decks] if wanted is not None else list(decks.values())
     )
     if not chosen:
         return [], []
