@@ -19,8 +19,8 @@ import fsrs_rs_python as fsrs_rs
 from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, from_millis
-from trainer.fuzz import fuzz_factor, fuzzed_days, round_half_up
-from trainer.schedule import DEFAULT_PARAMETERS, fsrs_model, route
+from trainer.fuzz import fuzz_factor
+from trainer.schedule import DEFAULT_PARAMETERS, fsrs_model, review_days, route
 
 _DAY = timedelta(days=1)
 
@@ -126,16 +126,7 @@ def states_after(
             if not fuzzed:
                 fuzz = fuzz_factor(seed, len(ratings) - 1) if schedule.fuzz else None
                 fuzzed = True
-            if reviewing and rating == Rating.AGAIN:
-                # Anki leaves a lapse's interval unfuzzed.
-                interval = fuzzed_days(item.interval, least, None)
-            elif reviewing:
-                interval = fuzzed_days(item.interval, least, fuzz)
-            else:
-                # Graduating: Anki rounds first; Easy also stays above what Good would give.
-                if rating == Rating.EASY:
-                    least = max(least, fuzzed_days(after.good.interval, 1, fuzz) + 1)
-                interval = fuzzed_days(max(1, round_half_up(item.interval)), least, fuzz)
+            interval = review_days(rating, reviewing, item.interval, least, fuzz, after)
             least = interval + 1
         now = from_millis(times[-1])
         states.append(

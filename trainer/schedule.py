@@ -152,21 +152,33 @@ def _moves(
             if rating is upto:
                 break
             continue
-        if reviewing and rating is Rating.AGAIN:
-            # Anki leaves a lapse's interval unfuzzed.
-            interval = fuzzed_days(state.interval, least, None)
-        elif reviewing:
-            interval = fuzzed_days(state.interval, least, fuzz)
-        else:
-            # Graduating: Anki rounds first; Easy also stays above what Good would give.
-            if rating is Rating.EASY:
-                least = max(least, fuzzed_days(by_rating[Rating.GOOD].interval, 1, fuzz) + 1)
-            interval = fuzzed_days(max(1, round_half_up(state.interval)), least, fuzz)
+        interval = review_days(rating, reviewing, state.interval, least, fuzz, states)
         moves[rating] = _Move(State.REVIEW, None, *memory_after, days=interval)
         least = interval + 1
         if rating is upto:
             break
     return moves
+
+
+def review_days(
+    rating: int,
+    reviewing: bool,
+    interval: float,
+    least: int,
+    fuzz: float | None,
+    states: fsrs_rs.NextStates,
+) -> int:
+    """The days a button that leads to a review gives, as Anki counts them: FSRS's `interval`
+    fuzzed (`fuzz`, None for none) and at least `least`, more than the button below it gave.
+    `reviewing`: the card was in review; `states`, FSRS's states of all four buttons."""
+    if reviewing and rating == Rating.AGAIN:
+        return fuzzed_days(interval, least, None)  # Anki leaves a lapse's interval unfuzzed
+    if reviewing:
+        return fuzzed_days(interval, least, fuzz)
+    # Graduating: Anki rounds first; Easy also stays above what Good would give.
+    if rating == Rating.EASY:
+        least = max(least, fuzzed_days(states.good.interval, 1, fuzz) + 1)
+    return fuzzed_days(max(1, round_half_up(interval)), least, fuzz)
 
 
 def _after(progress: Progress, rating: Rating, move: _Move, now: datetime) -> Progress:

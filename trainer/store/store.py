@@ -51,22 +51,38 @@ R = TypeVar("R")
 
 
 def _locked(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
-    """Run a store method holding the connection, as `Store.reading()` does.
-
-    Written out, not through `reading()`: a generator's context costs more than the lookup
-    of a card it guards (`study_card`, `record_review` run for every card shown)."""
+    """Run a store method holding the connection, as `Store.reading()` does."""
 
     @functools.wraps(method)
     def wrapper(self: Store, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self._lock:
-            try:
-                return method(self, *args, **kwargs)
-            except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
-                raise
-            except (sqlite3.DatabaseError, json.JSONDecodeError) as error:
-                raise self.damaged(error) from None
+        with _Held(self):
+            return method(self, *args, **kwargs)
 
     return wrapper
+
+
+class _Held:
+    """The connection held for a series of reads or writes (`Store.reading()`): SQLite errors
+    and damaged contents become `StoreError`. A class, not a generator's context, which costs
+    more than the lookup of a card it guards (`study_card`, `record_review` run for every card
+    shown)."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._store._lock.acquire()
+        return self._store.conn
+
+    def __exit__(self, kind: type[BaseException] | None, error: object, trace: object) -> None:
+        self._store._lock.release()
+        # A misuse of the connection (`ProgrammingError`) is a bug, and stays one.
+        if kind is None or issubclass(kind, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+            return
+        if isinstance(error, (sqlite3.DatabaseError, json.JSONDecodeError)):
+            raise self._store.damaged(error) from None
 
 
 class _Immediate:
@@ -123,20 +139,13 @@ class Store:
 
         return Database(self.conn, execute_plugins=False)
 
-    @contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection]:
+    def reading(self) -> _Held:
         """Hold the connection for a series of reads; SQLite errors become `StoreError`.
 
         So do damaged contents: a corrupt page, a renamed column, a column that should hold JSON
         and does not. A misuse of the connection (`ProgrammingError`) is a bug, and stays one.
         """
-        with self._lock:
-            try:
-                yield self.conn
-            except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
-                raise
-            except (sqlite3.DatabaseError, json.JSONDecodeError) as error:
-                raise self.damaged(error) from None
+        return _Held(self)
 
     def damaged(self, error: sqlite3.DatabaseError | json.JSONDecodeError) -> StoreError:
         """The one line a learner is shown for a database error or damaged contents."""
