@@ -138,8 +138,8 @@ def assert_one_line(result: Result, *fragments: str) -> str:
     return line
 
 
-def damage_a_page(db: Path) -> None:
-    """Overwrite the pages of the cards table and its indexes with noise, as a failing disk might."""
+def damage_a_page(db: Path, table: str = "cards") -> None:
+    """Overwrite the pages of `table` and its indexes with noise, as a failing disk might."""
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
@@ -147,7 +147,7 @@ def damage_a_page(db: Path) -> None:
         row[0]
         # Triggers on the table have no pages of their own (rootpage 0).
         for row in conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'cards' AND rootpage > 0"
+            "SELECT rootpage FROM sqlite_master WHERE tbl_name = ? AND rootpage > 0", [table]
         )
     ]
     conn.close()
@@ -155,6 +155,11 @@ def damage_a_page(db: Path) -> None:
         for root in roots:
             file.seek((root - 1) * page_size)
             file.write(b"\xff" * page_size)
+
+
+def damage_the_decks(db: Path) -> None:
+    """The decks table damaged: the first thing a sync reads."""
+    damage_a_page(db, "decks")
 
 
 def rename_column(db: Path) -> None:
@@ -175,6 +180,7 @@ def bad_settings(db: Path) -> None:
     ("damage", "message"),
     [
         (damage_a_page, "malformed"),
+        (damage_the_decks, "malformed"),
         (rename_column, "no such column"),
         (bad_settings, "not JSON"),
     ],

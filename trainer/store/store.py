@@ -383,14 +383,11 @@ class Store:
         """Bring the store in line with the deck files; see `trainer.store.sync.sync_decks`."""
         from trainer.store.sync import collector_paused, sync_decks
 
-        with self._lock, collector_paused():
+        # A locked or damaged database is one line (`reading()`), whichever table it hits.
+        with self.reading(), collector_paused():
             changes = self.conn.total_changes
-            try:
-                report = sync_decks(self.conn, lambda: self.db, files, roots, now)
-            except sqlite3.OperationalError as error:
-                raise StoreError(f"{self.path}: {error}") from None
-            with self.reading():  # a damaged database is one line here too
-                text_index.catch_up(self.conn)
+            report = sync_decks(self.conn, lambda: self.db, files, roots, now)
+            text_index.catch_up(self.conn)
             # A sync that wrote many rows is checkpointed at once; the re-sync of a few edited
             # cards counts as the pages it wrote (about one a row, and the deck's own), as
             # answers do.
