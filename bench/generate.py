@@ -42,6 +42,7 @@ from trainer import schedule  # noqa: E402
 from trainer.core.grading import Rating  # noqa: E402
 from trainer.core.library import find_deck_files  # noqa: E402
 from trainer.core.progress import Progress, State, to_millis  # noqa: E402
+from trainer.store.log_codec import encode_float, encode_times  # noqa: E402
 from trainer.store.review_log import MODE_KINDS, time_key  # noqa: E402
 from trainer.store.rows import schedule_from_settings  # noqa: E402
 from trainer.store.store import Store  # noqa: E402
@@ -429,16 +430,16 @@ def build_history(store: Store, start: datetime, end: datetime) -> tuple[int, in
             undoes = ids[(row.card_id, row.undoes_at)] if row.undoes_at is not None else None
             yield (
                 ids[(row.card_id, row.at)], row.card_id, row.rating, row.duration,
-                MODE_KINDS[row.mode], undoes, int(before.state), before.step, before.stability,
-                before.difficulty, to_millis(before.due), to_millis(before.last_review),
+                MODE_KINDS[row.mode], undoes, int(before.state), before.step,
+                encode_float(before.stability), encode_float(before.difficulty),
+                *encode_times(row.at, to_millis(before.due), to_millis(before.last_review)),
             )  # fmt: skip
 
     with db.atomic():
         db.conn.executemany(
             """
             INSERT INTO reviews (id, card_id, rating, duration_ms, kind, undoes, state_before,
-                step_before, stability_before, difficulty_before, due_before,
-                last_review_before)
+                step_before, stability_code, difficulty_code, late_ms, interval_code)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             values(),

@@ -105,7 +105,7 @@ def test_the_review_log_cannot_be_replaced_even_from_a_bare_connection(tmp_path:
     conn.execute("PRAGMA recursive_triggers = ON")
     stored = (
         "id, card_id, rating, duration_ms, kind, undoes, state_before, step_before, "
-        "stability_before, difficulty_before, due_before, last_review_before, parameters_id"
+        "stability_code, difficulty_code, late_ms, interval_code, parameters_id"
     )
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute(f"REPLACE INTO reviews SELECT {stored} FROM reviews")

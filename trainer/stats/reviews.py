@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from trainer.stats.hours import DAY_MS, HOUR_MS, slot_places, slot_step
+from trainer.store.log_codec import interval_sql
 from trainer.store.review_log import time_key
 
 MATURE_DAYS = 21
@@ -42,7 +43,7 @@ _MASK = (1 << _FIELD) - 1
 # Failed and passed counts of older reviews, which may pass 15 bits: 31 bits each.
 _WIDE = 31
 _WIDE_MASK = (1 << _WIDE) - 1
-_INTERVAL = "(r.due_before - r.last_review_before)"
+_INTERVAL = interval_sql("r.")
 _MATURE = f"{_INTERVAL} >= {MATURE_DAYS * DAY_MS}"
 _YOUNG = f"{_INTERVAL} >= {DAY_MS}"
 """Young when not mature (tested first)."""
@@ -99,7 +100,8 @@ class Retention:
     """Passed and failed reviews of cards whose interval was at least a day, young and mature.
 
     The interval is the one the card was scheduled with when reviewed: `due_before -
-    last_review_before`. Passed means any rating but Again.
+    last_review_before` (read from the stored columns, `log_codec.interval_sql`). Passed means
+    any rating but Again.
     """
 
     young_passed: int = 0

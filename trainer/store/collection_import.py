@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from trainer import schedule
 from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, from_millis, to_millis
+from trainer.store.log_codec import encode_float
 from trainer.store.review_log import MODE_KINDS, NEW_REVIEW
 from trainer.store.rows import schedule_from_settings
 
@@ -180,7 +181,8 @@ _REVIEW_COLUMNS = (
     "card_id", "rating", "reviewed_at", "duration_ms", "state_before", "step_before",
     "stability_before", "difficulty_before", "due_before", "last_review_before", "parameters_id",
 )  # fmt: skip
-"""The order of the values in the review rows `_replay_card` builds."""
+"""The order of the values in the review rows `_replay_card` builds (for `NEW_REVIEW`; stability
+and difficulty as `log_codec.encode_float` stores them)."""
 PARALLEL_AFTER = 20_000
 """Reviews past which the replay is shared among the processors (a second of work or more)."""
 
@@ -191,8 +193,9 @@ def _replay_card(job: _Job) -> tuple[list[list[Any]], list[Any]]:
     answers = [(Rating(rating), from_millis(at)) for rating, at, _ in pending]
     replayed = list(schedule.replay(seed, answers, card_schedule, weights, before))
     rows = [
-        [card_id, rating, at, duration, int(state.state), state.step, state.stability,
-         state.difficulty, to_millis(state.due), to_millis(state.last_review), parameters_id]
+        [card_id, rating, at, duration, int(state.state), state.step,
+         encode_float(state.stability), encode_float(state.difficulty), to_millis(state.due),
+         to_millis(state.last_review), parameters_id]
         for (rating, at, duration), (state, _) in zip(pending, replayed)
     ]  # fmt: skip
     after = replayed[-1][1]

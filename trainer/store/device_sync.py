@@ -30,7 +30,7 @@ from trainer.journal import (
     last_entry,
     read_journal,
 )
-from trainer.store import review_log
+from trainer.store import log_codec, review_log
 from trainer.store.review_import import add_imported_card, is_imported_key
 
 if TYPE_CHECKING:
@@ -161,6 +161,10 @@ def _card_ids(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, int]:
     return found
 
 
+_RECORDED_LAST_REVIEW = log_codec.last_review_sql(f"(n.id >> {review_log.TIME_SHIFT})", "n.")
+"""A review's recorded last review, read from `reviews_by_card` (which holds what it needs)."""
+
+
 def _register_local_reviews(conn: sqlite3.Connection, device: str) -> None:
     """Give every review made here that has none yet its id across devices.
 
@@ -168,9 +172,9 @@ def _register_local_reviews(conn: sqlite3.Connection, device: str) -> None:
     when the card's next review (or, for its last, the card itself) records it as the last one.
     """
     rows = conn.execute(
-        """
+        f"""
         SELECT r.id, r.card_id, r.reviewed_at, r.mode, r.rating,
-               (SELECT n.last_review_before FROM reviews n
+               (SELECT {_RECORDED_LAST_REVIEW} FROM reviews n
                 WHERE n.card_id = r.card_id AND n.id > r.id ORDER BY n.id LIMIT 1),
                c.last_review
         FROM reviews r JOIN cards c ON c.id = r.card_id

@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from trainer.core.cards import Schedule
 from trainer.core.progress import from_millis, study_day
+from trainer.store import log_codec
 from trainer.store.review_log import TIME_SHIFT
 from trainer.store.rows import schedule_from_settings
 
@@ -105,12 +106,13 @@ def _joined_answers(
     the answers of the cards with an undone one (`undone`) are tested against the undone ones:
     testing every answer would cost a third of the read.
     """
+    before = _last_review_before(time_of)
     query = f"""
         SELECT c.id, c.deck_id, c.last_review, c.key, (
             SELECT group_concat(rating, '') || '|' || group_concat(at) || '|'
                 || group_concat(before)
             FROM (
-                SELECT rating, {time_of} AS at, ifnull(last_review_before, '') AS before
+                SELECT rating, {time_of} AS at, ifnull({before}, '') AS before
                 FROM reviews WHERE card_id = c.id AND rating IS NOT NULL {{standing}}
                 ORDER BY {order}
             )
@@ -121,8 +123,10 @@ def _joined_answers(
         """
     listed = [json.dumps(sorted(undone))]
     return heapq.merge(
-        conn.execute(query.format(standing="", among="NOT IN"), listed),
-        conn.execute(query.format(standing=f"AND {_NOT_UNDONE}", among="IN"), listed),
+        conn.execute(query.format(standing="", among="NOT IN", before=before), listed),
+        conn.execute(
+            query.format(standing=f"AND {_NOT_UNDONE}", among="IN", before=before), listed
+        ),
     )
 
 
@@ -138,6 +142,15 @@ def _time_order(conn: sqlite3.Connection) -> tuple[str, str]:
     if generated:
         return f"id >> {TIME_SHIFT}", "id"
     return "reviewed_at", "reviewed_at, id"
+
+
+def _last_review_before(time_of: str) -> str:
+    """How to read an answer's recorded last review so that `reviews_by_card` covers the read:
+    from the stored columns in a log keyed by time (`log_codec.last_review_sql`), from the
+    stored column in an older one."""
+    if time_of == "reviewed_at":
+        return "last_review_before"
+    return log_codec.last_review_sql(time_of)
 
 
 def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
@@ -266,7 +279,7 @@ def _answer_by_answer(
     time_of, order = time_order
     rows = conn.execute(
         f"""
-        SELECT card_id, id, rating, {time_of}, last_review_before FROM reviews
+        SELECT card_id, id, rating, {time_of}, {_last_review_before(time_of)} FROM reviews
         WHERE card_id IN (SELECT value FROM json_each(?)) AND {_STANDING}
         ORDER BY card_id, {order}
         """,

@@ -24,7 +24,7 @@ from __future__ import annotations
 from trainer.store.review_log import MODE_KINDS, TIME_SHIFT
 
 _KIND_OF_MODE = " ".join(f"WHEN '{mode}' THEN {kind}" for mode, kind in MODE_KINDS.items())
-_MODE_OF_KIND = " ".join(f"WHEN {kind} THEN '{mode}'" for mode, kind in MODE_KINDS.items())
+MODE_OF_KIND = " ".join(f"WHEN {kind} THEN '{mode}'" for mode, kind in MODE_KINDS.items())
 
 APPEND_ONLY = """
 CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
@@ -59,7 +59,7 @@ CREATE TABLE reviews_keyed (
     last_review_before INTEGER,
     parameters_id INTEGER REFERENCES parameters(id),
     reviewed_at INTEGER NOT NULL GENERATED ALWAYS AS (id >> {TIME_SHIFT}) VIRTUAL,
-    mode TEXT NOT NULL GENERATED ALWAYS AS (CASE kind {_MODE_OF_KIND} END) VIRTUAL
+    mode TEXT NOT NULL GENERATED ALWAYS AS (CASE kind {MODE_OF_KIND} END) VIRTUAL
 );
 INSERT INTO reviews_keyed (id, card_id, rating, duration_ms, kind, undoes, state_before,
     step_before, stability_before, difficulty_before, due_before, last_review_before,

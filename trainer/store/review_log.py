@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from trainer.core.progress import Progress, State, from_millis, to_millis
-from trainer.store import card_flags
+from trainer.store import card_flags, log_codec
 from trainer.store.rows import card_to_answer
 
 TIME_SHIFT = 14
@@ -25,9 +25,10 @@ MODE_KINDS = {"review": 0, "quiz": 1, "undo": 2, "import": 3}
 """How the log stores each mode of answering (`mode` is computed back from `kind`)."""
 REVIEW_COLUMNS = (
     "card_id", "rating", "duration_ms", "kind", "undoes", "state_before", "step_before",
-    "stability_before", "difficulty_before", "due_before", "last_review_before", "parameters_id",
+    "stability_code", "difficulty_code", "late_ms", "interval_code", "parameters_id",
 )  # fmt: skip
-"""The columns a writer gives besides `id` (made from `reviewed_at`, see `NEXT_ID`)."""
+"""The columns a writer gives besides `id` (made from `reviewed_at`, see `NEXT_ID`): the state
+before the answer as `trainer.store.log_codec` stores it."""
 
 
 def _next_id(reviewed_at: str) -> str:
@@ -38,15 +39,23 @@ def _next_id(reviewed_at: str) -> str:
 NEXT_ID = _next_id(":reviewed_at")
 """The id of a new review at `:reviewed_at` (ms): the next free one of that millisecond."""
 _INSERT = f"INSERT INTO reviews (id, {', '.join(REVIEW_COLUMNS)})"
-NEW_REVIEW = f"{_INSERT} VALUES ({NEXT_ID}, {', '.join(':' + name for name in REVIEW_COLUMNS)})"
-"""Append one review given as named values; `kind` from `MODE_KINDS`, the rest as the columns."""
+_NAMED_VALUES = (
+    ":card_id, :rating, :duration_ms, :kind, :undoes, :state_before, :step_before, "
+    ":stability_before, :difficulty_before, :reviewed_at - :due_before, "
+    + log_codec.encode_span_sql("(ifnull(:due_before, :reviewed_at) - :last_review_before)")
+    + ", :parameters_id"
+)
+NEW_REVIEW = f"{_INSERT} VALUES ({NEXT_ID}, {_NAMED_VALUES})"
+"""Append one review given as named values: `reviewed_at`, `kind` (from `MODE_KINDS`) and the
+state before it by its readers' names (`stability_before`, `due_before`, ...). Stability and
+difficulty are stored as given: `log_codec.encode_float` makes them narrower."""
 _APPEND = (
     f"{_INSERT} VALUES ({_next_id('?1')}, "
     + ", ".join(f"?{number}" for number in range(2, len(REVIEW_COLUMNS) + 2))
     + ")"
 )
-"""`NEW_REVIEW` with numbered values (`reviewed_at`, then `REVIEW_COLUMNS`): binding a tuple
-costs an answer less than binding a dict."""
+"""`NEW_REVIEW` with numbered values (`reviewed_at`, then `REVIEW_COLUMNS`, as stored): binding
+a tuple costs an answer less than binding a dict."""
 
 
 def time_key(ms: int) -> int:
@@ -66,12 +75,16 @@ def append_review(
     undoes: int | None = None,
 ) -> int:
     """Append one row to the review log with the card's state before it; its id."""
+    at = to_millis(now)
+    late_ms, interval_code = log_codec.encode_times(
+        at, to_millis(before.due), to_millis(before.last_review)
+    )
     cursor = conn.execute(
         _APPEND,
         (
-            to_millis(now), card_id, rating, duration_ms, MODE_KINDS[mode], undoes,
-            int(before.state), before.step, before.stability, before.difficulty,
-            to_millis(before.due), to_millis(before.last_review), parameters_id,
+            at, card_id, rating, duration_ms, MODE_KINDS[mode], undoes, int(before.state),
+            before.step, log_codec.encode_float(before.stability),
+            log_codec.encode_float(before.difficulty), late_ms, interval_code, parameters_id,
         ),
     )  # fmt: skip
     assert cursor.lastrowid is not None  # an INSERT always sets it
@@ -127,8 +140,8 @@ def undo_latest(conn: sqlite3.Connection, now: datetime, since: datetime | None)
     the undo is itself logged. Returns the card's id, or None if there is nothing to undo."""
     row = conn.execute(
         """
-        SELECT id, card_id, rating, reviewed_at, state_before, step_before, stability_before,
-               difficulty_before, due_before, last_review_before
+        SELECT id, card_id, rating, reviewed_at, state_before, step_before, stability_code,
+               difficulty_code, late_ms, interval_code
         FROM reviews
         WHERE mode IN ('review', 'quiz') AND id >= ?
           AND id NOT IN (SELECT undoes FROM reviews WHERE undoes IS NOT NULL)
@@ -140,14 +153,16 @@ def undo_latest(conn: sqlite3.Connection, now: datetime, since: datetime | None)
         return None
     from trainer.core.grading import Rating  # grading is loaded only once a card is answered
 
-    review_id, card_id, rating, reviewed_at, state, step, stability, difficulty, due, last = row
+    review_id, card_id, rating, reviewed_at, state, step, stability, difficulty = row[:8]
+    due, last = log_codec.decode_times(reviewed_at, *row[8:])
     current = card_to_answer(conn, card_id)[1]
     # An answer moved the schedule exactly when it is the card's latest review; a quiz answer
     # that left the schedule alone has nothing to restore.
     moved = to_millis(current.last_review) == reviewed_at
     lapsed = rating == Rating.AGAIN and state == State.REVIEW
     restored = Progress(
-        State(state), step, stability, difficulty, from_millis(due), from_millis(last),
+        State(state), step, log_codec.decode_float(stability), log_codec.decode_float(difficulty),
+        from_millis(due), from_millis(last),
         reps=max(0, current.reps - 1), lapses=max(0, current.lapses - int(lapsed)),
     )  # fmt: skip
     append_review(conn, card_id, None, now, 0, "undo", current, None, undoes=review_id)

@@ -391,3 +391,18 @@ def m015_reviews_keyed_by_time(db: Database) -> None:
     from trainer.store.log_layout import KEYED_BY_TIME
 
     _run(db, KEYED_BY_TIME)
+
+
+@_migration
+def m017_leaner_review_log(db: Database) -> None:
+    """Store the state before each answer in fewer bytes, every value kept exactly.
+
+    Stability and difficulty as 32-bit floats' bits, the due time and the last review relative
+    to the answer's time; `reviews_by_card` holds those narrow columns. See
+    `trainer.store.log_lean` and `trainer.store.log_codec`.
+    """
+    from trainer.store.log_codec import encode_float
+    from trainer.store.log_lean import ENCODE_FLOAT, LEAN_LOG
+
+    db.conn.create_function(ENCODE_FLOAT, 1, encode_float, deterministic=True)
+    _run(db, LEAN_LOG)
