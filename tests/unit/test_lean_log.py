@@ -66,8 +66,19 @@ def test_an_interval_comes_back_exactly_and_whole_days_are_small(ms) -> None:
         assert -128 <= code < 128  # one byte
 
 
-@given(TIMES, TIMES | st.none(), TIMES | st.none())
-def test_due_and_last_review_come_back_exactly(at, due, last) -> None:
+INTERVALS = (
+    st.integers(-100, 100).map(lambda days: days * DAY)
+    | st.sampled_from(
+        [1, 21, 42, 43, DAY - 1, DAY + 1, 21 * DAY - 1, 21 * DAY + 1, 2 * 21 * DAY + 1]
+    )
+    | st.integers(-(2**40), 2**40)
+)
+
+
+@given(TIMES, TIMES | st.none(), INTERVALS | st.none())
+def test_due_and_last_review_come_back_exactly(at, due, interval_before) -> None:
+    # The last review an interval before the due time (before the answer, without one).
+    last = None if interval_before is None else (at if due is None else due) - interval_before
     late_ms, interval_code = log_codec.encode_times(at, due, last)
     assert log_codec.decode_times(at, late_ms, interval_code) == (due, last)
     columns = {"at": at, "late_ms": late_ms, "interval_code": interval_code}
@@ -80,6 +91,9 @@ def test_due_and_last_review_come_back_exactly(at, due, last) -> None:
         == last
     )
     interval = None if due is None or last is None else due - last
+    for days in (1, 21):  # young, mature
+        at_least = _SQL.execute(from_sql.format(log_codec.interval_at_least_sql(days)), columns)
+        assert bool(at_least.fetchone()[0]) == (interval is not None and interval >= days * DAY)
     assert (
         _SQL.execute(from_sql.format(log_codec.interval_sql()), columns).fetchone()[0] == interval
     )
@@ -187,6 +201,16 @@ def test_every_review_comes_through_the_upgrade_with_identical_values(tmp_path: 
         store.close()
 
 
+def new_card(store: Store) -> None:
+    """A deck and one new card (id 1) in it."""
+    store.db.execute("INSERT INTO decks (path, name, settings) VALUES ('/d.md', 'D', '{}')")
+    store.db.execute(
+        "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created) "
+        "VALUES ('k', 1, 0, 1, 'basic', 'Q?', 'A', 0)"
+    )
+    store.db.conn.commit()
+
+
 def test_undo_restores_a_stability_that_is_no_32_bit_float_exactly(store: Store, tmp_path) -> None:
     store.db.execute("INSERT INTO decks (path, name, settings) VALUES ('/d.md', 'D', '{}')")
     store.db.execute(
@@ -205,12 +229,7 @@ def test_undo_restores_a_stability_that_is_no_32_bit_float_exactly(store: Store,
 
 
 def test_an_answer_stores_its_before_state_narrow_and_reads_it_back(store: Store) -> None:
-    store.db.execute("INSERT INTO decks (path, name, settings) VALUES ('/d.md', 'D', '{}')")
-    store.db.execute(
-        "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created) "
-        "VALUES ('k', 1, 0, 1, 'basic', 'Q?', 'A', 0)"
-    )
-    store.db.conn.commit()
+    new_card(store)
     first = store.record_review(1, Rating.GOOD, NOW)
     store.record_review(1, Rating.GOOD, first.due + timedelta(hours=3))
     row = store.db.execute(
@@ -221,11 +240,7 @@ def test_an_answer_stores_its_before_state_narrow_and_reads_it_back(store: Store
 
 
 def test_new_review_takes_the_before_state_by_its_readers_names(store: Store) -> None:
-    store.db.execute("INSERT INTO decks (path, name, settings) VALUES ('/d.md', 'D', '{}')")
-    store.db.execute(
-        "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created) "
-        "VALUES ('k', 1, 0, 1, 'basic', 'Q?', 'A', 0)"
-    )
+    new_card(store)
     values = {
         "card_id": 1, "rating": 3, "reviewed_at": MS, "duration_ms": 0, "kind": 3,
         "undoes": None, "state_before": 2, "step_before": None,
@@ -247,12 +262,7 @@ def test_one_deck_statistics_and_the_optimizers_read_stay_on_the_narrow_index(
     from trainer.stats.reviews import _ONE_DECK
     from trainer.store.history import answer_columns
 
-    store.db.execute("INSERT INTO decks (path, name, settings) VALUES ('/d.md', 'D', '{}')")
-    store.db.execute(
-        "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created) "
-        "VALUES ('k', 1, 0, 1, 'basic', 'Q?', 'A', 0)"
-    )
-    store.db.conn.commit()
+    new_card(store)
     first = store.record_review(1, Rating.GOOD, NOW)
     store.record_review(1, Rating.AGAIN, first.due + timedelta(hours=3))
     statements = [_ONE_DECK]

@@ -23,8 +23,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from trainer.stats.hours import DAY_MS, HOUR_MS, slot_places, slot_step
-from trainer.store.log_codec import interval_sql
+from trainer.stats.hours import HOUR_MS, slot_places, slot_step
+from trainer.store.log_codec import interval_at_least_sql
 from trainer.store.review_log import time_key
 
 MATURE_DAYS = 21
@@ -43,9 +43,8 @@ _MASK = (1 << _FIELD) - 1
 # Failed and passed counts of older reviews, which may pass 15 bits: 31 bits each.
 _WIDE = 31
 _WIDE_MASK = (1 << _WIDE) - 1
-_INTERVAL = interval_sql("r.")
-_MATURE = f"{_INTERVAL} >= {MATURE_DAYS * DAY_MS}"
-_YOUNG = f"{_INTERVAL} >= {DAY_MS}"
+_MATURE = interval_at_least_sql(MATURE_DAYS, "r.")
+_YOUNG = interval_at_least_sql(1, "r.")
 """Young when not mature (tested first)."""
 # One bit field per rating: Again, Hard, Good, Easy.
 _PACKED_RATINGS = f"sum(1 << ({_FIELD} * r.rating - {_FIELD}))"

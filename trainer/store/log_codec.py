@@ -112,6 +112,17 @@ def last_review_sql(at: str, table: str = "") -> str:
     return f"(({at}) - ifnull({table}late_ms, 0) - ({span_sql(table + 'interval_code')}))"
 
 
+def interval_at_least_sql(days: int, table: str = "") -> str:
+    """SQL for whether the interval the card was scheduled with before the answer (as
+    `interval_sql`) is at least `days` days, tested on the stored code as it is: `days` days
+    code as `2 * days`, other intervals as twice their milliseconds plus one."""
+    code = f"{table}interval_code"
+    return (
+        f"({table}late_ms IS NOT NULL AND {code} >= {2 * days}"
+        f" AND ({code} >= {2 * days * DAY_MS + 1} OR NOT {code} & 1))"
+    )
+
+
 def interval_sql(table: str = "") -> str:
     """SQL for the interval the card was scheduled with before the answer, due time minus last
     review (NULL without either), from the stored columns."""

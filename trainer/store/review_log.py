@@ -6,7 +6,9 @@ migrations' triggers).
 A review's id is its time: `reviewed_at << TIME_SHIFT`, plus a count that tells apart the answers
 given in the same millisecond (migration `m015_reviews_keyed_by_time`). The table is therefore
 stored in time order and is its own time index; `reviewed_at` and `mode` are computed from `id`
-and `kind`, so a writer gives those two (`NEW_REVIEW`), never `reviewed_at` or `mode`.
+and `kind`, so a writer gives those two (`NEW_REVIEW`), never `reviewed_at` or `mode`. The state
+before the answer is stored narrow (`trainer.store.log_codec`, migration `m017`); its readers'
+names (`due_before`, `stability_before`, ...) are computed columns.
 """
 
 from __future__ import annotations
