@@ -395,12 +395,8 @@ def m015_reviews_keyed_by_time(db: Database) -> None:
 
 @_migration
 def m017_leaner_review_log(db: Database) -> None:
-    """Store the state before each answer in fewer bytes, every value kept exactly.
-
-    Stability and difficulty as 32-bit floats' bits, the due time and the last review relative
-    to the answer's time; `reviews_by_card` holds those narrow columns. See
-    `trainer.store.log_lean` and `trainer.store.log_codec`.
-    """
+    """Store the state before each answer in fewer bytes, every value kept exactly (see
+    `trainer.store.log_lean`); `reviews_by_card` holds the narrow columns."""
     from trainer.store.log_codec import encode_float
     from trainer.store.log_lean import ENCODE_FLOAT, LEAN_LOG
 
