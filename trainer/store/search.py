@@ -253,7 +253,10 @@ def where_clause(
     if isinstance(tree, Everything):
         return base, []
     compiler = _Compiler(now, weights)
-    return f"{base} AND {compiler.node(tree)}", compiler.params
+    # The query's own conditions first: given two lists of decks to seek in the card index
+    # (`deck:` and the decks on disk), SQLite seeks the first it is given, and the decks on
+    # disk are every deck (a search of one deck read all 100,000 cards' entries).
+    return f"{compiler.node(tree)} AND {base}", compiler.params
 
 
 def find_card_ids(

@@ -1,0 +1,67 @@
+"""The cards' one covering index: an answer rewrites one entry of it, and the readers that
+share it still read only what they ask for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from test_queue_reads import steps
+
+from trainer.core.grading import Rating
+from trainer.core.library import find_deck_files
+from trainer.store.search import count_cards, find_card_ids
+from trainer.store.store import Store
+
+ANSWERED = {"step", "stability", "difficulty", "due", "last_review", "reps", "lapses"}
+"""The columns every answer writes (and `state`, when it changes)."""
+
+
+def deck(name: str, count: int) -> str:
+    cards = "\n".join(f"Q: {name} question {n}?\nA: Answer {n}\n" for n in range(count))
+    return f'+++\nname = "{name}"\n+++\n{cards}'
+
+
+def synced(store: Store, tmp_path: Path, now: datetime) -> None:
+    folder = (tmp_path / "decks").resolve()
+    store.sync(find_deck_files([folder]), roots=[folder], now=now)
+
+
+def indexes_holding(store: Store, columns: set[str]) -> list[str]:
+    """The indexes of `cards` that hold any of `columns`."""
+    names = [row[1] for row in store.conn.execute("PRAGMA index_list(cards)")]
+    return sorted(
+        name
+        for name in names
+        if columns & {row[2] for row in store.conn.execute(f"PRAGMA index_info({name})")}
+    )
+
+
+def test_an_answer_rewrites_one_index_of_the_cards(store, write_deck, tmp_path, now) -> None:
+    write_deck("norad.md", deck("NORAD", 3))
+    synced(store, tmp_path, now)
+    # SQLite rewrites a card's entry in every index holding a column an UPDATE sets.
+    assert indexes_holding(store, ANSWERED) == ["cards_by_deck"]
+    # `state` too, when it changes: `cards_new` orders the new cards.
+    assert indexes_holding(store, ANSWERED | {"state"}) == ["cards_by_deck", "cards_new"]
+    (card_id,) = store.conn.execute("SELECT id FROM cards LIMIT 1").fetchone()
+    after = store.record_review(card_id, Rating.GOOD, now)
+    stored = store.conn.execute(
+        "SELECT due FROM cards INDEXED BY cards_by_deck WHERE deck_id = "
+        "(SELECT deck_id FROM cards WHERE id = ?) AND retired = 0 AND suspended = 0 "
+        "AND state = ? AND due IS NOT NULL",
+        [card_id, int(after.state)],
+    ).fetchall()
+    assert len(stored) == 1  # the index holds the answered card's new state
+
+
+def test_a_search_of_one_deck_reads_only_that_deck(store, write_deck, tmp_path, now) -> None:
+    write_deck("big.md", deck("Big", 300))
+    write_deck("small.md", deck("Small", 3))
+    synced(store, tmp_path, now)
+    assert count_cards(store, "deck:Small", now) == 3
+    assert len(find_card_ids(store, "deck:Small", now, limit=100, total=3)) == 3
+    small = steps(store, lambda: count_cards(store, "deck:Small", now))
+    big = steps(store, lambda: count_cards(store, "deck:Big", now))
+    # Seeking the deck's cards in the index, not filtering every card's entry.
+    assert small * 10 < big, (small, big)
