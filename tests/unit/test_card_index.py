@@ -6,12 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from sqlite_utils import Database
 from test_queue_reads import steps
 
 from trainer.core.grading import Rating
 from trainer.core.library import find_deck_files
+from trainer.core.progress import to_millis
+from trainer.store.migrations import migrations
 from trainer.store.search import count_cards, find_card_ids
 from trainer.store.store import Store
+from trainer.store.text_index import catch_up
 
 ANSWERED = {"step", "stability", "difficulty", "due", "last_review", "reps", "lapses"}
 """The columns every answer writes (and `state`, when it changes)."""
@@ -65,3 +69,37 @@ def test_a_search_of_one_deck_reads_only_that_deck(store, write_deck, tmp_path, 
     big = steps(store, lambda: count_cards(store, "deck:Big", now))
     # Seeking the deck's cards in the index, not filtering every card's entry.
     assert small * 10 < big, (small, big)
+
+
+def test_an_older_database_keeps_its_cards_and_its_searches(tmp_path: Path, now) -> None:
+    path = tmp_path / "progress.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m016_one_card_index")
+    old["decks"].insert({"id": 1, "path": "/d.md", "name": "D", "settings": "{}"})
+    texts = ["Roswand clum, the first", "Clum before roswand", "Thark drivand"]
+    for number, prompt in enumerate(texts, start=1):
+        old["cards"].insert(
+            {"id": number, "key": f"k{number}", "deck_id": 1, "position": number, "line": 1,
+             "kind": "basic", "prompt": prompt, "answer": "A", "tags": '["old"]',
+             "created": to_millis(now), "state": 2, "stability": 3.25, "difficulty": 5.5,
+             "due": to_millis(now) - number, "last_review": to_millis(now) - 86_400_000,
+             "reps": number, "lapses": 1}
+        )  # fmt: skip
+        if number == 2:  # the third card is added after the text index last caught up
+            old.conn.commit()
+            catch_up(old.conn)
+    old.conn.commit()
+    before = old.execute("SELECT * FROM cards ORDER BY id").fetchall()
+    old.close()
+    store = Store.open(path)
+    try:
+        assert store.conn.execute("SELECT * FROM cards ORDER BY id").fetchall() == before
+        assert indexes_holding(store, ANSWERED) == ["cards_by_deck"]
+        tables = {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert "cards_text_docsize" not in tables  # the column sizes no search reads
+        assert find_card_ids(store, '"roswand clum"', now) == [1]  # a phrase, in its order
+        assert find_card_ids(store, "clum", now) == [1, 2]
+        assert find_card_ids(store, "drivand", now) == [3]  # caught up since
+        assert find_card_ids(store, "tag:old prop:reps>=2", now) == [2, 3]
+    finally:
+        store.close()
