@@ -41,15 +41,24 @@ def indexes_holding(store: Store, columns: set[str]) -> list[str]:
     )
 
 
+def entries(store: Store, index: str) -> int:
+    """How many entries an index holds, counted on its pages."""
+    query = "SELECT coalesce(sum(ncell), 0) FROM dbstat WHERE name = ? AND pagetype = 'leaf'"
+    return int(store.conn.execute(query, [index]).fetchone()[0])
+
+
 def test_an_answer_rewrites_one_index_of_the_cards(store, write_deck, tmp_path, now) -> None:
     write_deck("norad.md", deck("NORAD", 3))
     synced(store, tmp_path, now)
     # SQLite rewrites a card's entry in every index holding a column an UPDATE sets.
     assert indexes_holding(store, ANSWERED) == ["cards_by_deck"]
-    # `state` too, when it changes: `cards_new` orders the new cards.
-    assert indexes_holding(store, ANSWERED | {"state"}) == ["cards_by_deck", "cards_new"]
+    # `state` too, when it changes; `cards_new` holds the new cards only, so only a new card's
+    # first answer takes its entry out of it.
+    assert indexes_holding(store, ANSWERED | {"state"}) == ["cards_by_deck"]
+    assert entries(store, "cards_new") == 3
     (card_id,) = store.conn.execute("SELECT id FROM cards LIMIT 1").fetchone()
     after = store.record_review(card_id, Rating.GOOD, now)
+    assert entries(store, "cards_new") == 2
     stored = store.conn.execute(
         "SELECT due FROM cards INDEXED BY cards_by_deck WHERE deck_id = "
         "(SELECT deck_id FROM cards WHERE id = ?) AND retired = 0 AND suspended = 0 "
