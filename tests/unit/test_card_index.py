@@ -83,7 +83,7 @@ def test_a_search_of_one_deck_reads_only_that_deck(store, write_deck, tmp_path, 
 def test_an_older_database_keeps_its_cards_and_its_searches(tmp_path: Path, now) -> None:
     path = tmp_path / "progress.db"
     old = Database(path)
-    migrations.apply(old, stop_before="m016_one_card_index")
+    migrations.apply(old, stop_before="m018_one_card_index")
     old["decks"].insert({"id": 1, "path": "/d.md", "name": "D", "settings": "{}"})
     texts = ["Roswand clum, the first", "Clum before roswand", "Thark drivand"]
     for number, prompt in enumerate(texts, start=1):

@@ -1,4 +1,5 @@
-"""The indexes of `cards` as migration m016 makes them (`schema_changes.m016_one_card_index`).
+"""The indexes of `cards`: the statements of migrations m011 (`CARD_MANAGEMENT`) and m018
+(`ONE_CARD_INDEX`, `schema_changes.m018_one_card_index`).
 
 `cards_by_deck` (the queue's due ranges, the forecast, the counts), `cards_stats` (the
 statistics) and `cards_search` (the searches) held nearly the same columns in three orders, and
@@ -15,6 +16,40 @@ rewrites nothing there, and the cards studied take no room.
 before (those up to `cards_text_upto`), so the same searches find the same cards, phrases
 included (the positions of words are kept). The triggers of migration m011 keep it up to date.
 """
+
+CARD_MANAGEMENT = """
+ALTER TABLE cards ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cards ADD COLUMN leech INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cards ADD COLUMN buried_until INTEGER;
+CREATE INDEX cards_buried ON cards(buried_until) WHERE suspended = 2;
+CREATE INDEX cards_flagged ON cards(flag) WHERE flag > 0;
+CREATE INDEX cards_by_created ON cards(created);
+CREATE INDEX cards_search ON cards(
+    retired, deck_id, state, suspended, flag, leech, kind, created, due, last_review,
+    stability, difficulty, reps, lapses, tags);
+CREATE VIRTUAL TABLE cards_text USING fts5(
+    prompt, answer, content='cards', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE cards_text_upto (id INTEGER NOT NULL);
+INSERT INTO cards_text (rowid, prompt, answer) SELECT id, prompt, answer FROM cards;
+INSERT INTO cards_text_upto (id) SELECT coalesce(max(id), 0) FROM cards;
+CREATE TRIGGER cards_text_delete AFTER DELETE ON cards
+WHEN old.id <= (SELECT id FROM cards_text_upto) BEGIN
+    INSERT INTO cards_text (cards_text, rowid, prompt, answer)
+    VALUES ('delete', old.id, old.prompt, old.answer);
+    -- A new card may take the newest card's id again: it must be caught up.
+    UPDATE cards_text_upto SET id = old.id - 1 WHERE id = old.id;
+END;
+CREATE TRIGGER cards_text_update AFTER UPDATE OF prompt, answer ON cards
+WHEN (old.prompt IS NOT new.prompt OR old.answer IS NOT new.answer)
+    AND old.id <= (SELECT id FROM cards_text_upto) BEGIN
+    INSERT INTO cards_text (cards_text, rowid, prompt, answer)
+    VALUES ('delete', old.id, old.prompt, old.answer);
+    INSERT INTO cards_text (rowid, prompt, answer) VALUES (new.id, new.prompt, new.answer);
+END;
+"""
+"""Migration m011: flags, leeches, burying, and the text index with its triggers
+(`schema_changes.m011_card_management` says why each is there)."""
 
 ONE_CARD_INDEX = """
 DROP INDEX IF EXISTS cards_stats;

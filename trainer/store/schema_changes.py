@@ -290,40 +290,9 @@ def m011_card_management(db: Database) -> None:
     holds every other column a search tests, so a search that reads every card reads this narrow
     index instead of the wide rows (5-10x faster at 100,000 cards).
     """
-    _run(
-        db,
-        """
-        ALTER TABLE cards ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE cards ADD COLUMN leech INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE cards ADD COLUMN buried_until INTEGER;
-        CREATE INDEX cards_buried ON cards(buried_until) WHERE suspended = 2;
-        CREATE INDEX cards_flagged ON cards(flag) WHERE flag > 0;
-        CREATE INDEX cards_by_created ON cards(created);
-        CREATE INDEX cards_search ON cards(
-            retired, deck_id, state, suspended, flag, leech, kind, created, due, last_review,
-            stability, difficulty, reps, lapses, tags);
-        CREATE VIRTUAL TABLE cards_text USING fts5(
-            prompt, answer, content='cards', content_rowid='id',
-            tokenize='unicode61 remove_diacritics 2');
-        CREATE TABLE cards_text_upto (id INTEGER NOT NULL);
-        INSERT INTO cards_text (rowid, prompt, answer) SELECT id, prompt, answer FROM cards;
-        INSERT INTO cards_text_upto (id) SELECT coalesce(max(id), 0) FROM cards;
-        CREATE TRIGGER cards_text_delete AFTER DELETE ON cards
-        WHEN old.id <= (SELECT id FROM cards_text_upto) BEGIN
-            INSERT INTO cards_text (cards_text, rowid, prompt, answer)
-            VALUES ('delete', old.id, old.prompt, old.answer);
-            -- A new card may take the newest card's id again: it must be caught up.
-            UPDATE cards_text_upto SET id = old.id - 1 WHERE id = old.id;
-        END;
-        CREATE TRIGGER cards_text_update AFTER UPDATE OF prompt, answer ON cards
-        WHEN (old.prompt IS NOT new.prompt OR old.answer IS NOT new.answer)
-            AND old.id <= (SELECT id FROM cards_text_upto) BEGIN
-            INSERT INTO cards_text (cards_text, rowid, prompt, answer)
-            VALUES ('delete', old.id, old.prompt, old.answer);
-            INSERT INTO cards_text (rowid, prompt, answer) VALUES (new.id, new.prompt, new.answer);
-        END;
-        """,
-    )
+    from trainer.store.card_index import CARD_MANAGEMENT
+
+    _run(db, CARD_MANAGEMENT)
 
 
 @_migration
@@ -405,7 +374,7 @@ def m017_leaner_review_log(db: Database) -> None:
 
 
 @_migration
-def m016_one_card_index(db: Database) -> None:
+def m018_one_card_index(db: Database) -> None:
     """One covering index of the cards' study columns where there were three, `cards_new` of
     the new cards only, and the text index without column sizes (`trainer.store.card_index`).
     Every card, review and its progress is kept; only indexes are made again."""
