@@ -17,7 +17,7 @@ into a temporary database. Times, in turn, `--runs` times each:
 
 It prints the median of each, the ratios to the bare fit (the goal: at most 1.5) and to
 Anki's, the median processor time of each (all threads of the process: on a busy machine it
-moves less than the wall-clock time) and its ratio to the bare fit's, the machine and the load
+moves less than the wall-clock time; the fit's forked copy is counted too) and its ratio to the bare fit's, the machine and the load
 average before and after, as a Markdown table.
 
     python bench/optimize_bench.py [--runs 5] [--no-anki] [--data DIR] [--log FILE [--copies N]]
@@ -57,12 +57,18 @@ DATA = BENCH / "data"
 
 def seconds(action: Callable[[], object], cpu: list[float] | None = None) -> float:
     """The wall-clock seconds `action` takes; its processor seconds (all threads of this
-    process) are appended to `cpu`."""
-    start, processor = time.perf_counter(), time.process_time()
+    process, and of the processes it started: the fit's copy) are appended to `cpu`."""
+    start, processor = time.perf_counter(), processor_seconds()
     action()
     if cpu is not None:
-        cpu.append(time.process_time() - processor)
+        cpu.append(processor_seconds() - processor)
     return time.perf_counter() - start
+
+
+def processor_seconds() -> float:
+    """Processor seconds of this process and of its children that have ended."""
+    spent = os.times()
+    return time.process_time() + spent.children_user + spent.children_system
 
 
 def fresh_copy(source: Path, target: Path) -> Path:

@@ -7,8 +7,12 @@ module that talks to fsrs-rs. Each card's answers come in as fsrs-rs reviews
 
 from __future__ import annotations
 
+import os
+import signal
+import struct
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from itertools import compress, count
 from operator import gt
 
@@ -20,27 +24,40 @@ Item = fsrs_rs.FSRSItem
 """One answer for the optimizer to predict, with the card's answers before it."""
 
 
-def split_items(
-    cards: Iterable[tuple[Sequence[int], Sequence[int], Sequence[fsrs_rs.FSRSReview]]],
-    split: int,
-) -> tuple[list[Item], list[Item]]:
-    """The optimizer's items from every card's `(times, study days, answer reviews)`, in one
-    pass.
+ItemCards = Iterable[tuple[Sequence[int], Sequence[int], Sequence[fsrs_rs.FSRSReview]]]
+"""Every card's `(times, study days, answer reviews)`."""
 
-    One item per answer given a study day or more after the card's one before it, with all
-    the card's answers before it (same-day ones included, as Anki gives them): training items
-    for answers before `split`, held-out ones from it on. Each list is oldest first, as fsrs-rs
-    expects: it weighs recent answers more (answers at one moment keep the cards' order).
-    """
-    training: tuple[list[int], list[Item]] = ([], [])
-    held_out: tuple[list[int], list[Item]] = ([], [])
+
+def split_items(cards: ItemCards, split: int) -> tuple[list[Item], list[Item]]:
+    """The optimizer's items from every card's `(times, study days, answer reviews)`: the
+    training items (answers before `split`, `training_items`) and the held-out ones."""
+    cards = list(cards)
+    return training_items(cards, split), held_out_items(cards, split)
+
+
+def training_items(cards: ItemCards, split: int) -> list[Item]:
+    """One item per answer before `split` given a study day or more after the card's one
+    before it, with all the card's answers before it (same-day ones included, as Anki gives
+    them); oldest first, as fsrs-rs expects: it weighs recent answers more (answers at one
+    moment keep the cards' order)."""
+    return _items(cards, split, True)
+
+
+def held_out_items(cards: ItemCards, split: int) -> list[Item]:
+    """The items of `training_items` for the answers from `split` on."""
+    return _items(cards, split, False)
+
+
+def _items(cards: ItemCards, split: int, training: bool) -> list[Item]:
+    keys: list[int] = []
+    items: list[Item] = []
     for times, days, reviews in cards:
         later = list(compress(count(1), map(gt, days[1:], days)))
         cut = bisect_left(later, bisect_left(times, split))
-        for (keys, items), indexes in ((training, later[:cut]), (held_out, later[cut:])):
-            keys.extend(map(times.__getitem__, indexes))
-            items.extend([Item(reviews[: index + 1]) for index in indexes])
-    return _oldest_first(*training), _oldest_first(*held_out)
+        indexes = later[:cut] if training else later[cut:]
+        keys.extend(map(times.__getitem__, indexes))
+        items.extend([Item(reviews[: index + 1]) for index in indexes])
+    return _oldest_first(keys, items)
 
 
 def _oldest_first(times: list[int], items: list[Item]) -> list[Item]:
@@ -55,6 +72,74 @@ def _oldest_first(times: list[int], items: list[Item]) -> list[Item]:
 def fit_parameters(items: Sequence[Item]) -> tuple[float, ...]:
     """FSRS parameters fitted by fsrs-rs to the items (oldest first)."""
     return tuple(fsrs_rs.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(list(items)))
+
+
+@contextmanager
+def fitting_aside(
+    items: Sequence[Item], fit: Callable[[Sequence[Item]], Sequence[float]] = fit_parameters
+) -> Iterator[Callable[[], tuple[float, ...]]]:
+    """`fit(items)` started, and a function that waits for its parameters.
+
+    fsrs-rs holds the interpreter's lock while it fits, so no thread can work beside it; the
+    default fit therefore runs in a forked copy of this process, which shares the items with
+    it and sends back only the parameters, while the caller prepares what does not depend on
+    them. Without `os.fork` (or with another `fit`) the fit runs here, when it is waited for.
+    A copy that fails is waited for, and the fit is run here again (to raise its error).
+    Leaving the block ends a copy still fitting.
+    """
+    if fit is not fit_parameters or not hasattr(os, "fork"):
+        yield lambda: tuple(fit(items))
+        return
+    fitted = _Aside(items)
+    try:
+        yield fitted.result
+    finally:
+        fitted.close()
+
+
+class _Aside:
+    """`fit_parameters(items)` in a forked copy of the process, its result read from a pipe."""
+
+    def __init__(self, items: Sequence[Item]) -> None:
+        self.items = items
+        reading, writing = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the copy: fit, send, and leave without running any clean-up
+            try:
+                os.close(reading)
+                data = struct.pack(_PACKED, *fit_parameters(items))
+                while data:
+                    data = data[os.write(writing, data) :]
+            finally:
+                os._exit(0)
+        os.close(writing)
+        self.pipe = reading
+        self.fitted: tuple[float, ...] | None = None
+
+    def result(self) -> tuple[float, ...]:
+        if self.fitted is None:
+            chunks = []
+            while chunk := os.read(self.pipe, 4096):
+                chunks.append(chunk)
+            self.close()
+            data = b"".join(chunks)
+            if len(data) == struct.calcsize(_PACKED):
+                self.fitted = struct.unpack(_PACKED, data)
+            else:  # the copy failed or was ended: fit here
+                self.fitted = fit_parameters(self.items)
+        return self.fitted
+
+    def close(self) -> None:
+        if self.pid:
+            with suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)  # it has sent all it will send, or is unwanted
+            os.waitpid(self.pid, 0)
+            os.close(self.pipe)
+            self.pid = 0
+
+
+_PACKED = f"<{len(DEFAULT_PARAMETERS)}d"
+"""The fitted parameters as sent back: doubles hold fsrs-rs's 32-bit floats exactly."""
 
 
 def evaluate(items: Sequence[Item], parameters: Sequence[float]) -> tuple[float, float]:

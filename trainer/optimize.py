@@ -128,10 +128,14 @@ def items(
 ) -> tuple[list[fitting.Item], list[fitting.Item]]:
     """The training items (answers before `split`) and the held-out ones; see
     `fitting.split_items`."""
+    return fitting.split_items(_item_cards(logs, reviews), split)
+
+
+def _item_cards(
+    logs: Sequence[CardLog], reviews: Sequence[Sequence[FSRSReview]] | None = None
+) -> list[tuple[list[int], list[int], Sequence[FSRSReview]]]:
     reviews = answer_reviews(logs) if reviews is None else reviews
-    return fitting.split_items(
-        ((log.times, log.days, made) for log, made in zip(logs, reviews)), split
-    )
+    return [(log.times, log.days, made) for log, made in zip(logs, reviews)]
 
 
 def score(logs: Sequence[CardLog], weights: Sequence[float], since: int) -> Score:
@@ -152,16 +156,29 @@ def recompute_states(
     weights: Sequence[float],
     reviews: Sequence[Sequence[FSRSReview]] | None = None,
 ) -> int:
-    """Store the state each card's answers lead to with `weights` (see `recompute.states_after`),
-    all cards in one statement."""
+    """Store the state each card's answers lead to with `weights` (see `recompute.state_rows`),
+    all cards in one transaction; returns how many cards were recomputed."""
+    return _write_states(store, logs, _plan(logs, reviews), weights)
+
+
+def _plan(
+    logs: Sequence[CardLog], reviews: Sequence[Sequence[FSRSReview]] | None = None
+) -> recompute.Plan:
+    """What the cards' recomputed states take from their answers alone (`recompute.Plan`)."""
     reviews = answer_reviews(logs) if reviews is None else reviews
-    cards = [
-        (schedule.card_seed(log.key), log.schedule, log.ratings, log.times, log.days, made)
-        for log, made in zip(logs, reviews)
-    ]
-    states = recompute.states_after(cards, weights)
-    store.write_states([log.card_id for log in logs], states)
-    return len(states)
+    return recompute.Plan(
+        [
+            (schedule.card_seed(log.key), log.schedule, log.ratings, log.times, log.days, made)
+            for log, made in zip(logs, reviews)
+        ]
+    )
+
+
+def _write_states(
+    store: Store, logs: Sequence[CardLog], plan: recompute.Plan, weights: Sequence[float]
+) -> int:
+    store.write_states([log.card_id for log in logs], recompute.state_rows(plan, weights))
+    return len(logs)
 
 
 def optimize(
@@ -181,25 +198,32 @@ def optimize(
         logs = load_logs(store)
         split = split_time(logs, holdout)
         reviews = answer_reviews(logs)
-        training, held_out = items(logs, split, reviews)
+        cards = _item_cards(logs, reviews)
+        training = fitting.training_items(cards, split)
         if not training:
             raise NotEnoughReviews(
                 "no card was reviewed on two different days before the held-out part"
             )
-        fitted = tuple(fit(training))
+        # While the parameters are fitted, all that does not depend on them is prepared.
+        with fitting.fitting_aside(training, fit) as fitted_parameters:
+            held_out = fitting.held_out_items(cards, split)
+            del cards
+            _, current = store.parameters()
+            current_score = _score(held_out, current)
+            plan = _plan(logs, reviews) if adopt else None
+            del reviews
+            fitted = fitted_parameters()
         del training
-        _, current = store.parameters()
-        current_score = _score(held_out, current)
         fitted_score = _score(held_out, fitted)
         del held_out
         better = is_better(fitted_score, current_score)
         recomputed = 0
-        if better and adopt:
+        if better and plan is not None:
             with store.transaction():  # the parameters and the states they give, or neither
                 store.adopt_parameters(fitted, "optimizer", now or datetime.now(UTC))
-                recomputed = recompute_states(store, logs, fitted, reviews)
+                recomputed = _write_states(store, logs, plan, fitted)
         training_reviews = sum(bisect_left(log.times, split) for log in logs)
-        del logs, reviews
+        del logs, plan
     return Outcome(
         current=tuple(current),
         fitted=fitted,

@@ -23,6 +23,13 @@ from trainer.fuzz import fuzz_factor
 from trainer.schedule import DEFAULT_PARAMETERS, fsrs_model, review_days, route
 
 _DAY = timedelta(days=1)
+_MS = timedelta(milliseconds=1)
+_DAY_MS = _DAY // _MS
+
+CardAnswers = tuple[
+    int, Schedule, Sequence[int], Sequence[int], Sequence[int], Sequence[fsrs_rs.FSRSReview]
+]
+"""A card's `(seed, schedule, ratings, times in ms, study days, answer_reviews)`."""
 
 
 class _Reviews(dict[tuple[int, int], fsrs_rs.FSRSReview]):
@@ -71,49 +78,81 @@ def _unpacked(code: int) -> tuple[State, int | None]:
 
 
 def states_after(
-    cards: Sequence[
-        tuple[
-            int, Schedule, Sequence[int], Sequence[int], Sequence[int], Sequence[fsrs_rs.FSRSReview]
-        ]
-    ],
+    cards: Sequence[CardAnswers],
     parameters: Sequence[float] = DEFAULT_PARAMETERS,
 ) -> list[Progress]:
     """Each card's state after its answers, all cards at once: `(seed, schedule, ratings,
     times in ms, study days, answer_reviews)` per card.
 
-    The last state `replay` yields, computed faster: the memory states come from fsrs-rs's
-    batch call, the states and steps from the ratings alone, and only the last answer of each
-    card is scheduled one by one, as `_moves` schedules it (its interval depends on its
-    buttons below it), with where each button leads worked out once per schedule and state.
+    The last state `replay` yields (as `state_rows` computes it), as `Progress`.
     """
-    weights = tuple(parameters)
-    model = fsrs_model(weights)
-    with_memory = [index for index, card in enumerate(cards) if len(card[2]) > 1]
-    memories = model.memory_state_batch(
-        [fsrs_rs.FSRSItem(cards[index][5][:-1]) for index in with_memory]
-    )
-    before: dict[int, fsrs_rs.MemoryState] = dict(zip(with_memory, memories))
-    routes: dict[
-        int, tuple[_Routes, dict[int, tuple[State, int | None, timedelta | None, int]]]
-    ] = {}
-    states = []
-    for index, (seed, schedule, ratings, times, days, _) in enumerate(cards):
-        found = routes.get(id(schedule))
-        if found is None:
-            found = routes[id(schedule)] = (_Routes(schedule), {})
-        route, buttons = found
-        code, lapses = 0, 0  # new, no step
-        for rating in ratings[:-1]:
-            moved = route[code << 3 | rating]
-            lapses += moved & 1
-            code = moved >> 1
-        memory = before.get(index)
-        elapsed = 0 if memory is None else max(0, days[-1] - days[-2])
+    return [
+        Progress(State(state), step, stability, difficulty, from_millis(due), from_millis(last),
+                 reps, lapses)
+        for state, step, stability, difficulty, due, last, reps, lapses in state_rows(
+            Plan(cards), parameters
+        )
+    ]  # fmt: skip
+
+
+class Plan:
+    """What the recomputed states take from the cards' answers alone, whatever the parameters:
+    each card's state and step before its last answer, its lapses, its fuzz, and the fsrs-rs
+    items whose memory states the parameters give (made once, before the parameters are
+    known, so that `state_rows` does only what depends on them)."""
+
+    def __init__(self, cards: Sequence[CardAnswers]) -> None:
+        routes: dict[int, tuple[_Routes, dict[int, _Button]]] = {}
+        self.items: list[fsrs_rs.FSRSItem] = []
+        """Each card's answers before its last (cards answered more than once), in order."""
+        self.cards: list[_Planned] = []
+        for seed, schedule, ratings, times, days, reviews in cards:
+            found = routes.get(id(schedule))
+            if found is None:
+                found = routes[id(schedule)] = (_Routes(schedule), {})
+            route = found[0]
+            code, lapses = 0, 0  # new, no step
+            for rating in ratings[:-1]:
+                moved = route[code << 3 | rating]
+                lapses += moved & 1
+                code = moved >> 1
+            reps = len(ratings)
+            if reps > 1:
+                self.items.append(fsrs_rs.FSRSItem(reviews[:-1]))
+            fuzz = fuzz_factor(seed, reps - 1) if schedule.fuzz else None
+            elapsed = max(0, days[-1] - days[-2]) if reps > 1 else 0
+            self.cards.append((schedule, found[1], code, lapses, ratings[-1], fuzz, elapsed,
+                               times[-1], reps))  # fmt: skip
+
+
+_Button = tuple[State, int | None, int | None, int]
+"""Where a rating sends a card from one state and step: its state, step, the step's wait in
+ms (None: to a review) and the fewest days a button above it may then give."""
+_Planned = tuple[Schedule, dict[int, _Button], int, int, int, float | None, int, int, int]
+"""A card's schedule, its buttons by `_Routes` key, its `_Routes` code and lapses before its
+last answer, its last rating, fuzz factor, study days since the answer before, last time (ms)
+and answer count."""
+
+
+def state_rows(
+    plan: Plan, parameters: Sequence[float] = DEFAULT_PARAMETERS
+) -> list[tuple[int, int | None, float, float, int, int, int, int]]:
+    """Each planned card's state after its answers with `parameters`, as the stored columns:
+    `(state, step, stability, difficulty, due ms, last review ms, reps, lapses)`.
+
+    The last state `replay` yields, computed faster: the memory states come from fsrs-rs's
+    batch call, the states and steps from the ratings alone (`Plan`), and only the last
+    answer of each card is scheduled one by one, as `schedule._moves` schedules it (its
+    interval depends on its buttons below it), with where each button leads worked out once
+    per schedule and state.
+    """
+    model = fsrs_model(tuple(parameters))
+    memories = iter(model.memory_state_batch(plan.items))
+    rows = []
+    for schedule, buttons, code, lapses, last, fuzz, elapsed, at, reps in plan.cards:
+        memory = next(memories) if reps > 1 else None
         after = model.next_states(memory, schedule.desired_retention, elapsed)
-        last = ratings[-1]
         reviewing = code >> 16 == State.REVIEW
-        fuzz: float | None = None
-        fuzzed = False  # drawn only for a button that gives days
         least = 1  # the fewest days the next button may give: more than the button before it
         for rating, item in enumerate((after.again, after.hard, after.good, after.easy)[:last], 1):
             button = buttons.get(code << 3 | rating)
@@ -123,35 +162,25 @@ def states_after(
             if wait is not None:
                 least = max(least, wait_least)
                 continue
-            if not fuzzed:
-                fuzz = fuzz_factor(seed, len(ratings) - 1) if schedule.fuzz else None
-                fuzzed = True
             interval = review_days(rating, reviewing, item.interval, least, fuzz, after)
             least = interval + 1
-        now = from_millis(times[-1])
-        states.append(
-            Progress(
-                state=moved_to,
-                step=next_step,
-                stability=item.memory.stability,
-                difficulty=item.memory.difficulty,
-                due=now + (wait if wait is not None else timedelta(days=interval)),
-                last_review=now,
-                reps=len(ratings),
-                lapses=lapses + int(reviewing and last == Rating.AGAIN),
-            )
-        )
-    return states
+        memory_after = item.memory
+        rows.append((
+            int(moved_to), next_step, memory_after.stability, memory_after.difficulty,
+            at + (wait if wait is not None else interval * _DAY_MS), at, reps,
+            lapses + int(reviewing and last == Rating.AGAIN),
+        ))  # fmt: skip
+    return rows
 
 
-def _button(
-    code: int, rating: int, schedule: Schedule
-) -> tuple[State, int | None, timedelta | None, int]:
+def _button(code: int, rating: int, schedule: Schedule) -> _Button:
     """Where `rating` sends a card in the state and step of a `_Routes` code (`schedule.route`), and
     the fewest days a button above it may then give."""
     state, step = _unpacked(code)
     moved, next_step, wait = route(state, step, Rating(rating), schedule)
-    return moved, next_step, wait, 1 if wait is None else math.floor(wait / _DAY) + 1
+    if wait is None:
+        return moved, next_step, None, 1
+    return moved, next_step, wait // _MS, math.floor(wait / _DAY) + 1
 
 
 def final_states(

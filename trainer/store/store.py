@@ -23,7 +23,16 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from trainer.core.cards import Schedule
 from trainer.core.progress import Progress, to_millis
 from trainer.core.study_order import CardTies
-from trainer.store import card_flags, card_ties, history, migrations, queue, review_log, text_index
+from trainer.store import (
+    card_flags,
+    card_ties,
+    history,
+    migrations,
+    queue,
+    review_log,
+    state_writes,
+    text_index,
+)
 from trainer.store.checkpoint import SAFETY_PAGES, Checkpointer
 from trainer.store.connection import connect
 from trainer.store.errors import StoreError
@@ -36,6 +45,7 @@ from trainer.store.rows import (
     study_card_from_row,
     weights_of,
 )
+from trainer.store.state_writes import StateRow
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -234,11 +244,13 @@ class Store:
         """Every card's answers that moved its schedule; see `history.answer_columns`."""
         return history.answer_columns(self.conn)
 
-    def write_states(self, card_ids: Sequence[int], states: Sequence[Progress]) -> None:
-        """Store the recomputed scheduling states of these cards, in one transaction."""
+    def write_states(self, card_ids: Sequence[int], rows: Sequence[StateRow]) -> int:
+        """Store the recomputed scheduling states of these cards, as their stored columns
+        (`state_writes.write_state_rows`), in one transaction; returns how many changed."""
         with self.transaction():
-            review_log.write_progresses(self.conn, zip(card_ids, states))
+            changed = state_writes.write_state_rows(self.conn, card_ids, rows)
         self._wrote(SAFETY_PAGES)
+        return changed
 
     # -- decks and the queue ---------------------------------------------------------------
 

@@ -1,0 +1,50 @@
+"""Writing many cards' recomputed scheduling states at once (after `trainer optimize` adopts
+new parameters), touching only what changed.
+
+New parameters move the memory (stability, difficulty) and so the due time; the state, step,
+last review, reps and lapses come from the ratings alone and usually stay. SQLite rewrites the
+entries of every index holding a column that a statement sets, whether its value changed or
+not, so each card is written by the narrowest statement that covers its changes, and a card
+whose stored state is already the recomputed one is not written at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+StateRow = tuple[int, int | None, float | None, float | None, int | None, int | None, int, int]
+"""A card's state as its stored columns: state, step, stability, difficulty, due (ms), last
+review (ms), reps, lapses."""
+
+_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+_MEMORY = (2, 3, 4)
+"""The places in a `StateRow` of the columns new parameters move: stability, difficulty, due."""
+_SET_ALL = ", ".join(f"{name} = ?" for name in _COLUMNS)
+_SET_MEMORY = ", ".join(f"{_COLUMNS[place]} = ?" for place in _MEMORY)
+
+
+def write_state_rows(
+    conn: sqlite3.Connection, card_ids: Sequence[int], rows: Sequence[StateRow]
+) -> int:
+    """Store these cards' states (call inside a transaction); returns how many cards changed.
+
+    Afterwards each card's columns hold its row exactly, as writing every column would leave
+    them."""
+    stored = dict.fromkeys(card_ids)
+    for card_id, *columns in conn.execute(f"SELECT id, {', '.join(_COLUMNS)} FROM cards"):
+        if card_id in stored:
+            stored[card_id] = tuple(columns)
+    memory_only: list[tuple[float | None, float | None, int | None, int]] = []
+    every_column: list[tuple[object, ...]] = []
+    for card_id, row in zip(card_ids, rows):
+        before = stored[card_id]
+        if before == row:
+            continue
+        if before is not None and all(before[place] == row[place] for place in (0, 1, 5, 6, 7)):
+            memory_only.append((row[2], row[3], row[4], card_id))
+        else:
+            every_column.append((*row, card_id))
+    conn.executemany(f"UPDATE cards SET {_SET_MEMORY} WHERE id = ?", memory_only)
+    conn.executemany(f"UPDATE cards SET {_SET_ALL} WHERE id = ?", every_column)
+    return len(memory_only) + len(every_column)
