@@ -81,53 +81,78 @@ def fitting_aside(
     """`fit(items)` started, and a function that waits for its parameters.
 
     fsrs-rs holds the interpreter's lock while it fits, so no thread can work beside it; the
-    default fit therefore runs in a forked copy of this process, which shares the items with
-    it and sends back only the parameters, while the caller prepares what does not depend on
-    them. Without `os.fork` (or with another `fit`) the fit runs here, when it is waited for.
-    A copy that fails is waited for, and the fit is run here again (to raise its error).
-    Leaving the block ends a copy still fitting.
+    default fit therefore runs in a forked copy of this process (`_aside`), while the caller
+    prepares what does not depend on the parameters. With another `fit` it runs here, when it
+    is waited for.
     """
-    if fit is not fit_parameters or not hasattr(os, "fork"):
+    if fit is not fit_parameters:
         yield lambda: tuple(fit(items))
         return
-    fitted = _Aside(items)
+    with _aside(lambda: fit_parameters(items), len(DEFAULT_PARAMETERS)) as fitted:
+        yield fitted
+
+
+@contextmanager
+def evaluating_aside(
+    items: Sequence[Item], parameters: Sequence[float]
+) -> Iterator[Callable[[], tuple[float, ...]]]:
+    """`evaluate(items, parameters)` started in a forked copy of this process (`_aside`), and
+    a function that waits for its log loss and RMSE (bins)."""
+    with _aside(lambda: evaluate(items, parameters), 2) as evaluated:
+        yield evaluated
+
+
+@contextmanager
+def _aside(
+    compute: Callable[[], Sequence[float]], size: int
+) -> Iterator[Callable[[], tuple[float, ...]]]:
+    """`compute()` (`size` numbers) started in a forked copy of this process, which shares
+    all that this one holds and sends back only the numbers, and a function that waits for
+    them. Without `os.fork`, `compute` runs here when waited for; a copy that fails is
+    waited for, and `compute` is run here again (to raise its error). Leaving the block ends
+    a copy still computing."""
+    if not hasattr(os, "fork"):
+        yield lambda: tuple(compute())
+        return
+    aside = _Aside(compute, f"<{size}d")
     try:
-        yield fitted.result
+        yield aside.result
     finally:
-        fitted.close()
+        aside.close()
 
 
 class _Aside:
-    """`fit_parameters(items)` in a forked copy of the process, its result read from a pipe."""
+    """`compute()` in a forked copy of the process, its numbers read from a pipe as doubles
+    (which hold fsrs-rs's 32-bit floats exactly)."""
 
-    def __init__(self, items: Sequence[Item]) -> None:
-        self.items = items
+    def __init__(self, compute: Callable[[], Sequence[float]], packed: str) -> None:
+        self.compute, self.packed = compute, packed
         reading, writing = os.pipe()
         self.pid = os.fork()
-        if self.pid == 0:  # the copy: fit, send, and leave without running any clean-up
+        if self.pid == 0:  # the copy: compute, send, and leave without running any clean-up
             try:
                 os.close(reading)
-                data = struct.pack(_PACKED, *fit_parameters(items))
+                data = struct.pack(packed, *compute())
                 while data:
                     data = data[os.write(writing, data) :]
             finally:
                 os._exit(0)
         os.close(writing)
         self.pipe = reading
-        self.fitted: tuple[float, ...] | None = None
+        self.numbers: tuple[float, ...] | None = None
 
     def result(self) -> tuple[float, ...]:
-        if self.fitted is None:
+        if self.numbers is None:
             chunks = []
             while chunk := os.read(self.pipe, 4096):
                 chunks.append(chunk)
             self.close()
             data = b"".join(chunks)
-            if len(data) == struct.calcsize(_PACKED):
-                self.fitted = struct.unpack(_PACKED, data)
-            else:  # the copy failed or was ended: fit here
-                self.fitted = fit_parameters(self.items)
-        return self.fitted
+            if len(data) == struct.calcsize(self.packed):
+                self.numbers = struct.unpack(self.packed, data)
+            else:  # the copy failed or was ended: compute here
+                self.numbers = tuple(self.compute())
+        return self.numbers
 
     def close(self) -> None:
         if self.pid:
@@ -136,10 +161,6 @@ class _Aside:
             os.waitpid(self.pid, 0)
             os.close(self.pipe)
             self.pid = 0
-
-
-_PACKED = f"<{len(DEFAULT_PARAMETERS)}d"
-"""The fitted parameters as sent back: doubles hold fsrs-rs's 32-bit floats exactly."""
 
 
 def evaluate(items: Sequence[Item], parameters: Sequence[float]) -> tuple[float, float]:

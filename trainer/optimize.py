@@ -214,16 +214,24 @@ def optimize(
             del reviews
             fitted = fitted_parameters()
         del training
-        fitted_score = _score(held_out, fitted)
-        del held_out
+        rows = None
+        if plan is None:
+            fitted_score = _score(held_out, fitted)
+        else:  # the states they would give are worked out while they are scored
+            with fitting.evaluating_aside(held_out, fitted) as evaluated:
+                rows = recompute.state_rows(plan, fitted)
+                log_loss, rmse_bins = evaluated()
+                fitted_score = Score(log_loss, rmse_bins, len(held_out))
+        del held_out, plan
         better = is_better(fitted_score, current_score)
         recomputed = 0
-        if better and plan is not None:
+        if better and rows is not None:
             with store.transaction():  # the parameters and the states they give, or neither
                 store.adopt_parameters(fitted, "optimizer", now or datetime.now(UTC))
-                recomputed = _write_states(store, logs, plan, fitted)
+                store.write_states([log.card_id for log in logs], rows)
+                recomputed = len(logs)
         training_reviews = sum(bisect_left(log.times, split) for log in logs)
-        del logs, plan
+        del logs, rows
     return Outcome(
         current=tuple(current),
         fitted=fitted,
