@@ -1,0 +1,125 @@
+"""The optimizer's parts that save it time: the fit beside the rest, the log read a chunk of
+cards at a time, and the states written only where they changed. Each must give what the plain
+way gives."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from test_optimize import TRUE_WEIGHTS, answer_by_answer, card_states, synthetic_log
+
+from trainer import fitting, schedule
+from trainer.core.grading import Rating
+from trainer.optimize import items, load_logs, optimize, recompute_states, split_time
+from trainer.store import history
+from trainer.store.review_import import import_review_log
+from trainer.store.store import Store
+
+
+@pytest.fixture
+def learner(store: Store, tmp_path: Path) -> Store:
+    import_review_log(store, synthetic_log(tmp_path / "synthetic.csv", cards=60))
+    return store
+
+
+def test_the_fit_beside_gives_the_parameters_of_the_fit_here(learner: Store) -> None:
+    logs = load_logs(learner)
+    training, _ = items(logs, split_time(logs))
+    with fitting.fitting_aside(training) as fitted:
+        assert fitted() == fitting.fit_parameters(training)
+
+
+def test_work_aside_runs_in_another_process() -> None:
+    with fitting._aside(lambda: [float(os.getpid())], 1) as result:
+        (pid,) = result()
+    assert pid != os.getpid()
+
+
+def test_a_copy_that_fails_is_computed_here() -> None:
+    parent = os.getpid()
+
+    def compute() -> list[float]:
+        if os.getpid() != parent:
+            os._exit(3)  # the copy dies without sending anything
+        return [1.5, 2.5]
+
+    with fitting._aside(compute, 2) as result:
+        assert result() == (1.5, 2.5)
+
+
+def test_leaving_the_block_ends_a_copy_still_working() -> None:
+    parent = os.getpid()
+
+    def compute() -> list[float]:
+        if os.getpid() != parent:
+            time.sleep(60)
+        return [0.0]
+
+    started = time.monotonic()
+    with fitting._aside(compute, 1) as result:
+        aside = result.__self__  # type: ignore[attr-defined]
+        pid = aside.pid
+    assert time.monotonic() - started < 30
+    with pytest.raises(ChildProcessError):  # ended and reaped
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_log_read_in_small_chunks_equals_reading_it_answer_by_answer(
+    learner: Store, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Quiz answers that left the schedule alone, undone answers and two answers at one moment,
+    # in cards spread over many chunks.
+    base = now + timedelta(days=400)
+    for card_id in range(1, 30):
+        moment = base + timedelta(days=card_id)
+        learner.record_review(card_id, Rating.AGAIN, moment, mode="quiz", reschedule=False)
+        if card_id % 3 == 0:
+            learner.record_review(card_id, Rating.GOOD, moment + timedelta(hours=1))
+            learner.undo_last(moment + timedelta(hours=1, seconds=5))
+        if card_id % 5 == 0:
+            learner.record_review(card_id, Rating.EASY, moment + timedelta(days=2))
+            learner.record_review(card_id, Rating.HARD, moment + timedelta(days=2))
+    expected = answer_by_answer(learner)
+    for per_chunk in (1, 7, 1024):
+        monkeypatch.setattr(history, "_CARDS_PER_CHUNK", per_chunk)
+        logs = load_logs(learner)
+        assert [(log.card_id, log.ratings, log.times) for log in logs] == expected
+
+
+def test_a_connection_kept_to_its_thread_reads_the_same_log(learner: Store) -> None:
+    own_thread = sqlite3.connect(learner.path)
+    try:
+        assert history.answer_columns(own_thread) == load_logs(learner)
+    finally:
+        own_thread.close()
+
+
+def test_recomputing_rewrites_only_the_cards_whose_state_changes(learner: Store) -> None:
+    logs = load_logs(learner)
+    recompute_states(learner, logs, TRUE_WEIGHTS)
+    states = card_states(learner)
+    changes = learner.conn.total_changes
+    # The same parameters again: every card already holds the state they give.
+    recompute_states(learner, logs, TRUE_WEIGHTS)
+    assert learner.conn.total_changes == changes
+    assert card_states(learner) == states
+    recompute_states(learner, logs, schedule.DEFAULT_PARAMETERS)
+    assert learner.conn.total_changes > changes
+
+
+def test_adopting_writes_the_states_that_replaying_gives(learner: Store, now: datetime) -> None:
+    outcome = optimize(learner, now=now, fit=lambda items: TRUE_WEIGHTS)
+    assert outcome.adopted
+    adopted = card_states(learner)
+    # Cards whose memory alone differs, and cards whose every column does: either way the
+    # columns end as writing every one of them leaves them.
+    with learner.transaction():
+        learner.conn.execute("UPDATE cards SET stability = 1.0, due = 0 WHERE id % 2 = 0")
+        learner.conn.execute("UPDATE cards SET state = 0, step = 5, reps = 0 WHERE id % 3 = 0")
+    recompute_states(learner, load_logs(learner), TRUE_WEIGHTS)
+    assert card_states(learner) == adopted
