@@ -144,24 +144,27 @@ def answer_by_answer(store: Store) -> list[tuple[int, list[int], list[int]]]:
     return [(card_id, *found[card_id]) for card_id in sorted(found) if last[card_id]]
 
 
+def add_unusual_answers(store: Store, now: datetime, cards: int = 39) -> None:
+    """Quiz answers that left the schedule alone or moved it, undone answers, and two answers
+    at one moment, to the first `cards` cards."""
+    base = now + timedelta(days=400)
+    for card_id in range(1, cards + 1):
+        moment = base + timedelta(days=card_id)
+        store.record_review(card_id, Rating.AGAIN, moment, mode="quiz", reschedule=card_id % 2 == 0)
+        if card_id % 3 == 0:
+            store.record_review(card_id, Rating.GOOD, moment + timedelta(hours=1))
+            store.undo_last(moment + timedelta(hours=1, seconds=5))
+        if card_id % 5 == 0:
+            # In the log's order, not the rating's.
+            store.record_review(card_id, Rating.EASY, moment + timedelta(days=2))
+            store.record_review(card_id, Rating.HARD, moment + timedelta(days=2))
+
+
 def test_the_log_read_card_by_card_equals_reading_it_answer_by_answer(
     learner: Store, now: datetime
 ) -> None:
-    # Quiz answers that left the schedule alone or moved it, undone answers, and two answers
-    # at one moment, among the synthetic learner's plain answers.
-    base = now + timedelta(days=400)
-    for card_id in range(1, 40):
-        moment = base + timedelta(days=card_id)
-        learner.record_review(
-            card_id, Rating.AGAIN, moment, mode="quiz", reschedule=card_id % 2 == 0
-        )
-        if card_id % 3 == 0:
-            learner.record_review(card_id, Rating.GOOD, moment + timedelta(hours=1))
-            learner.undo_last(moment + timedelta(hours=1, seconds=5))
-        if card_id % 5 == 0:
-            # In the log's order, not the rating's.
-            learner.record_review(card_id, Rating.EASY, moment + timedelta(days=2))
-            learner.record_review(card_id, Rating.HARD, moment + timedelta(days=2))
+    # Among the synthetic learner's plain answers.
+    add_unusual_answers(learner, now)
     logs = load_logs(learner)
     assert [(log.card_id, log.ratings, log.times) for log in logs] == answer_by_answer(learner)
     assert [log.days for log in logs] == [

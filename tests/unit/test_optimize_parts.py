@@ -7,14 +7,19 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from test_optimize import TRUE_WEIGHTS, answer_by_answer, card_states, synthetic_log
+from test_optimize import (
+    TRUE_WEIGHTS,
+    add_unusual_answers,
+    answer_by_answer,
+    card_states,
+    synthetic_log,
+)
 
 from trainer import fitting, schedule
-from trainer.core.grading import Rating
 from trainer.optimize import items, load_logs, optimize, recompute_states, split_time
 from trainer.store import history
 from trainer.store.review_import import import_review_log
@@ -72,18 +77,8 @@ def test_leaving_the_block_ends_a_copy_still_working() -> None:
 def test_the_log_read_in_small_chunks_equals_reading_it_answer_by_answer(
     learner: Store, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Quiz answers that left the schedule alone, undone answers and two answers at one moment,
-    # in cards spread over many chunks.
-    base = now + timedelta(days=400)
-    for card_id in range(1, 30):
-        moment = base + timedelta(days=card_id)
-        learner.record_review(card_id, Rating.AGAIN, moment, mode="quiz", reschedule=False)
-        if card_id % 3 == 0:
-            learner.record_review(card_id, Rating.GOOD, moment + timedelta(hours=1))
-            learner.undo_last(moment + timedelta(hours=1, seconds=5))
-        if card_id % 5 == 0:
-            learner.record_review(card_id, Rating.EASY, moment + timedelta(days=2))
-            learner.record_review(card_id, Rating.HARD, moment + timedelta(days=2))
+    # The unusual answers, in cards spread over many chunks.
+    add_unusual_answers(learner, now, cards=29)
     expected = answer_by_answer(learner)
     for per_chunk in (1, 7, 1024):
         monkeypatch.setattr(history, "_CARDS_PER_CHUNK", per_chunk)
