@@ -108,13 +108,16 @@ def _aside(
 ) -> Iterator[Callable[[], tuple[float, ...]]]:
     """`compute()` (`size` numbers) started in a forked copy of this process, which shares
     all that this one holds and sends back only the numbers, and a function that waits for
-    them. Without `os.fork`, `compute` runs here when waited for; a copy that fails is
-    waited for, and `compute` is run here again (to raise its error). Leaving the block ends
-    a copy still computing."""
-    if not hasattr(os, "fork"):
+    them. Without `os.fork` (or where no process may be started), `compute` runs here when
+    waited for; a copy that fails is waited for, and `compute` is run here again (to raise its
+    error). Leaving the block ends a copy still computing."""
+    try:
+        aside = _Aside(compute, f"<{size}d") if hasattr(os, "fork") else None
+    except OSError:
+        aside = None
+    if aside is None:
         yield lambda: tuple(compute())
         return
-    aside = _Aside(compute, f"<{size}d")
     try:
         yield aside.result
     finally:
@@ -128,7 +131,12 @@ class _Aside:
     def __init__(self, compute: Callable[[], Sequence[float]], packed: str) -> None:
         self.compute, self.packed = compute, packed
         reading, writing = os.pipe()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(reading)
+            os.close(writing)
+            raise
         if self.pid == 0:  # the copy: compute, send, and leave without running any clean-up
             try:
                 os.close(reading)

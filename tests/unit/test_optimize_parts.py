@@ -57,6 +57,17 @@ def test_a_copy_that_fails_is_computed_here() -> None:
         assert result() == (1.5, 2.5)
 
 
+def test_where_no_process_may_be_started_the_work_is_done_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refused() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    with fitting._aside(lambda: [float(os.getpid())], 1) as result:
+        assert result() == (float(os.getpid()),)
+
+
 def test_leaving_the_block_ends_a_copy_still_working() -> None:
     parent = os.getpid()
 
