@@ -1,11 +1,9 @@
-"""The optimizer's parts that save it time: the fit beside the rest, the log read a chunk of
-cards at a time, and the states written only where they changed. Each must give what the plain
-way gives."""
+"""The optimizer's parts that save it time: the fit beside the rest and the states written
+only where they changed. Each must give what the plain way gives."""
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
@@ -13,15 +11,12 @@ from pathlib import Path
 import pytest
 from test_optimize import (
     TRUE_WEIGHTS,
-    add_unusual_answers,
-    answer_by_answer,
     card_states,
     synthetic_log,
 )
 
 from trainer import fitting, schedule
 from trainer.optimize import items, load_logs, optimize, recompute_states, split_time
-from trainer.store import history
 from trainer.store.review_import import import_review_log
 from trainer.store.store import Store
 
@@ -83,26 +78,6 @@ def test_leaving_the_block_ends_a_copy_still_working() -> None:
     assert time.monotonic() - started < 30
     with pytest.raises(ChildProcessError):  # ended and reaped
         os.waitpid(pid, os.WNOHANG)
-
-
-def test_the_log_read_in_small_chunks_equals_reading_it_answer_by_answer(
-    learner: Store, now: datetime, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The unusual answers, in cards spread over many chunks.
-    add_unusual_answers(learner, now, cards=29)
-    expected = answer_by_answer(learner)
-    for per_chunk in (1, 7, 1024):
-        monkeypatch.setattr(history, "_CARDS_PER_CHUNK", per_chunk)
-        logs = load_logs(learner)
-        assert [(log.card_id, log.ratings, log.times) for log in logs] == expected
-
-
-def test_a_connection_kept_to_its_thread_reads_the_same_log(learner: Store) -> None:
-    own_thread = sqlite3.connect(learner.path)
-    try:
-        assert history.answer_columns(own_thread) == load_logs(learner)
-    finally:
-        own_thread.close()
 
 
 def test_recomputing_rewrites_only_the_cards_whose_state_changes(learner: Store) -> None:

@@ -10,16 +10,15 @@ answers at one moment, or a rating of more than one digit, is read again answer 
 
 from __future__ import annotations
 
+import heapq
 import json
-import queue
 import sqlite3
-import threading
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, count, groupby, islice, repeat
 from operator import floordiv, ge, itemgetter
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from trainer.core.cards import Schedule
 from trainer.core.progress import from_millis, study_day
@@ -96,28 +95,20 @@ def _undone_cards(conn: sqlite3.Connection) -> set[int]:
     }
 
 
-_Row = TypeVar("_Row")
-_Card = tuple[Schedule, int, str]
-"""A card's deck schedule, recorded last review and key."""
-_Chunk = list[tuple[int, int, int, str, str | None]]
-"""Studied cards in card order: id, deck, last review, key, joined answers (`_joined_answers`)."""
-_CARDS_PER_CHUNK = 1024
-
-
 def _joined_answers(
     conn: sqlite3.Connection, undone: set[int], time_of: str, order: str
-) -> Iterator[_Chunk]:
+) -> Iterable[tuple[int, int, int, str, str | None]]:
     """Each studied card's id, deck, last review and key, and its standing answers in time
     order as one text of three joined columns (ratings, times, recorded last reviews), in card
-    order, a chunk of cards at a time (`time_of` and `order` as `_time_order` gives them).
+    order (`time_of` and `order` as `_time_order` gives them).
 
     Each card's few answers are sorted on their own (the card index holds them by rating). Only
     the answers of the cards with an undone one (`undone`) are tested against the undone ones:
-    testing every answer would cost a third of the read. A chunk is one row of SQLite's, so
-    that it works through a whole chunk between two calls from Python (`_read_aside`).
+    testing every answer would cost a third of the read.
     """
     before = _last_review_before(time_of)
-    answers = f"""(
+    query = f"""
+        SELECT c.id, c.deck_id, c.last_review, c.key, (
             SELECT group_concat(rating, '') || '|' || group_concat(at) || '|'
                 || group_concat(before)
             FROM (
@@ -125,80 +116,18 @@ def _joined_answers(
                 FROM reviews WHERE card_id = c.id AND rating IS NOT NULL {{standing}}
                 ORDER BY {order}
             )
-        )"""
-    joined = (
-        f"CASE WHEN c.id IN (SELECT value FROM json_each(:undone))"
-        f" THEN {answers.format(standing=f'AND {_NOT_UNDONE}')}"
-        f" ELSE {answers.format(standing='')} END"
-    )
-    query = f"""
-        SELECT group_concat(id), group_concat(deck_id), group_concat(last_review),
-            json_group_array(key), group_concat(ifnull(joined, ''), ';')
-        FROM (
-            SELECT c.id, c.deck_id, c.last_review, c.key, {joined} AS joined
-            FROM cards AS c WHERE c.last_review IS NOT NULL AND c.id >= :low AND c.id < :high
-            ORDER BY c.id
         )
+        FROM cards AS c
+        WHERE c.last_review IS NOT NULL AND c.id {{among}} (SELECT value FROM json_each(?))
+        ORDER BY c.id
         """
-    ids = [card_id for (card_id,) in conn.execute(_STUDIED)]
-    bounds = [*ids[::_CARDS_PER_CHUNK], ids[-1] + 1] if ids else []
-    listed = json.dumps(sorted(undone))
-
-    def read() -> Iterator[tuple[str, str, str, str, str]]:
-        for low, high in zip(bounds, bounds[1:]):
-            yield conn.execute(query, {"undone": listed, "low": low, "high": high}).fetchone()
-
-    for card_ids, deck_ids, last_reviews, keys, texts in _read_aside(read):
-        yield [
-            (card_id, deck_id, last_review, key, text or None)
-            for card_id, deck_id, last_review, key, text in zip(
-                map(int, card_ids.split(",")),
-                map(int, deck_ids.split(",")),
-                map(int, last_reviews.split(",")),
-                json.loads(keys),
-                texts.split(";"),
-            )
-        ]
-
-
-_STUDIED = "SELECT id FROM cards WHERE last_review IS NOT NULL ORDER BY id"
-
-
-def _read_aside(read: Callable[[], Iterator[_Row]]) -> Iterator[_Row]:
-    """The rows of `read()`, fetched by a thread of their own while the caller works on the
-    ones before: SQLite lets go of the interpreter's lock while it steps, so the query and the
-    caller's parsing run at once. The thread has finished when the caller has left the loop
-    (an early leave stops it after its row). A connection that only its own thread may use is
-    read by the caller."""
-    ready: queue.SimpleQueue[tuple[_Row] | BaseException | None] = queue.SimpleQueue()
-    stop = threading.Event()
-
-    def fetch() -> None:
-        try:
-            for row in read():
-                if stop.is_set():
-                    break
-                ready.put((row,))
-            ready.put(None)
-        except BaseException as error:  # handed to the caller, to be raised there
-            ready.put(error)
-
-    reader = threading.Thread(target=fetch, name="answer-reader", daemon=True)
-    reader.start()
-    first = True
-    try:
-        while (fetched := ready.get()) is not None:
-            if first and isinstance(fetched, sqlite3.ProgrammingError):
-                reader.join()
-                yield from read()
-                return
-            if isinstance(fetched, BaseException):
-                raise fetched
-            first = False
-            yield fetched[0]
-    finally:
-        stop.set()
-        reader.join()
+    listed = [json.dumps(sorted(undone))]
+    return heapq.merge(
+        conn.execute(query.format(standing="", among="NOT IN", before=before), listed),
+        conn.execute(
+            query.format(standing=f"AND {_NOT_UNDONE}", among="IN", before=before), listed
+        ),
+    )
 
 
 def _time_order(conn: sqlite3.Connection) -> tuple[str, str]:
@@ -237,59 +166,14 @@ def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
     }
     time_of, order = _time_order(conn)
     days = _StudyDays()
-    found: list[AnswerColumns | None] = []
+    found: list[AnswerColumns] = []
     closer_look: list[int] = []
-    cards: dict[int, _Card] = {}
-    # Cards with an answer that may have been a quiz answer: their place in `found`, and
-    # the places of those answers, asked about all at once once the log is read.
-    unsure: list[tuple[int, AnswerColumns, list[int]]] = []
-    for chunk in _joined_answers(conn, _undone_cards(conn), time_of, order):
-        for columns, places in _parsed(chunk, schedules, cards, closer_look, days):
-            if places:
-                unsure.append((len(found), columns, places))
-            found.append(columns)
-    quizzes = _quiz_answers(
-        conn,
-        time_of,
-        [
-            (columns.card_id, columns.times[place])
-            for _, columns, places in unsure
-            for place in places
-        ],
-    )
-    for index, columns, _ in unsure:
-        kept = [
-            at
-            for at, moment in enumerate(columns.times)
-            if (columns.card_id, moment) not in quizzes
-        ]
-        found[index] = (
-            AnswerColumns(columns.card_id, columns.key, columns.schedule,
-                          *([column[at] for at in kept] for column in columns[3:]))
-            if kept else None
-        )  # fmt: skip
-    answers = [columns for columns in found if columns is not None]
-    if closer_look:
-        answers.extend(_answer_by_answer(conn, cards, closer_look, days, (time_of, order)))
-        answers.sort(key=lambda columns: columns.card_id)
-    return answers
-
-
-def _parsed(
-    chunk: _Chunk,
-    schedules: dict[int, Schedule],
-    cards: dict[int, _Card],
-    closer_look: list[int],
-    days: _StudyDays,
-) -> Iterator[tuple[AnswerColumns, list[int]]]:
-    """The answers of a chunk of cards (`_joined_answers`), each card's as columns with the
-    places of the answers that the next one does not record as its last review (that may have
-    been quiz answers). Cards to read answer by answer (a rating of more than one digit, or
-    answers at one moment) go to `closer_look`; every card read goes to `cards`."""
-    plain: list[tuple[int, _Card, str]] = []  # card id, card, ratings
+    cards: dict[int, tuple[Schedule, int, str]] = {}
+    rows = _joined_answers(conn, _undone_cards(conn), time_of, order)
+    plain: list[tuple[int, tuple[Schedule, int, str], str]] = []  # card id, card, ratings
     joined_times: list[str] = []
     unrecorded: dict[int, list[int]] = {}  # by index in `plain`: places of answers to check
-    for card_id, deck_id, last_review, key, joined in chunk:
+    for card_id, deck_id, last_review, key, joined in rows:
         if joined is None:
             continue
         card = cards[card_id] = (schedules[deck_id], last_review, key)
@@ -308,10 +192,8 @@ def _parsed(
             ]
         plain.append((card_id, card, ratings))
         joined_times.append(times)
-    if not plain:
-        return
-    # All the chunk's answers parsed at once, then cut card by card.
-    every_time = list(map(int, ",".join(joined_times).split(",")))
+    # All the cards' answers parsed at once, then cut card by card.
+    every_time = list(map(int, ",".join(joined_times).split(","))) if plain else []
     every_day = days.of(every_time)
     every_rating = list(map(int, "".join(ratings for _, _, ratings in plain)))
     ends = list(accumulate(len(ratings) for _, _, ratings in plain))
@@ -322,15 +204,33 @@ def _parsed(
         index = bisect_right(ends, position)
         if position + 1 < ends[index]:
             unordered.add(index)
+    quizzes = _quiz_answers(
+        conn,
+        time_of,
+        [
+            (plain[index][0], every_time[starts[index] + place])
+            for index, places in unrecorded.items()
+            if index not in unordered
+            for place in places
+        ],
+    )
     for index, ((card_id, card, _), start, end) in enumerate(zip(plain, starts, ends)):
         if index in unordered:
             closer_look.append(card_id)
             continue
-        yield (
-            AnswerColumns(card_id, card[2], card[0], every_rating[start:end],
-                          every_time[start:end], every_day[start:end]),
-            unrecorded.get(index, []),
-        )  # fmt: skip
+        every = (every_rating, every_time, every_day)
+        if index in unrecorded:
+            kept = [at for at in range(start, end) if (card_id, every_time[at]) not in quizzes]
+            if not kept:
+                continue
+            columns = [[column[at] for at in kept] for column in every]
+        else:
+            columns = [column[start:end] for column in every]
+        found.append(AnswerColumns(card_id, card[2], card[0], *columns))
+    if closer_look:
+        found.extend(_answer_by_answer(conn, cards, closer_look, days, (time_of, order)))
+        found.sort(key=lambda columns: columns.card_id)
+    return found
 
 
 def _quiz_answers(
