@@ -23,16 +23,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from trainer.core.cards import Schedule
 from trainer.core.progress import Progress, to_millis
 from trainer.core.study_order import CardTies
-from trainer.store import (
-    card_flags,
-    card_ties,
-    history,
-    migrations,
-    queue,
-    review_log,
-    state_writes,
-    text_index,
-)
+from trainer.store import card_flags, card_ties, history, migrations, queue, review_log, text_index
 from trainer.store.checkpoint import SAFETY_PAGES, Checkpointer
 from trainer.store.connection import connect
 from trainer.store.errors import StoreError
@@ -45,7 +36,7 @@ from trainer.store.rows import (
     study_card_from_row,
     weights_of,
 )
-from trainer.store.state_writes import StateRow
+from trainer.store.state_writes import StateRow, write_state_rows
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -248,7 +239,7 @@ class Store:
         """Store the recomputed scheduling states of these cards, as their stored columns
         (`state_writes.write_state_rows`), in one transaction; returns how many changed."""
         with self.transaction():
-            changed = state_writes.write_state_rows(self.conn, card_ids, rows)
+            changed = write_state_rows(self.conn, card_ids, rows)
         self._wrote(SAFETY_PAGES)
         return changed
 
