@@ -16,6 +16,7 @@ from test_optimize import (
 )
 
 from trainer import fitting, schedule
+from trainer.core.grading import Rating
 from trainer.optimize import items, load_logs, optimize, recompute_states, split_time
 from trainer.store.review_import import import_review_log
 from trainer.store.store import Store
@@ -104,3 +105,26 @@ def test_adopting_writes_the_states_that_replaying_gives(learner: Store, now: da
         learner.conn.execute("UPDATE cards SET state = 0, step = 5, reps = 0 WHERE id % 3 = 0")
     recompute_states(learner, load_logs(learner), TRUE_WEIGHTS)
     assert card_states(learner) == adopted
+
+
+def test_a_card_answered_after_the_log_was_read_keeps_that_answer(
+    learner: Store, now: datetime
+) -> None:
+    logs = load_logs(learner)  # read; then another trainer process answers one card
+    answered = logs[0].card_id
+    learner.record_review(answered, Rating.GOOD, now)
+    after_answer = learner.conn.execute(
+        "SELECT reps, last_review, stability FROM cards WHERE id = ?", [answered]
+    ).fetchone()
+    recompute_states(learner, logs, TRUE_WEIGHTS)
+    assert (
+        learner.conn.execute(
+            "SELECT reps, last_review, stability FROM cards WHERE id = ?", [answered]
+        ).fetchone()
+        == after_answer
+    )
+    # Every other card took the state the parameters give.
+    written = card_states(learner)
+    recompute_states(learner, load_logs(learner), TRUE_WEIGHTS)
+    others = [row for row in card_states(learner) if row[0] != answered]
+    assert others == [row for row in written if row[0] != answered]

@@ -5,7 +5,10 @@ New parameters move the memory (stability, difficulty) and so the due time; the 
 last review, reps and lapses come from the ratings alone and usually stay. SQLite rewrites the
 entries of every index holding a column that a statement sets, whether its value changed or
 not, so each card is written by the narrowest statement that covers its changes, and a card
-whose stored state is already the recomputed one is not written at all.
+whose stored state is already the recomputed one is not written at all. A card whose last
+review is no longer the one its answers were read with was answered (or its answer undone)
+after the log was read, by another trainer process: it keeps the state that answer gave it, as
+writing the recomputed one would lose that answer.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ def write_state_rows(
     """Store these cards' states (call inside a transaction); returns how many cards changed.
 
     Afterwards each card's columns hold its row exactly, as writing every column would leave
-    them."""
+    them, but for the cards answered since their row was worked out (see above)."""
     stored = dict.fromkeys(card_ids)
     for card_id, *columns in conn.execute(f"SELECT id, {', '.join(_COLUMNS)} FROM cards"):
         if card_id in stored:
@@ -39,7 +42,7 @@ def write_state_rows(
     every_column: list[tuple[object, ...]] = []
     for card_id, row in zip(card_ids, rows):
         before = stored[card_id]
-        if before == row:
+        if before == row or (before is not None and before[5] != row[5]):
             continue
         if before is not None and all(before[place] == row[place] for place in (0, 1, 5, 6, 7)):
             memory_only.append((row[2], row[3], row[4], card_id))
