@@ -59,13 +59,16 @@ def row_key(row: tuple) -> str:
     return row[0]
 
 
-def card_row(card: Card, key: str, deck_id: int, position: int, created: int) -> tuple:
-    """The card's row, its columns in the order of `_COLUMNS`."""
+def card_row(
+    card: Card, key: str, deck_id: int, position: int, created: int, line: int | None = None
+) -> tuple:
+    """The card's row, its columns in the order of `_COLUMNS`; `line` is what `cards.line`
+    holds when it is not the card's line (less its deck's line shift, `store.card_places`)."""
     return (
         key,
         deck_id,
         position,
-        card.line,
+        card.line if line is None else line,
         card.kind.value,
         card.prompt,
         card.answer,

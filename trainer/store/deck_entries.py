@@ -1,38 +1,87 @@
 """Each deck file's entries as last synced (`core.deck_blocks.Layout`) and its cards' ids.
 
-Kept in `deck_entries`, one row per deck, for the content hash it was made from: a row whose hash
-is not the deck's is never used. Columns of fixed-size numbers (little-endian), so that a re-sync
-reads and rewrites them with a few slices, not one step per entry.
+Kept in `deck_entries` (one row per deck: the content hash it was made from and the head) and
+`deck_entry_chunks`, one row per run of chunks (`row_ends`: about the square root of their
+number, a few dozen rows for a deck of 20,000 entries), in `seq` order: a row whose hash is not
+the deck's is never used. A row holds its entries' columns of fixed-size numbers (little-endian)
+and its chunks' hashes, so a re-sync reads the layout with a few joins, and one that changes a
+few entries writes the rows they are in, not the deck's whole layout.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 from array import array
-from typing import TYPE_CHECKING
+from bisect import bisect_left, bisect_right
+from typing import TYPE_CHECKING, NamedTuple
 
-from trainer.core.deck_blocks import Layout, layout_of
+from trainer.core.deck_blocks import Layout, chunk_digests, chunk_ends, chunk_size, layout_of
 from trainer.core.deckfile import DeckMarks
+from trainer.store.card_places import GAP, spread
 
 if TYPE_CHECKING:
     import sqlite3
 
 
-def load_entries(conn: sqlite3.Connection, deck_id: int, content_hash: str):
-    """The deck's stored layout and card ids (in position order), or None if none is current."""
+class StoredEntries(NamedTuple):
+    """A deck's stored layout, its cards' ids (in position order) and its chunks' `seq`s."""
+
+    layout: Layout
+    card_ids: array
+    seqs: list[int]
+
+
+Kept = list[tuple[int, int, int]]
+"""Runs of stored entries a new layout keeps: (first, end, how many places further on)."""
+_WIDTHS = (8, 4, 4, 4, 13)
+"""Bytes (characters for the cloze keys) per entry in digests, sizes, lines, counts, bases."""
+_INSERT = (
+    "INSERT INTO deck_entry_chunks (deck_id, seq, digests, sizes, lines, counts, bases, chunks, "
+    "card_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def load_entries(conn: sqlite3.Connection, deck_id: int, content_hash: str) -> StoredEntries | None:
+    """The deck's stored entries, or None if none are current."""
     row = conn.execute(
-        "SELECT head, digests, sizes, lines, counts, bases, chunks, card_ids FROM deck_entries "
-        "WHERE deck_id = ? AND content_hash = ?",
+        "SELECT head FROM deck_entries WHERE deck_id = ? AND content_hash = ?",
         [deck_id, content_hash],
     ).fetchone()
     if row is None:
         return None
-    head, digests, sizes, lines, counts, bases, chunks, card_ids = row
-    size, lines_before, front = _numbers("I", head[16:])
+    rows = conn.execute(
+        "SELECT seq, digests, sizes, lines, counts, bases, chunks, card_ids "
+        "FROM deck_entry_chunks WHERE deck_id = ? ORDER BY seq",
+        [deck_id],
+    ).fetchall()
+    if not rows:
+        return None
+    seqs, digests, sizes, lines, counts, bases, chunks, card_ids = zip(*rows)
+    digest_bytes, size_bytes, line_bytes, count_bytes = (
+        b"".join(column) for column in (digests, sizes, lines, counts)
+    )
+    layout = layout_from_columns(
+        row[0], digest_bytes, size_bytes, line_bytes, count_bytes, "".join(bases), b"".join(chunks)
+    )
+    return StoredEntries(layout, numbers_of("q", b"".join(card_ids)), list(seqs))
+
+
+def layout_from_columns(
+    head: bytes,
+    digests: bytes,
+    sizes: bytes,
+    lines: bytes,
+    counts: bytes,
+    bases: str,
+    chunks: bytes,
+) -> Layout:
+    """A layout from its columns as stored (each entry's numbers as little-endian `I`s)."""
+    size, lines_before, front = numbers_of("I", head[16:])
     layout = Layout(size, lines_before, head[:8], front, head[8:16], digests)
-    layout.sizes, layout.lines, layout.counts = (_numbers("I", b) for b in (sizes, lines, counts))
+    layout.sizes, layout.lines, layout.counts = (numbers_of("I", b) for b in (sizes, lines, counts))
     layout.bases, layout.chunks = bases, chunks
-    return layout, _numbers("q", card_ids)
+    return layout
 
 
 def save_entries(
@@ -41,56 +90,152 @@ def save_entries(
     content_hash: str,
     layout: Layout,
     card_ids: array,
-    before: tuple[str, Layout, array] | None = None,
+    before: tuple[str, StoredEntries, Kept] | None = None,
+    raw: bytes | None = None,
 ) -> None:
     """Store the deck's layout and card ids, for the file whose hash is `content_hash`.
 
-    `before` is the stored row as loaded (hash, layout, card ids): when every column keeps its
-    size (an edit within entries, the usual case), only the blocks that differ are written in
-    place, so that editing a card of a deck of 20,000 rewrites a few pages, not the deck's row.
+    `before` is the stored entries as loaded, with their hash and the runs of their entries
+    the new layout keeps: the chunks of kept entries that are cut where they were keep their
+    rows, and only the others are written (editing a card of a deck of 20,000 writes a row or
+    two, not the deck's layout). A layout without its chunks' hashes gets them from `raw`, the
+    file's bytes (those of the chunks kept from `before`, from there).
     """
-    columns = _columns(content_hash, layout, card_ids)
-    if before is not None and _patched(conn, deck_id, columns, _columns(*before)):
-        return
-    conn.execute(
-        f"INSERT OR REPLACE INTO deck_entries (deck_id, {', '.join(_COLUMNS)}) "
-        f"VALUES (?, {', '.join('?' * len(_COLUMNS))})",
-        [deck_id, content_hash, *columns[1:]],
-    )
-
-
-_COLUMNS = ("content_hash", "head", "digests", "sizes", "lines", "counts", "bases", "chunks",
-            "card_ids")  # fmt: skip
-_BLOCK = 4096
-"""Bytes compared and written at a time when a row is patched (about a database page)."""
-
-
-def _columns(content_hash: str, layout: Layout, card_ids: array) -> list:
     numbers = array("I", [layout.head_size, layout.head_lines, layout.front_size])
     head = layout.head_digest + layout.front_digest + _bytes(numbers)
-    return [content_hash, head, layout.digests, _bytes(layout.sizes), _bytes(layout.lines),
-            _bytes(layout.counts), layout.bases, layout.chunks, _bytes(card_ids)]  # fmt: skip
+    new = _Columns(layout, card_ids)
+    if before is not None:
+        current = conn.execute(
+            "UPDATE deck_entries SET content_hash = ?, head = ? WHERE deck_id = ? AND content_hash = ?",
+            [content_hash, head, deck_id, before[0]],
+        ).rowcount
+        if current and _rows_patched(conn, deck_id, new, before[1], before[2], raw):
+            return
+    if raw is not None and not layout.chunks:
+        layout.chunks = chunk_digests(raw, layout)
+    conn.execute(
+        "INSERT OR REPLACE INTO deck_entries (deck_id, content_hash, head) VALUES (?, ?, ?)",
+        [deck_id, content_hash, head],
+    )
+    conn.execute("DELETE FROM deck_entry_chunks WHERE deck_id = ?", [deck_id])
+    conn.executemany(_INSERT, new.rows(deck_id, 0, len(new.ends), GAP))
 
 
-def _patched(conn: sqlite3.Connection, deck_id: int, new: list, old: list) -> bool:
-    """Write the blocks of `new` that differ from `old` into the stored row, if it is still
-    `old` (by its hash) and no column changes size; whether it was so written."""
-    stored = conn.execute("SELECT content_hash FROM deck_entries WHERE deck_id = ?", [deck_id])
-    if stored.fetchone() != (old[0],):
+def row_ends(digests: bytes, chunks: list[int]) -> list[int]:
+    """Where the stored rows of a layout end (exclusive entry indexes, the last included): at
+    chunk ends (`chunk_ends`), about one in the square root of their number, picked by the hash
+    of the entry there, so that an edit leaves every row but its own (and at most a neighbour)
+    as it was."""
+    group = 1 << max(0, round(math.log2(len(chunks)) / 2))
+    ends = [end for end in chunks if digests[8 * end - 7] < 256 // group]
+    if not ends or ends[-1] != chunks[-1]:
+        ends.append(chunks[-1])
+    return ends
+
+
+class _Columns:
+    """A layout's columns as stored, and where its chunks end."""
+
+    def __init__(self, layout: Layout, card_ids: array) -> None:
+        self.layout = layout
+        self.fixed = [layout.digests, *map(_bytes, (layout.sizes, layout.lines, layout.counts)),
+                      layout.bases]  # fmt: skip
+        self.ids = _bytes(card_ids)
+        chunks = chunk_ends(layout.digests)
+        self.ends = row_ends(layout.digests, chunks)
+        self.starts = [0, *self.ends[:-1]]
+        chunk_of = {end: index + 1 for index, end in enumerate(chunks)}
+        self.chunk_ends = [chunk_of[end] for end in self.ends]
+        """Per row, the end of its chunks (exclusive chunk indexes)."""
+
+    def chunk_start(self, index: int) -> int:
+        """The first chunk of row `index`."""
+        return self.chunk_ends[index - 1] if index else 0
+
+    def rows(self, deck_id: int, first: int, end: int, seqs) -> list[tuple]:
+        """The rows of chunks `first` to `end` (exclusive), at `seqs` (a list, or a step)."""
+        made = []
+        counts = self.layout.counts
+        cards = sum(counts[: self.starts[first]]) if first < end else 0
+        for index in range(first, end):
+            a, b = self.starts[index], self.ends[index]
+            seq = seqs[index - first] if isinstance(seqs, list) else seqs * index
+            columns = [column[w * a : w * b] for column, w in zip(self.fixed, _WIDTHS)]
+            after = cards + sum(counts[a:b])
+            ids = self.ids[8 * cards : 8 * after]
+            cards = after
+            chunk = self.layout.chunks[8 * self.chunk_start(index) : 8 * self.chunk_ends[index]]
+            made.append((deck_id, seq, *columns[:4], columns[4], chunk, ids))
+        return made
+
+
+def _rows_patched(
+    conn: sqlite3.Connection,
+    deck_id: int,
+    new: _Columns,
+    old: StoredEntries,
+    kept: Kept,
+    raw: bytes | None,
+) -> bool:
+    """Rewrite the rows not kept whole; whether it could be so (else the caller writes every
+    row)."""
+    if chunk_size(len(old.layout)) != chunk_size(len(new.layout)):
+        return False  # every chunk cut anew: every row changes
+    was = _Columns(old.layout, old.card_ids)
+    if len(was.ends) != len(old.seqs):
         return False
-    new = [value.encode() if isinstance(value, str) else value for value in new]
-    old = [value.encode() if isinstance(value, str) else value for value in old]
-    if any(len(a) != len(b) for a, b in zip(new, old)):
-        return False
-    for column, value, was in zip(_COLUMNS, new, old):
-        if value == was:
-            continue
-        with conn.blobopen("deck_entries", column, deck_id) as blob:
-            for start in range(0, len(value), _BLOCK):
-                block = value[start : start + _BLOCK]
-                if block != was[start : start + _BLOCK]:
-                    blob.seek(start)
-                    blob.write(block)
+    pairs: list[tuple[int, int]] = []
+    """Rows left as they were: (old index, new index)."""
+    for first, end, moved in kept:
+        # The rows inside a run of kept entries are cut where they were (by the entries' own
+        # hashes, `row_ends`), except at the run's ends: a row is kept if it is inside the run
+        # both before and after, beginning and ending at the same entries.
+        new_from = bisect_left(new.starts, first + moved)
+        inside = {
+            new.starts[index]: index
+            for index in range(new_from, bisect_right(new.ends, end + moved))
+        }
+        for index in range(bisect_left(was.starts, first), bisect_right(was.ends, end)):
+            same = inside.get(was.starts[index] + moved)
+            if same is not None and new.ends[same] == was.ends[index] + moved:
+                pairs.append((index, same))
+    if raw is not None and not new.layout.chunks:
+        known = {}  # a kept row holds the same chunks, cut where they were
+        for at, index in pairs:
+            first, chunks = was.chunk_start(at), new.chunk_start(index)
+            for step in range(was.chunk_ends[at] - first):
+                known[chunks + step] = old.layout.chunks[
+                    8 * (first + step) : 8 * (first + step + 1)
+                ]
+        new.layout.chunks = chunk_digests(raw, new.layout, known)
+    # Between two kept rows, the new rows take the seqs of the old ones there, in order
+    # (their seqs are in order between the two), then free seqs after them; rows left go.
+    bounds = [(-1, -1), *pairs, (len(was.ends), len(new.ends))]
+    rows, updates, gone = [], [], []
+    for (old_low, new_low), (old_high, new_high) in zip(bounds, bounds[1:]):
+        reused = old.seqs[old_low + 1 : old_high]
+        count = new_high - new_low - 1
+        updates.extend(
+            new.rows(deck_id, new_low + 1, new_low + 1 + min(count, len(reused)), reused)
+        )
+        gone.extend(reused[count:])
+        if count > len(reused):
+            low = reused[-1] if reused else old.seqs[old_low] if old_low >= 0 else None
+            high = old.seqs[old_high] if old_high < len(old.seqs) else None
+            seqs = spread(count - len(reused), low, high)
+            if seqs is None:
+                return False
+            rows.extend(new.rows(deck_id, new_low + 1 + len(reused), new_high, seqs))
+    conn.executemany(
+        "DELETE FROM deck_entry_chunks WHERE deck_id = ? AND seq = ?",
+        [(deck_id, seq) for seq in gone],
+    )
+    conn.executemany(
+        "UPDATE deck_entry_chunks SET digests = ?, sizes = ?, lines = ?, counts = ?, bases = ?, "
+        "chunks = ?, card_ids = ? WHERE deck_id = ? AND seq = ?",
+        [(*row[2:], row[0], row[1]) for row in updates],
+    )
+    conn.executemany(_INSERT, rows)
     return True
 
 
@@ -100,7 +245,7 @@ def index_deck(
     """Store the entries of a deck just synced whole (`marks` from `parse_deck_entries`).
 
     A deck the layout cannot describe (an exact copy of a card left out, entries alike byte
-    for byte) loses its row: its next re-sync parses it whole again.
+    for byte) loses its rows: its next re-sync parses it whole again.
     """
     layout = layout_of(raw, marks) if marks else None
     rows = conn.execute(
@@ -109,6 +254,7 @@ def index_deck(
     ids = array("q", (card_id for (card_id,) in rows))
     if layout is None or len(ids) != sum(layout.counts):
         conn.execute("DELETE FROM deck_entries WHERE deck_id = ?", [deck_id])
+        conn.execute("DELETE FROM deck_entry_chunks WHERE deck_id = ?", [deck_id])
         return
     save_entries(conn, deck_id, content_hash, layout, ids)
 
@@ -120,7 +266,8 @@ def _bytes(numbers: array) -> bytes:
     return numbers.tobytes()
 
 
-def _numbers(typecode: str, data: bytes) -> array:
+def numbers_of(typecode: str, data: bytes) -> array:
+    """The numbers of a stored column (little-endian)."""
     numbers = array(typecode, data)
     if sys.byteorder == "big":
         numbers.byteswap()

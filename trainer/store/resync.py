@@ -26,15 +26,15 @@ from trainer.core.deck_blocks import (
     Fresh,
     Kept,
     Layout,
-    chunk_digests,
     compare,
     digest,
 )
 from trainer.core.deckfile import parse_entry_texts, stray_text_fine
 from trainer.core.library import DeckFile
 from trainer.core.progress import to_millis
+from trainer.store.card_places import MOST_SHIFTS, added, load_shifts, places, save_shifts, value_at
 from trainer.store.card_rows import WRITTEN, card_row, row_key, write_rows
-from trainer.store.deck_entries import load_entries, save_entries
+from trainer.store.deck_entries import StoredEntries, load_entries, save_entries
 from trainer.store.deck_keys import key_in_deck
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ class Resync:
     deck: Deck
     layout: Layout
     card_ids: array
+    seqs: list[int]
+    """Where the stored layout's chunks are (`store.deck_entries`)."""
     comparison: Comparison
     fresh: list[tuple[str | None, list[Card]]]
     """Each fresh entry's cloze key and cards, in the order of `comparison.pieces`."""
@@ -70,7 +72,7 @@ def plan_resync(
     stored = load_entries(conn, deck_id, stored_hash)
     if stored is None:
         return None
-    layout, card_ids = stored
+    layout, card_ids, seqs = stored
     comparison = compare(deck_file.raw, layout)
     if comparison is None:
         return None
@@ -114,14 +116,15 @@ def plan_resync(
         return None
     cards = tuple(card for _, made in fresh for card in made)
     deck = Deck(path=deck_file.path, name=name, cards=cards)
-    return Resync(deck_file, deck_id, stored_hash, deck, layout, card_ids, comparison, fresh)
+    return Resync(deck_file, deck_id, stored_hash, deck, layout, card_ids, seqs, comparison, fresh)
 
 
 def apply_resync(
     db, plan: Resync, unchanged: Container[int], now: datetime
 ) -> tuple[int, int] | None:
     """Write the plan; the counts of cards added and retired, or None (nothing written) when
-    a new card repeats the question of a kept one and the deck must be synced whole."""
+    the deck must be synced whole: a new card repeats the question of a kept one, or new cards
+    find no free position between their kept neighbours (`store.card_places`)."""
     deck_id, layout, ids = plan.deck_id, plan.layout, plan.card_ids
     # Planned before the write lock was taken: another process may have synced the deck since.
     (stored_hash,) = db.execute("SELECT content_hash FROM decks WHERE id = ?", [deck_id]).fetchone()
@@ -143,32 +146,38 @@ def apply_resync(
             claimed[key] = owner
     suffixed = {key.partition("@")[0] for key, (_, owner) in owners.items()
                 if owner == deck_id and "@" in key}  # fmt: skip
-    rows: list[tuple] = []
     fresh_flags: list[bool] = []
-    shifts = []
-    created, position, fresh = to_millis(now), 0, iter(plan.fresh)
+    # The new cards in runs between kept cards (by id; None: none on that side), and where the
+    # kept cards' lines moved by how much (from which kept card on).
+    runs: list[tuple[int | None, list[tuple[Card, str]], int | None]] = []
+    moves: list[tuple[int, int]] = []
+    run: list[tuple[Card, str]] = []
+    before: int | None = None
+    fresh = iter(plan.fresh)
     for piece in plan.comparison.pieces:
         if isinstance(piece, Kept):
-            moved = position - old_cards[piece.first]
-            if moved or piece.lines:
-                shifts.append(
-                    (piece.lines, moved, list(ids[old_cards[piece.first] : old_cards[piece.end]]))
-                )
-            position += old_cards[piece.end] - old_cards[piece.first]
+            first, end = old_cards[piece.first], old_cards[piece.end]
+            if first == end:
+                continue
+            if run:
+                runs.append((before, run, ids[first]))
+                run = []
+            if piece.lines != (moves[-1][1] if moves else 0):
+                moves.append((ids[first], piece.lines))
+            before = ids[end - 1]
             continue
         for card in next(fresh)[1]:
             key = key_in_deck(db, card, plan.deck, deck_id, owners, claimed, unchanged, suffixed)
             fresh_flags.append(key not in owners and key not in claimed)
             claimed[key] = deck_id
-            rows.append(card_row(card, key, deck_id, position, created))
-            position += 1
+            run.append((card, key))
+    if run:
+        runs.append((before, run, None))
+    rows = _placed(db.conn, plan, runs, moves, stored, to_millis(now))
+    if rows is None:
+        return None  # no room between two kept cards, or too many shifts: the deck is renumbered
     keys = [row_key(row) for row in rows]
     write_rows(db, rows, fresh_flags, stored)
-    db.conn.executemany(
-        "UPDATE cards SET line = line + ?, position = position + ? "
-        "WHERE id IN (SELECT value FROM json_each(?))",
-        [(lines, moved, json.dumps(moved_ids)) for lines, moved, moved_ids in shifts],
-    )
     # A gone entry's card whose key a new card took is that card now; the others are retired.
     taken = {owners[key][0] for key in keys if key in owners}
     lost = db.conn.executemany(
@@ -184,6 +193,33 @@ def apply_resync(
         [plan.deck_file.content_hash, plan.deck_file.stamp, deck_id],
     )
     return sum(1 for key in keys if key not in owners), max(lost, 0)
+
+
+def _placed(conn, plan: Resync, runs, moves, stored: dict[str, tuple], created: int):
+    """The new cards' rows, each at a free place between its kept neighbours and with its line
+    less the deck's line shift there (saved, moved by `moves`); None if it cannot be so."""
+    wanted = {card_id for before, _, after in runs for card_id in (before, after)}
+    wanted.update(card_id for card_id, _ in moves)
+    wanted.discard(None)
+    found = dict(conn.execute(
+        "SELECT id, position FROM cards WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(wanted))]))  # fmt: skip
+    old = load_shifts(conn, plan.deck_id)
+    shifts = added(old, [(found[card_id], lines) for card_id, lines in moves])
+    if len(shifts) > MOST_SHIFTS:
+        return None
+    rows = []
+    for before, run, after in runs:
+        olds = [stored[key][0] if key in stored else None for _, key in run]
+        low, high = (None if card_id is None else found[card_id] for card_id in (before, after))
+        positions = places(olds, low, high)
+        if positions is None:
+            return None
+        for (card, key), position in zip(run, positions):
+            line = card.line - value_at(shifts, position)
+            rows.append(card_row(card, key, plan.deck_id, position, created, line))
+    save_shifts(conn, plan.deck_id, old, shifts)
+    return rows
 
 
 def _looked_up(db, cards: tuple[Card, ...]) -> Iterator[tuple]:
@@ -208,10 +244,12 @@ def _save_layout(conn, plan: Resync, fresh_ids: list[int], old_cards: list[int])
     head = digest(raw[:size]) if plan.comparison.stray else old.head_digest
     new = Layout(size, lines, head, old.front_size, old.front_digest)
     digests, bases, ids = [], [], array("q")
+    kept: list[tuple[int, int, int]] = []
     fresh, next_id = iter(plan.fresh), iter(fresh_ids)
     for piece in plan.comparison.pieces:
         if isinstance(piece, Kept):
             a, b = piece.first, piece.end
+            kept.append((a, b, len(new.sizes) - a))
             digests.append(old.digests[8 * a : 8 * b])
             bases.append(old.bases[_BASE * a : _BASE * b])
             for column in ("sizes", "lines", "counts"):
@@ -226,6 +264,5 @@ def _save_layout(conn, plan: Resync, fresh_ids: list[int], old_cards: list[int])
         new.counts.append(len(cards))
         ids.extend(next(next_id) for _ in cards)
     new.digests, new.bases = b"".join(digests), "".join(bases)
-    new.chunks = chunk_digests(raw, new)
-    before = (plan.stored_hash, old, plan.card_ids)
-    save_entries(conn, plan.deck_id, plan.deck_file.content_hash, new, ids, before)
+    before = (plan.stored_hash, StoredEntries(old, plan.card_ids, plan.seqs), kept)
+    save_entries(conn, plan.deck_id, plan.deck_file.content_hash, new, ids, before, raw)

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from trainer.core.cards import Card, Choice, Citation, Deck, Kind, Schedule
 from trainer.core.progress import Progress, State, from_millis
+from trainer.store.card_places import SHOWN_LINE
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class StudyCard:
 
 
 CARD_COLUMNS = (
-    "c.id, c.key, c.kind, c.prompt, c.answer, c.line, c.detail, c.tags, c.deck_id, "
+    f"c.id, c.key, c.kind, c.prompt, c.answer, {SHOWN_LINE}, c.detail, c.tags, c.deck_id, "
     "c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses"
 )
 STUDY_CARDS = (

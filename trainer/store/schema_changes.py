@@ -381,3 +381,17 @@ def m018_one_card_index(db: Database) -> None:
     from trainer.store.card_index import ONE_CARD_INDEX
 
     _run(db, ONE_CARD_INDEX)
+
+
+@_migration
+def m018_line_shifts(db: Database) -> None:
+    """Cards' lines and stored entries kept so that a re-sync writes what changed only:
+    `line_shifts`, per deck the lines to add to `cards.line` from a position on (empty until
+    then: every line reads as stored; `store.card_places`), and each deck's entries in rows of
+    chunks (`store.entry_rows`), the layouts stored before moved there. No card, review or
+    journal row is touched."""
+    from trainer.store.entry_rows import ENTRIES_IN_ROWS, layouts_in_one_row, store_in_rows
+
+    layouts = layouts_in_one_row(db.conn)
+    _run(db, ENTRIES_IN_ROWS)
+    store_in_rows(db.conn, layouts)

@@ -38,6 +38,7 @@ from trainer.core.search_query import (
     parse_query,
 )
 from trainer.store.card_flags import CardStore, unbury_expired
+from trainer.store.card_places import SHOWN_LINE
 from trainer.store.review_log import time_key
 from trainer.store.text_index import catch_up
 
@@ -346,7 +347,7 @@ def found_cards(store: CardStore, ids: Sequence[int], now: datetime) -> list[Fou
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             rows = conn.execute(
-                "SELECT c.id, d.name, d.path, c.kind, c.prompt, c.answer, c.line, c.tags, "
+                f"SELECT c.id, d.name, d.path, c.kind, c.prompt, c.answer, {SHOWN_LINE}, c.tags, "
                 "c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, "
                 "c.lapses, c.flag, c.suspended, c.leech FROM cards c JOIN decks d ON "
                 f"d.id = c.deck_id WHERE c.id IN ({','.join('?' * len(chunk))})",

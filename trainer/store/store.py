@@ -393,8 +393,9 @@ class Store:
             text_index.catch_up(self.conn)
             # A sync that wrote many rows is checkpointed at once; the re-sync of a few edited
             # cards counts as the pages it wrote (about one a row, and the deck's own), as
-            # answers do.
+            # answers do. The text index's own rows count too: 20-30 for 3 edited answers, 60
+            # or so when it merges its segments, which is still a few cards' re-sync.
             written = self.conn.total_changes - changes
         if report.updated or report.missing:
-            self._wrote(SAFETY_PAGES if written > 64 else 16 + written)
+            self._wrote(SAFETY_PAGES if written > 128 else 16 + written)
         return report

@@ -22,6 +22,7 @@ from trainer.core.cards import Deck
 from trainer.core.deckfile import DeckError, DeckMarks, Problem
 from trainer.core.library import DeckFile, file_stamp, read_deck_file, shown_path
 from trainer.core.progress import to_millis
+from trainer.store.card_places import GAP, drop_shifts
 from trainer.store.card_rows import WRITTEN, card_row, row_key, write_rows
 from trainer.store.deck_entries import index_deck
 from trainer.store.deck_keys import key_in_deck
@@ -350,7 +351,7 @@ def _save_cards(
         key = key_in_deck(db, card, deck, deck_id, owners, claimed, unchanged, suffixed)
         fresh.append(key not in owners and key not in claimed)
         claimed[key] = deck_id
-        rows.append(card_row(card, key, deck_id, position, created))
+        rows.append(card_row(card, key, deck_id, position * GAP, created))
     existing = {key for key, (_, owner) in owners.items() if owner == deck_id}
     added = sum(1 for row in rows if row_key(row) not in owners)
     # A card whose stored row already says what the file says is not written again: editing a
@@ -363,6 +364,7 @@ def _save_cards(
         )
     } if existing else {}  # fmt: skip
     write_rows(db, rows, fresh, stored)
+    drop_shifts(db.conn, deck_id)  # every line as written is the card's line now
     gone = existing - {row_key(row) for row in rows}
     db.conn.executemany(
         "UPDATE cards SET retired = 1 WHERE key = ? AND deck_id = ? AND retired = 0",
