@@ -175,7 +175,7 @@ def test_entries_stored_in_one_row_per_deck_are_kept_by_the_upgrade(tmp_path: Pa
     assert layout is not None
     card_ids = list(range(1000, 1000 + sum(layout.counts)))
     old = Database(tmp_path / "old.db")
-    migrations.apply(old, stop_before="m018_line_shifts")
+    migrations.apply(old, stop_before="m019_line_shifts")
     old.execute("INSERT INTO decks (id, path, name, content_hash) VALUES (1, 'long.md', 'L', 'h')")
     # As the entries were stored before: each column of the deck in one row.
     head = (

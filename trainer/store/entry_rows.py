@@ -1,4 +1,4 @@
-"""The schema of migration `m018`: the cards' line shifts and the stored entries in rows.
+"""The schema of migration `m019`: the cards' line shifts and the stored entries in rows.
 
 Kept beside `schema_changes` (as `card_index` and `log_lean` are) so that it stays short. The
 layouts stored one row per deck before are read first and stored again in rows of chunks.

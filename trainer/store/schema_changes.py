@@ -384,7 +384,7 @@ def m018_one_card_index(db: Database) -> None:
 
 
 @_migration
-def m018_line_shifts(db: Database) -> None:
+def m019_line_shifts(db: Database) -> None:
     """Cards' lines and stored entries kept so that a re-sync writes what changed only:
     `line_shifts`, per deck the lines to add to `cards.line` from a position on (empty until
     then: every line reads as stored; `store.card_places`), and each deck's entries in rows of
