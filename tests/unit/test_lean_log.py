@@ -12,6 +12,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlite_utils import Database
+from test_review_log_layout import one_deck_of_two_cards
 
 from trainer.core.grading import Rating
 from trainer.core.progress import to_millis
@@ -128,12 +129,7 @@ def database_before_m017(path: Path) -> list[tuple]:
     old = Database(path)
     migrations.apply(old, stop_before="m017_leaner_review_log")
     old["parameters"].insert({"id": 1, "weights": "[]", "source": "optimizer", "created": MS})
-    old["decks"].insert({"id": 1, "path": "/d.md", "name": "D", "settings": "{}"})
-    for card_id in (1, 2):
-        old["cards"].insert(
-            {"id": card_id, "key": f"k{card_id}", "deck_id": 1, "position": card_id, "line": 1,
-             "kind": "basic", "prompt": f"Q{card_id}", "answer": "A", "created": MS - 10**11}
-        )  # fmt: skip
+    one_deck_of_two_cards(old, MS - 10**11)
     # Card 1 as its second answer left it (the third was undone).
     old.conn.execute(
         "UPDATE cards SET state = 2, stability = 3.5, difficulty = 5.0, due = ?, last_review = ?,"

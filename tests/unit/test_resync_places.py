@@ -17,20 +17,33 @@ from test_resync import Twins, deck_text
 from trainer.store.store import Store
 
 
-def chunk_rows(path: Path) -> set[tuple]:
+def read(path: Path, query: str) -> list[tuple]:
+    """The rows `query` reads from the database at `path`, on a connection of its own."""
     conn = sqlite3.connect(path)
     try:
-        return set(conn.execute("SELECT * FROM deck_entry_chunks"))
+        return conn.execute(query).fetchall()
     finally:
         conn.close()
+
+
+def long_deck(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> tuple[list[str], Twins]:
+    """A deck of `count` basic entries, synced by twin stores; no whole sync counted yet."""
+    many = [f"Q: Long question {n}?\nA: Long answer {n}\n" for n in range(count)]
+    twins = Twins(tmp_path, monkeypatch, deck_text(many))
+    twins.whole_syncs = 0
+    return many, twins
+
+
+def chunk_rows(path: Path) -> set[tuple]:
+    return set(read(path, "SELECT * FROM deck_entry_chunks"))
 
 
 def test_an_edit_in_a_long_deck_rewrites_the_stored_entries_around_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    many = [f"Q: Long question {n}?\nA: Long answer {n}\n" for n in range(2000)]
-    twins = Twins(tmp_path, monkeypatch, deck_text(many))
-    twins.whole_syncs = 0
+    many, twins = long_deck(tmp_path, monkeypatch, 2000)
     total = len(chunk_rows(twins.paths["entries"]))
     for number in (3, 1000, 1999, 0):
         many[number] = many[number].replace("answer", "reply")
@@ -52,19 +65,13 @@ def test_an_edit_in_a_long_deck_rewrites_the_stored_entries_around_it(
 
 def stored_places(path: Path) -> dict[int, tuple[int, int]]:
     """Each card's position and line as its row holds them."""
-    conn = sqlite3.connect(path)
-    try:
-        return {row[0]: row[1:] for row in conn.execute("SELECT id, position, line FROM cards")}
-    finally:
-        conn.close()
+    return {row[0]: row[1:] for row in read(path, "SELECT id, position, line FROM cards")}
 
 
 def test_adding_and_removing_cards_rewrites_only_those_cards(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    many = [f"Q: Long question {n}?\nA: Long answer {n}\n" for n in range(300)]
-    twins = Twins(tmp_path, monkeypatch, deck_text(many))
-    twins.whole_syncs = 0
+    many, twins = long_deck(tmp_path, monkeypatch, 300)
     for entries in (
         many[:3] + many[4:],  # every later card one entry (3 lines) up
         many[:3] + ["Q: Put in?\nA: Yes\nNote: three\nlines more\n\n\n"] + many[4:],

@@ -30,16 +30,21 @@ OLD_LOG = [
 ]
 
 
-def old_database(path: Path) -> None:
-    """A database at the schema before m015, holding `OLD_LOG` and a device journal."""
-    old = Database(path)
-    migrations.apply(old, stop_before="m015_reviews_keyed_by_time")
+def one_deck_of_two_cards(old: Database, created: int) -> None:
+    """Deck 1 holding cards 1 and 2 (keys k1, k2), made at `created`, in an old database."""
     old["decks"].insert({"id": 1, "path": "/d.md", "name": "D", "settings": "{}"})
     for card_id in (1, 2):
         old["cards"].insert(
             {"id": card_id, "key": f"k{card_id}", "deck_id": 1, "position": card_id, "line": 1,
-             "kind": "basic", "prompt": f"Q{card_id}", "answer": "A", "created": MS - 10**9}
+             "kind": "basic", "prompt": f"Q{card_id}", "answer": "A", "created": created}
         )  # fmt: skip
+
+
+def old_database(path: Path) -> None:
+    """A database at the schema before m015, holding `OLD_LOG` and a device journal."""
+    old = Database(path)
+    migrations.apply(old, stop_before="m015_reviews_keyed_by_time")
+    one_deck_of_two_cards(old, MS - 10**9)
     columns = ("id, card_id, rating, reviewed_at, mode, undoes, state_before, due_before, "
                "last_review_before")  # fmt: skip
     old.conn.executemany(f"INSERT INTO reviews ({columns}) VALUES (?,?,?,?,?,?,?,?,?)", OLD_LOG)
