@@ -14,7 +14,6 @@ names (`due_before`, `stability_before`, ...) are computed columns.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 from datetime import datetime
 
 from trainer.core.progress import Progress, State, from_millis, to_millis
@@ -126,14 +125,6 @@ def write_progress(
         conn.execute(_WRITE_PROGRESS_SAME_STATE, row[1:])
     else:
         conn.execute(_WRITE_PROGRESS, row)
-
-
-def write_progresses(conn: sqlite3.Connection, states: Iterable[tuple[int, Progress]]) -> None:
-    """Store many cards' scheduling states, `(card id, state)`, in one statement (call inside
-    `transaction()`)."""
-    conn.executemany(
-        _WRITE_PROGRESS, [_progress_row(card_id, progress) for card_id, progress in states]
-    )
 
 
 def undo_latest(conn: sqlite3.Connection, now: datetime, since: datetime | None) -> int | None:
