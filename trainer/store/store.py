@@ -236,8 +236,7 @@ class Store:
         return history.answer_columns(self.conn)
 
     def write_states(self, card_ids: Sequence[int], rows: Sequence[StateRow]) -> int:
-        """Store the recomputed scheduling states of these cards, as their stored columns
-        (`state_writes.write_state_rows`), in one transaction; returns how many changed."""
+        """Store these cards' recomputed states in one transaction; returns how many changed."""
         with self.transaction():
             changed = write_state_rows(self.conn, card_ids, rows)
         self._wrote(SAFETY_PAGES)
