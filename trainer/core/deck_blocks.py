@@ -33,10 +33,11 @@ NO_CLOZE = " " * 12
 _LOOK_AHEAD = 64
 """How many stored entries ahead a changed stretch may end (an entry moved further is parsed)."""
 _CHUNK_ENDS = {
-    size: re.compile(b"[\\x00-\\x%02x]" % (256 // size - 1)) for size in (4, 8, 16, 32, 64, 128)
+    size: bytes(1 if byte < 256 // size else 0 for byte in range(256))
+    for size in (4, 8, 16, 32, 64, 128)
 }
-"""Per chunk size, the first bytes of the hashes of the entries that end a chunk of that size
-(on average): below 64 for chunks of 4 entries, below 2 for chunks of 128."""
+"""Per chunk size, a table marking the first bytes of the hashes of the entries that end a chunk
+of that size (on average): below 64 for chunks of 4 entries, below 2 for chunks of 128."""
 
 
 def digest(data: bytes | memoryview) -> bytes:
@@ -109,14 +110,28 @@ def chunk_ends(digests: bytes) -> list[int]:
     A chunk ends after an entry whose hash begins with a small byte: the bounds follow the
     entries' content, so an edit leaves every chunk but its own as it was. The larger the deck,
     the longer its chunks (about the square root of a quarter of its entries): a re-sync hashes
-    every unchanged chunk and each entry of the chunks an edit falls in.
+    every unchanged chunk and each entry of the chunks an edit falls in. (The list is shared
+    by the calls on the same bytes: not to be changed.)
     """
+    if _last_ends[0] is digests:
+        return _last_ends[1]
     count = len(digests) // 8
-    size = chunk_size(count)
-    ends = [found.start() + 1 for found in _CHUNK_ENDS[size].finditer(digests[0::8])]
+    # The hashes' first bytes marked (1) where a chunk ends: one `find` a chunk, not a regular
+    # expression's test of every entry (a deck of 20,000 entries a few times a re-sync).
+    marks = digests[0::8].translate(_CHUNK_ENDS[chunk_size(count)])
+    ends = []
+    at = marks.find(1)
+    while at >= 0:
+        ends.append(at + 1)
+        at = marks.find(1, at + 1)
     if not ends or ends[-1] != count:
         ends.append(count)
+    _last_ends[:] = [digests, ends]
     return ends
+
+
+_last_ends: list = [None, []]
+"""The last `chunk_ends` asked for: its digests (the same object) and the answer."""
 
 
 def chunk_size(count: int) -> int:
@@ -124,16 +139,29 @@ def chunk_size(count: int) -> int:
     return 1 << min(7, max(2, round(math.log2(max(count, 4) / 4) / 2)))
 
 
+def chunk_spans(layout: Layout) -> list[int]:
+    """The bytes of each chunk of `layout` (see `chunk_ends`); shared as `chunk_ends` is."""
+    digests, sizes = layout.digests, layout.sizes
+    last = _last_spans
+    if last[0] is digests and last[1] is sizes and last[2] == len(sizes):
+        return last[3]
+    ends = chunk_ends(digests)
+    spans = [sum(sizes[a:b]) for a, b in zip([0, *ends], ends)]
+    last[:] = [digests, sizes, len(sizes), spans]
+    return spans
+
+
+_last_spans: list = [None, None, 0, []]
+
+
 def chunk_digests(raw: bytes, layout: Layout, known: dict[int, bytes] | None = None) -> bytes:
     """The hash of each chunk of `layout` in `raw`, but those `known` (by chunk index) already:
     hashing the others again costs less than finding which are the same (XXH3 takes a 3 MB deck
     in a fraction of a millisecond)."""
     known = known or {}
-    ends = chunk_ends(layout.digests)
-    view, sizes, at = memoryview(raw), layout.sizes, layout.head_size
+    view, at = memoryview(raw), layout.head_size
     hashes = []
-    for index, (a, b) in enumerate(zip([0, *ends], ends)):
-        span = sum(sizes[a:b])
+    for index, span in enumerate(chunk_spans(layout)):
         hashes.append(known.get(index) or digest(view[at : at + span]))
         at += span
     return b"".join(hashes)
@@ -204,7 +232,7 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
     size = len(raw)
     ends = chunk_ends(digests)
     starts = [0, *ends[:-1]]
-    spans = [sum(sizes[a:b]) for a, b in zip(starts, ends)]
+    spans = chunk_spans(layout)
     # Where each chunk begins: its end, its bytes and its stored hash.
     chunks = {
         begin: (end, span, layout.chunks[8 * index : 8 * index + 8])
@@ -213,12 +241,15 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
     # The chunks left as they were at the end of the file, found from its end: an edit in one
     # place keeps all that follows, so the walk below stops where they begin.
     tail_entry, tail_at = count, size
+    stored_chunks, card_line = layout.chunks, CARD_LINE.match
     for index in range(len(ends) - 1, -1, -1):
         begin_at = tail_at - spans[index]
+        # (`entry_begins` inlined, as below: this runs for every chunk. An entry begins at the
+        # head, checked above, or after a newline.)
         if (
             begin_at < head
-            or digest(view[begin_at:tail_at]) != layout.chunks[8 * index : 8 * index + 8]
-            or not entry_begins(raw, begin_at)
+            or digest(view[begin_at:tail_at]) != stored_chunks[8 * index : 8 * index + 8]
+            or (begin_at > head and (raw[begin_at - 1] != 10 or card_line(raw, begin_at) is None))
         ):
             break
         tail_entry, tail_at = starts[index], begin_at
@@ -235,10 +266,12 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
                 chunk_end <= tail_entry
                 and end <= tail_at
                 and digest(view[at:end]) == chunk
-                and entry_begins(raw, end)
+                and (end == size or (raw[end - 1] == 10 and card_line(raw, end) is not None))
             ):
                 _extend(pieces, entry, chunk_end, line - 1 - before)
-                spanned = sum(lines[entry:chunk_end])
+                # The same bytes as stored: as many lines (lines end at "\n" alone, as
+                # `deck_syntax.deck_lines` has it), counted faster than summed entry by entry.
+                spanned = raw.count(b"\n", at, end)
                 line, before = line + spanned, before + spanned
                 at, entry = end, chunk_end
                 continue
