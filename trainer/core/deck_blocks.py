@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from xxhash import xxh3_64_digest
@@ -40,10 +41,10 @@ _CHUNK_ENDS = {
 of that size (on average): below 64 for chunks of 4 entries, below 2 for chunks of 128."""
 
 
-def digest(data: bytes | memoryview) -> bytes:
-    """The stored hash of an entry's (or a chunk's) bytes: 64 bits of XXH3, which hashes a deck
-    ten times faster than SHA-1 did (a re-sync hashes every byte of the file it compares)."""
-    return xxh3_64_digest(data)
+digest: Callable[[bytes | memoryview], bytes] = xxh3_64_digest
+"""The stored hash of an entry's (or a chunk's) bytes: 64 bits of XXH3, which hashes a deck
+ten times faster than SHA-1 did (a re-sync hashes every byte of the file it compares). The
+library's function itself, not a wrapper: a re-sync calls it for every chunk."""
 
 
 @dataclass
@@ -113,8 +114,9 @@ def chunk_ends(digests: bytes) -> list[int]:
     every unchanged chunk and each entry of the chunks an edit falls in. (The list is shared
     by the calls on the same bytes: not to be changed.)
     """
-    if _last_ends[0] is digests:
-        return _last_ends[1]
+    for known, ends in _recent_ends:
+        if known is digests:
+            return ends
     count = len(digests) // 8
     # The hashes' first bytes marked (1) where a chunk ends: one `find` a chunk, not a regular
     # expression's test of every entry (a deck of 20,000 entries a few times a re-sync).
@@ -126,12 +128,13 @@ def chunk_ends(digests: bytes) -> list[int]:
         at = marks.find(1, at + 1)
     if not ends or ends[-1] != count:
         ends.append(count)
-    _last_ends[:] = [digests, ends]
+    _recent_ends[:] = [(digests, ends), *_recent_ends[:1]]
     return ends
 
 
-_last_ends: list = [None, []]
-"""The last `chunk_ends` asked for: its digests (the same object) and the answer."""
+_recent_ends: list[tuple[bytes, list[int]]] = []
+"""The last two `chunk_ends` asked for (a re-sync's layouts before and after): the digests
+(the same object) and the answer."""
 
 
 def chunk_size(count: int) -> int:
@@ -142,27 +145,38 @@ def chunk_size(count: int) -> int:
 def chunk_spans(layout: Layout) -> list[int]:
     """The bytes of each chunk of `layout` (see `chunk_ends`); shared as `chunk_ends` is."""
     digests, sizes = layout.digests, layout.sizes
-    last = _last_spans
-    if last[0] is digests and last[1] is sizes and last[2] == len(sizes):
-        return last[3]
+    for known, known_sizes, count, spans in _recent_spans:
+        if known is digests and known_sizes is sizes and count == len(sizes):
+            return spans
     ends = chunk_ends(digests)
     spans = [sum(sizes[a:b]) for a, b in zip([0, *ends], ends)]
-    last[:] = [digests, sizes, len(sizes), spans]
+    _recent_spans[:] = [(digests, sizes, len(sizes), spans), *_recent_spans[:1]]
     return spans
 
 
-_last_spans: list = [None, None, 0, []]
+_recent_spans: list[tuple[bytes, array, int, list[int]]] = []
 
 
-def chunk_digests(raw: bytes, layout: Layout, known: dict[int, bytes] | None = None) -> bytes:
-    """The hash of each chunk of `layout` in `raw`, but those `known` (by chunk index) already:
-    hashing the others again costs less than finding which are the same (XXH3 takes a 3 MB deck
-    in a fraction of a millisecond)."""
+def chunk_digests(
+    raw: bytes, layout: Layout, known: dict[int, tuple[bytes, int]] | None = None
+) -> bytes:
+    """The hash of each chunk of `layout` in `raw`, but those `known` (by chunk index, with
+    their bytes) already: hashing the others again costs less than finding which are the same
+    (XXH3 takes a 3 MB deck in a fraction of a millisecond). Only the other chunks' entries
+    are read."""
+    spans = None if known else chunk_spans(layout)  # with chunks known, the others alone
     known = known or {}
-    view, at = memoryview(raw), layout.head_size
+    ends = chunk_ends(layout.digests)
+    view, at, sizes = memoryview(raw), layout.head_size, layout.sizes
     hashes = []
-    for index, span in enumerate(chunk_spans(layout)):
-        hashes.append(known.get(index) or digest(view[at : at + span]))
+    for index, (first, end) in enumerate(zip([0, *ends], ends)):
+        hash_span = known.get(index)
+        if hash_span is None:
+            span = sum(sizes[first:end]) if spans is None else spans[index]
+            hashes.append(digest(view[at : at + span]))
+        else:
+            hashes.append(hash_span[0])
+            span = hash_span[1]
         at += span
     return b"".join(hashes)
 

@@ -14,9 +14,18 @@ import math
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple
 
-from trainer.core.deck_blocks import Layout, chunk_digests, chunk_ends, chunk_size, layout_of
+from trainer.core.deck_blocks import (
+    NO_CLOZE,
+    Layout,
+    chunk_digests,
+    chunk_ends,
+    chunk_size,
+    chunk_spans,
+    layout_of,
+)
 from trainer.core.deckfile import DeckMarks
 from trainer.store.card_places import GAP, spread
 
@@ -34,8 +43,8 @@ class StoredEntries(NamedTuple):
 
 Kept = list[tuple[int, int, int]]
 """Runs of stored entries a new layout keeps: (first, end, how many places further on)."""
-_WIDTHS = (8, 4, 4, 4, 13)
-"""Bytes (characters for the cloze keys) per entry in digests, sizes, lines, counts, bases."""
+_BASE = len(NO_CLOZE) + 1
+"""Characters per entry in the cloze keys' column (`Layout.bases`)."""
 _INSERT = (
     "INSERT INTO deck_entry_chunks (deck_id, seq, digests, sizes, lines, counts, bases, chunks, "
     "card_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -133,20 +142,36 @@ def row_ends(digests: bytes, chunks: list[int]) -> list[int]:
     return ends
 
 
+class CardsBefore:
+    """How many cards the stored entries before each entry hold: what `accumulate` of the
+    entries' counts gives, in blocks, for the few entries a re-sync asks about (a list of every
+    entry's would cost more than the rest of the comparison in a deck of 20,000)."""
+
+    _BLOCK = 512
+
+    def __init__(self, counts: array) -> None:
+        self._counts = counts
+        block = self._BLOCK
+        sums = (sum(counts[start : start + block]) for start in range(0, len(counts), block))
+        self._blocks = list(accumulate(sums, initial=0))
+
+    def __getitem__(self, entry: int) -> int:
+        block = entry // self._BLOCK
+        return self._blocks[block] + sum(self._counts[block * self._BLOCK : entry])
+
+
 class _Columns:
     """A layout's columns as stored, and where its chunks end."""
 
     def __init__(self, layout: Layout, card_ids: array) -> None:
-        self.layout = layout
-        self.fixed = [layout.digests, *map(_bytes, (layout.sizes, layout.lines, layout.counts)),
-                      layout.bases]  # fmt: skip
-        self.ids = _bytes(card_ids)
+        self.layout, self.card_ids = layout, card_ids
         chunks = chunk_ends(layout.digests)
         self.ends = row_ends(layout.digests, chunks)
         self.starts = [0, *self.ends[:-1]]
         chunk_of = {end: index + 1 for index, end in enumerate(chunks)}
         self.chunk_ends = [chunk_of[end] for end in self.ends]
         """Per row, the end of its chunks (exclusive chunk indexes)."""
+        self._cards_before: CardsBefore | None = None
 
     def chunk_start(self, index: int) -> int:
         """The first chunk of row `index`."""
@@ -154,18 +179,25 @@ class _Columns:
 
     def rows(self, deck_id: int, first: int, end: int, seqs) -> list[tuple]:
         """The rows of chunks `first` to `end` (exclusive), at `seqs` (a list, or a step)."""
-        made = []
+        made: list[tuple] = []
         counts = self.layout.counts
-        cards = sum(counts[: self.starts[first]]) if first < end else 0
+        if first >= end:
+            return made
+        if self._cards_before is None:
+            self._cards_before = CardsBefore(counts)
+        cards = self._cards_before[self.starts[first]]
+        layout = self.layout
         for index in range(first, end):
             a, b = self.starts[index], self.ends[index]
             seq = seqs[index - first] if isinstance(seqs, list) else seqs * index
-            columns = [column[w * a : w * b] for column, w in zip(self.fixed, _WIDTHS)]
+            # Only the rows written are turned into bytes (not the deck's whole columns).
+            numbers = (_bytes(column[a:b]) for column in (layout.sizes, layout.lines, counts))
             after = cards + sum(counts[a:b])
-            ids = self.ids[8 * cards : 8 * after]
+            ids = _bytes(self.card_ids[cards:after])
             cards = after
-            chunk = self.layout.chunks[8 * self.chunk_start(index) : 8 * self.chunk_ends[index]]
-            made.append((deck_id, seq, *columns[:4], columns[4], chunk, ids))
+            chunk = layout.chunks[8 * self.chunk_start(index) : 8 * self.chunk_ends[index]]
+            digests, bases = layout.digests[8 * a : 8 * b], layout.bases[_BASE * a : _BASE * b]
+            made.append((deck_id, seq, digests, *numbers, bases, chunk, ids))
         return made
 
 
@@ -201,12 +233,12 @@ def _rows_patched(
                 pairs.append((index, same))
     if raw is not None and not new.layout.chunks:
         known = {}  # a kept row holds the same chunks, cut where they were
+        spans = chunk_spans(old.layout)
         for at, index in pairs:
             first, chunks = was.chunk_start(at), new.chunk_start(index)
             for step in range(was.chunk_ends[at] - first):
-                known[chunks + step] = old.layout.chunks[
-                    8 * (first + step) : 8 * (first + step + 1)
-                ]
+                stored = old.layout.chunks[8 * (first + step) : 8 * (first + step + 1)]
+                known[chunks + step] = (stored, spans[first + step])
         new.layout.chunks = chunk_digests(raw, new.layout, known)
     # Between two kept rows, the new rows take the seqs of the old ones there, in order
     # (their seqs are in order between the two), then free seqs after them; rows left go.

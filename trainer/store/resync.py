@@ -16,7 +16,6 @@ from array import array
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from trainer.core.cards import Card, Deck
@@ -34,7 +33,7 @@ from trainer.core.library import DeckFile
 from trainer.core.progress import to_millis
 from trainer.store.card_places import MOST_SHIFTS, added, load_shifts, places, save_shifts, value_at
 from trainer.store.card_rows import WRITTEN, card_row, row_key, write_rows
-from trainer.store.deck_entries import StoredEntries, load_entries, save_entries
+from trainer.store.deck_entries import CardsBefore, StoredEntries, load_entries, save_entries
 from trainer.store.deck_keys import key_in_deck
 
 if TYPE_CHECKING:
@@ -130,7 +129,7 @@ def apply_resync(
     (stored_hash,) = db.execute("SELECT content_hash FROM decks WHERE id = ?", [deck_id]).fetchone()
     if stored_hash != plan.stored_hash:
         return None
-    old_cards = list(accumulate(layout.counts, initial=0))
+    old_cards = CardsBefore(layout.counts)
     gone_ids = {i for a, b in plan.comparison.gone for i in ids[old_cards[a] : old_cards[b]]}
     owners: dict[str, tuple[int, int]] = {}
     claimed: dict[str, int] = {}
@@ -237,7 +236,7 @@ def _in_keys(db, sql: str, keys: list[str]):
     return db.conn.execute(sql.format(",".join("?" * len(keys))), keys).fetchall()
 
 
-def _save_layout(conn, plan: Resync, fresh_ids: list[int], old_cards: list[int]) -> None:
+def _save_layout(conn, plan: Resync, fresh_ids: list[int], old_cards: CardsBefore) -> None:
     """The new layout, spliced from the kept entries' columns and the fresh entries'."""
     old, raw = plan.layout, plan.deck_file.raw
     size, lines = plan.comparison.head
