@@ -33,16 +33,35 @@ if TYPE_CHECKING:
     import sqlite3
 
 
+class CardsBefore:
+    """How many cards the stored entries before each entry hold: what `accumulate` of the
+    entries' counts gives, counted from the start of the entry's row (a list of every entry's
+    would cost more than the rest of the comparison in a deck of 20,000)."""
+
+    def __init__(self, counts: array, known: list[tuple[int, int]]) -> None:
+        """`known`: (entry, cards before it) where each row begins, in order, from (0, 0)."""
+        self._counts = counts
+        self._entries = [entry for entry, _ in known]
+        self._cards = [cards for _, cards in known]
+
+    def __getitem__(self, entry: int) -> int:
+        at = bisect_right(self._entries, entry) - 1
+        return self._cards[at] + sum(self._counts[self._entries[at] : entry])
+
+
 class StoredEntries(NamedTuple):
-    """A deck's stored layout, its cards' ids (in position order) and its chunks' `seq`s."""
+    """A deck's stored layout, its cards' ids (in position order), its chunks' `seq`s and the
+    cards before each entry (counted from the rows': `CardsBefore`)."""
 
     layout: Layout
     card_ids: array
     seqs: list[int]
+    cards_before: CardsBefore
 
 
-Kept = list[tuple[int, int, int]]
-"""Runs of stored entries a new layout keeps: (first, end, how many places further on)."""
+KeptRuns = list[tuple[int, int, int, int]]
+"""Runs of stored entries a new layout keeps: (first, end, how many places further on, how many
+cards further on)."""
 _BASE = len(NO_CLOZE) + 1
 """Characters per entry in the cloze keys' column (`Layout.bases`)."""
 _INSERT = (
@@ -73,7 +92,11 @@ def load_entries(conn: sqlite3.Connection, deck_id: int, content_hash: str) -> S
     layout = layout_from_columns(
         row[0], digest_bytes, size_bytes, line_bytes, count_bytes, "".join(bases), b"".join(chunks)
     )
-    return StoredEntries(layout, numbers_of("q", b"".join(card_ids)), list(seqs))
+    # Where each row begins, in entries and in cards: the lengths of its columns.
+    starts = list(accumulate((len(column) // 4 for column in counts), initial=0))
+    cards = list(accumulate((len(ids) // 8 for ids in card_ids), initial=0))
+    cards_before = CardsBefore(layout.counts, list(zip(starts, cards)))
+    return StoredEntries(layout, numbers_of("q", b"".join(card_ids)), list(seqs), cards_before)
 
 
 def layout_from_columns(
@@ -99,7 +122,7 @@ def save_entries(
     content_hash: str,
     layout: Layout,
     card_ids: array,
-    before: tuple[str, StoredEntries, Kept] | None = None,
+    before: tuple[str, StoredEntries, KeptRuns] | None = None,
     raw: bytes | None = None,
 ) -> None:
     """Store the deck's layout and card ids, for the file whose hash is `content_hash`.
@@ -127,7 +150,7 @@ def save_entries(
         [deck_id, content_hash, head],
     )
     conn.execute("DELETE FROM deck_entry_chunks WHERE deck_id = ?", [deck_id])
-    conn.executemany(_INSERT, new.rows(deck_id, 0, len(new.ends), GAP))
+    conn.executemany(_INSERT, new.rows(deck_id, 0, len(new.ends), GAP, 0))
 
 
 def row_ends(digests: bytes, chunks: list[int]) -> list[int]:
@@ -142,24 +165,6 @@ def row_ends(digests: bytes, chunks: list[int]) -> list[int]:
     return ends
 
 
-class CardsBefore:
-    """How many cards the stored entries before each entry hold: what `accumulate` of the
-    entries' counts gives, in blocks, for the few entries a re-sync asks about (a list of every
-    entry's would cost more than the rest of the comparison in a deck of 20,000)."""
-
-    _BLOCK = 512
-
-    def __init__(self, counts: array) -> None:
-        self._counts = counts
-        block = self._BLOCK
-        sums = (sum(counts[start : start + block]) for start in range(0, len(counts), block))
-        self._blocks = list(accumulate(sums, initial=0))
-
-    def __getitem__(self, entry: int) -> int:
-        block = entry // self._BLOCK
-        return self._blocks[block] + sum(self._counts[block * self._BLOCK : entry])
-
-
 class _Columns:
     """A layout's columns as stored, and where its chunks end."""
 
@@ -171,22 +176,16 @@ class _Columns:
         chunk_of = {end: index + 1 for index, end in enumerate(chunks)}
         self.chunk_ends = [chunk_of[end] for end in self.ends]
         """Per row, the end of its chunks (exclusive chunk indexes)."""
-        self._cards_before: CardsBefore | None = None
 
     def chunk_start(self, index: int) -> int:
         """The first chunk of row `index`."""
         return self.chunk_ends[index - 1] if index else 0
 
-    def rows(self, deck_id: int, first: int, end: int, seqs) -> list[tuple]:
-        """The rows of chunks `first` to `end` (exclusive), at `seqs` (a list, or a step)."""
+    def rows(self, deck_id: int, first: int, end: int, seqs, cards: int) -> list[tuple]:
+        """The rows of chunks `first` to `end` (exclusive), at `seqs` (a list, or a step);
+        `cards`: how many cards the rows before `first` hold."""
         made: list[tuple] = []
-        counts = self.layout.counts
-        if first >= end:
-            return made
-        if self._cards_before is None:
-            self._cards_before = CardsBefore(counts)
-        cards = self._cards_before[self.starts[first]]
-        layout = self.layout
+        layout, counts = self.layout, self.layout.counts
         for index in range(first, end):
             a, b = self.starts[index], self.ends[index]
             seq = seqs[index - first] if isinstance(seqs, list) else seqs * index
@@ -206,7 +205,7 @@ def _rows_patched(
     deck_id: int,
     new: _Columns,
     old: StoredEntries,
-    kept: Kept,
+    kept: KeptRuns,
     raw: bytes | None,
 ) -> bool:
     """Rewrite the rows not kept whole; whether it could be so (else the caller writes every
@@ -216,9 +215,9 @@ def _rows_patched(
     was = _Columns(old.layout, old.card_ids)
     if len(was.ends) != len(old.seqs):
         return False
-    pairs: list[tuple[int, int]] = []
-    """Rows left as they were: (old index, new index)."""
-    for first, end, moved in kept:
+    pairs: list[tuple[int, int, int]] = []
+    """Rows left as they were: (old index, new index, how many cards further on)."""
+    for first, end, moved, cards_moved in kept:
         # The rows inside a run of kept entries are cut where they were (by the entries' own
         # hashes, `row_ends`), except at the run's ends: a row is kept if it is inside the run
         # both before and after, beginning and ending at the same entries.
@@ -230,11 +229,11 @@ def _rows_patched(
         for index in range(bisect_left(was.starts, first), bisect_right(was.ends, end)):
             same = inside.get(was.starts[index] + moved)
             if same is not None and new.ends[same] == was.ends[index] + moved:
-                pairs.append((index, same))
+                pairs.append((index, same, cards_moved))
     if raw is not None and not new.layout.chunks:
         known = {}  # a kept row holds the same chunks, cut where they were
         spans = chunk_spans(old.layout)
-        for at, index in pairs:
+        for at, index, _ in pairs:
             first, chunks = was.chunk_start(at), new.chunk_start(index)
             for step in range(was.chunk_ends[at] - first):
                 stored = old.layout.chunks[8 * (first + step) : 8 * (first + step + 1)]
@@ -242,22 +241,26 @@ def _rows_patched(
         new.layout.chunks = chunk_digests(raw, new.layout, known)
     # Between two kept rows, the new rows take the seqs of the old ones there, in order
     # (their seqs are in order between the two), then free seqs after them; rows left go.
-    bounds = [(-1, -1), *pairs, (len(was.ends), len(new.ends))]
+    bounds = [(-1, -1, 0), *pairs, (len(was.ends), len(new.ends), 0)]
     rows, updates, gone = [], [], []
-    for (old_low, new_low), (old_high, new_high) in zip(bounds, bounds[1:]):
+    for (old_low, new_low, cards_moved), (old_high, new_high, _) in zip(bounds, bounds[1:]):
         reused = old.seqs[old_low + 1 : old_high]
         count = new_high - new_low - 1
-        updates.extend(
-            new.rows(deck_id, new_low + 1, new_low + 1 + min(count, len(reused)), reused)
-        )
         gone.extend(reused[count:])
+        seqs = reused[:count]
         if count > len(reused):
             low = reused[-1] if reused else old.seqs[old_low] if old_low >= 0 else None
             high = old.seqs[old_high] if old_high < len(old.seqs) else None
-            seqs = spread(count - len(reused), low, high)
-            if seqs is None:
+            more = spread(count - len(reused), low, high)
+            if more is None:
                 return False
-            rows.extend(new.rows(deck_id, new_low + 1 + len(reused), new_high, seqs))
+            seqs += more
+        if count:
+            # The cards before the first row written: those up to the kept row before it.
+            cards = old.cards_before[was.ends[old_low]] + cards_moved if old_low >= 0 else 0
+            made = new.rows(deck_id, new_low + 1, new_high, seqs, cards)
+            updates.extend(made[: len(reused)])
+            rows.extend(made[len(reused) :])
     conn.executemany(
         "DELETE FROM deck_entry_chunks WHERE deck_id = ? AND seq = ?",
         [(deck_id, seq) for seq in gone],

@@ -33,7 +33,13 @@ from trainer.core.library import DeckFile
 from trainer.core.progress import to_millis
 from trainer.store.card_places import MOST_SHIFTS, added, load_shifts, places, save_shifts, value_at
 from trainer.store.card_rows import WRITTEN, card_row, row_key, write_rows
-from trainer.store.deck_entries import CardsBefore, StoredEntries, load_entries, save_entries
+from trainer.store.deck_entries import (
+    CardsBefore,
+    KeptRuns,
+    StoredEntries,
+    load_entries,
+    save_entries,
+)
 from trainer.store.deck_keys import key_in_deck
 
 if TYPE_CHECKING:
@@ -59,6 +65,8 @@ class Resync:
     card_ids: array
     seqs: list[int]
     """Where the stored layout's chunks are (`store.deck_entries`)."""
+    old_cards: CardsBefore
+    """The cards before each stored entry."""
     comparison: Comparison
     fresh: list[tuple[str | None, list[Card]]]
     """Each fresh entry's cloze key and cards, in the order of `comparison.pieces`."""
@@ -71,7 +79,7 @@ def plan_resync(
     stored = load_entries(conn, deck_id, stored_hash)
     if stored is None:
         return None
-    layout, card_ids, seqs = stored
+    layout, card_ids, seqs, old_cards = stored
     comparison = compare(deck_file.raw, layout)
     if comparison is None:
         return None
@@ -115,7 +123,9 @@ def plan_resync(
         return None
     cards = tuple(card for _, made in fresh for card in made)
     deck = Deck(path=deck_file.path, name=name, cards=cards)
-    return Resync(deck_file, deck_id, stored_hash, deck, layout, card_ids, seqs, comparison, fresh)
+    return Resync(
+        deck_file, deck_id, stored_hash, deck, layout, card_ids, seqs, old_cards, comparison, fresh
+    )
 
 
 def apply_resync(
@@ -124,12 +134,12 @@ def apply_resync(
     """Write the plan; the counts of cards added and retired, or None (nothing written) when
     the deck must be synced whole: a new card repeats the question of a kept one, or new cards
     find no free position between their kept neighbours (`store.card_places`)."""
-    deck_id, layout, ids = plan.deck_id, plan.layout, plan.card_ids
+    deck_id, ids = plan.deck_id, plan.card_ids
     # Planned before the write lock was taken: another process may have synced the deck since.
     (stored_hash,) = db.execute("SELECT content_hash FROM decks WHERE id = ?", [deck_id]).fetchone()
     if stored_hash != plan.stored_hash:
         return None
-    old_cards = CardsBefore(layout.counts)
+    old_cards = plan.old_cards
     gone_ids = {i for a, b in plan.comparison.gone for i in ids[old_cards[a] : old_cards[b]]}
     owners: dict[str, tuple[int, int]] = {}
     claimed: dict[str, int] = {}
@@ -243,12 +253,12 @@ def _save_layout(conn, plan: Resync, fresh_ids: list[int], old_cards: CardsBefor
     head = digest(raw[:size]) if plan.comparison.stray else old.head_digest
     new = Layout(size, lines, head, old.front_size, old.front_digest)
     digests, bases, ids = [], [], array("q")
-    kept: list[tuple[int, int, int]] = []
+    kept: KeptRuns = []
     fresh, next_id = iter(plan.fresh), iter(fresh_ids)
     for piece in plan.comparison.pieces:
         if isinstance(piece, Kept):
             a, b = piece.first, piece.end
-            kept.append((a, b, len(new.sizes) - a))
+            kept.append((a, b, len(new.sizes) - a, len(ids) - old_cards[a]))
             digests.append(old.digests[8 * a : 8 * b])
             bases.append(old.bases[_BASE * a : _BASE * b])
             for column in ("sizes", "lines", "counts"):
@@ -263,5 +273,6 @@ def _save_layout(conn, plan: Resync, fresh_ids: list[int], old_cards: CardsBefor
         new.counts.append(len(cards))
         ids.extend(next(next_id) for _ in cards)
     new.digests, new.bases = b"".join(digests), "".join(bases)
-    before = (plan.stored_hash, StoredEntries(old, plan.card_ids, plan.seqs), kept)
+    stored = StoredEntries(old, plan.card_ids, plan.seqs, old_cards)
+    before = (plan.stored_hash, stored, kept)
     save_entries(conn, plan.deck_id, plan.deck_file.content_hash, new, ids, before, raw)
