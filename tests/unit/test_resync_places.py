@@ -167,6 +167,77 @@ def test_random_edits_give_the_lines_and_order_of_a_whole_sync(
             twins.assert_alike()
 
 
+def stored_layout(path: Path) -> tuple:
+    """The deck's stored entries as a re-sync reads them, its cards named by their keys."""
+    from trainer.store.deck_entries import load_entries
+
+    conn = sqlite3.connect(path)
+    try:
+        deck_id, content_hash = conn.execute(
+            "SELECT id, content_hash FROM decks WHERE path LIKE '%mixed.md'"
+        ).fetchone()
+        stored = load_entries(conn, deck_id, content_hash)
+        assert stored is not None
+        keys = dict(conn.execute("SELECT id, key FROM cards WHERE deck_id = ?", [deck_id]))
+        cards = stored.cards_before
+        counted = [cards[entry] for entry in range(len(stored.layout) + 1)]
+    finally:
+        conn.close()
+    return stored.layout, [keys[card_id] for card_id in stored.card_ids], counted
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["front", "bom", "none", "crlf"]),
+    st.integers(30, 400),
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["add", "remove", "change", "first", "last", "head"]),
+                st.integers(0, 1_000),
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_random_edits_store_the_entries_a_whole_sync_stores(
+    head: str, count: int, writes: list[list[tuple[str, int]]]
+) -> None:
+    # Decks long enough for several stored rows, with or without front matter or text before
+    # the first card, a byte order mark, Windows line ends; edits anywhere, the first and
+    # last entries too: what the re-sync stores (each entry's bytes, lines, cards and ids,
+    # the chunks' hashes, the cards before each entry) is what a whole sync stores.
+    entries = [f"Q: Row question {n}?\nA: Answer {n}\n" for n in range(count)]
+    front = {"front": "+++\nname = 'Mixed'\n+++\n\nText before.\n\n", "bom": "\ufeff"}
+    made = 0
+
+    def text() -> str:
+        written = front.get(head, "") + "\n".join(entries)
+        return written.replace("\n", "\r\n") if head == "crlf" else written
+
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        twins = Twins(Path(folder), patch, text())
+        for steps in writes:  # a few edits to each write of the file
+            for what, at in steps:
+                at %= len(entries)
+                if what == "add":
+                    made += 1
+                    entries.insert(at, f"Q: Added {made}?\nA: Yes\n")
+                elif what == "remove" and len(entries) > 1:
+                    del entries[at]
+                elif what in ("change", "first", "last"):
+                    at = {"first": 0, "last": len(entries) - 1}.get(what, at)
+                    entries[at] = entries[at].replace("\n", " (changed)\n", 1)
+                elif what == "head" and head == "front":
+                    front["front"] = front["front"].replace("before", "before, changed")
+            twins.write(text())
+            twins.assert_alike()
+            assert stored_layout(twins.paths["entries"]) == stored_layout(twins.paths["whole"])
+
+
 def test_entries_stored_in_one_row_per_deck_are_kept_by_the_upgrade(tmp_path: Path) -> None:
     from sqlite_utils import Database
 
