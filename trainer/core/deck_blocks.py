@@ -247,23 +247,21 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
     ends = chunk_ends(digests)
     starts = [0, *ends[:-1]]
     spans = chunk_spans(layout)
-    # Where each chunk begins: its end, its bytes and its stored hash.
-    chunks = {
-        begin: (end, span, layout.chunks[8 * index : 8 * index + 8])
-        for index, (begin, end, span) in enumerate(zip(starts, ends, spans))
-    }
+    chunk_at = {begin: index for index, begin in enumerate(starts)}
+    """Which chunk begins at each stored entry that begins one."""
     # The chunks left as they were at the end of the file, found from its end: an edit in one
     # place keeps all that follows, so the walk below stops where they begin.
     tail_entry, tail_at = count, size
     stored_chunks, card_line = layout.chunks, CARD_LINE.match
     for index in range(len(ends) - 1, -1, -1):
         begin_at = tail_at - spans[index]
-        # (`entry_begins` inlined, as below: this runs for every chunk. An entry begins at the
-        # head, checked above, or after a newline.)
+        # (`entry_begins` inlined: this runs for every chunk. The chunk's bytes, as stored,
+        # begin with a card line; an entry begins there if that is the head, checked above, or
+        # a line's start.)
         if (
             begin_at < head
-            or digest(view[begin_at:tail_at]) != stored_chunks[8 * index : 8 * index + 8]
-            or (begin_at > head and (raw[begin_at - 1] != 10 or card_line(raw, begin_at) is None))
+            or not stored_chunks.startswith(digest(view[begin_at:tail_at]), 8 * index)
+            or (begin_at > head and raw[begin_at - 1] != 10)
         ):
             break
         tail_entry, tail_at = starts[index], begin_at
@@ -273,13 +271,13 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
     before = layout.head_lines
     """The lines before stored entry `entry` when it was stored."""
     while at < tail_at:
-        if entry in chunks:  # a whole chunk unchanged: one hash for a few dozen entries
-            chunk_end, span, chunk = chunks[entry]
-            end = at + span
+        starting = chunk_at.get(entry)
+        if starting is not None:  # a whole chunk unchanged: one hash for a few dozen entries
+            chunk_end, end = ends[starting], at + spans[starting]
             if (
                 chunk_end <= tail_entry
                 and end <= tail_at
-                and digest(view[at:end]) == chunk
+                and stored_chunks.startswith(digest(view[at:end]), 8 * starting)
                 and (end == size or (raw[end - 1] == 10 and card_line(raw, end) is not None))
             ):
                 _extend(pieces, entry, chunk_end, line - 1 - before)
