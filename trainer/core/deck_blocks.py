@@ -155,13 +155,15 @@ def chunk_spans(layout: Layout) -> list[int]:
 
 
 _recent_spans: list[tuple[bytes, array, int, list[int]]] = []
+"""The last two `chunk_spans` asked for: the digests and sizes (the same objects, the sizes as
+long as they were) and the answer."""
 
 
 def chunk_digests(
     raw: bytes, layout: Layout, known: dict[int, tuple[bytes, int]] | None = None
 ) -> bytes:
     """The hash of each chunk of `layout` in `raw`, but those `known` (by chunk index, with
-    their bytes) already: hashing the others again costs less than finding which are the same
+    their sizes in bytes) already: hashing the others again costs less than finding which are the same
     (XXH3 takes a 3 MB deck in a fraction of a millisecond). Only the other chunks' entries
     are read."""
     spans = None if known else chunk_spans(layout)  # with chunks known, the others alone
@@ -278,12 +280,12 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
                 chunk_end <= tail_entry
                 and end <= tail_at
                 and stored_chunks.startswith(digest(view[at:end]), 8 * starting)
+                # (`entry_begins` inlined, as below: past the head, an entry begins at a
+                # line's start)
                 and (end == size or (raw[end - 1] == 10 and card_line(raw, end) is not None))
             ):
                 _extend(pieces, entry, chunk_end, line - 1 - before)
-                # The same bytes as stored: as many lines (lines end at "\n" alone, as
-                # `deck_syntax.deck_lines` has it), counted faster than summed entry by entry.
-                spanned = raw.count(b"\n", at, end)
+                spanned = sum(lines[entry:chunk_end])
                 line, before = line + spanned, before + spanned
                 at, entry = end, chunk_end
                 continue
@@ -291,8 +293,8 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
             end = at + sizes[entry]
             if (
                 end <= tail_at
-                and digest(view[at:end]) == digests[8 * entry : 8 * entry + 8]
-                and entry_begins(raw, end)
+                and digests.startswith(digest(view[at:end]), 8 * entry)
+                and (end == size or (raw[end - 1] == 10 and card_line(raw, end) is not None))
             ):
                 _extend(pieces, entry, entry + 1, line - 1 - before)
                 line, before = line + lines[entry], before + lines[entry]
