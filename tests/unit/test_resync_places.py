@@ -303,3 +303,26 @@ def test_a_few_edited_answers_count_as_their_pages_toward_a_checkpoint(
     store.close()
     assert pages[0] == SAFETY_PAGES
     assert 16 < pages[1] < 200
+
+
+def test_edited_answers_reach_the_text_index_in_one_segment(tmp_path: Path) -> None:
+    deck = tmp_path / "long.md"
+    many = [f"Q: Long question {n}?\nA: Long answer {n}\n" for n in range(300)]
+    deck.write_text("\n".join(many))
+    store = Store.open(tmp_path / "progress.db")
+    store.sync([deck], [tmp_path])
+    written: list[str] = []
+    store.conn.set_trace_callback(written.append)
+    deck.write_text("\n".join(entry.replace("answer", "zebra", 1 if n % 30 == 0 else 0)
+                              for n, entry in enumerate(many)))  # fmt: skip
+    store.sync([deck], [tmp_path])
+    store.conn.set_trace_callback(None)
+    # Ten answers edited: the index takes them in one statement, so one new segment (each
+    # statement that writes it flushes what it holds), not ten.
+    segments = [sql for sql in written if "INSERT INTO 'main'.'cards_text_idx'" in sql]
+    found = store.conn.execute(
+        "SELECT count(*) FROM cards_text WHERE cards_text MATCH 'zebra'"
+    ).fetchone()
+    store.close()
+    assert found == (10,)
+    assert len(segments) == 1, written

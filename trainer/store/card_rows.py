@@ -40,8 +40,25 @@ def write_rows(db, rows: list[tuple], fresh: list[bool], stored: dict[str, tuple
             updates.setdefault(differ, []).append((*(now[i] for i in differ), row[0]))
     for differ, values in updates.items():
         # The others exist already: an update by key keeps their ids (and their position order).
-        sets = ", ".join(f"{WRITTEN[i]} = ?" for i in differ)
-        db.conn.executemany(f"UPDATE cards SET {sets} WHERE key = ?" if differ else _UPDATE, values)
+        if not differ:
+            db.conn.executemany(_UPDATE, values)
+            continue
+        # One statement for many cards, not one each: the text index (its triggers) then writes
+        # one segment for the statement, not one per card edited (each statement flushes it).
+        sets = ", ".join(f"{WRITTEN[i]} = v.c{i}" for i in differ)
+        names = ", ".join([*(f"c{i}" for i in differ), "k"])
+        marks = f"({', '.join('?' * (len(differ) + 1))})"
+        for start in range(0, len(values), _AT_ONCE):
+            part = values[start : start + _AT_ONCE]
+            db.conn.execute(
+                f"WITH v({names}) AS (VALUES {', '.join([marks] * len(part))}) "
+                f"UPDATE cards SET {sets} FROM v WHERE cards.key = v.k",
+                [value for values_of in part for value in values_of],
+            )
+
+
+_AT_ONCE = 500
+"""Cards updated in one statement (at most 9 values each, well under SQLite's 32,766)."""
 
 
 WRITTEN = ("position", "line", "kind", "prompt", "answer", "detail", "tags", "entry_key")
