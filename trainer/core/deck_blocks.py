@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -290,15 +291,24 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
                 at, entry = end, chunk_end
                 continue
         if entry < tail_entry:
-            end = at + sizes[entry]
-            if (
-                end <= tail_at
-                and digests.startswith(digest(view[at:end]), 8 * entry)
-                and (end == size or (raw[end - 1] == 10 and card_line(raw, end) is not None))
-            ):
-                _extend(pieces, entry, entry + 1, line - 1 - before)
-                line, before = line + lines[entry], before + lines[entry]
-                at, entry = end, entry + 1
+            # The entries up to the next chunk found one after another as stored, in one loop:
+            # each is followed by the next one's bytes (a card line after its newline), the
+            # last is checked to be followed by an entry's start.
+            stop, end = min(ends[bisect_right(ends, entry)], tail_entry), at
+            run = entry
+            while run < stop:
+                after = end + sizes[run]
+                if after > tail_at or not digests.startswith(digest(view[end:after]), 8 * run):
+                    break
+                end, run = after, run + 1
+            if run > entry and not entry_begins(raw, end):
+                run -= 1
+                end -= sizes[run]
+            if run > entry:
+                _extend(pieces, entry, run, line - 1 - before)
+                spanned = sum(lines[entry:run])
+                line, before = line + spanned, before + spanned
+                at, entry = end, run
                 continue
         found = _NEXT_ENTRY.search(raw, at)
         end = found.end() if found else size
