@@ -45,20 +45,19 @@ def write_rows(db, rows: list[tuple], fresh: list[bool], stored: dict[str, tuple
             continue
         # One statement for many cards, not one each: the text index (its triggers) then writes
         # one segment for the statement, not one per card edited (each statement flushes it).
-        sets = ", ".join(f"{WRITTEN[i]} = v.c{i}" for i in differ)
-        names = ", ".join([*(f"c{i}" for i in differ), "k"])
-        marks = f"({', '.join('?' * (len(differ) + 1))})"
         for start in range(0, len(values), _AT_ONCE):
             part = values[start : start + _AT_ONCE]
+            cases = " ".join(["WHEN ? THEN ?"] * len(part))
+            sets = ", ".join(f"{WRITTEN[i]} = CASE key {cases} END" for i in differ)
+            keys = [row[-1] for row in part]
             db.conn.execute(
-                f"WITH v({names}) AS (VALUES {', '.join([marks] * len(part))}) "
-                f"UPDATE cards SET {sets} FROM v WHERE cards.key = v.k",
-                [value for values_of in part for value in values_of],
+                f"UPDATE cards SET {sets} WHERE key IN ({', '.join('?' * len(part))})",
+                [v for n in range(len(differ)) for row in part for v in (row[-1], row[n])] + keys,
             )
 
 
-_AT_ONCE = 500
-"""Cards updated in one statement (at most 9 values each, well under SQLite's 32,766)."""
+_AT_ONCE = 50
+"""Cards updated in one statement: each row looks its values up among theirs."""
 
 
 WRITTEN = ("position", "line", "kind", "prompt", "answer", "detail", "tags", "entry_key")
