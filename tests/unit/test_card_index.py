@@ -12,6 +12,7 @@ from test_queue_reads import steps
 from trainer.core.grading import Rating
 from trainer.core.library import find_deck_files
 from trainer.core.progress import to_millis
+from trainer.store.card_codes import TAGS
 from trainer.store.migrations import migrations
 from trainer.store.search import count_cards, find_card_ids
 from trainer.store.store import Store
@@ -98,11 +99,13 @@ def test_an_older_database_keeps_its_cards_and_its_searches(tmp_path: Path, now)
             old.conn.commit()
             catch_up(old.conn)
     old.conn.commit()
-    before = old.execute("SELECT * FROM cards ORDER BY id").fetchall()
+    before = list(old.query("SELECT * FROM cards ORDER BY id"))
     old.close()
     store = Store.open(path)
     try:
-        assert store.conn.execute("SELECT * FROM cards ORDER BY id").fetchall() == before
+        # Every column as read (the tags from their set since migration m020).
+        after = store.db.query(f"SELECT *, {TAGS} AS tags FROM cards c ORDER BY id")
+        assert [{k: row[k] for k in before[0]} for row in after] == before
         assert indexes_holding(store, ANSWERED) == ["cards_by_deck"]
         tables = {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master")}
         assert "cards_text_docsize" not in tables  # the column sizes no search reads

@@ -51,6 +51,6 @@ def test_a_row_names_what_a_sync_compares():
     card = Card("k1", Kind.BASIC, 'Où est "Paris"?', "En France", 12, tags=("geo",))
     row = card_row(card, "k1@geo", 7, 4, 99)
     assert dict(zip(WRITTEN, written(row))) == {
-        "position": 4, "line": 12, "kind": "basic", "prompt": "Où est \"Paris\"?",
-        "answer": "En France", "detail": "{}", "tags": '["geo"]', "entry_key": "k1",
+        "position": 4, "line": 12, "kind_code": 0, "prompt": "Où est \"Paris\"?",
+        "answer": "En France", "detail": "{}", "tag_set": '["geo"]', "entry_key": "",
     }  # fmt: skip

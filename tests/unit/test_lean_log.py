@@ -201,8 +201,8 @@ def new_card(store: Store) -> None:
     """A deck and one new card (id 1) in it."""
     store.db.execute("INSERT INTO decks (path, name, settings) VALUES ('/d.md', 'D', '{}')")
     store.db.execute(
-        "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created) "
-        "VALUES ('k', 1, 0, 1, 'basic', 'Q?', 'A', 0)"
+        "INSERT INTO cards (key, deck_id, position, line, kind_code, prompt, answer, created) "
+        "VALUES ('k', 1, 0, 1, 0, 'Q?', 'A', 0)"
     )
     store.db.conn.commit()
 
@@ -210,9 +210,9 @@ def new_card(store: Store) -> None:
 def test_undo_restores_a_stability_that_is_no_32_bit_float_exactly(store: Store, tmp_path) -> None:
     store.db.execute("INSERT INTO decks (path, name, settings) VALUES ('/d.md', 'D', '{}')")
     store.db.execute(
-        "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created, state, "
+        "INSERT INTO cards (key, deck_id, position, line, kind_code, prompt, answer, created, state, "
         "stability, difficulty, due, last_review, reps) "
-        "VALUES ('k', 1, 0, 1, 'basic', 'Q?', 'A', 0, 2, 0.1, 5.123456789, ?, ?, 3)",
+        "VALUES ('k', 1, 0, 1, 0, 'Q?', 'A', 0, 2, 0.1, 5.123456789, ?, ?, 3)",
         [MS - DAY + 1234, MS - 12 * DAY + 5],
     )
     store.db.conn.commit()

@@ -104,8 +104,8 @@ def test_load_logs_keeps_only_answers_that_moved_the_schedule(store: Store, now:
         "INSERT INTO decks (path, name, settings) VALUES ('/d.md', 'D', '{}')"
     )  # fmt: skip
     store.db.execute(
-        "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created) "
-        "VALUES ('k', 1, 0, 1, 'basic', 'Q?', 'A', 0)"
+        "INSERT INTO cards (key, deck_id, position, line, kind_code, prompt, answer, created) "
+        "VALUES ('k', 1, 0, 1, 0, 'Q?', 'A', 0)"
     )
     first = now - timedelta(days=10)
     store.record_review(1, Rating.GOOD, first)

@@ -12,6 +12,7 @@ from trainer.core import deck_blocks, library
 from trainer.core.deckfile import DeckError
 from trainer.core.grading import Rating
 from trainer.store import sync as sync_module
+from trainer.store.card_codes import TAGS
 from trainer.store.card_places import SHOWN_LINE
 from trainer.store.store import Store
 
@@ -86,7 +87,7 @@ def cards_of(path: Path) -> list[tuple]:
     conn = sqlite3.connect(path)
     try:
         return conn.execute(
-            f"SELECT key, {SHOWN_LINE}, kind, prompt, answer, detail, tags, entry_key "
+            f"SELECT key, {SHOWN_LINE}, kind, prompt, answer, detail, {TAGS}, entry_key "
             "FROM cards c WHERE retired = 0 ORDER BY deck_id, position"
         ).fetchall()
     finally:

@@ -203,8 +203,8 @@ def test_undo_and_answer_again_gives_the_same_fuzzed_interval(store, now: dateti
     assert isinstance(store, Store)
     store.db.execute("INSERT INTO decks (path, name, settings) VALUES ('/d.md', 'D', '{}')")
     store.db.execute(
-        "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created) "
-        "VALUES ('k', 1, 0, 1, 'basic', 'Q?', 'A', 0)"
+        "INSERT INTO cards (key, deck_id, position, line, kind_code, prompt, answer, created) "
+        "VALUES ('k', 1, 0, 1, 0, 'Q?', 'A', 0)"
     )
     with store.transaction():
         review_log.write_progress(store.conn, 1, reviewed(40.0, now - timedelta(days=40)))

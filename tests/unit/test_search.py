@@ -240,8 +240,8 @@ def test_cards_added_by_any_path_are_found_by_their_words(cards: Store, now: dat
     deck_id = cards.conn.execute("SELECT id FROM decks LIMIT 1").fetchone()[0]
     with cards.conn:
         cards.conn.execute(
-            "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created) "
-            "VALUES ('k', ?, 99, 1, 'basic', 'Où est Iqaluit ?', 'Nunavut', 0)",
+            "INSERT INTO cards (key, deck_id, position, line, kind_code, prompt, answer, created) "
+            "VALUES ('k', ?, 99, 1, 0, 'Où est Iqaluit ?', 'Nunavut', 0)",
             [deck_id],
         )
     assert prompts(cards, "iqaluit nunavut", now) == {"Où est Iqaluit ?"}

@@ -18,6 +18,7 @@ from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, to_millis
 from trainer.stats.figures import Retention, Stats, compute_stats, deck_choices
 from trainer.stats.text import heatmap, studied
+from trainer.store.card_codes import tag_set_ids
 from trainer.store.review_log import MODE_KINDS, NEW_REVIEW
 from trainer.store.store import Store
 
@@ -31,6 +32,12 @@ def add_deck(store: Store, name: str, retention: float, *, missing: int = 0) -> 
         [f"/decks/{name}.md", name, json.dumps({"desired_retention": retention}), missing],
     )
     return int(cursor.lastrowid)
+
+
+def tag_set(store: Store, tags: tuple[str, ...]) -> int:
+    text = json.dumps(list(tags))
+    with store.transaction():
+        return tag_set_ids(store.conn, [text])[text]
 
 
 def add_card(
@@ -50,11 +57,12 @@ def add_card(
 ) -> int:
     cursor = store.db.execute(
         """
-        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, tags, state,
-            stability, difficulty, last_review, due, reps, lapses, suspended, retired, created)
-        VALUES (?, ?, 0, 1, 'basic', ?, 'answer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+        INSERT INTO cards (key, deck_id, position, line, kind_code, prompt, answer, tag_set,
+            state, stability, difficulty, last_review, due, reps, lapses, suspended, retired,
+            created)
+        VALUES (?, ?, 0, 1, 0, ?, 'answer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
         """,
-        [key, deck_id, f"Question {key}?", json.dumps(list(tags)), int(state), stability,
+        [key, deck_id, f"Question {key}?", tag_set(store, tags), int(state), stability,
          difficulty, to_millis(last_review), to_millis(due), lapses + 1, lapses, suspended,
          retired],
     )  # fmt: skip
@@ -298,10 +306,10 @@ def test_in_memory_store_gives_the_same_figures(
 ) -> None:
     memory = Store.open(":memory:")
     try:
-        for table in ("decks", "cards", "reviews"):
-            stored = memory.db[table].columns_dict  # not the log's computed time and mode
+        for table in ("decks", "tag_sets", "cards", "reviews"):
+            stored = memory.db[table].columns_dict  # not the computed columns (time, mode, kind)
             rows = [{k: v for k, v in row.items() if k in stored} for row in store.db[table].rows]
-            memory.db[table].insert_all(rows)
+            memory.db[table].insert_all(rows, ignore=table == "tag_sets")  # both have set 0
         assert compute_stats(memory, NOW) == compute_stats(store, NOW)
     finally:
         memory.close()

@@ -16,6 +16,7 @@ import pytest
 from trainer.core.progress import study_date, to_millis
 from trainer.stats.figures import CALENDAR_DAYS, PERIODS, Retention, Stats, compute_stats
 from trainer.stats.reviews import MATURE_DAYS
+from trainer.store.card_codes import tag_set_ids
 from trainer.store.review_log import MODE_KINDS, NEW_REVIEW
 from trainer.store.store import Store
 
@@ -37,8 +38,8 @@ def build_history(store: Store, seed: int) -> list[int]:
     cards = []
     for n in range(40):
         cursor = store.db.execute(
-            "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created)"
-            " VALUES (?, ?, 0, 1, 'basic', 'Q?', 'A', 0)",
+            "INSERT INTO cards (key, deck_id, position, line, kind_code, prompt, answer, created)"
+            " VALUES (?, ?, 0, 1, 0, 'Q?', 'A', 0)",
             [f"c{n}", decks[n % 3]],
         )
         cards.append(int(cursor.lastrowid))
@@ -177,12 +178,14 @@ def test_tags_written_any_way_are_counted(store: Store, zone: str) -> None:
     deck = store.db.execute("INSERT INTO decks (path, name) VALUES ('/d.md', 'D')").lastrowid
     stored = ['["geo", "hard"]', '["geo"]', "[]", '["geo","x"]', '["say \\"hi\\"", "geo"]',
               '["back\\\\slash"]', '["geo"]']  # fmt: skip
+    with store.transaction():
+        sets = tag_set_ids(store.conn, stored)
     for n, tags in enumerate(stored):
         store.db.execute(
-            "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, tags, state,"
+            "INSERT INTO cards (key, deck_id, position, line, prompt, answer, tag_set, state,"
             " stability, difficulty, last_review, due, created)"
-            " VALUES (?, ?, 0, 1, 'basic', 'Q?', 'A', ?, 2, 100, 5, ?, ?, 0)",
-            [f"t{n}", deck, tags, to_millis(NOW - DAY), to_millis(NOW + 30 * DAY)],
+            " VALUES (?, ?, 0, 1, 'Q?', 'A', ?, 2, 100, 5, ?, ?, 0)",
+            [f"t{n}", deck, sets[tags], to_millis(NOW - DAY), to_millis(NOW + 30 * DAY)],
         )
     tags = {tag.name: (tag.cards, tag.mastered) for tag in compute_stats(store, NOW).tags}
     assert tags == {"geo": (5, 5), "hard": (1, 1), "x": (1, 1), 'say "hi"': (1, 1),
@@ -196,9 +199,9 @@ def test_stability_buckets_double_in_width(store: Store, zone: str) -> None:
     stabilities = [0.5, 1, 1.99, 2, 4, 7.9, 8, 16, 32, 64, 127.9, 128, 256, 512, 1023.9, 1024, 9999]
     for n, stability in enumerate(stabilities):
         store.db.execute(
-            "INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, state,"
+            "INSERT INTO cards (key, deck_id, position, line, kind_code, prompt, answer, state,"
             " stability, difficulty, last_review, due, created)"
-            " VALUES (?, ?, 0, 1, 'basic', 'Q?', 'A', 2, ?, 5, ?, ?, 0)",
+            " VALUES (?, ?, 0, 1, 0, 'Q?', 'A', 2, ?, 5, ?, ?, 0)",
             [f"s{n}", deck, stability, to_millis(NOW - DAY), to_millis(NOW + DAY)],
         )
     counts = compute_stats(store, NOW).stability.counts

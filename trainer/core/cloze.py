@@ -88,3 +88,12 @@ def cloze_skeleton(text: str) -> str:
         last = deletion.end
     out.append(text[last:])
     return "".join(out)
+
+
+def filled(question: str, answer: str) -> str | None:
+    """A cloze card's whole text, from its question (the text with its deletion shown as
+    `[...]`) and its answer; None when `[...]` is not in the question exactly once."""
+    before, hidden, after = question.partition("[...]")
+    if not hidden or "[...]" in after:
+        return None
+    return before + answer + after

@@ -282,38 +282,40 @@ def _mastery(
     # Cards sharing a tag set within a deck share a row; their tags are counted below.
     rows = conn.execute(
         f"""
-        SELECT c.deck_id, c.tags, count(*),
+        SELECT c.deck_id, c.tag_set, count(*),
                count(*) FILTER (WHERE {_ELAPSED_DAYS} <= c.stability * {_reach(curve, decks)})
         FROM cards c INDEXED BY cards_by_deck
         WHERE {_ACTIVE} {deck}
-        GROUP BY c.deck_id, c.tags
+        GROUP BY c.deck_id, c.tag_set
         """,
         params,
     ).fetchall()
+    tag_sets = dict(conn.execute("SELECT id, tags FROM tag_sets"))
     per_deck = {deck_id: [0, 0, 0] for deck_id in decks}
     # The tag sets of the cards, and of the mastered ones, by how many cards share each: their
     # tags are counted all at once (a loop per tag cost more than every query of the figures
     # at 10,000 cards).
     of_cards: dict[int, list[str]] = {}
     of_mastered: dict[int, list[str]] = {}
-    for deck_id, tags, cards, known in rows:
+    for deck_id, tag_set, cards, known in rows:
         totals = per_deck.get(deck_id)
         if totals is None:
             continue
         totals[0] += cards
         totals[1] += known
-        if tags == "[]":
+        if tag_set == 0:  # no tags
             continue
+        tags = tag_sets[tag_set]
         of_cards.setdefault(cards, []).append(tags)
         if known:
             of_mastered.setdefault(known, []).append(tags)
     tag_cards, tag_mastered = tag_counts(of_cards), tag_counts(of_mastered)
     tag_due: Counter[str] = Counter()
-    for deck_id, tags, count in _due_by_tags(conn, waiting):
+    for deck_id, tag_set, count in _due_by_tags(conn, waiting):
         if deck_id not in per_deck:
             continue
         per_deck[deck_id][2] += count
-        for tag in tags_of(tags) if tags != "[]" else ():
+        for tag in tags_of(tag_sets[tag_set]) if tag_set != 0 else ():
             tag_due[tag] += count
     by_name = sorted(decks.items(), key=lambda item: item[1][0].casefold())
     return (
@@ -344,15 +346,15 @@ def _reach(curve: _Curve, decks: dict[int, tuple[str, float]]) -> str:
     return f"(CASE {cases} ELSE {common!r} END)"
 
 
-def _due_by_tags(conn: sqlite3.Connection, due: dict[int, list[int]]) -> list[tuple[int, str, int]]:
-    """How many of the due cards each deck and tag set holds."""
-    counts: dict[tuple[int, str], int] = {}
+def _due_by_tags(conn: sqlite3.Connection, due: dict[int, list[int]]) -> list[tuple[int, int, int]]:
+    """How many of the due cards each deck and tag set (its number) holds."""
+    counts: dict[tuple[int, int], int] = {}
     ids = [card_id for card_ids in due.values() for card_id in card_ids]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         for deck_id, tags, count in conn.execute(
-            f"SELECT deck_id, tags, count(*) FROM cards WHERE id IN ({','.join('?' * len(chunk))})"
-            " GROUP BY deck_id, tags",
+            f"SELECT deck_id, tag_set, count(*) FROM cards WHERE id IN "
+            f"({','.join('?' * len(chunk))}) GROUP BY deck_id, tag_set",
             chunk,
         ):
             counts[(deck_id, tags)] = counts.get((deck_id, tags), 0) + count

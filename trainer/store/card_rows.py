@@ -6,15 +6,19 @@ import functools
 import json
 from json.encoder import encode_basestring_ascii as _quoted
 
-from trainer.core.cards import Card
+from trainer.core.cards import Card, Kind
+from trainer.core.cloze import filled
 from trainer.core.identity import sibling_group
+from trainer.store.card_codes import KIND_CODES, tag_set_ids
 
-_COLUMNS = "key, deck_id, position, line, kind, prompt, answer, detail, tags, created, entry_key"
+_COLUMNS = (
+    "key, deck_id, position, line, kind_code, prompt, answer, detail, tag_set, created, entry_key"
+)
 """The columns of a row of `card_row`, in its order."""
 _INSERT = f"INSERT INTO cards ({_COLUMNS}) VALUES ({', '.join('?' * 11)})"
 _UPDATE = (
-    "UPDATE cards SET deck_id = ?, position = ?, line = ?, kind = ?, prompt = ?, answer = ?, "
-    "detail = ?, tags = ?, retired = 0, entry_key = ? WHERE key = ?"
+    "UPDATE cards SET deck_id = ?, position = ?, line = ?, kind_code = ?, prompt = ?, "
+    "answer = ?, detail = ?, tag_set = ?, retired = 0, entry_key = ? WHERE key = ?"
 )
 
 
@@ -23,8 +27,11 @@ def write_rows(db, rows: list[tuple], fresh: list[bool], stored: dict[str, tuple
 
     `stored` holds the `written` values of the deck's cards as stored (not retired): such a card
     is updated in the columns that differ only, and not at all when none does. Editing an answer
-    so writes the answer alone, leaving the indexes on the other columns untouched.
+    so writes the answer alone, leaving the indexes on the other columns untouched. The rows
+    name their tags (`card_row`); they are stored as the number of their set (`store.card_codes`).
     """
+    ids = tag_set_ids(db.conn, {row[8] for row in rows})
+    rows = [(*row[:8], ids[row[8]], *row[9:]) for row in rows]
     db.conn.executemany(_INSERT, [row for row, is_fresh in zip(rows, fresh) if is_fresh])
     updates: dict[tuple[int, ...], list[tuple]] = {}
     for row, is_fresh in zip(rows, fresh):
@@ -60,7 +67,7 @@ _AT_ONCE = 50
 """Cards updated in one statement: each row looks its values up among theirs."""
 
 
-WRITTEN = ("position", "line", "kind", "prompt", "answer", "detail", "tags", "entry_key")
+WRITTEN = ("position", "line", "kind_code", "prompt", "answer", "detail", "tag_set", "entry_key")
 """What a card's row takes from the file besides its key, deck and `created`: a stored card of
 the deck (not retired) is updated in those of these that differ. Keep `written` alike."""
 
@@ -78,26 +85,30 @@ def row_key(row: tuple) -> str:
 def card_row(
     card: Card, key: str, deck_id: int, position: int, created: int, line: int | None = None
 ) -> tuple:
-    """The card's row, its columns in the order of `_COLUMNS`; `line` is what `cards.line`
-    holds when it is not the card's line (less its deck's line shift, `store.card_places`)."""
+    """The card's row, its columns in the order of `_COLUMNS` (but its tags as their JSON text,
+    which `write_rows` stores as their set's number); `line` is what `cards.line` holds when it
+    is not the card's line (less its deck's line shift, `store.card_places`). `entry_key` is
+    empty where it is what the key says (`sibling_group`), as it mostly is."""
+    group = sibling_group(key)
     return (
         key,
         deck_id,
         position,
         card.line if line is None else line,
-        card.kind.value,
+        KIND_CODES[card.kind.value],
         card.prompt,
         card.answer,
         _detail(card),
         _tags_json(card.tags),
         created,
-        card.entry_key or sibling_group(key),
+        "" if card.entry_key in ("", group) else card.entry_key,
     )
 
 
 def _detail(card: Card) -> str:
     """`json.dumps` of the card's details, written out by hand: it ran once per card, and this
-    is three times faster (a test checks the two agree)."""
+    is three times faster (a test checks the two agree). A cloze's text is left out where its
+    question and answer give it (`cloze.filled`), as they mostly do; `rows` fills it in."""
     parts = []
     if card.accepted:
         parts.append('"accepted": [' + ", ".join(map(_quoted, card.accepted)) + "]")
@@ -108,7 +119,7 @@ def _detail(card: Card) -> str:
         parts.append('"hint": ' + _quoted(card.hint))
     if card.note:
         parts.append('"note": ' + _quoted(card.note))
-    if card.text:
+    if card.text if card.kind is not Kind.CLOZE else card.text != filled(card.prompt, card.answer):
         parts.append('"text": ' + _quoted(card.text))
     if card.source:
         source = card.source

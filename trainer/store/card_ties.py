@@ -13,8 +13,13 @@ from typing import Any
 
 from trainer.core.study_order import CardTies
 
-ENTRY = "coalesce(nullif(c.entry_key, ''), c.key)"
-"""A card's entry, shared with its siblings (a card imported without one is its own entry)."""
+ENTRY = (
+    "CASE c.entry_key WHEN '' THEN "
+    "substr(c.key, 1, min(instr(c.key || ':', ':'), instr(c.key || '@', '@')) - 1) "
+    "ELSE c.entry_key END"
+)
+"""A card's entry, shared with its siblings: stored where its key does not name it, else the
+key up to its first `:` or `@` (`core.identity.sibling_group`; migration m020)."""
 CITED = (
     "json_extract(c.detail, '$.source[0]'), json_extract(c.detail, '$.source[1]'), "
     "json_extract(c.detail, '$.source[2]')"

@@ -103,10 +103,11 @@ def _add_card(db: Database, deck_id: int, key: str, position: int, line: int, cr
     card = key.split(":", 2)[2]
     cursor = db.execute(
         """
-        INSERT INTO cards (key, deck_id, position, line, kind, prompt, answer, created)
-        VALUES (?, ?, ?, ?, 'basic', ?, '', ?)
+        INSERT INTO cards (key, deck_id, position, line, prompt, answer, created, entry_key)
+        VALUES (?, ?, ?, ?, ?, '', ?, ?)
         """,
-        [key, deck_id, position, line, f"Imported card {card}", created],
+        # A basic card (`kind_code` 0), its own entry (its key holds `:`, `card_ties.ENTRY`).
+        [key, deck_id, position, line, f"Imported card {card}", created, key],
     )
     assert cursor.lastrowid is not None  # an INSERT always sets it
     return cursor.lastrowid

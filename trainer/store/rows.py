@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from trainer.core.cards import Card, Choice, Citation, Deck, Kind, Schedule
+from trainer.core.cloze import filled
 from trainer.core.progress import Progress, State, from_millis
+from trainer.store.card_codes import TAGS
 from trainer.store.card_places import SHOWN_LINE
 
 
@@ -31,7 +33,7 @@ class StudyCard:
 
 
 CARD_COLUMNS = (
-    f"c.id, c.key, c.kind, c.prompt, c.answer, {SHOWN_LINE}, c.detail, c.tags, c.deck_id, "
+    f"c.id, c.key, c.kind, c.prompt, c.answer, {SHOWN_LINE}, c.detail, {TAGS}, c.deck_id, "
     "c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses"
 )
 STUDY_CARDS = (
@@ -47,9 +49,13 @@ def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) ->
      difficulty, due, last_review, reps, lapses, deck_name, settings) = row  # fmt: skip
     extra = _NO_DETAIL if detail == "{}" else json.loads(detail)  # a basic card has none
     source = extra.get("source")
+    card_kind = _KINDS.get(kind) or Kind(kind)
+    text = extra.get("text")
+    if text is None:  # a cloze's text is stored only where its question and answer lack it
+        text = (filled(prompt, answer) if card_kind is Kind.CLOZE else None) or ""
     card = Card(
         key=key,
-        kind=_KINDS.get(kind) or Kind(kind),
+        kind=card_kind,
         prompt=prompt,
         answer=answer,
         line=line,
@@ -59,7 +65,7 @@ def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) ->
         note=extra.get("note", ""),
         tags=tags_of(tags),
         source=Citation(*source) if source else None,
-        text=extra.get("text", ""),
+        text=text,
     )
     progress = progress_of(state, step, stability, difficulty, due, last_review, reps, lapses)
     schedule, strict, _ = deck_rules(settings, defaults)

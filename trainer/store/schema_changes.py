@@ -395,3 +395,13 @@ def m019_line_shifts(db: Database) -> None:
     layouts = layouts_in_one_row(db.conn)
     _run(db, ENTRIES_IN_ROWS)
     store_in_rows(db.conn, layouts)
+
+
+@_migration
+def m020_lean_cards(db: Database) -> None:
+    """Cards' rows without what is stored twice or follows from other columns, every value kept
+    (`trainer.store.lean_cards`); no review or progress is touched."""
+    from trainer.store.lean_cards import LEAN_CARDS, drop_cloze_texts
+
+    _run(db, LEAN_CARDS)
+    drop_cloze_texts(db.conn)

@@ -37,6 +37,7 @@ from trainer.core.search_query import (
     Text,
     parse_query,
 )
+from trainer.store.card_codes import KIND_CODES, TAGS
 from trainer.store.card_flags import CardStore, unbury_expired
 from trainer.store.card_places import SHOWN_LINE
 from trainer.store.review_log import time_key
@@ -116,19 +117,23 @@ class _Compiler:
         if node.name == "flag":
             return f"c.flag = {int(value)}"  # a literal: the partial index of flags applies
         if node.name == "kind":
-            return f"c.kind = {self.param(str(Kind(value)))}"
+            return f"c.kind_code = {KIND_CODES[Kind(value).value]}"  # a literal, as for flags
         return self.state(value)
 
     def tag(self, value: str) -> str:
         """Tags are hierarchical as in Anki: tag:nato also finds nato::air.
 
-        The tags column is read as the JSON text it is (non-ASCII letters escaped, as
-        `json.dumps` writes them), through the index: a quote opens every tag, so `%"nato"%`
-        is exact. A `*` inside the name could match across two tags, so then `json_each`
-        checks each candidate.
+        The tag sets are read as the JSON text they are (non-ASCII letters escaped, as
+        `json.dumps` writes them): a quote opens every tag, so `%"nato"%` is exact. A `*` inside
+        the name could match across two tags, so then `json_each` checks each candidate. Each
+        set is tested once (`store.card_codes`), and the cards' sets read from the index.
         """
+        return f"c.tag_set IN (SELECT id FROM tag_sets WHERE {self.tag_sets(value)})"
+
+    def tag_sets(self, value: str) -> str:
+        """What a row of `tag_sets` with tag `value` (or a child of it) passes."""
         opened = '%"' + _glob_to_like(json.dumps(value)[1:-1])
-        like = "c.tags LIKE {} ESCAPE '\\'"
+        like = "tags LIKE {} ESCAPE '\\'"
         if "*" not in value.rstrip("*"):
             if value.endswith("*"):
                 return like.format(self.param(opened))
@@ -140,7 +145,7 @@ class _Compiler:
         pattern = _glob_to_like(value)
         candidates = like.format(self.param(opened + "%"))
         return (
-            f"({candidates} AND EXISTS (SELECT 1 FROM json_each(c.tags) WHERE json_each.value "
+            f"({candidates} AND EXISTS (SELECT 1 FROM json_each(tags) WHERE json_each.value "
             f"LIKE {self.param(pattern)} ESCAPE '\\' OR json_each.value LIKE "
             f"{self.param(pattern + '::%')} ESCAPE '\\'))"
         )
@@ -347,7 +352,7 @@ def found_cards(store: CardStore, ids: Sequence[int], now: datetime) -> list[Fou
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             rows = conn.execute(
-                f"SELECT c.id, d.name, d.path, c.kind, c.prompt, c.answer, {SHOWN_LINE}, c.tags, "
+                f"SELECT c.id, d.name, d.path, c.kind, c.prompt, c.answer, {SHOWN_LINE}, {TAGS}, "
                 "c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, "
                 "c.lapses, c.flag, c.suspended, c.leech FROM cards c JOIN decks d ON "
                 f"d.id = c.deck_id WHERE c.id IN ({','.join('?' * len(chunk))})",

@@ -1,0 +1,84 @@
+"""The statements of migration m020 (`schema_changes.m020_lean_cards`): the cards' rows without
+what is stored twice or follows from other columns.
+
+- Tags: the JSON text of each card's tags, in its row and again in `cards_by_deck`, becomes
+  the number of its set in `tag_sets` (`store.card_codes`); each distinct text is kept as it
+  was, its tags in their order.
+- Kind: the kind's name becomes a small number, `kind_code`; `kind` is computed from it.
+- Entry: `entry_key` is empty where the key names the entry (`core.identity.sibling_group`, as
+  `store.card_ties.ENTRY` reads it), as for nearly every card; a card stored with none (an
+  imported one, its own entry) is given its key.
+- A cloze's text, in `detail`, is left out where its question and answer give it back
+  exactly (`core.cloze.filled`; `store.rows` fills it in).
+
+`cards_by_deck` is made again with `kind_code` and `tag_set` in place of the names. Every other
+column, every review and every card's progress is left as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from trainer.core.cloze import filled
+from trainer.store.card_codes import KIND_CODES, KIND_NAME
+
+if TYPE_CHECKING:
+    import sqlite3
+
+_GROUP = "substr(key, 1, min(instr(key || ':', ':'), instr(key || '@', '@')) - 1)"
+"""`sibling_group(key)` in SQL: the key up to its first `:` or `@`."""
+_KIND_CODE = (
+    "CASE kind " + " ".join(f"WHEN '{name}' THEN {code}" for name, code in KIND_CODES.items())
+    + " END"
+)  # fmt: skip
+"""A kind's number from its name (NULL for a name no kind has, which `kind_code` refuses)."""
+
+LEAN_CARDS = f"""
+CREATE TABLE tag_sets (
+    id INTEGER PRIMARY KEY,
+    tags TEXT NOT NULL UNIQUE
+);
+INSERT INTO tag_sets (id, tags) VALUES (0, '[]');
+INSERT INTO tag_sets (tags)
+    SELECT tags FROM cards WHERE tags <> '[]' GROUP BY tags ORDER BY min(id);
+DROP INDEX cards_by_deck;
+ALTER TABLE cards ADD COLUMN tag_set INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cards ADD COLUMN kind_code INTEGER NOT NULL DEFAULT 0;
+UPDATE cards SET
+    tag_set = (SELECT s.id FROM tag_sets s WHERE s.tags = cards.tags),
+    kind_code = {_KIND_CODE},
+    entry_key = CASE
+        WHEN entry_key = '' AND {_GROUP} <> key THEN key
+        WHEN entry_key = {_GROUP} THEN ''
+        ELSE entry_key END;
+ALTER TABLE cards DROP COLUMN tags;
+ALTER TABLE cards DROP COLUMN kind;
+ALTER TABLE cards ADD COLUMN kind TEXT GENERATED ALWAYS AS ({KIND_NAME}) VIRTUAL;
+CREATE INDEX cards_by_deck ON cards(
+    deck_id, retired, suspended, state, due, last_review, stability, difficulty, reps, lapses,
+    flag, leech, kind_code, created, tag_set);
+"""
+"""Run in the migration's transaction (`schema_changes._run`), before `drop_cloze_texts`."""
+
+
+def drop_cloze_texts(conn: sqlite3.Connection) -> None:
+    """Leave each cloze's text out of its `detail` where `filled` gives it back exactly, and
+    only where the stored text is what `json.dumps` writes, so the change is undone exactly."""
+    rows = conn.execute(
+        f"SELECT id, prompt, answer, detail FROM cards WHERE kind_code = {KIND_CODES['cloze']} "
+        "AND detail LIKE '%\"text\"%'"
+    ).fetchall()
+    lean = []
+    for card_id, prompt, answer, detail in rows:
+        try:
+            extra = json.loads(detail)
+        except ValueError:  # damaged outside trainer: left as it is
+            continue
+        if not isinstance(extra, dict) or "text" not in extra or json.dumps(extra) != detail:
+            continue
+        if extra["text"] != filled(prompt, answer):
+            continue
+        del extra["text"]
+        lean.append((json.dumps(extra), card_id))
+    conn.executemany("UPDATE cards SET detail = ? WHERE id = ?", lean)
