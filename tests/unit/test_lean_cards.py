@@ -13,6 +13,7 @@ from test_card_rows import detail_json
 from trainer.core.cards import Kind
 from trainer.core.library import find_deck_files
 from trainer.core.progress import to_millis
+from trainer.store import card_codes
 from trainer.store.card_codes import TAGS
 from trainer.store.card_ties import ENTRY
 from trainer.store.migrations import migrations
@@ -172,3 +173,16 @@ def test_the_cards_store_numbers_for_kinds_and_tags(store: Store) -> None:
     columns = store.db["cards"].columns_dict
     assert "tags" not in columns and "kind" not in columns  # `kind` is computed
     assert columns["tag_set"] is int and columns["kind_code"] is int
+
+
+def test_tag_sets_sharing_a_first_number_each_get_their_own(store: Store, monkeypatch) -> None:
+    monkeypatch.setattr(card_codes, "first_number", lambda tags: 7 if "a" in tags else 9)
+    sets = ['["a"]', '["b"]', '["ab"]', '["c"]', "[]", '["ba"]']
+    with store.transaction():
+        first = card_codes.tag_set_ids(store.conn, sets[:3])
+        ids = card_codes.tag_set_ids(store.conn, sets)
+        again = card_codes.tag_set_ids(store.conn, reversed(sets))
+    assert ids == again and {k: ids[k] for k in first} == first
+    assert sorted(ids.values()) == [0, 7, 8, 9, 10, 11]  # the next free number after a taken one
+    stored = dict(store.conn.execute("SELECT id, tags FROM tag_sets"))
+    assert stored == {number: tags for tags, number in ids.items()}

@@ -21,7 +21,7 @@ import json
 from typing import TYPE_CHECKING
 
 from trainer.core.cloze import filled
-from trainer.store.card_codes import KIND_CODES, KIND_NAME
+from trainer.store.card_codes import KIND_CODES, KIND_NAME, tag_set_ids
 
 if TYPE_CHECKING:
     import sqlite3
@@ -34,19 +34,22 @@ _KIND_CODE = (
 )  # fmt: skip
 """A kind's number from its name (NULL for a name no kind has, which `kind_code` refuses)."""
 
-LEAN_CARDS = f"""
+TAG_SETS = """
 CREATE TABLE tag_sets (
     id INTEGER PRIMARY KEY,
-    tags TEXT NOT NULL UNIQUE
+    tags TEXT NOT NULL
 );
 INSERT INTO tag_sets (id, tags) VALUES (0, '[]');
-INSERT INTO tag_sets (tags)
-    SELECT tags FROM cards WHERE tags <> '[]' GROUP BY tags ORDER BY min(id);
+CREATE TEMP TABLE tag_numbers (tags TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID;
+"""
+"""Run first; then `number_tag_sets`, then `LEAN_CARDS`."""
+
+LEAN_CARDS = f"""
 DROP INDEX cards_by_deck;
 ALTER TABLE cards ADD COLUMN tag_set INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cards ADD COLUMN kind_code INTEGER NOT NULL DEFAULT 0;
 UPDATE cards SET
-    tag_set = (SELECT s.id FROM tag_sets s WHERE s.tags = cards.tags),
+    tag_set = (SELECT n.id FROM temp.tag_numbers n WHERE n.tags = cards.tags),
     kind_code = {_KIND_CODE},
     entry_key = CASE
         WHEN entry_key = '' AND {_GROUP} <> key THEN key
@@ -58,8 +61,17 @@ ALTER TABLE cards ADD COLUMN kind TEXT GENERATED ALWAYS AS ({KIND_NAME}) VIRTUAL
 CREATE INDEX cards_by_deck ON cards(
     deck_id, retired, suspended, state, due, last_review, stability, difficulty, reps, lapses,
     flag, leech, kind_code, created, tag_set);
+DROP TABLE temp.tag_numbers;
 """
 """Run in the migration's transaction (`schema_changes._run`), before `drop_cloze_texts`."""
+
+
+def number_tag_sets(conn: sqlite3.Connection) -> None:
+    """Store each distinct tag set of the cards in `tag_sets`, and its number in
+    `temp.tag_numbers` for `LEAN_CARDS`."""
+    texts = [tags for (tags,) in conn.execute("SELECT DISTINCT tags FROM cards")]
+    numbers = tag_set_ids(conn, texts)
+    conn.executemany("INSERT INTO temp.tag_numbers (tags, id) VALUES (?, ?)", numbers.items())
 
 
 def drop_cloze_texts(conn: sqlite3.Connection) -> None:
