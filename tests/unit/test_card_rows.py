@@ -1,4 +1,4 @@
-"""A card's stored row: its details are the JSON `json.dumps` would write."""
+"""A card's stored row: its details are the JSON `json.dumps` would write (without spaces)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from trainer.store.card_rows import WRITTEN, card_row, written
 TEXT = st.text(max_size=20)
 
 
-def detail_json(card: Card) -> str:
-    """The card's details as `json.dumps` writes them, as the rows were first written."""
+def detail_json(card: Card, compact: bool = False) -> str:
+    """The card's details as `json.dumps` writes them, as the rows were first written
+    (`compact`: without spaces, as they are since migration m020)."""
     detail: dict = {}
     if card.accepted:
         detail["accepted"] = list(card.accepted)
@@ -25,7 +26,7 @@ def detail_json(card: Card) -> str:
             detail[name] = getattr(card, name)
     if card.source:
         detail["source"] = [card.source.document, card.source.first_line, card.source.last_line]
-    return json.dumps(detail)
+    return json.dumps(detail, separators=(",", ":") if compact else None)
 
 
 @given(
@@ -43,7 +44,7 @@ def test_details_are_written_as_json_dumps_writes_them(accepted, choices, hint, 
         source=Citation(*source) if source else None,
     )  # fmt: skip
     row = card_row(card, "k1", 7, 0, 0)
-    assert row[7] == detail_json(card)
+    assert row[7] == detail_json(card, compact=True)
     assert json.loads(row[7]).get("note", "") == note
 
 

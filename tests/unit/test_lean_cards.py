@@ -161,7 +161,7 @@ def test_a_cloze_keeps_the_text_its_question_lacks(store: Store, write_deck, tmp
     details = dict(store.conn.execute("SELECT prompt, detail FROM cards"))
     # Its question shows `[...]` twice: which one is the deletion is not known from it.
     assert details == {
-        "Brackets [...] hide [...].": '{"text": "Brackets [...] hide this."}',
+        "Brackets [...] hide [...].": '{"text":"Brackets [...] hide this."}',
         "[...] and two.": "{}",
         "One and [...].": "{}",
     }

@@ -104,6 +104,11 @@ def test_there_are_migrations_to_test() -> None:
     assert len(NAMES) == len(set(NAMES)) >= 3
 
 
+def as_read(table: str, row: dict) -> dict:
+    """A row as its values read: a card's details as the JSON they are (m020 drops spaces)."""
+    return {**row, "detail": json.loads(row["detail"])} if table == "cards" else row
+
+
 @pytest.mark.parametrize("stop_before", NAMES)
 def test_upgrade_from_before_each_migration(
     tmp_path: Path, now: datetime, stop_before: str
@@ -140,7 +145,9 @@ def test_upgrade_from_before_each_migration(
             # The cards as read: their tags from their set (migration m020).
             read = f"SELECT *, {TAGS} AS tags FROM cards c" if table == "cards" else None
             stored = list(store.db.query(read) if read else store.db[table].rows)
-            assert [{k: row[k] for k in rows[0]} for row in stored] == rows, table
+            assert [as_read(table, {k: row[k] for k in rows[0]}) for row in stored] == [
+                as_read(table, row) for row in rows
+            ], table
         assert "parameters_id" in store.db["reviews"].columns_dict
         if "cards" in inserted:
             # The old card is usable: it is due, and answering it appends to the log.

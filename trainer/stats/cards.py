@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from trainer.core.progress import ROLLOVER_HOUR, to_millis
 from trainer.stats.forecast import DueDay, due_forecast
 from trainer.stats.tags import tag_counts, tags_of
+from trainer.store.card_codes import tag_texts
 from trainer.store.queue import due_today
 
 DAY_MS = 86_400_000
@@ -290,7 +291,8 @@ def _mastery(
         """,
         params,
     ).fetchall()
-    tag_sets = dict(conn.execute("SELECT id, tags FROM tag_sets"))
+    due_rows = _due_by_tags(conn, waiting)
+    tag_sets = tag_texts(conn, {row[1] for row in rows} | {row[1] for row in due_rows})
     per_deck = {deck_id: [0, 0, 0] for deck_id in decks}
     # The tag sets of the cards, and of the mastered ones, by how many cards share each: their
     # tags are counted all at once (a loop per tag cost more than every query of the figures
@@ -311,7 +313,7 @@ def _mastery(
             of_mastered.setdefault(known, []).append(tags)
     tag_cards, tag_mastered = tag_counts(of_cards), tag_counts(of_mastered)
     tag_due: Counter[str] = Counter()
-    for deck_id, tag_set, count in _due_by_tags(conn, waiting):
+    for deck_id, tag_set, count in due_rows:
         if deck_id not in per_deck:
             continue
         per_deck[deck_id][2] += count

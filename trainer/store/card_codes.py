@@ -34,6 +34,17 @@ _NUMBERS = 1 << 23
 """Tag set numbers start below this (SQLite stores those in three bytes)."""
 
 
+def tag_texts(conn: sqlite3.Connection, numbers: Iterable[int]) -> dict[int, str]:
+    """The text of each of these tag sets (by their numbers)."""
+    listed = sorted(set(numbers))
+    texts = {}
+    for start in range(0, len(listed), 500):
+        chunk = listed[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        texts.update(conn.execute(f"SELECT id, tags FROM tag_sets WHERE id IN ({marks})", chunk))
+    return texts
+
+
 def first_number(tags: str) -> int:
     """Where the number of a tag set (its JSON text) is looked for first: 1 to 2**23 - 1."""
     digest = hashlib.blake2b(tags.encode(), digest_size=4).digest()

@@ -8,8 +8,8 @@ what is stored twice or follows from other columns.
 - Entry: `entry_key` is empty where the key names the entry (`core.identity.sibling_group`, as
   `store.card_ties.ENTRY` reads it), as for nearly every card; a card stored with none (an
   imported one, its own entry) is given its key.
-- A cloze's text, in `detail`, is left out where its question and answer give it back
-  exactly (`core.cloze.filled`; `store.rows` fills it in).
+- Details: `detail` is JSON without spaces, and a cloze's text is left out where its question
+  and answer give it back exactly (`core.cloze.filled`; `store.rows` fills it in).
 
 `cards_by_deck` is made again with `kind_code` and `tag_set` in place of the names. Every other
 column, every review and every card's progress is left as it was.
@@ -26,6 +26,8 @@ from trainer.store.card_codes import KIND_CODES, KIND_NAME, tag_set_ids
 if TYPE_CHECKING:
     import sqlite3
 
+COMPACT = (",", ":")
+"""`json.dumps`'s separators for `detail` (`store.card_rows`)."""
 _GROUP = "substr(key, 1, min(instr(key || ':', ':'), instr(key || '@', '@')) - 1)"
 """`sibling_group(key)` in SQL: the key up to its first `:` or `@`."""
 _KIND_CODE = (
@@ -63,7 +65,7 @@ CREATE INDEX cards_by_deck ON cards(
     flag, leech, kind_code, created, tag_set);
 DROP TABLE temp.tag_numbers;
 """
-"""Run in the migration's transaction (`schema_changes._run`), before `drop_cloze_texts`."""
+"""Run in the migration's transaction (`schema_changes._run`), then `lean_details`."""
 
 
 def number_tag_sets(conn: sqlite3.Connection) -> None:
@@ -74,23 +76,23 @@ def number_tag_sets(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO temp.tag_numbers (tags, id) VALUES (?, ?)", numbers.items())
 
 
-def drop_cloze_texts(conn: sqlite3.Connection) -> None:
-    """Leave each cloze's text out of its `detail` where `filled` gives it back exactly, and
-    only where the stored text is what `json.dumps` writes, so the change is undone exactly."""
+def lean_details(conn: sqlite3.Connection) -> None:
+    """Write each card's `detail` without spaces (`COMPACT`), and each cloze's without its
+    text where `filled` gives it back exactly; only where the stored text is what `json.dumps`
+    writes, so the change is undone exactly (any other is left as it is)."""
+    cloze = KIND_CODES["cloze"]
     rows = conn.execute(
-        f"SELECT id, prompt, answer, detail FROM cards WHERE kind_code = {KIND_CODES['cloze']} "
-        "AND detail LIKE '%\"text\"%'"
+        "SELECT id, kind_code, prompt, answer, detail FROM cards WHERE detail <> '{}'"
     ).fetchall()
     lean = []
-    for card_id, prompt, answer, detail in rows:
+    for card_id, kind_code, prompt, answer, detail in rows:
         try:
             extra = json.loads(detail)
-        except ValueError:  # damaged outside trainer: left as it is
+        except ValueError:  # damaged outside trainer
             continue
-        if not isinstance(extra, dict) or "text" not in extra or json.dumps(extra) != detail:
+        if not isinstance(extra, dict) or json.dumps(extra) != detail:
             continue
-        if extra["text"] != filled(prompt, answer):
-            continue
-        del extra["text"]
-        lean.append((json.dumps(extra), card_id))
+        if kind_code == cloze and "text" in extra and extra["text"] == filled(prompt, answer):
+            del extra["text"]
+        lean.append((json.dumps(extra, separators=COMPACT), card_id))
     conn.executemany("UPDATE cards SET detail = ? WHERE id = ?", lean)

@@ -401,9 +401,9 @@ def m019_line_shifts(db: Database) -> None:
 def m020_lean_cards(db: Database) -> None:
     """Cards' rows without what is stored twice or follows from other columns, every value kept
     (`trainer.store.lean_cards`); no review or progress is touched."""
-    from trainer.store.lean_cards import LEAN_CARDS, TAG_SETS, drop_cloze_texts, number_tag_sets
+    from trainer.store.lean_cards import LEAN_CARDS, TAG_SETS, lean_details, number_tag_sets
 
     _run(db, TAG_SETS)
     number_tag_sets(db.conn)
     _run(db, LEAN_CARDS)
-    drop_cloze_texts(db.conn)
+    lean_details(db.conn)
