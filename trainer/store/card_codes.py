@@ -37,7 +37,7 @@ _NUMBERS = 1 << 23
 def tag_texts(conn: sqlite3.Connection, numbers: Iterable[int]) -> dict[int, str]:
     """The text of each of these tag sets (by their numbers)."""
     listed = sorted(set(numbers))
-    texts = {}
+    texts: dict[int, str] = {}
     for start in range(0, len(listed), 500):
         chunk = listed[start : start + 500]
         marks = ",".join("?" * len(chunk))
