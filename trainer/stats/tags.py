@@ -1,4 +1,4 @@
-"""Tags as `cards.tags` stores them (a JSON list), read quickly.
+"""Tags as `tag_sets` stores them (a JSON list), read quickly.
 
 Part of `trainer.stats`: the mastery of each tag counts every card's tags, which on a collection
 whose cards nearly all have their own tag set costs more than the queries around it.
@@ -11,7 +11,7 @@ from collections import Counter
 
 
 def tags_of(stored: str) -> list[str]:
-    """The tags of a `cards.tags` value.
+    """The tags of `tag_sets.tags` value.
 
     A shortcut for what `json.dumps` writes for plain tags (`["a", "b"]`) saves most of the
     time on a collection whose cards nearly all have their own tag set.
@@ -36,7 +36,7 @@ def tag_counts(tag_sets: dict[int, list[str]]) -> Counter[str]:
 
 
 def _all_tags(tag_sets: list[str]) -> list[str]:
-    """The tags of many `cards.tags` values (none empty), one after the other: read as one
+    """The tags of many `tag_sets.tags` values (none empty), one after the other: read as one
     list, as `tags_of` reads one, or each on its own when one is not written as it writes."""
     if not tag_sets:
         return []
