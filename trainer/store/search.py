@@ -78,7 +78,9 @@ class _Compiler:
             return self.prop(node)
         if isinstance(node, Rated):
             return self.rated(node)
-        return f"c.created >= {self.param(self.day_start(node.days))}"
+        # Cards added lately are few: said so, SQLite seeks them in `cards_by_created` where it
+        # has statistics (ANALYZE), rather than read every card's entry of `cards_by_deck`.
+        return f"unlikely(c.created >= {self.param(self.day_start(node.days))})"
 
     def conjunction(self, nodes: Sequence[Node]) -> str:
         # Every plain word of an "and" asks the text index once, not once per word.
