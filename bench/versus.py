@@ -47,6 +47,7 @@ from run import edit_deck  # noqa: E402
 
 from trainer.core.grading import Rating  # noqa: E402
 from trainer.core.library import find_deck_files  # noqa: E402
+from trainer.store import migrations  # noqa: E402
 from trainer.store.store import Store  # noqa: E402
 
 RESULTS = BENCH / "RESULTS.md"
@@ -141,6 +142,14 @@ def ensure_data(cards: int, log: Callable[[str], None]) -> tuple[datetime, Path]
         log(f"  building the trainer data for {cards:,} cards")
         generate.main(["--cards", str(cards)])
         generate.configure(cards)
+    elif not _current(generate.DB):
+        # A migration that rebuilds a table or an index leaves its pages packed full, and the
+        # next few thousand answers split them (about twice the pages written per answer).
+        # Anki's twin is built afresh, so ours is too: what trainer itself makes of the history.
+        end = json.loads(generate.META.read_text())["end"]
+        log(f"  rebuilding the trainer data for {cards:,} cards (built by an older schema)")
+        generate.main(["--cards", str(cards), "--end", end])
+        generate.configure(cards)
     meta = json.loads(generate.META.read_text())
     store = Store.open(generate.DB)  # applies any migration added since the data was built
     # Data copied from another checkout names that checkout's deck files: point it at these,
@@ -158,6 +167,15 @@ def ensure_data(cards: int, log: Callable[[str], None]) -> tuple[datetime, Path]
         built = anki_side.build(anki, generate.DB, log)
         anki_meta.write_text(json.dumps({**wanted, **built}, indent=2) + "\n")
     return datetime.fromisoformat(meta["end"]), anki
+
+
+def _current(path: Path) -> bool:
+    """Whether the database at `path` was built by the schema of this code (no migration due)."""
+    conn = sqlite3.connect(path)
+    try:
+        return migrations.is_current(conn)
+    finally:
+        conn.close()
 
 
 def point_at(store: Store, folder: Path) -> None:
