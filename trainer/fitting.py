@@ -2,7 +2,9 @@
 
 A companion of `schedule` (which answers one card at a time), and like it the only other
 module that talks to fsrs-rs. Each card's answers come in as fsrs-rs reviews
-(`recompute.answer_reviews`), built once and shared by the items and the recomputed states.
+(`recompute.answer_reviews`), built once and shared by the items and the recomputed states;
+the training items can also be made from all cards' answers in time order (`timeline_items`),
+in the copy of the process that fits them.
 """
 
 from __future__ import annotations
@@ -48,16 +50,70 @@ def held_out_items(cards: ItemCards, split: int) -> list[Item]:
     return _items(cards, split, False)
 
 
+def training_count(cards: ItemCards, split: int) -> int:
+    """How many items `training_items` gives."""
+    return sum(len(_indexes(times, days, split, True)) for times, days, _ in cards)
+
+
 def _items(cards: ItemCards, split: int, training: bool) -> list[Item]:
     keys: list[int] = []
     items: list[Item] = []
     for times, days, reviews in cards:
-        later = list(compress(count(1), map(gt, days[1:], days)))
-        cut = bisect_left(later, bisect_left(times, split))
-        indexes = later[:cut] if training else later[cut:]
+        indexes = _indexes(times, days, split, training)
         keys.extend(map(times.__getitem__, indexes))
         items.extend([Item(reviews[: index + 1]) for index in indexes])
     return _oldest_first(keys, items)
+
+
+def _indexes(times: Sequence[int], days: Sequence[int], split: int, training: bool) -> list[int]:
+    """Where a card's items end: its answers a study day or more after the one before, those
+    before `split` (`training`) or those from it on."""
+    later = list(compress(count(1), map(gt, days[1:], days)))
+    cut = bisect_left(later, bisect_left(times, split))
+    return later[:cut] if training else later[cut:]
+
+
+class _Reviews(dict[int, list[fsrs_rs.FSRSReview]]):
+    """fsrs-rs reviews of one rating (the key) by study days since the answer before, from 0
+    to `days`, each made once."""
+
+    def __init__(self, days: int) -> None:
+        super().__init__()
+        self.days = days
+
+    def __missing__(self, rating: int) -> list[fsrs_rs.FSRSReview]:
+        made = self[rating] = [fsrs_rs.FSRSReview(rating, days) for days in range(self.days + 1)]
+        return made
+
+
+def timeline_items(cards: Sequence[int], ratings: Sequence[int], days: Sequence[int]) -> list[Item]:
+    """The items of `training_items` from every card's answers before the split, all cards'
+    together in time order (answers of one moment in the cards' order, a card's own in the
+    log's): each card's answers become fsrs-rs reviews as they come (as
+    `recompute.answer_reviews` makes them), and an answer a study day or more after the card's
+    one before becomes an item of the card's reviews so far, so the items come oldest first
+    with no sort."""
+    size = max(cards, default=-1) + 1
+    reviews_of: list[list[fsrs_rs.FSRSReview] | None] = [None] * size
+    day_of = [0] * size
+    made = _Reviews(max(days, default=0) - min(days, default=0))
+    items: list[Item] = []
+    for card, rating, day in zip(cards, ratings, days):
+        reviews = reviews_of[card]
+        if reviews is None:
+            reviews_of[card] = [made[rating][0]]
+            day_of[card] = day
+            continue
+        elapsed = day - day_of[card]
+        if elapsed > 0:
+            reviews.append(made[rating][elapsed])
+            items.append(Item(reviews))
+            day_of[card] = day
+        elif elapsed == 0:
+            reviews.append(made[rating][0])
+        else:  # the study day went back (a change of time zone): refused, as in `training_items`
+            reviews.append(fsrs_rs.FSRSReview(rating, elapsed))
+    return items
 
 
 def _oldest_first(times: list[int], items: list[Item]) -> list[Item]:
@@ -74,22 +130,34 @@ def fit_parameters(items: Sequence[Item]) -> tuple[float, ...]:
     return tuple(fsrs_rs.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(list(items)))
 
 
+Noted = tuple[tuple[float, ...], tuple[float, ...]]
+"""Fitted parameters, and the numbers noted with the items they were fitted to."""
+
+
 @contextmanager
 def fitting_aside(
-    items: Sequence[Item], fit: Callable[[Sequence[Item]], Sequence[float]] = fit_parameters
-) -> Iterator[Callable[[], tuple[float, ...]]]:
-    """`fit(items)` started, and a function that waits for its parameters.
+    made: Callable[[], tuple[Sequence[Item], Sequence[float]]], noted: int
+) -> Iterator[Callable[[], Noted]]:
+    """fsrs-rs's fit (`fit_parameters`) of the items `made()` makes, started, and a function
+    that waits for the parameters and the `noted` numbers `made()` gives with them.
 
-    fsrs-rs holds the interpreter's lock while it fits, so no thread can work beside it; the
-    default fit therefore runs in a forked copy of this process (`_aside`), while the caller
-    prepares what does not depend on the parameters. With another `fit` it runs here, when it
-    is waited for.
+    fsrs-rs holds the interpreter's lock while it fits, so no thread can work beside it: the
+    items are made and fitted in a forked copy of this process (`_aside`), while the caller
+    prepares what does not depend on the parameters.
     """
-    if fit is not fit_parameters:
-        yield lambda: tuple(fit(items))
-        return
-    with _aside(lambda: fit_parameters(items), len(DEFAULT_PARAMETERS)) as fitted:
-        yield fitted
+
+    def fitted() -> list[float]:
+        items, numbers = made()
+        return [*fit_parameters(items), *numbers]
+
+    size = len(DEFAULT_PARAMETERS)
+    with _aside(fitted, size + noted) as numbers:
+
+        def parameters() -> Noted:
+            found = numbers()
+            return found[:size], found[size:]
+
+        yield parameters
 
 
 @contextmanager

@@ -17,16 +17,21 @@ The fitted parameters are adopted only when both scores are lower; the cards' st
 recomputed from their answers with them (fsrs-rs's batch memory states, `recompute.states_after`)
 and written in one statement, in the transaction that adopts them. The review log itself never changes.
 
-The log is millions of answers: each card's answers come from the store as columns, become
-fsrs-rs reviews once, and those are shared by the training items, the held-out items and the
-recomputed states.
+The log is millions of answers, and the fit takes most of the time: it starts first. The log's
+answers are read in time order (`store.answer_timeline`, one pass of the log's table), and a
+forked copy of the process makes the training items from them as they come and fits them
+(`fitting.timeline_items`, `fitting.fitting_aside`). Meanwhile, in the same read of the
+database, each card's answers come from the store as columns, become fsrs-rs reviews once, and
+those are shared by the held-out items and the recomputed states; they would give the same
+training items (and do, where the copy cannot be made or its items ever differ).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, compress, repeat
@@ -35,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from trainer import fitting, recompute, schedule
 from trainer.core.progress import from_millis
+from trainer.store.answer_timeline import TimelineRead, read_answer_timeline
 from trainer.store.history import AnswerColumns
 from trainer.store.sync import collector_paused
 
@@ -100,7 +106,12 @@ def split_time(logs: Sequence[CardLog], holdout: float = HOLDOUT) -> int:
     times = list(chain.from_iterable(log.times for log in logs))
     if not times:
         raise NotEnoughReviews("there are no reviews to learn from yet")
-    return nth_smallest(times, min(len(times) - 1, int(len(times) * (1 - holdout))))
+    return nth_smallest(times, _split_place(len(times), holdout))
+
+
+def _split_place(answers: int, holdout: float) -> int:
+    """Where the split lies among `answers` answers in time order."""
+    return min(answers - 1, int(answers * (1 - holdout)))
 
 
 def nth_smallest(values: list[int], n: int) -> int:
@@ -194,26 +205,28 @@ def optimize(
     # Millions of objects are made and none is a garbage cycle: the cycle collector would
     # walk the growing heap again and again. They are dropped as soon as they are done with,
     # while it is still paused: its first pass once it runs again would walk them all.
-    with collector_paused():
-        logs = load_logs(store)
+    with collector_paused(), ExitStack() as fitting_beside:
+        # The fit starts first, on the log's answers in time order; all that does not depend
+        # on its parameters is prepared meanwhile. Both read one state of the log.
+        with store.transaction():
+            answers = read_answer_timeline(store.conn)
+            fitted_parameters = fitting_beside.enter_context(_fit_beside(answers, holdout, fit))
+            logs = load_logs(store)
         split = split_time(logs, holdout)
         reviews = answer_reviews(logs)
         cards = _item_cards(logs, reviews)
-        training = fitting.training_items(cards, split)
+        training = fitting.training_count(cards, split)
         if not training:
             raise NotEnoughReviews(
                 "no card was reviewed on two different days before the held-out part"
             )
-        # While the parameters are fitted, all that does not depend on them is prepared.
-        with fitting.fitting_aside(training, fit) as fitted_parameters:
-            held_out = fitting.held_out_items(cards, split)
-            del cards
-            _, current = store.parameters()
-            current_score = _score(held_out, current)
-            plan = _plan(logs, reviews) if adopt else None
-            del reviews
-            fitted = fitted_parameters()
-        del training
+        held_out = fitting.held_out_items(cards, split)
+        _, current = store.parameters()
+        current_score = _score(held_out, current)
+        plan = _plan(logs, reviews) if adopt else None
+        del reviews
+        fitted = fitted_parameters(cards, split, training)
+        del cards
         rows = None
         if plan is None:
             fitted_score = _score(held_out, fitted)
@@ -242,3 +255,43 @@ def optimize(
         adopted=better and adopt,
         recomputed_cards=recomputed,
     )
+
+
+FitBeside = Callable[[fitting.ItemCards, int, int], tuple[float, ...]]
+"""Waits for the fitted parameters, given every card's `(times, study days, answer reviews)`,
+the split and the number of training items (`fitting.training_count`)."""
+
+
+@contextmanager
+def _fit_beside(
+    answers: TimelineRead,
+    holdout: float,
+    fit: Callable[[Sequence[fitting.Item]], Sequence[float]],
+) -> Iterator[FitBeside]:
+    """fsrs-rs's fit of the training items of the log's answers in time order (`answers`)
+    started in a forked copy of this process (`fitting.fitting_aside`), and a function that
+    waits for its parameters. The cards' answers give the same items
+    (`fitting.training_items`): should the two ever differ (in the split or the number of
+    items), the cards' are fitted here. Another `fit` runs here on the cards' items."""
+    if fit is not fitting.fit_parameters:
+        yield lambda cards, split, _: tuple(fit(fitting.training_items(cards, split)))
+        return
+
+    def training() -> tuple[list[fitting.Item], tuple[int, int]]:
+        timeline = answers.timeline()
+        split = timeline.times[_split_place(len(timeline.times), holdout)]
+        cut = bisect_left(timeline.times, split)
+        items = fitting.timeline_items(
+            timeline.cards[:cut], timeline.ratings[:cut], timeline.days[:cut]
+        )
+        return items, (split, len(items))
+
+    with fitting.fitting_aside(training, 2) as fitted:
+
+        def parameters(cards: fitting.ItemCards, split: int, count: int) -> tuple[float, ...]:
+            found, noted = fitted()
+            if noted == (split, count):
+                return found
+            return fitting.fit_parameters(fitting.training_items(cards, split))
+
+        yield parameters

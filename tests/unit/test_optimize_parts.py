@@ -31,8 +31,8 @@ def learner(store: Store, tmp_path: Path) -> Store:
 def test_the_fit_beside_gives_the_parameters_of_the_fit_here(learner: Store) -> None:
     logs = load_logs(learner)
     training, _ = items(logs, split_time(logs))
-    with fitting.fitting_aside(training) as fitted:
-        assert fitted() == fitting.fit_parameters(training)
+    with fitting.fitting_aside(lambda: (training, [len(training), 0.5]), 2) as fitted:
+        assert fitted() == (fitting.fit_parameters(training), (len(training), 0.5))
 
 
 def test_work_aside_runs_in_another_process() -> None:

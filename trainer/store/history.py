@@ -71,7 +71,7 @@ class AnswerColumns(NamedTuple):
     """Study days (`core.progress.study_day`)."""
 
 
-class _StudyDays(dict[int, int]):
+class StudyDays(dict[int, int]):
     """Study days by 15-minute slot of UTC, each worked out on first use."""
 
     def __missing__(self, slot: int) -> int:
@@ -165,7 +165,7 @@ def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
         for deck_id, settings in conn.execute("SELECT id, settings FROM decks")
     }
     time_of, order = _time_order(conn)
-    days = _StudyDays()
+    days = StudyDays()
     found: list[AnswerColumns] = []
     closer_look: list[int] = []
     cards: dict[int, tuple[Schedule, int, str]] = {}
@@ -267,7 +267,7 @@ def _answer_by_answer(
     conn: sqlite3.Connection,
     cards: dict[int, tuple[Schedule, int, str]],
     card_ids: Sequence[int],
-    days: _StudyDays,
+    days: StudyDays,
     time_order: tuple[str, str],
 ) -> Iterable[AnswerColumns]:
     """The answers of these cards that moved their schedule, read one row per answer

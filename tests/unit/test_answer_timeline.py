@@ -1,0 +1,100 @@
+"""The fit's own read of the log: every card's answers that moved its schedule, all cards'
+together in time order, and the training items made from them as they come. Both must give
+exactly what the log read card by card gives (`load_logs`, `fitting.training_items`)."""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_left
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from test_optimize import START, add_unusual_answers, synthetic_log
+
+from trainer import fitting, optimize
+from trainer.core.grading import Rating
+from trainer.core.progress import to_millis
+from trainer.optimize import items, load_logs, split_time
+from trainer.store.answer_timeline import read_answer_timeline
+from trainer.store.review_import import import_review_log
+from trainer.store.store import Store
+
+TIED = START + timedelta(days=40, hours=3)
+"""A moment at which several cards are answered, early in the log."""
+
+
+@pytest.fixture
+def learner(store: Store, tmp_path: Path, now: datetime) -> Store:
+    import_review_log(store, synthetic_log(tmp_path / "synthetic.csv", cards=60))
+    add_unusual_answers(store, now, cards=30)
+    # Answers of several cards at one moment, recorded out of the cards' order: in the part
+    # the fit learns from, and in the part held out.
+    for moment, card_ids in ((TIED, (9, 6, 8)), (now + timedelta(days=500), (7, 3, 5))):
+        for card_id in card_ids:
+            store.record_review(card_id, Rating.GOOD, moment)
+    store.record_review(4, Rating.HARD, moment + timedelta(days=3))
+    store.record_review(2, Rating.EASY, moment + timedelta(days=3))
+    with store.transaction():  # a card that records no last review: its answers are left out
+        store.conn.execute("UPDATE cards SET last_review = NULL WHERE id = 11")
+    return store
+
+
+def test_the_timeline_holds_the_answers_card_by_card_in_time_order(learner: Store) -> None:
+    timeline = read_answer_timeline(learner.conn).timeline()
+    answers = list(zip(timeline.times, timeline.cards))
+    # In time order, the answers of one moment in the cards' order.
+    assert answers == sorted(answers)
+    by_card: dict[int, list[tuple[int, int, int]]] = {}
+    for card_id, rating, at, day in zip(*(timeline.cards, timeline.ratings), *timeline[2:]):
+        by_card.setdefault(card_id, []).append((rating, at, day))
+    assert [(card_id, *map(list, zip(*by_card[card_id]))) for card_id in sorted(by_card)] == [
+        (log.card_id, log.ratings, log.times, log.days) for log in load_logs(learner)
+    ]
+
+
+def test_the_timeline_of_an_empty_log_is_empty(store: Store) -> None:
+    assert read_answer_timeline(store.conn).timeline() == ([], [], [], [])
+
+
+def test_items_made_as_the_answers_come_are_the_training_items(learner: Store) -> None:
+    logs = load_logs(learner)
+    split = split_time(logs)
+    timeline = read_answer_timeline(learner.conn).timeline()
+    cut = bisect_left(timeline.times, split)
+    made = fitting.timeline_items(timeline.cards[:cut], timeline.ratings[:cut], timeline.days[:cut])
+    training, _ = items(logs, split)
+    assert to_millis(TIED) < split
+    assert [repr(item) for item in made] == [repr(item) for item in training]
+    assert len(made) == fitting.training_count(optimize._item_cards(logs), split)
+
+
+def test_the_fit_of_the_timeline_is_the_fit_of_the_training_items(learner: Store) -> None:
+    logs = load_logs(learner)
+    training, _ = items(logs, split_time(logs))
+    outcome = optimize.optimize(learner, adopt=False)
+    assert outcome.fitted == fitting.fit_parameters(training)
+
+
+def test_items_of_the_timeline_that_differ_are_not_fitted(
+    learner: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Should the timeline ever give other items than the cards' answers, the cards' are fitted.
+    logs = load_logs(learner)
+    training, _ = items(logs, split_time(logs))
+    made = fitting.timeline_items
+    monkeypatch.setattr(fitting, "timeline_items", lambda *columns: made(*columns)[1:])
+    assert optimize.optimize(learner, adopt=False).fitted == fitting.fit_parameters(training)
+
+
+def test_where_no_process_may_be_started_the_timeline_is_fitted_here(
+    learner: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logs = load_logs(learner)
+    training, _ = items(logs, split_time(logs))
+
+    def refused() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    assert optimize.optimize(learner, adopt=False).fitted == fitting.fit_parameters(training)

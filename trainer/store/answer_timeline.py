@@ -1,0 +1,144 @@
+"""The answers that moved a schedule, all cards' together in time order: what the fit of the
+scheduler's parameters reads (`trainer.optimize`), first of all, so that it starts early.
+
+The same answers as `history.answer_columns` gives card by card: undo rows, undone answers and
+quiz answers that left the schedule alone are left out, and so are the answers of cards that
+record no last review. The log is keyed by time (`review_log.TIME_SHIFT`), so its table in its
+own order is the time order: it is read in one pass, with no sort and no index, as three JSON
+arrays (no row per answer). Only the few undone answers and quiz answers are looked at again:
+a quiz answer moved the schedule exactly when the card's next standing answer (or, for its
+last, the card itself) records it as the last review. The database is read first
+(`read_answer_timeline`), the arrays become Python lists afterwards (`TimelineRead.timeline`),
+in the forked copy of the process that fits: only it needs them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from bisect import bisect_left
+from collections.abc import Iterator
+from itertools import chain, compress, count, islice, repeat
+from operator import eq, rshift
+from typing import NamedTuple
+
+from trainer.store import log_codec
+from trainer.store.history import StudyDays
+from trainer.store.review_log import MODE_KINDS, TIME_SHIFT
+
+_QUIZ = MODE_KINDS["quiz"]
+_READ = f"""
+    SELECT json_group_array(card_id), json_group_array(rating), json_group_array(id),
+        json_group_array(id) FILTER (WHERE kind = {_QUIZ})
+    FROM (SELECT card_id, rating, kind, id FROM reviews WHERE rating IS NOT NULL ORDER BY id)
+    """
+"""Every answer's card, rating and id in time order, and the quiz answers' ids."""
+_UNDONE = "SELECT undoes FROM reviews WHERE undoes IS NOT NULL"
+_NEVER_ANSWERED = """
+    SELECT json_group_array(id) FROM cards AS c WHERE c.last_review IS NULL
+        AND EXISTS (SELECT 1 FROM reviews WHERE card_id = c.id AND rating IS NOT NULL)
+    """
+"""Cards with answers that record no last review: their answers are left out."""
+_UNRECORDED_QUIZZES = f"""
+    WITH asked AS MATERIALIZED (
+        SELECT r.id, r.id >> {TIME_SHIFT} AS at, c.last_review, (
+            SELECT min(a.id) FROM reviews AS a
+            WHERE a.card_id = r.card_id AND +a.id > r.id AND a.rating IS NOT NULL
+                AND a.id NOT IN ({_UNDONE})
+        ) AS next_id
+        FROM json_each(?) AS q JOIN reviews AS r ON r.id = q.value
+        JOIN cards AS c ON c.id = r.card_id
+        WHERE r.id NOT IN ({_UNDONE})
+    )
+    SELECT json_group_array(asked.id) FROM asked LEFT JOIN reviews AS n ON n.id = asked.next_id
+    WHERE asked.at IS NOT CASE WHEN asked.next_id IS NULL THEN asked.last_review
+        ELSE ifnull({log_codec.last_review_sql(f"n.id >> {TIME_SHIFT}", "n.")}, -1) END
+    """
+"""Which of these quiz answers (ids) stand and are not recorded as the last review by the
+card's next standing answer (or the card, for its last): they left the schedule alone."""
+
+
+class Timeline(NamedTuple):
+    """The answers that moved a schedule, all cards' in time order, one list per field."""
+
+    cards: list[int]
+    ratings: list[int]
+    times: list[int]
+    """Epoch milliseconds, rising."""
+    days: list[int]
+    """Study days (`core.progress.study_day`)."""
+
+
+class TimelineRead(NamedTuple):
+    """The log's answers as the database gave them, as JSON arrays; `timeline()` reads them.
+
+    Reading the database and making millions of Python numbers are apart: the fit's copy of
+    the process, which alone needs them, makes them."""
+
+    cards: str
+    ratings: str
+    ids: str
+    left_out: list[str]
+    """The ids of the answers to leave out (undone; quiz answers that left the schedule alone)."""
+    never_answered: str
+    """The cards whose answers are left out."""
+
+    def timeline(self) -> Timeline:
+        """The answers that moved a schedule, in time order."""
+        cards, ratings, ids = (
+            json.loads(column) for column in (self.cards, self.ratings, self.ids)
+        )
+        left_out = {place for text in self.left_out for place in _places(ids, json.loads(text))}
+        never = set(json.loads(self.never_answered))
+        if never:
+            left_out.update(compress(count(), map(never.__contains__, cards)))
+        if left_out:  # a few: the answers between them are kept, a slice at a time
+            ends = sorted(left_out)
+            kept = list(map(slice, [0, *(end + 1 for end in ends)], [*ends, len(ids)]))
+            cards, ratings, ids = (
+                list(chain.from_iterable(map(column.__getitem__, kept)))
+                for column in (cards, ratings, ids)
+            )
+        times = list(map(rshift, ids, repeat(TIME_SHIFT)))
+        _cards_order_at_ties(times, cards, ratings)
+        return Timeline(cards, ratings, times, StudyDays().of(times))
+
+
+def read_answer_timeline(conn: sqlite3.Connection) -> TimelineRead:
+    """Every answer that moved a card's schedule (as `history.answer_columns` gives them), in
+    time order (answers of one millisecond in the log's order), read."""
+    cards, ratings, ids, quizzes = conn.execute(_READ).fetchone()
+    undone = conn.execute(f"SELECT json_group_array(undoes) FROM ({_UNDONE})").fetchone()[0]
+    (unrecorded,) = conn.execute(_UNRECORDED_QUIZZES, [quizzes]).fetchone()
+    (never,) = conn.execute(_NEVER_ANSWERED).fetchone()
+    return TimelineRead(cards, ratings, ids, [undone, unrecorded], never)
+
+
+def _cards_order_at_ties(times: list[int], *columns: list[int]) -> None:
+    """Put the answers of each moment (equal `times`) in the cards' order (the first of
+    `columns`), a card's own in the log's order, as the answers card by card give them."""
+    ties = list(compress(count(1), map(eq, islice(times, 1, None), times)))
+    for start, end in _runs(ties):
+        cards = columns[0]
+        order = sorted(range(start - 1, end), key=cards.__getitem__)
+        for column in columns:
+            column[start - 1 : end] = [column[place] for place in order]
+
+
+def _runs(places: list[int]) -> list[tuple[int, int]]:
+    """The runs of consecutive numbers in the rising `places`, as `(first, last + 1)`."""
+    runs: list[tuple[int, int]] = []
+    for place in places:
+        if runs and runs[-1][1] == place:
+            runs[-1] = (runs[-1][0], place + 1)
+        else:
+            runs.append((place, place + 1))
+    return runs
+
+
+def _places(ids: list[int], review_ids: list[int]) -> Iterator[int]:
+    """Where these reviews are in the rising `ids`, for those that are there."""
+    for review_id in review_ids:
+        place = bisect_left(ids, review_id)
+        if place < len(ids) and ids[place] == review_id:
+            yield place
