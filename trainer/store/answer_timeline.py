@@ -19,7 +19,7 @@ import sqlite3
 from bisect import bisect_left
 from collections.abc import Iterator
 from itertools import chain, compress, count, islice, repeat
-from operator import eq, rshift
+from operator import and_, eq, lt, rshift
 from typing import NamedTuple
 
 from trainer.store import log_codec
@@ -116,24 +116,24 @@ def read_answer_timeline(conn: sqlite3.Connection) -> TimelineRead:
 
 def _cards_order_at_ties(times: list[int], *columns: list[int]) -> None:
     """Put the answers of each moment (equal `times`) in the cards' order (the first of
-    `columns`), a card's own in the log's order, as the answers card by card give them."""
-    ties = list(compress(count(1), map(eq, islice(times, 1, None), times)))
-    for start, end in _runs(ties):
-        cards = columns[0]
-        order = sorted(range(start - 1, end), key=cards.__getitem__)
+    `columns`), a card's own in the log's order, as the answers card by card give them. Only
+    the moments whose answers are out of that order are sorted."""
+    cards = columns[0]
+    later = islice(times, 1, None)
+    unordered = map(and_, map(eq, later, times), map(lt, islice(cards, 1, None), cards))
+    done = 0
+    for place in compress(count(1), unordered):
+        if place < done:
+            continue
+        moment = times[place]
+        start, done = place - 1, place + 1
+        while start > 0 and times[start - 1] == moment:
+            start -= 1
+        while done < len(times) and times[done] == moment:
+            done += 1
+        order = sorted(range(start, done), key=cards.__getitem__)
         for column in columns:
-            column[start - 1 : end] = [column[place] for place in order]
-
-
-def _runs(places: list[int]) -> list[tuple[int, int]]:
-    """The runs of consecutive numbers in the rising `places`, as `(first, last + 1)`."""
-    runs: list[tuple[int, int]] = []
-    for place in places:
-        if runs and runs[-1][1] == place:
-            runs[-1] = (runs[-1][0], place + 1)
-        else:
-            runs.append((place, place + 1))
-    return runs
+            column[start:done] = [column[at] for at in order]
 
 
 def _places(ids: list[int], review_ids: list[int]) -> Iterator[int]:
