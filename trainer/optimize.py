@@ -42,6 +42,7 @@ from trainer import fitting, recompute, schedule
 from trainer.core.progress import from_millis
 from trainer.store.answer_timeline import TimelineRead, read_answer_timeline
 from trainer.store.history import AnswerColumns
+from trainer.store.state_writes import StoredStates
 from trainer.store.sync import collector_paused
 
 if TYPE_CHECKING:
@@ -224,6 +225,8 @@ def optimize(
         _, current = store.parameters()
         current_score = _score(held_out, current)
         plan = _plan(logs, reviews) if adopt else None
+        with store.reading():  # read while the fit runs, checked when they are written
+            stored = StoredStates(store.conn) if adopt else None
         del reviews
         fitted = fitted_parameters(cards, split, training)
         del cards
@@ -239,9 +242,9 @@ def optimize(
         better = is_better(fitted_score, current_score)
         recomputed = 0
         if better and rows is not None:
-            with store.transaction():  # the parameters and the states they give, or neither
+            with store.writing():  # the parameters and the states they give, or neither
+                store.write_states([log.card_id for log in logs], rows, stored)
                 store.adopt_parameters(fitted, "optimizer", now or datetime.now(UTC))
-                store.write_states([log.card_id for log in logs], rows)
                 recomputed = len(logs)
         training_reviews = sum(bisect_left(log.times, split) for log in logs)
         del logs, rows

@@ -291,7 +291,7 @@ def test_parameters_are_adopted_only_with_the_states_they_give(
     # The states cannot be written (the disk is full, say): the parameters stay as they were.
     states = card_states(learner)
 
-    def disk_full(card_ids: object, progresses: object) -> None:
+    def disk_full(*written: object) -> None:
         raise StoreError("database or disk is full")
 
     monkeypatch.setattr(learner, "write_states", disk_full)

@@ -15,10 +15,12 @@ from test_optimize import (
     synthetic_log,
 )
 
-from trainer import fitting, schedule
+from trainer import fitting, recompute, schedule
+from trainer import optimize as optimizing
 from trainer.core.grading import Rating
 from trainer.optimize import items, load_logs, optimize, recompute_states, split_time
 from trainer.store.review_import import import_review_log
+from trainer.store.state_writes import StoredStates
 from trainer.store.store import Store
 
 
@@ -128,3 +130,36 @@ def test_a_card_answered_after_the_log_was_read_keeps_that_answer(
     recompute_states(learner, load_logs(learner), TRUE_WEIGHTS)
     others = [row for row in card_states(learner) if row[0] != answered]
     assert others == [row for row in written if row[0] != answered]
+
+
+def test_states_read_ahead_are_read_again_once_anything_was_written(
+    learner: Store, now: datetime, tmp_path: Path
+) -> None:
+    logs = load_logs(learner)
+    rows = recompute.state_rows(optimizing._plan(logs), TRUE_WEIGHTS)
+    card_ids = [log.card_id for log in logs]
+    ahead = StoredStates(learner.conn)
+    statements: list[str] = []
+    learner.conn.set_trace_callback(statements.append)
+    with learner.writing():
+        learner.write_states(card_ids, rows, ahead)
+    learner.conn.set_trace_callback(None)
+    assert not [sql for sql in statements if "FROM cards" in sql]  # nothing changed since
+    # A card answered after the states were read ahead, here or by another trainer process,
+    # keeps what its answer gave it; every other card takes its new state.
+    defaults = recompute.state_rows(optimizing._plan(logs), schedule.DEFAULT_PARAMETERS)
+    for place, new_rows in enumerate((defaults, rows)):
+        before = card_states(learner)
+        ahead = StoredStates(learner.conn)
+        if place == 0:
+            learner.record_review(card_ids[0], Rating.GOOD, now)
+        else:
+            other = Store.open(tmp_path / "progress.db")
+            other.record_review(card_ids[1], Rating.AGAIN, now)
+            other.close()
+        answered = card_states(learner)[place]
+        with learner.writing():
+            learner.write_states(card_ids, new_rows, ahead)
+        after = card_states(learner)
+        assert after[place] == answered != before[place]
+        assert after[2:] != before[2:]

@@ -20,6 +20,9 @@ StateRow = tuple[int, int | None, float | None, float | None, int | None, int | 
 """A card's state as its stored columns: state, step, stability, difficulty, due (ms), last
 review (ms), reps, lapses."""
 
+StateRows = Sequence[StateRow]
+"""Cards' states, one row each."""
+
 _COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 _MEMORY = (2, 3, 4)
 """The places in a `StateRow` of the columns new parameters move: stability, difficulty, due."""
@@ -27,21 +30,52 @@ _SET_ALL = ", ".join(f"{name} = ?" for name in _COLUMNS)
 _SET_MEMORY = ", ".join(f"{_COLUMNS[place]} = ?" for place in _MEMORY)
 
 
+class StoredStates:
+    """Every card's stored state, read ahead of writing (while the new states are worked
+    out), and what tells whether the database changed since: `PRAGMA data_version` (another
+    connection's commit) and the connection's own count of changes."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.version = _version(conn)
+        self.states = _stored(conn)
+
+    def now(self, conn: sqlite3.Connection) -> dict[int, tuple]:
+        """The states as stored now (call inside the write transaction that holds SQLite's
+        write lock, before it writes): those read ahead, if nothing was written since."""
+        return self.states if _version(conn) == self.version else _stored(conn)
+
+
+Stored = StoredStates | None
+"""The stored states read ahead, if they were."""
+
+
+def _version(conn: sqlite3.Connection) -> tuple[int, int]:
+    return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
+
+def _stored(conn: sqlite3.Connection) -> dict[int, tuple]:
+    return {
+        card_id: tuple(columns)
+        for card_id, *columns in conn.execute(f"SELECT id, {', '.join(_COLUMNS)} FROM cards")
+    }
+
+
 def write_state_rows(
-    conn: sqlite3.Connection, card_ids: Sequence[int], rows: Sequence[StateRow]
+    conn: sqlite3.Connection,
+    card_ids: Sequence[int],
+    rows: Sequence[StateRow],
+    stored: StoredStates | None = None,
 ) -> int:
-    """Store these cards' states (call inside a transaction); returns how many cards changed.
+    """Store these cards' states (call inside a transaction; with `stored`, one that holds
+    SQLite's write lock); returns how many cards changed.
 
     Afterwards each card's columns hold its row exactly, as writing every column would leave
     them, but for the cards answered since their row was worked out (see above)."""
-    stored = dict.fromkeys(card_ids)
-    for card_id, *columns in conn.execute(f"SELECT id, {', '.join(_COLUMNS)} FROM cards"):
-        if card_id in stored:
-            stored[card_id] = tuple(columns)
+    states = _stored(conn) if stored is None else stored.now(conn)
     memory_only: list[tuple[float | None, float | None, int | None, int]] = []
     every_column: list[tuple[object, ...]] = []
     for card_id, row in zip(card_ids, rows):
-        before = stored[card_id]
+        before = states.get(card_id)
         if before == row or (before is not None and before[5] != row[5]):
             continue
         if before is not None and all(before[place] == row[place] for place in (0, 1, 5, 6, 7)):

@@ -36,7 +36,7 @@ from trainer.store.rows import (
     study_card_from_row,
     weights_of,
 )
-from trainer.store.state_writes import StateRow, write_state_rows
+from trainer.store.state_writes import StateRows, Stored, write_state_rows
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -235,10 +235,10 @@ class Store:
         """Every card's answers that moved its schedule; see `history.answer_columns`."""
         return history.answer_columns(self.conn)
 
-    def write_states(self, card_ids: Sequence[int], rows: Sequence[StateRow]) -> int:
+    def write_states(self, card_ids: Sequence[int], rows: StateRows, ahead: Stored = None) -> int:
         """Store these cards' recomputed states in one transaction; returns how many changed."""
         with self.transaction():
-            changed = write_state_rows(self.conn, card_ids, rows)
+            changed = write_state_rows(self.conn, card_ids, rows, ahead)
         self._wrote(SAFETY_PAGES)
         return changed
 
