@@ -227,7 +227,9 @@ def optimize(
         plan = _plan(logs, reviews) if adopt else None
         with store.reading():  # read while the fit runs, checked when they are written
             stored = StoredStates(store.conn) if adopt else None
-        del reviews
+        card_ids = [log.card_id for log in logs]
+        training_reviews = sum(bisect_left(log.times, split) for log in logs)
+        del reviews, logs
         fitted = fitted_parameters(cards, split, training)
         del cards
         rows = None
@@ -243,11 +245,10 @@ def optimize(
         recomputed = 0
         if better and rows is not None:
             with store.writing():  # the parameters and the states they give, or neither
-                store.write_states([log.card_id for log in logs], rows, stored)
+                store.write_states(card_ids, rows, stored)
                 store.adopt_parameters(fitted, "optimizer", now or datetime.now(UTC))
-                recomputed = len(logs)
-        training_reviews = sum(bisect_left(log.times, split) for log in logs)
-        del logs, rows
+                recomputed = len(card_ids)
+        del rows, stored
     return Outcome(
         current=tuple(current),
         fitted=fitted,
