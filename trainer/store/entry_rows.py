@@ -39,6 +39,23 @@ CREATE TABLE deck_entry_chunks (
 """
 
 
+ENTRIES_IN_ONE_ROW = """
+        CREATE TABLE deck_entries (
+            deck_id INTEGER PRIMARY KEY REFERENCES decks(id),
+            content_hash TEXT NOT NULL,
+            head BLOB NOT NULL,
+            digests BLOB NOT NULL,
+            sizes BLOB NOT NULL,
+            lines BLOB NOT NULL,
+            counts BLOB NOT NULL,
+            bases TEXT NOT NULL,
+            chunks BLOB NOT NULL,
+            card_ids BLOB NOT NULL
+        );
+        """
+"""m014's layout: each deck's entries in one row (moved to rows of chunks by m019)."""
+
+
 def layouts_in_one_row(conn: sqlite3.Connection) -> list[tuple]:
     """Every deck's layout as stored before `ENTRIES_IN_ROWS`, in one row (`m014`)."""
     return conn.execute(

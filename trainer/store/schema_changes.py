@@ -330,23 +330,9 @@ def m013_no_due_index(db: Database) -> None:
 def m014_deck_entries(db: Database) -> None:
     """Each deck file's entries as last synced (`store.deck_entries`): a re-sync parses only the
     entries whose bytes changed. Filled by the next sync of each deck; no history is touched."""
-    _run(
-        db,
-        """
-        CREATE TABLE deck_entries (
-            deck_id INTEGER PRIMARY KEY REFERENCES decks(id),
-            content_hash TEXT NOT NULL,
-            head BLOB NOT NULL,
-            digests BLOB NOT NULL,
-            sizes BLOB NOT NULL,
-            lines BLOB NOT NULL,
-            counts BLOB NOT NULL,
-            bases TEXT NOT NULL,
-            chunks BLOB NOT NULL,
-            card_ids BLOB NOT NULL
-        );
-        """,
-    )
+    from trainer.store.entry_rows import ENTRIES_IN_ONE_ROW
+
+    _run(db, ENTRIES_IN_ONE_ROW)
 
 
 @_migration
