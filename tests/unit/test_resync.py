@@ -14,6 +14,7 @@ from trainer.core.grading import Rating
 from trainer.store import sync as sync_module
 from trainer.store.card_codes import TAGS
 from trainer.store.card_places import SHOWN_LINE
+from trainer.store.deck_entries import unpacked_row
 from trainer.store.store import Store
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -59,10 +60,13 @@ def state(path: Path) -> dict[str, list[tuple]]:
             for table in ("decks", "reviews", "deck_entries")
         }
         # Chunks in their order, wherever they stand in it.
-        read["deck_entry_chunks"] = conn.execute(
-            "SELECT deck_id, digests, sizes, lines, counts, bases, chunks, card_ids "
-            "FROM deck_entry_chunks ORDER BY deck_id, seq"
-        ).fetchall()
+        read["deck_entry_chunks"] = [
+            (deck_id, digests, chunks, *unpacked_row(digests, packed))
+            for deck_id, digests, chunks, packed in conn.execute(
+                "SELECT deck_id, digests, chunks, packed FROM deck_entry_chunks "
+                "ORDER BY deck_id, seq"
+            )
+        ]
         cursor = conn.execute("SELECT * FROM cards ORDER BY 1")
         names = [column[0] for column in cursor.description]
         at, line_at = names.index("position"), names.index("line")

@@ -1,4 +1,5 @@
-"""The schema of migration `m019`: the cards' line shifts and the stored entries in rows.
+"""The schema of migration `m019`: the cards' line shifts and the stored entries in rows; and of
+m021's part that packs those rows.
 
 Kept beside `schema_changes` (as `card_index` and `log_lean` are) so that it stays short. The
 layouts stored one row per deck before are read first and stored again in rows of chunks.
@@ -65,9 +66,51 @@ def layouts_in_one_row(conn: sqlite3.Connection) -> list[tuple]:
 
 
 def store_in_rows(conn: sqlite3.Connection, layouts: list[tuple]) -> None:
-    """Store each layout read by `layouts_in_one_row` in rows (`store.deck_entries`)."""
-    from trainer.store.deck_entries import layout_from_columns, numbers_of, save_entries
+    """Store each layout read by `layouts_in_one_row` in rows, each column by itself, as
+    `ENTRIES_IN_ROWS` holds them (packed by m021, `PACKED_ROWS`)."""
+    from trainer.store.deck_entries import head_of, layout_from_columns, numbers_of, plain_rows
 
     for deck_id, content_hash, *columns, card_ids in layouts:
         layout = layout_from_columns(*columns)
-        save_entries(conn, deck_id, content_hash, layout, numbers_of("q", card_ids))
+        conn.execute(
+            "INSERT INTO deck_entries (deck_id, content_hash, head) VALUES (?, ?, ?)",
+            [deck_id, content_hash, head_of(layout)],
+        )
+        conn.executemany(
+            "INSERT INTO deck_entry_chunks (deck_id, seq, digests, sizes, lines, counts, bases, "
+            "chunks, card_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            plain_rows(deck_id, layout, numbers_of("q", card_ids)),
+        )
+
+
+PACKED_ROWS = """
+CREATE TABLE deck_entry_rows (
+    deck_id INTEGER NOT NULL REFERENCES decks(id),
+    seq INTEGER NOT NULL,
+    digests BLOB NOT NULL,
+    chunks BLOB NOT NULL,
+    packed BLOB NOT NULL,
+    PRIMARY KEY (deck_id, seq)
+);
+"""
+"""Migration m021: the rows of `ENTRIES_IN_ROWS` with their numbers, ids and cloze keys in one
+compressed column (`deck_entries.packed_row`); renamed `deck_entry_chunks` by `pack_rows`."""
+
+
+def pack_rows(conn: sqlite3.Connection) -> None:
+    """Move every stored row to `PACKED_ROWS`' table, each row's values kept."""
+    from trainer.store.deck_entries import packed_row
+
+    rows = conn.execute(
+        "SELECT deck_id, seq, digests, sizes, lines, counts, bases, chunks, card_ids "
+        "FROM deck_entry_chunks ORDER BY deck_id, seq"
+    )
+    conn.executemany(
+        "INSERT INTO deck_entry_rows (deck_id, seq, digests, chunks, packed) VALUES (?, ?, ?, ?, ?)",
+        (
+            (deck_id, seq, digests, chunks, packed_row(sizes, lines, counts, bases, ids))
+            for deck_id, seq, digests, sizes, lines, counts, bases, chunks, ids in rows
+        ),
+    )
+    conn.execute("DROP TABLE deck_entry_chunks")
+    conn.execute("ALTER TABLE deck_entry_rows RENAME TO deck_entry_chunks")

@@ -393,3 +393,15 @@ def m020_lean_cards(db: Database) -> None:
     number_tag_sets(db.conn)
     _run(db, LEAN_CARDS)
     lean_details(db.conn)
+
+
+@_migration
+def m021_smaller_store(db: Database) -> None:
+    """The text index without the places of words (`card_index`) and the stored entries' rows
+    packed (`entry_rows`); every card, review, state and stored layout is kept."""
+    from trainer.store.card_index import TEXT_WITHOUT_PLACES
+    from trainer.store.entry_rows import PACKED_ROWS, pack_rows
+
+    _run(db, TEXT_WITHOUT_PLACES)
+    _run(db, PACKED_ROWS)
+    pack_rows(db.conn)

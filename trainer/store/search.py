@@ -1,14 +1,16 @@
 """Searching cards: a query tree (`trainer.core.search_query`) as SQL, and the rows found.
 
-Free text goes through `cards_text`, the full-text index (case and accents ignored); the other
-terms are plain conditions on the cards table. Retired cards and cards of decks no longer on disk
-are never found. Shared by `trainer cards` (and the commands that change cards) and the browser.
+Free text goes through `cards_text`, the full-text index (case and accents ignored; phrases
+checked by `text_match`); the other terms are plain conditions on the cards table. Retired cards
+and cards of decks no longer on disk are never found. Shared by `trainer cards` (and the
+commands that change cards) and the browser.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -42,6 +44,7 @@ from trainer.store.card_flags import CardStore, unbury_expired
 from trainer.store.card_places import SHOWN_LINE
 from trainer.store.review_log import time_key
 from trainer.store.text_index import catch_up
+from trainer.store.text_match import Phrase, text_clause
 
 DAY_MS = 86_400_000
 _TOKEN = re.compile(r"[^\W_]+")
@@ -53,6 +56,8 @@ _REVERSED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
 class _Compiler:
     """Turns one query tree into a WHERE clause with its parameters."""
 
+    conn: sqlite3.Connection
+    """Where free text finds its cards (`text_match`)."""
     now: datetime
     weights: Sequence[float]
     params: list[Any] = field(default_factory=list)
@@ -84,16 +89,17 @@ class _Compiler:
 
     def conjunction(self, nodes: Sequence[Node]) -> str:
         # Every plain word of an "and" asks the text index once, not once per word.
-        words = [node for node in nodes if isinstance(node, Text) and _match_of(node)]
+        words = [node for node in nodes if isinstance(node, Text) and _phrase_of(node)]
         parts = [self.text(words)] if words else []
         parts += [self.node(node) for node in nodes if node not in words]
         return "(" + " AND ".join(parts) + ")"
 
     def text(self, nodes: Sequence[Text]) -> str:
-        matches = [_match_of(node) for node in nodes]
-        if all(matches):
-            expression = " AND ".join(matches)
-            return f"c.id IN (SELECT rowid FROM cards_text WHERE cards_text MATCH {self.param(expression)})"
+        phrases = [_phrase_of(node) for node in nodes]
+        if all(phrases):
+            sql, params = text_clause(self.conn, [phrase for phrase in phrases if phrase])
+            self.params.extend(params)
+            return sql
         # Only punctuation ("?", "&"): nothing the index holds, so look in the texts themselves.
         (node,) = nodes
         pattern = "%" + _like_escape(node.text) + "%"
@@ -231,14 +237,13 @@ class _Compiler:
         return to_millis(study_day_start(self.now) - timedelta(days=days - 1))
 
 
-def _match_of(node: Text) -> str:
-    """The full-text expression for a word (words that start with it) or a phrase; "" if the
-    text has no letters or digits."""
+def _phrase_of(node: Text) -> Phrase | None:
+    """The words of a word (matching words that start with it) or a phrase, for the text
+    index; None if the text has no letters or digits."""
     tokens = _TOKEN.findall(node.text)
     if not tokens:
-        return ""
-    phrase = '"' + " ".join(tokens) + '"'
-    return phrase if node.phrase else phrase + "*"
+        return None
+    return " ".join(tokens), not node.phrase
 
 
 def _like_escape(text: str) -> str:
@@ -250,7 +255,10 @@ def _glob_to_like(pattern: str) -> str:
 
 
 def where_clause(
-    query: str, now: datetime, weights: Sequence[float] = schedule.DEFAULT_PARAMETERS
+    conn: sqlite3.Connection,
+    query: str,
+    now: datetime,
+    weights: Sequence[float] = schedule.DEFAULT_PARAMETERS,
 ) -> tuple[str, list[Any]]:
     """SQL (over `cards c`) for the cards `query` finds, and its parameters.
 
@@ -260,7 +268,7 @@ def where_clause(
     base = "c.retired = 0 AND c.deck_id IN (SELECT id FROM decks WHERE missing = 0)"
     if isinstance(tree, Everything):
         return base, []
-    compiler = _Compiler(now, weights)
+    compiler = _Compiler(conn, now, weights)
     # The query's own conditions first: given two lists of decks to seek in the card index
     # (`deck:` and the decks on disk), SQLite seeks the first it is given, and the decks on
     # disk are every deck (a search of one deck read all 100,000 cards' entries).
@@ -285,7 +293,7 @@ def find_card_ids(
     with store.reading() as conn:
         unbury_expired(conn, now)
         catch_up(conn)
-        where, params = where_clause(query, now, _weights(conn))
+        where, params = where_clause(conn, query, now, _weights(conn))
         broad = False
         if total is not None and limit is not None:
             cards = conn.execute("SELECT max(id) FROM cards").fetchone()[0] or 0
@@ -306,7 +314,7 @@ def count_cards(store: CardStore, query: str, now: datetime) -> int:
     with store.reading() as conn:
         unbury_expired(conn, now)
         catch_up(conn)
-        where, params = where_clause(query, now, _weights(conn))
+        where, params = where_clause(conn, query, now, _weights(conn))
         sql = f"SELECT COUNT(*) FROM cards c WHERE {where}"
         return int(conn.execute(sql, params).fetchone()[0])
 
