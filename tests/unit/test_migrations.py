@@ -12,10 +12,11 @@ from sqlite_utils import Database
 from trainer.core.grading import Rating
 from trainer.core.progress import State, to_millis
 from trainer.schedule import DEFAULT_PARAMETERS
+from trainer.store import log_layout
 from trainer.store.card_codes import TAGS
 from trainer.store.card_ties import ENTRY
 from trainer.store.migrations import migrations
-from trainer.store.review_log import MODE_KINDS, time_key
+from trainer.store.review_log import MODE_KINDS, TIME_SHIFT
 from trainer.store.store import Store
 
 NAMES = [migration.name for migration in migrations.pending(Database(memory=True))]
@@ -89,13 +90,14 @@ def representative_rows(now: datetime) -> dict[str, list[dict]]:
     }
 
 
-def keyed_by_time(table: str, rows: list[dict], at: int) -> list[dict]:
-    """`rows` as a log keyed by time holds them (m015): the review's id is its time."""
+def keyed_by_time(table: str, rows: list[dict], at: int, shift: int = TIME_SHIFT) -> list[dict]:
+    """`rows` as a log keyed by time holds them (m015): the review's id is its time, shifted
+    `shift` bits (14 until m021)."""
     if table == "reviews":
-        return [{**row, "id": time_key(row["reviewed_at"]), "kind": MODE_KINDS[row["mode"]]}
+        return [{**row, "id": row["reviewed_at"] << shift, "kind": MODE_KINDS[row["mode"]]}
                 for row in rows]  # fmt: skip
     if table == "journal":
-        return [{**row, "review_id": time_key(at)} for row in rows]
+        return [{**row, "review_id": at << shift} for row in rows]
     return rows
 
 
@@ -124,8 +126,8 @@ def test_upgrade_from_before_each_migration(
         if not old[table].exists():
             continue
         columns = old[table].columns_dict
-        if keyed:
-            rows = keyed_by_time(table, rows, reviewed_at)
+        if keyed:  # as m015 keyed it
+            rows = keyed_by_time(table, rows, reviewed_at, log_layout.TIME_SHIFT)
         kept = [{k: v for k, v in row.items() if k in columns} for row in rows]
         old[table].insert_all(kept)
         # What the upgraded database holds: every row, the log's ids now its times.

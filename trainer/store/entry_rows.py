@@ -101,6 +101,7 @@ def pack_rows(conn: sqlite3.Connection) -> None:
     """Move every stored row to `PACKED_ROWS`' table, each row's values kept."""
     from trainer.store.deck_entries import packed_row
 
+    conn.execute(PACKED_ROWS)
     rows = conn.execute(
         "SELECT deck_id, seq, digests, sizes, lines, counts, bases, chunks, card_ids "
         "FROM deck_entry_chunks ORDER BY deck_id, seq"

@@ -21,7 +21,11 @@ when the migration's transaction commits.
 
 from __future__ import annotations
 
-from trainer.store.review_log import MODE_KINDS, TIME_SHIFT
+from trainer.store.review_log import MODE_KINDS
+
+TIME_SHIFT = 14
+"""The bits below a review's time in its id as m015 and m017 made them (m021 narrows them to
+`review_log.TIME_SHIFT`)."""
 
 _KIND_OF_MODE = " ".join(f"WHEN '{mode}' THEN {kind}" for mode, kind in MODE_KINDS.items())
 MODE_OF_KIND = " ".join(f"WHEN {kind} THEN '{mode}'" for mode, kind in MODE_KINDS.items())

@@ -20,8 +20,11 @@ from trainer.core.progress import Progress, State, from_millis, to_millis
 from trainer.store import card_flags, log_codec
 from trainer.store.rows import card_to_answer
 
-TIME_SHIFT = 14
-"""Bits of a review's id below its time: up to 16,384 answers in one millisecond."""
+TIME_SHIFT = 5
+"""Bits of a review's id below its time: up to 32 answers in one millisecond (migration m021;
+14 before it). An id then takes 6 bytes in an index (8 before) until the year 2109, as
+Anki's millisecond ids do, and 7 in the table."""
+SLOTS = 1 << TIME_SHIFT
 MODE_KINDS = {"review": 0, "quiz": 1, "undo": 2, "import": 3}
 """How the log stores each mode of answering (`mode` is computed back from `kind`)."""
 REVIEW_COLUMNS = (
@@ -33,12 +36,19 @@ before the answer as `trainer.store.log_codec` stores it."""
 
 
 def _next_id(reviewed_at: str) -> str:
-    return f"""(SELECT coalesce(max(id) + 1, {reviewed_at} << {TIME_SHIFT}) FROM reviews
-    WHERE id >= {reviewed_at} << {TIME_SHIFT} AND id < ({reviewed_at} + 1) << {TIME_SHIFT})"""
+    first = f"({reviewed_at} << {TIME_SHIFT})"
+    # A full millisecond gives a text, which no INTEGER PRIMARY KEY takes: the insert fails
+    # (`append_review` moves the answer to the next millisecond) rather than take an id of
+    # the next millisecond, which would shift the answer's time from its stored state's.
+    return f"""(SELECT CASE WHEN last IS NULL THEN {first} WHEN last < {first} + {SLOTS - 1}
+    THEN last + 1 ELSE '{FULL}' END FROM (SELECT max(id) AS last FROM reviews
+    WHERE id >= {first} AND id < ({reviewed_at} + 1) << {TIME_SHIFT}))"""
 
 
+FULL = "millisecond full"
 NEXT_ID = _next_id(":reviewed_at")
-"""The id of a new review at `:reviewed_at` (ms): the next free one of that millisecond."""
+"""The id of a new review at `:reviewed_at` (ms): the next free one of that millisecond (an
+insert fails with a datatype mismatch when all `SLOTS` are taken)."""
 _INSERT = f"INSERT INTO reviews (id, {', '.join(REVIEW_COLUMNS)})"
 _NAMED_VALUES = (
     ":card_id, :rating, :duration_ms, :kind, :undoes, :state_before, :step_before, "
@@ -75,21 +85,30 @@ def append_review(
     parameters_id: int | None,
     undoes: int | None = None,
 ) -> int:
-    """Append one row to the review log with the card's state before it; its id."""
+    """Append one row to the review log with the card's state before it; its id.
+
+    Its time is `now`, or the first millisecond after it with a free id when `SLOTS` answers
+    already have that one (only a log imported with coarse times has so many).
+    """
     at = to_millis(now)
-    late_ms, interval_code = log_codec.encode_times(
-        at, to_millis(before.due), to_millis(before.last_review)
-    )
-    cursor = conn.execute(
-        _APPEND,
-        (
+    while True:
+        late_ms, interval_code = log_codec.encode_times(
+            at, to_millis(before.due), to_millis(before.last_review)
+        )
+        values = (
             at, card_id, rating, duration_ms, MODE_KINDS[mode], undoes, int(before.state),
             before.step, log_codec.encode_float(before.stability),
             log_codec.encode_float(before.difficulty), late_ms, interval_code, parameters_id,
-        ),
-    )  # fmt: skip
-    assert cursor.lastrowid is not None  # an INSERT always sets it
-    return cursor.lastrowid
+        )  # fmt: skip
+        try:
+            cursor = conn.execute(_APPEND, values)
+        except sqlite3.IntegrityError as error:
+            if "datatype mismatch" not in str(error):
+                raise
+            at += 1
+            continue
+        assert cursor.lastrowid is not None  # an INSERT always sets it
+        return cursor.lastrowid
 
 
 _PROGRESS_COLUMNS = ("step", "stability", "difficulty", "due", "last_review", "reps", "lapses")

@@ -7,9 +7,10 @@ applies them.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from trainer.store.statements import run_statements as _run
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -21,21 +22,6 @@ SCHEMA: list[Callable[[Database], None]] = []
 def _migration(function: Callable[[Database], None]) -> Callable[[Database], None]:
     SCHEMA.append(function)
     return function
-
-
-def _run(db: Database, script: str) -> None:
-    """Run each statement of `script` inside the migration's transaction.
-
-    `sqlite3.executescript` would commit first, so a failed migration could leave half a schema.
-    """
-    statement = ""
-    for line in script.splitlines(keepends=True):
-        statement += line
-        if sqlite3.complete_statement(statement):
-            db.execute(statement)
-            statement = ""
-    if statement.strip():
-        db.execute(statement)
 
 
 @_migration
@@ -397,11 +383,10 @@ def m020_lean_cards(db: Database) -> None:
 
 @_migration
 def m021_smaller_store(db: Database) -> None:
-    """The text index without the places of words (`card_index`) and the stored entries' rows
-    packed (`entry_rows`); every card, review, state and stored layout is kept."""
-    from trainer.store.card_index import TEXT_WITHOUT_PLACES
-    from trainer.store.entry_rows import PACKED_ROWS, pack_rows
+    """Every card, review, journal row, state and stored layout kept in less room: the text
+    index without places (`card_index`), packed entries (`entry_rows`), narrower log ids."""
+    from trainer.store import card_index, entry_rows, log_ids
 
-    _run(db, TEXT_WITHOUT_PLACES)
-    _run(db, PACKED_ROWS)
-    pack_rows(db.conn)
+    _run(db, card_index.TEXT_WITHOUT_PLACES)
+    entry_rows.pack_rows(db.conn)
+    _run(db, log_ids.NARROW_IDS)
