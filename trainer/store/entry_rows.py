@@ -85,11 +85,8 @@ def store_in_rows(conn: sqlite3.Connection, layouts: list[tuple]) -> None:
 
 PACKED_ROWS = """
 CREATE TABLE deck_entry_rows (
-    deck_id INTEGER NOT NULL REFERENCES decks(id),
-    seq INTEGER NOT NULL,
-    digests BLOB NOT NULL,
-    chunks BLOB NOT NULL,
-    packed BLOB NOT NULL,
+    deck_id INTEGER NOT NULL REFERENCES decks(id), seq INTEGER NOT NULL,
+    digests BLOB NOT NULL, chunks BLOB NOT NULL, packed BLOB NOT NULL,
     PRIMARY KEY (deck_id, seq)
 );
 """

@@ -69,10 +69,11 @@ def _words_of(text: str) -> list[str]:
     """The words the tokenizer makes of `text`, in order."""
     with _lock:
         places = _memory()
-        places.execute("INSERT INTO texts (rowid, prompt, answer) VALUES (1, ?, '')", [text])
-        words = [term for (term,) in places.execute("SELECT term FROM words ORDER BY offset")]
-        places.execute("INSERT INTO texts (texts) VALUES ('delete-all')")
-    return words
+        try:
+            places.execute("INSERT INTO texts (rowid, prompt, answer) VALUES (1, ?, '')", [text])
+            return [term for (term,) in places.execute("SELECT term FROM words ORDER BY offset")]
+        finally:
+            places.execute(_EMPTY)
 
 
 def _matching(rows: list[tuple[int, str, str]], match: str) -> list[int]:
@@ -82,13 +83,13 @@ def _matching(rows: list[tuple[int, str, str]], match: str) -> list[int]:
         places.execute("BEGIN")
         try:
             places.executemany("INSERT INTO texts (rowid, prompt, answer) VALUES (?, ?, ?)", rows)
-            found = [row for (row,) in places.execute(_FIND, [match])]
-            places.execute("INSERT INTO texts (texts) VALUES ('delete-all')")
+            return [row for (row,) in places.execute(_FIND, [match])]
         finally:
+            places.execute(_EMPTY)  # nothing of one search is left for the next
             places.execute("COMMIT")
-    return found
 
 
+_EMPTY = "INSERT INTO texts (texts) VALUES ('delete-all')"
 _FIND = "SELECT rowid FROM texts WHERE texts MATCH ? ORDER BY rowid"
 
 
