@@ -14,7 +14,7 @@ from trainer.core.grading import Rating
 from trainer.store import sync as sync_module
 from trainer.store.card_codes import TAGS
 from trainer.store.card_places import SHOWN_LINE
-from trainer.store.deck_entries import unpacked_row
+from trainer.store.entry_packing import unpacked_rows
 from trainer.store.store import Store
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -61,9 +61,9 @@ def state(path: Path) -> dict[str, list[tuple]]:
         }
         # Chunks in their order, wherever they stand in it.
         read["deck_entry_chunks"] = [
-            (deck_id, digests, chunks, *unpacked_row(digests, packed))
-            for deck_id, digests, chunks, packed in conn.execute(
-                "SELECT deck_id, digests, chunks, packed FROM deck_entry_chunks "
+            (deck_id, digests, chunks, unpacked_rows([(len(digests) // 8, numbers, keys)]))
+            for deck_id, digests, chunks, numbers, keys in conn.execute(
+                "SELECT deck_id, digests, chunks, numbers, keys FROM deck_entry_chunks "
                 "ORDER BY deck_id, seq"
             )
         ]

@@ -8,19 +8,23 @@ narrower: every review keeps its time, its before-state, its undo and its journa
 from __future__ import annotations
 
 import sqlite3
+import sys
 from array import array
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from trainer.core.deck_blocks import layout_of
+from trainer.core.deck_blocks import NO_CLOZE, layout_of
 from trainer.core.grading import Rating
 from trainer.core.library import find_deck_files, read_deck_file
 from trainer.core.progress import Progress, to_millis
 from trainer.store import log_layout, review_log, search
 from trainer.store.deck_entries import head_of, load_entries, plain_rows
+from trainer.store.entry_packing import packed_row, unpacked_rows
 from trainer.store.migrations import migrations
 from trainer.store.store import Store
 from trainer.store.text_match import Phrase, expression
@@ -196,3 +200,40 @@ def test_an_answer_past_a_full_millisecond_keeps_its_state_at_the_next(store: St
     assert {(due, last) for _, due, last in times} == {
         (to_millis(due), to_millis(before.last_review))
     }
+
+
+NUMBERS = st.lists(st.integers(0, 2**32 - 1) | st.integers(0, 300), max_size=40)
+
+
+@given(NUMBERS, NUMBERS, st.lists(st.integers(0, 2**63 - 1) | st.integers(1, 70_000)), st.data())
+def test_a_packed_row_of_entries_unpacks_to_what_it_was(sizes, lines, ids, data) -> None:
+    entries = min(len(sizes), len(lines))
+    sizes, lines = sizes[:entries], lines[:entries]
+    counts = data.draw(st.lists(st.integers(0, 3), min_size=entries, max_size=entries))
+    ids = (ids * (sum(counts) // max(1, len(ids)) + 1))[: sum(counts)] if ids else [7] * sum(counts)
+    keys = data.draw(st.lists(st.none() | st.text("0123456789abcdef", min_size=12, max_size=12),
+                              min_size=entries, max_size=entries))  # fmt: skip
+    bases = "".join(f"{key or NO_CLOZE}|" for key in keys)
+    columns = [array("I", column).tobytes() for column in (sizes, lines, counts)]
+    if sys.byteorder == "big":
+        columns = [byteswapped("I", column) for column in columns]
+    card_ids = array("q", ids).tobytes() if sys.byteorder == "little" else byteswapped("q", ids)
+    numbers, packed_keys = packed_row(*columns, bases, card_ids)
+    # A row alone, and as the second of two rows read together.
+    assert unpacked_rows([(entries, numbers, packed_keys)]) == (
+        [*columns, card_ids],
+        bases,
+        [len(ids)],
+    )
+    other = packed_row(b"\1\0\0\0", b"\0\0\1\0", b"\2\0\0\0", NO_CLOZE + "|", bytes(16))
+    joined = unpacked_rows([(1, *other), (entries, numbers, packed_keys)])
+    assert joined[0][0] == b"\1\0\0\0" + columns[0] and joined[2] == [2, len(ids)]
+    assert joined[0][3] == bytes(16) + card_ids and joined[1] == NO_CLOZE + "|" + bases
+    if entries and max(sizes + lines) < 256 and all(key is None for key in keys):
+        assert len(numbers) <= 4 + 3 * entries + 8 * len(ids) and len(packed_keys) == entries
+
+
+def byteswapped(typecode: str, numbers) -> bytes:
+    swapped = array(typecode, numbers)
+    swapped.byteswap()
+    return swapped.tobytes()

@@ -4,17 +4,16 @@ Kept in `deck_entries` (one row per deck: the content hash it was made from and 
 `deck_entry_chunks`, one row per run of chunks (`row_ends`: about the square root of their
 number, a few dozen rows for a deck of 20,000 entries), in `seq` order: a row whose hash is not
 the deck's is never used. A row holds its entries' and its chunks' hashes as they are, and the
-rest packed in one compressed column (`packed_row`, migration m021: the entries' sizes, lines
-and card counts as little-endian numbers, their cards' ids, their cloze keys; 2.5 MB less at
-100,000 cards), so a re-sync reads the layout with a few joins and one decompression a row, and
-one that changes a few entries writes the rows they are in, not the deck's whole layout.
+rest in one column (`store.entry_packing`, migration m021: the entries' sizes, lines and card
+counts, their cards' ids, their cloze keys, each number in as few bytes as it needs), so a
+re-sync reads the layout with a few joins, and one that changes a few entries writes the rows
+they are in, not the deck's whole layout.
 """
 
 from __future__ import annotations
 
 import math
 import sys
-import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
@@ -31,6 +30,7 @@ from trainer.core.deck_blocks import (
 )
 from trainer.core.deckfile import DeckMarks
 from trainer.store.card_places import GAP, spread
+from trainer.store.entry_packing import packed_row, unpacked_rows
 
 if TYPE_CHECKING:
     import sqlite3
@@ -68,7 +68,8 @@ cards further on)."""
 _BASE = len(NO_CLOZE) + 1
 """Characters per entry in the cloze keys' column (`Layout.bases`)."""
 _INSERT = (
-    "INSERT INTO deck_entry_chunks (deck_id, seq, digests, chunks, packed) VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO deck_entry_chunks (deck_id, seq, digests, chunks, numbers, keys) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -81,44 +82,22 @@ def load_entries(conn: sqlite3.Connection, deck_id: int, content_hash: str) -> S
     if row is None:
         return None
     rows = conn.execute(
-        "SELECT seq, digests, chunks, packed FROM deck_entry_chunks WHERE deck_id = ? ORDER BY seq",
+        "SELECT seq, digests, chunks, numbers, keys FROM deck_entry_chunks WHERE deck_id = ? "
+        "ORDER BY seq",
         [deck_id],
     ).fetchall()
     if not rows:
         return None
-    seqs = [row[0] for row in rows]
-    columns = [unpacked_row(digests, packed) for _, digests, _, packed in rows]
-    sizes, lines, counts, card_ids, bases = zip(*columns)
-    size_bytes, line_bytes, count_bytes = (b"".join(column) for column in (sizes, lines, counts))
-    digest_bytes, chunks = b"".join(row[1] for row in rows), b"".join(row[2] for row in rows)
-    layout = layout_from_columns(
-        row[0], digest_bytes, size_bytes, line_bytes, count_bytes, "".join(bases), chunks
+    entries = [len(row[1]) // 8 for row in rows]
+    (sizes, lines, counts, card_ids), bases, cards = unpacked_rows(
+        [(count, row[3], row[4]) for count, row in zip(entries, rows)]
     )
-    # Where each row begins, in entries and in cards: the lengths of its columns.
-    starts = list(accumulate((len(column) // 4 for column in counts), initial=0))
-    cards = list(accumulate((len(ids) // 8 for ids in card_ids), initial=0))
-    cards_before = CardsBefore(layout.counts, list(zip(starts, cards)))
-    return StoredEntries(layout, numbers_of("q", b"".join(card_ids)), seqs, cards_before)
-
-
-def packed_row(sizes: bytes, lines: bytes, counts: bytes, bases: str, card_ids: bytes) -> bytes:
-    """A row's columns other than its hashes, as `deck_entry_chunks.packed` holds them."""
-    return zlib.compress(b"".join((sizes, lines, counts, card_ids, bases.encode())))
-
-
-def unpacked_row(digests: bytes, packed: bytes) -> tuple[bytes, bytes, bytes, bytes, str]:
-    """A row's sizes, lines, counts, card ids and cloze keys from `packed_row`'s bytes."""
-    data = zlib.decompress(packed)
-    width = 4 * (len(digests) // 8)  # each column holds a 4-byte number per entry
-    counts = data[2 * width : 3 * width]
-    ids_end = 3 * width + 8 * sum(numbers_of("I", counts))
-    return (
-        data[:width],
-        data[width : 2 * width],
-        counts,
-        data[3 * width : ids_end],
-        (data[ids_end:].decode()),
-    )
+    digests, chunks = b"".join(row[1] for row in rows), b"".join(row[2] for row in rows)
+    layout = layout_from_columns(row[0], digests, sizes, lines, counts, bases, chunks)
+    # Where each row begins, in entries and in cards.
+    starts = list(accumulate(entries, initial=0))
+    cards_before = CardsBefore(layout.counts, list(zip(starts, accumulate(cards, initial=0))))
+    return StoredEntries(layout, numbers_of("q", card_ids), [row[0] for row in rows], cards_before)
 
 
 def layout_from_columns(
@@ -189,7 +168,7 @@ def plain_rows(deck_id: int, layout: Layout, card_ids: array) -> list[tuple]:
 
 def _packed(row: tuple) -> tuple:
     deck_id, seq, digests, sizes, lines, counts, bases, chunks, card_ids = row
-    return deck_id, seq, digests, chunks, packed_row(sizes, lines, counts, bases, card_ids)
+    return deck_id, seq, digests, chunks, *packed_row(sizes, lines, counts, bases, card_ids)
 
 
 def row_ends(digests: bytes, chunks: list[int]) -> list[int]:
@@ -305,7 +284,7 @@ def _rows_patched(
         [(deck_id, seq) for seq in gone],
     )
     conn.executemany(
-        "UPDATE deck_entry_chunks SET digests = ?, chunks = ?, packed = ? "
+        "UPDATE deck_entry_chunks SET digests = ?, chunks = ?, numbers = ?, keys = ? "
         "WHERE deck_id = ? AND seq = ?",
         [(*row[2:], row[0], row[1]) for row in map(_packed, updates)],
     )

@@ -86,17 +86,17 @@ def store_in_rows(conn: sqlite3.Connection, layouts: list[tuple]) -> None:
 PACKED_ROWS = """
 CREATE TABLE deck_entry_rows (
     deck_id INTEGER NOT NULL REFERENCES decks(id), seq INTEGER NOT NULL,
-    digests BLOB NOT NULL, chunks BLOB NOT NULL, packed BLOB NOT NULL,
+    digests BLOB NOT NULL, chunks BLOB NOT NULL, numbers BLOB NOT NULL, keys TEXT NOT NULL,
     PRIMARY KEY (deck_id, seq)
 );
 """
 """Migration m021: the rows of `ENTRIES_IN_ROWS` with their numbers, ids and cloze keys in one
-compressed column (`deck_entries.packed_row`); renamed `deck_entry_chunks` by `pack_rows`."""
+column, in few bytes (`store.entry_packing`); renamed `deck_entry_chunks` by `pack_rows`."""
 
 
 def pack_rows(conn: sqlite3.Connection) -> None:
     """Move every stored row to `PACKED_ROWS`' table, each row's values kept."""
-    from trainer.store.deck_entries import packed_row
+    from trainer.store.entry_packing import packed_row
 
     conn.execute(PACKED_ROWS)
     rows = conn.execute(
@@ -104,9 +104,10 @@ def pack_rows(conn: sqlite3.Connection) -> None:
         "FROM deck_entry_chunks ORDER BY deck_id, seq"
     )
     conn.executemany(
-        "INSERT INTO deck_entry_rows (deck_id, seq, digests, chunks, packed) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO deck_entry_rows (deck_id, seq, digests, chunks, numbers, keys) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         (
-            (deck_id, seq, digests, chunks, packed_row(sizes, lines, counts, bases, ids))
+            (deck_id, seq, digests, chunks, *packed_row(sizes, lines, counts, bases, ids))
             for deck_id, seq, digests, sizes, lines, counts, bases, chunks, ids in rows
         ),
     )
