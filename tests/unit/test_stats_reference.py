@@ -71,12 +71,13 @@ def build_history(store: Store, seed: int) -> list[int]:
         )  # fmt: skip
         ids.append(int(cursor.lastrowid))
         card_of[ids[-1]] = card_id
-    # Undone at the end: logged against the card of the answer taken back, as the store does.
-    for undone in rng.sample(ids, 60):
+    # Undone at the end: logged against the card of the answer taken back, as the store does
+    # (a millisecond apart: one millisecond holds `review_log.SLOTS` answers).
+    for number, undone in enumerate(rng.sample(ids, 60)):
         store.db.execute(
             NEW_REVIEW,
             {"card_id": card_of[undone], "rating": None, "duration_ms": 0, "kind": MODE_KINDS["undo"],
-             "undoes": undone, "reviewed_at": to_millis(NOW - timedelta(minutes=1)),
+             "undoes": undone, "reviewed_at": to_millis(NOW - timedelta(minutes=1)) + number,
              "state_before": 2, "step_before": None, "stability_before": None,
              "difficulty_before": None, "due_before": None, "last_review_before": None,
              "parameters_id": None},
