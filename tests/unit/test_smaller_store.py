@@ -237,3 +237,29 @@ def byteswapped(typecode: str, numbers) -> bytes:
     swapped = array(typecode, numbers)
     swapped.byteswap()
     return swapped.tobytes()
+
+
+_WORDS = st.sampled_from(["is", "the", "border", "b0rder", "Is", "THE", "a1", "is_the", "x"])
+_GLUE = st.sampled_from([" ", "  ", ", ", "-", "_", "'", "\n", "...", "\t", "/", "", "é"])
+_ASCII_TEXT = st.lists(st.tuples(_WORDS, _GLUE), max_size=8).map(
+    lambda parts: "".join(word + glue for word, glue in parts)
+)
+
+
+@given(
+    rows=st.lists(st.tuples(_ASCII_TEXT, _ASCII_TEXT), min_size=1, max_size=12),
+    phrases=st.lists(
+        st.tuples(st.lists(_WORDS, min_size=1, max_size=3).map(" ".join), st.booleans()),
+        min_size=1,
+        max_size=2,
+    ),
+)
+def test_a_phrase_is_checked_on_ascii_texts_as_the_index_with_places_checks_it(
+    rows: list[tuple[str, str]], phrases: list[Phrase]
+) -> None:
+    # Texts of ASCII words and separators, one in some of them not ASCII: the patterns'
+    # check and the index's check (`_placed`) find the same rows.
+    numbered = [(number, prompt, answer) for number, (prompt, answer) in enumerate(rows, 1)]
+    from trainer.store.text_match import _matching, _placed
+
+    assert _matching(numbered, phrases) == _placed(numbered, expression(phrases))

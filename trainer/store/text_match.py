@@ -11,7 +11,9 @@ matched on its own words as the index with places matched it, so the same cards 
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -43,7 +45,7 @@ def text_clause(conn: sqlite3.Connection, phrases: Sequence[Phrase]) -> tuple[st
         "(SELECT rowid FROM cards_text WHERE cards_text MATCH ?)",
         [" AND ".join(terms)],
     ).fetchall()
-    found = _matching(rows, expression(phrases)) if rows else []
+    found = _matching(rows, phrases) if rows else []
     return "c.id IN (SELECT value FROM json_each(?))", [json.dumps(found)]
 
 
@@ -76,7 +78,41 @@ def _words_of(text: str) -> list[str]:
             places.execute(_EMPTY)
 
 
-def _matching(rows: list[tuple[int, str, str]], match: str) -> list[int]:
+def _matching(rows: list[tuple[int, str, str]], phrases: Sequence[Phrase]) -> list[int]:
+    """The ids of `rows` (id, question, answer) whose texts hold every one of `phrases`,
+    words in place: ASCII texts checked by `_ascii_pattern` (the tokenizer cuts them at what
+    is not a letter or a digit, and folds only their case), any other text by the index."""
+    patterns = [pattern for words, prefix in phrases if (pattern := _ascii_pattern(words, prefix))]
+    if len(patterns) < len(phrases):
+        return _placed(rows, expression(phrases))
+    found, others = [], []
+    for row in rows:
+        # The two texts as one, at a character no phrase's pattern goes past.
+        texts = f"{row[1]}\0{row[2]}"
+        if not texts.isascii() or texts.count("\0") > 1:
+            others.append(row)
+            continue
+        texts = texts.lower()
+        if all(pattern.search(texts) for pattern in patterns):
+            found.append(row[0])
+    if others:
+        found = sorted(found + _placed(others, expression(phrases)))
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _ascii_pattern(words: str, prefix: bool) -> re.Pattern[str] | None:
+    """What ASCII texts (lower-cased, a question and its answer joined by a NUL) hold where
+    one of them has the phrase `words` (the last word as a prefix if `prefix`); None if the
+    phrase is not ASCII."""
+    if not words.isascii():
+        return None
+    tokens = re.findall("[a-z0-9]+", words.lower())
+    end = "" if prefix else "(?![a-z0-9])"
+    return re.compile("(?<![a-z0-9])" + "[^a-z0-9\0]+".join(tokens) + end)
+
+
+def _placed(rows: list[tuple[int, str, str]], match: str) -> list[int]:
     """The ids of `rows` (id, question, answer) whose texts `match` finds, words in place."""
     with _lock:
         places = _memory()
