@@ -101,8 +101,13 @@ def cards_of(path: Path) -> list[tuple]:
 class Twins:
     """One deck file synced into two stores: one re-syncing by entries, one always whole."""
 
-    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    def __init__(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, keep_open: bool = False
+    ) -> None:
         self.monkeypatch = monkeypatch
+        self.open: dict[str, Store] = {}
+        """With `keep_open`, the re-syncing store, open from one sync to the next (as the app's)."""
+        self.keep_open = keep_open
         # No file gets a stamp (each sync reads it), so that neither store records one that the
         # other, syncing a moment later, found too recent to record.
         monkeypatch.setattr(library, "RACY_SECONDS", 10**9)
@@ -119,14 +124,16 @@ class Twins:
             first = store.conn.execute("SELECT id FROM cards ORDER BY id LIMIT 2").fetchall()
             for (card_id,) in first:
                 store.record_review(card_id, Rating.GOOD, NOW)
-            store.close()
+            self.close(store)
 
     def stores(self):
         for name, path in self.paths.items():
             yield self.sync(name, path)
 
     def sync(self, name: str, path: Path) -> Store:
-        store = Store.open(path)
+        store = self.open.get(name) or Store.open(path)
+        if self.keep_open and name == "entries":
+            self.open[name] = store
         with self.monkeypatch.context() as patch:
             if name == "whole":
                 patch.setattr(sync_module, "plan_resync", lambda *args: None)
@@ -144,6 +151,10 @@ class Twins:
     def write(self, text: str) -> None:
         self.deck.write_text(text, encoding="utf-8")
         for store in self.stores():
+            self.close(store)
+
+    def close(self, store: Store) -> None:
+        if store not in self.open.values():
             store.close()
 
     def assert_alike(self, from_nothing: bool = True) -> None:

@@ -186,6 +186,28 @@ def stored_layout(path: Path) -> tuple:
     return stored.layout, [keys[card_id] for card_id in stored.card_ids], counted
 
 
+def remembered_alike(store: Store) -> None:
+    """What the open store remembers of the deck's stored entries (if anything) is what is
+    stored: the layout, the cards' ids, the rows' seqs and the cards before every entry."""
+    from trainer.store.deck_entries import load_entries
+
+    deck_id, content_hash = store.conn.execute(
+        "SELECT id, content_hash FROM decks WHERE path LIKE '%mixed.md'"
+    ).fetchone()
+    remembered = store._entries.entries(store.conn, deck_id, content_hash)
+    if remembered is None:
+        return
+    conn = sqlite3.connect(store.path)  # not the store's: its reads are watched
+    loaded = load_entries(conn, deck_id, content_hash)
+    conn.close()
+    assert loaded is not None
+    assert remembered.layout == loaded.layout
+    assert (remembered.card_ids, remembered.seqs) == (loaded.card_ids, loaded.seqs)
+    entries = range(len(loaded.layout) + 1)
+    counted = [remembered.cards_before[entry] for entry in entries]
+    assert counted == [loaded.cards_before[entry] for entry in entries]
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(["front", "bom", "none", "crlf"]),
@@ -202,14 +224,16 @@ def stored_layout(path: Path) -> tuple:
         min_size=1,
         max_size=4,
     ),
+    st.booleans(),
 )
 def test_random_edits_store_the_entries_a_whole_sync_stores(
-    head: str, count: int, writes: list[list[tuple[str, int]]]
+    head: str, count: int, writes: list[list[tuple[str, int]]], keep_open: bool
 ) -> None:
     # Decks long enough for several stored rows, with or without front matter or text before
     # the first card, a byte order mark, Windows line ends; edits anywhere, the first and
     # last entries too: what the re-sync stores (each entry's bytes, lines, cards and ids,
-    # the chunks' hashes, the cards before each entry) is what a whole sync stores.
+    # the chunks' hashes, the cards before each entry) is what a whole sync stores. A store
+    # kept open re-syncs from the entries it remembers writing: they are the stored ones.
     entries = [f"Q: Row question {n}?\nA: Answer {n}\n" for n in range(count)]
     front = {"front": "+++\nname = 'Mixed'\n+++\n\nText before.\n\n", "bom": "\ufeff"}
     made = 0
@@ -219,7 +243,7 @@ def test_random_edits_store_the_entries_a_whole_sync_stores(
         return written.replace("\n", "\r\n") if head == "crlf" else written
 
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
-        twins = Twins(Path(folder), patch, text())
+        twins = Twins(Path(folder), patch, text(), keep_open)
         for steps in writes:  # a few edits to each write of the file
             for what, at in steps:
                 at %= len(entries)
@@ -236,6 +260,38 @@ def test_random_edits_store_the_entries_a_whole_sync_stores(
             twins.write(text())
             twins.assert_alike()
             assert stored_layout(twins.paths["entries"]) == stored_layout(twins.paths["whole"])
+            if keep_open:
+                remembered_alike(twins.open["entries"])
+        for store in twins.open.values():
+            store.close()
+
+
+def test_a_store_kept_open_reads_the_entries_it_wrote_from_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    many, twins = long_deck(tmp_path, monkeypatch, 300)
+    twins.keep_open = True
+    read_rows: list[str] = []
+    for turn in range(4):
+        many[7 * turn] = many[7 * turn].replace("\n", " (edited)\n", 1)
+        twins.write(deck_text(many))
+        twins.assert_alike()
+        store = twins.open["entries"]
+        remembered_alike(store)
+        if turn == 0:  # the first re-sync of the open store reads them from the database
+            store.conn.set_trace_callback(read_rows.append)
+    assert twins.whole_syncs == 0
+    assert not [sql for sql in read_rows if "FROM deck_entry_chunks" in sql and "digests" in sql]
+    # Another connection's commit: the stored entries are read again, not the remembered ones.
+    conn = sqlite3.connect(twins.paths["entries"])
+    conn.execute("UPDATE deck_entry_chunks SET seq = seq")
+    conn.commit()
+    conn.close()
+    many[1] = many[1].replace("\n", " (again)\n", 1)
+    twins.write(deck_text(many))
+    twins.assert_alike()
+    assert [sql for sql in read_rows if "FROM deck_entry_chunks" in sql and "digests" in sql]
+    twins.open["entries"].close()
 
 
 def test_entries_stored_in_one_row_per_deck_are_kept_by_the_upgrade(tmp_path: Path) -> None:

@@ -171,7 +171,7 @@ def chunk_digests(
     known = known or {}
     ends = chunk_ends(layout.digests)
     view, at, sizes = memoryview(raw), layout.head_size, layout.sizes
-    hashes = []
+    hashes, found = [], []
     for index, (first, end) in enumerate(zip([0, *ends], ends)):
         hash_span = known.get(index)
         if hash_span is None:
@@ -180,7 +180,10 @@ def chunk_digests(
         else:
             hashes.append(hash_span[0])
             span = hash_span[1]
+        found.append(span)
         at += span
+    if spans is None:  # the next re-sync compares the file with this layout: spans known
+        _recent_spans[:] = [(layout.digests, sizes, len(sizes), found), *_recent_spans[:1]]
     return b"".join(hashes)
 
 

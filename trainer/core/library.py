@@ -88,10 +88,13 @@ def _folder_decks(folder: Path, problems: list[Problem]) -> Iterable[Path]:
                 yield path.resolve()
 
 
-def file_stamp(path: Path) -> str:
+def file_stamp(path: Path | str) -> str:
     """Size and modification time, as git's index keeps them: if they match what was recorded
     when the file was last hashed, the file has not changed and need not be read again."""
-    status = path.stat()
+    return _stamp(os.stat(path))
+
+
+def _stamp(status: os.stat_result) -> str:
     return f"{status.st_size}:{status.st_mtime_ns}"
 
 
@@ -99,18 +102,15 @@ RACY_SECONDS = 2
 """A file modified this recently gets no stamp: a further edit could keep its size and time."""
 
 
-def _recently_modified(path: Path) -> bool:
-    return time.time() - path.stat().st_mtime < RACY_SECONDS
-
-
 def read_deck_file(path: Path) -> DeckFile:
     """Read a deck file's bytes and hash them; an unreadable file raises `DeckError`."""
     try:
-        # Stamped before reading: an edit made while reading leaves a stale stamp, so the next
-        # sync reads the file again rather than missing the edit.
-        stamp = file_stamp(path)
+        # Stamped before reading: an edit made while reading leaves a stale stamp (its time is
+        # not the file's then), so the next sync reads the file again rather than missing it.
+        status = os.stat(path)
+        stamp = _stamp(status)
         raw = path.read_bytes()
-        if _recently_modified(path):
+        if time.time() - status.st_mtime < RACY_SECONDS:
             # Another edit within the file system's timestamp granularity would leave size and
             # time unchanged; like git with a "racily clean" file, trust only the hash for now.
             stamp = ""

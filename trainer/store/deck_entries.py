@@ -51,6 +51,10 @@ class CardsBefore:
         at = bisect_right(self._entries, entry) - 1
         return self._cards[at] + sum(self._counts[self._entries[at] : entry])
 
+    def known(self) -> list[tuple[int, int]]:
+        """The (entry, cards before it) it counts from, in order, from (0, 0)."""
+        return list(zip(self._entries, self._cards))
+
 
 class StoredEntries(NamedTuple):
     """A deck's stored layout, its cards' ids (in position order), its chunks' `seq`s and the

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from sys import maxsize
 from typing import TYPE_CHECKING
 
 from trainer.core.cards import Card, Deck
@@ -73,10 +75,17 @@ class Resync:
 
 
 def plan_resync(
-    conn: sqlite3.Connection, deck_file: DeckFile, deck_id: int, stored_hash: str
+    conn: sqlite3.Connection,
+    deck_file: DeckFile,
+    deck_id: int,
+    stored_hash: str,
+    known: KnownEntries | None = None,
 ) -> Resync | None:
-    """The re-sync of a deck by its changed entries, or None if it must be synced whole."""
-    stored = load_entries(conn, deck_id, stored_hash)
+    """The re-sync of a deck by its changed entries, or None if it must be synced whole;
+    `known`: the entries this store wrote last, if they are still the stored ones."""
+    stored = known.entries(conn, deck_id, stored_hash) if known else None
+    if stored is None:
+        stored = load_entries(conn, deck_id, stored_hash)
     if stored is None:
         return None
     layout, card_ids, seqs, old_cards = stored
@@ -129,11 +138,12 @@ def plan_resync(
 
 
 def apply_resync(
-    db, plan: Resync, unchanged: Container[int], now: datetime
+    db, plan: Resync, unchanged: Container[int], now: datetime, known: KnownEntries | None = None
 ) -> tuple[int, int] | None:
     """Write the plan; the counts of cards added and retired, or None (nothing written) when
     the deck must be synced whole: a new card repeats the question of a kept one, or new cards
-    find no free position between their kept neighbours (`store.card_places`)."""
+    find no free position between their kept neighbours (`store.card_places`). The entries
+    written are offered to `known` (kept once the sync has committed)."""
     deck_id, ids = plan.deck_id, plan.card_ids
     # Planned before the write lock was taken: another process may have synced the deck since.
     (stored_hash,) = db.execute("SELECT content_hash FROM decks WHERE id = ?", [deck_id]).fetchone()
@@ -196,11 +206,13 @@ def apply_resync(
     inserted = [key for key, is_fresh in zip(keys, fresh_flags) if is_fresh]
     new_ids = dict(_in_keys(db, "SELECT key, id FROM cards WHERE key IN ({})", inserted))
     new_ids.update((key, owners[key][0]) for key in keys if key in owners)
-    _save_layout(db.conn, plan, [new_ids[key] for key in keys], old_cards)
+    saved = _save_layout(db.conn, plan, [new_ids[key] for key in keys], old_cards)
     db.conn.execute(
         "UPDATE decks SET content_hash = ?, file_stamp = ? WHERE id = ?",
         [plan.deck_file.content_hash, plan.deck_file.stamp, deck_id],
     )
+    if known is not None:
+        known.written(db.conn, deck_id, plan.deck_file.content_hash, saved)
     return sum(1 for key in keys if key not in owners), max(lost, 0)
 
 
@@ -246,19 +258,31 @@ def _in_keys(db, sql: str, keys: list[str]):
     return db.conn.execute(sql.format(",".join("?" * len(keys))), keys).fetchall()
 
 
-def _save_layout(conn, plan: Resync, fresh_ids: list[int], old_cards: CardsBefore) -> None:
-    """The new layout, spliced from the kept entries' columns and the fresh entries'."""
+def _save_layout(
+    conn, plan: Resync, fresh_ids: list[int], old_cards: CardsBefore
+) -> tuple[Layout, array, CardsBefore]:
+    """Store the new layout, spliced from the kept entries' columns and the fresh entries';
+    the layout, its cards' ids and the cards before its entries."""
     old, raw = plan.layout, plan.deck_file.raw
     size, lines = plan.comparison.head
     head = digest(raw[:size]) if plan.comparison.stray else old.head_digest
     new = Layout(size, lines, head, old.front_size, old.front_digest)
     digests, bases, ids = [], [], array("q")
     kept: KeptRuns = []
+    # Where the cards before the new entries are counted from: each piece's start, and the
+    # old points inside a kept run, moved with it (so a count sums a row's entries at most).
+    points, old_points = [], old_cards.known()
     fresh, next_id = iter(plan.fresh), iter(fresh_ids)
     for piece in plan.comparison.pieces:
+        points.append((len(new.sizes), len(ids)))
         if isinstance(piece, Kept):
             a, b = piece.first, piece.end
             kept.append((a, b, len(new.sizes) - a, len(ids) - old_cards[a]))
+            moved, cards_moved = kept[-1][2:]
+            inside = old_points[
+                bisect_right(old_points, (a, maxsize)) : bisect_left(old_points, (b,))
+            ]
+            points.extend((entry + moved, cards + cards_moved) for entry, cards in inside)
             digests.append(old.digests[8 * a : 8 * b])
             bases.append(old.bases[_BASE * a : _BASE * b])
             for column in ("sizes", "lines", "counts"):
@@ -276,3 +300,49 @@ def _save_layout(conn, plan: Resync, fresh_ids: list[int], old_cards: CardsBefor
     stored = StoredEntries(old, plan.card_ids, plan.seqs, old_cards)
     before = (plan.stored_hash, stored, kept)
     save_entries(conn, plan.deck_id, plan.deck_file.content_hash, new, ids, before, raw)
+    return new, ids, CardsBefore(new.counts, points or [(0, 0)])
+
+
+class KnownEntries:
+    """The stored entries of the deck a store re-synced last, as it wrote them: the next
+    re-sync of that deck (another edit made from the app, say) takes them from here, not from
+    the database, while they are the stored ones.
+
+    They are while the deck's stored hash is the one they were written for (a sync that did
+    not commit left the one before) and no other connection has committed since (`PRAGMA data_version`,
+    read while the write lock was held). This connection writes stored entries only in a sync:
+    one that syncs a deck whole forgets them (`forget`).
+    """
+
+    def __init__(self) -> None:
+        self._kept: tuple[int, str, int, StoredEntries] | None = None
+
+    def entries(
+        self, conn: sqlite3.Connection, deck_id: int, content_hash: str
+    ) -> StoredEntries | None:
+        """The deck's stored entries for the file hashed `content_hash`, if known and current."""
+        kept = self._kept
+        if kept is None or kept[:2] != (deck_id, content_hash):
+            return None
+        if kept[2] != _data_version(conn):
+            self._kept = None
+            return None
+        return kept[3]
+
+    def written(self, conn, deck_id: int, content_hash: str, saved: tuple) -> None:
+        """Note the entries just written, inside the write transaction that wrote them."""
+        layout, card_ids, cards_before = saved
+        seqs = [seq for (seq,) in conn.execute(_SEQS, [deck_id])]
+        stored = StoredEntries(layout, card_ids, seqs, cards_before)
+        self._kept = (deck_id, content_hash, _data_version(conn), stored)
+
+    def forget(self) -> None:
+        """Know no entries (a deck is about to be synced whole)."""
+        self._kept = None
+
+
+_SEQS = "SELECT seq FROM deck_entry_chunks WHERE deck_id = ? ORDER BY seq"
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA data_version").fetchone()[0]

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     # Loaded where used: `trainer decks` needs neither grading nor quizzes (about 5 ms of imports).
     from trainer.core.grading import Rating
     from trainer.core.quiz import QuizCard
+    from trainer.store.resync import KnownEntries
 
 _STUDY_CARD = f"{STUDY_CARDS} WHERE c.id = ?"
 
@@ -129,6 +130,7 @@ class Store:
         self.bury_siblings = True
         """The learner's setting: off, no deck buries siblings (on, each deck decides)."""
         self._checkpointer: Checkpointer | None = None
+        self._entries: KnownEntries | None = None
         self.closing: list[Callable[[], None]] = []
         """Called first by `close`: connections of the same database kept elsewhere (the
         statistics' readers) close with the store, so the last one to close is the store's."""
@@ -383,12 +385,14 @@ class Store:
 
     def sync(self, files: Sequence[Path], roots: Sequence[Path] = (), now: datetime | None = None):
         """Bring the store in line with the deck files; see `trainer.store.sync.sync_decks`."""
-        from trainer.store.sync import collector_paused, sync_decks
+        from trainer.store.sync import KnownEntries, collector_paused, sync_decks
+
+        self._entries = self._entries or KnownEntries()  # what the last re-sync wrote
 
         # A locked or damaged database is one line (`reading()`), whichever table it hits.
         with self.reading(), collector_paused():
             changes = self.conn.total_changes
-            report = sync_decks(self.conn, lambda: self.db, files, roots, now)
+            report = sync_decks(self.conn, lambda: self.db, files, roots, now, self._entries)
             text_index.catch_up(self.conn)
             # A sync that wrote many rows is checkpointed at once; the re-sync of a few edited
             # cards counts as the pages it wrote (about one a row, and the deck's own), as

@@ -26,13 +26,17 @@ from trainer.store.card_places import GAP, drop_shifts
 from trainer.store.card_rows import WRITTEN, card_row, row_key, write_rows
 from trainer.store.deck_entries import index_deck
 from trainer.store.deck_keys import key_in_deck
-from trainer.store.resync import apply_resync, plan_resync
+from trainer.store.resync import KnownEntries, apply_resync, plan_resync
 from trainer.store.rows import settings_of
 
 if TYPE_CHECKING:
     import sqlite3
 
     from sqlite_utils import Database
+
+
+_UNKNOWN = (None, None, None)
+"""A deck file's (id, content hash, stamp) when the store has no deck of it."""
 
 
 @dataclass
@@ -52,11 +56,12 @@ def sync_decks(
     files: Sequence[Path],
     roots: Sequence[Path] = (),
     now: datetime | None = None,
+    remembered: KnownEntries | None = None,
 ) -> SyncReport:
     """Sync `files` into the store; decks once under `roots` whose file is gone are marked missing.
 
     `conn` is read first; `database` gives the sqlite-utils view of it, asked for only when
-    something changed.
+    something changed. `remembered`: the entries the store's last re-sync wrote.
 
     Raises `DeckError` with the problems of every bad file, having changed nothing.
     """
@@ -68,9 +73,10 @@ def sync_decks(
     restamped: list[DeckFile] = []
     problems = []
     for path in files:
-        _, digest, stamp = known.get(str(path), (None, None, None))
+        _, digest, stamp = known.get(str(path), _UNKNOWN)
         try:
-            if stamp is not None and file_stamp(path) == stamp:
+            # (A file never stamped is read without a stat: no stamp matches "".)
+            if stamp and file_stamp(str(path)) == stamp:
                 report.unchanged += 1
                 continue
             deck_file = read_deck_file(path)
@@ -92,7 +98,7 @@ def sync_decks(
     plan = None
     if len(changed) == 1 and str(changed[0].path) in known:
         deck_id, digest, _ = known[str(changed[0].path)]
-        plan = plan_resync(conn, changed[0], deck_id, digest)
+        plan = plan_resync(conn, changed[0], deck_id, digest, remembered)
     decks: list[tuple[DeckFile, Deck, DeckMarks | None]] = []
     for deck_file in changed if plan is None else ():
         try:
@@ -104,13 +110,14 @@ def sync_decks(
     present = {str(path) for path in files}
     # As `Path.is_relative_to`, on the strings: known paths are resolved, and this runs for every
     # deck a sync does not list.
-    folders = tuple(str(root).rstrip(os.sep) + os.sep for root in map(Path, roots))
+    unlisted = known.keys() - present
+    folders = tuple(
+        str(root).rstrip(os.sep) + os.sep for root in map(Path, roots if unlisted else ())
+    )
     gone = [
         path
-        for path in known
-        if path not in present
-        and (path.startswith(folders) or path + os.sep in folders)
-        and not Path(path).exists()
+        for path in unlisted
+        if (path.startswith(folders) or path + os.sep in folders) and not Path(path).exists()
     ]
     if not decks and plan is None and not gone and not restamped:
         return report
@@ -126,13 +133,15 @@ def sync_decks(
         # A deck whose file is gone (renamed or moved) must not keep its keys from its new file.
         on_disk = _OnDisk(known, present)
         if plan is not None:
-            counts = apply_resync(db, plan, on_disk.other_than(plan.deck_id), now)
+            counts = apply_resync(db, plan, on_disk.other_than(plan.deck_id), now, remembered)
             if counts is None:  # nothing written: the deck is synced whole after all
                 decks.append((plan.deck_file, *plan.deck_file.parse_entries()))
             else:
                 report.added_cards, report.retired_cards = counts
                 report.updated.append(plan.deck.name)
         if decks:
+            if remembered is not None:
+                remembered.forget()
             _sync_whole(db, decks, on_disk.decks(), report, now)
         for path in gone:
             deck_id = known[path][0]
