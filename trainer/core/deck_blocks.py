@@ -161,27 +161,35 @@ long as they were) and the answer."""
 
 
 def chunk_digests(
-    raw: bytes, layout: Layout, known: dict[int, tuple[bytes, int]] | None = None
+    raw: bytes, layout: Layout, kept: tuple[Layout, dict[int, tuple[int, int]]] | None = None
 ) -> bytes:
-    """The hash of each chunk of `layout` in `raw`, but those `known` (by chunk index, with
-    their sizes in bytes) already: hashing the others again costs less than finding which are the same
-    (XXH3 takes a 3 MB deck in a fraction of a millisecond). Only the other chunks' entries
-    are read."""
-    spans = None if known else chunk_spans(layout)  # with chunks known, the others alone
-    known = known or {}
+    """The hash of each chunk of `layout` in `raw`, but those `kept` from another layout: by
+    the index of the first chunk of a run, the run of that layout's chunks (first, end) it is,
+    whose hashes and spans carry over. Hashing the others again costs less than finding which
+    are the same (XXH3 takes a 3 MB deck in a fraction of a millisecond). Only the other
+    chunks' entries are read."""
+    old, runs = kept if kept else (layout, {})
+    spans = chunk_spans(layout) if not runs else None  # with chunks kept, the others alone
+    old_spans = chunk_spans(old) if runs else []
     ends = chunk_ends(layout.digests)
+    starts = [0, *ends]
     view, at, sizes = memoryview(raw), layout.head_size, layout.sizes
     hashes, found = [], []
-    for index, (first, end) in enumerate(zip([0, *ends], ends)):
-        hash_span = known.get(index)
-        if hash_span is None:
-            span = sum(sizes[first:end]) if spans is None else spans[index]
+    index = 0
+    while index < len(ends):
+        run = runs.get(index)
+        if run is None:
+            span = sum(sizes[starts[index] : ends[index]]) if spans is None else spans[index]
             hashes.append(digest(view[at : at + span]))
-        else:
-            hashes.append(hash_span[0])
-            span = hash_span[1]
-        found.append(span)
-        at += span
+            found.append(span)
+            at += span
+            index += 1
+            continue
+        first, end = run
+        hashes.append(old.chunks[8 * first : 8 * end])
+        found.extend(old_spans[first:end])
+        at += sum(old_spans[first:end])
+        index += end - first
     if spans is None:  # the next re-sync compares the file with this layout: spans known
         _recent_spans[:] = [(layout.digests, sizes, len(sizes), found), *_recent_spans[:1]]
     return b"".join(hashes)

@@ -25,7 +25,6 @@ from trainer.core.deck_blocks import (
     chunk_digests,
     chunk_ends,
     chunk_size,
-    chunk_spans,
     layout_of,
 )
 from trainer.core.deckfile import DeckMarks
@@ -253,14 +252,10 @@ def _rows_patched(
             if same is not None and new.ends[same] == was.ends[index] + moved:
                 pairs.append((index, same, cards_moved))
     if raw is not None and not new.layout.chunks:
-        known = {}  # a kept row holds the same chunks, cut where they were
-        spans = chunk_spans(old.layout)
-        for at, index, _ in pairs:
-            first, chunks = was.chunk_start(at), new.chunk_start(index)
-            for step in range(was.chunk_ends[at] - first):
-                stored = old.layout.chunks[8 * (first + step) : 8 * (first + step + 1)]
-                known[chunks + step] = (stored, spans[first + step])
-        new.layout.chunks = chunk_digests(raw, new.layout, known)
+        # A kept row holds the same chunks, cut where they were.
+        known = {new.chunk_start(index): (was.chunk_start(at), was.chunk_ends[at])
+                 for at, index, _ in pairs}  # fmt: skip
+        new.layout.chunks = chunk_digests(raw, new.layout, (old.layout, known))
     # Between two kept rows, the new rows take the seqs of the old ones there, in order
     # (their seqs are in order between the two), then free seqs after them; rows left go.
     bounds = [(-1, -1, 0), *pairs, (len(was.ends), len(new.ends), 0)]
