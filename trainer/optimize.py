@@ -40,7 +40,12 @@ from typing import TYPE_CHECKING
 
 from trainer import fitting, recompute, schedule
 from trainer.core.progress import from_millis
-from trainer.store.answer_timeline import TimelineRead, read_answer_timeline
+from trainer.store.answer_timeline import (
+    Timeline,
+    card_columns,
+    read_answer_timeline,
+    studied_cards,
+)
 from trainer.store.history import AnswerColumns
 from trainer.store.state_writes import StoredStates
 from trainer.store.sync import collector_paused
@@ -105,9 +110,19 @@ def load_logs(store: Store) -> list[CardLog]:
 def split_time(logs: Sequence[CardLog], holdout: float = HOLDOUT) -> int:
     """The moment from which the latest `holdout` share of all answers lies."""
     times = list(chain.from_iterable(log.times for log in logs))
+    _some_answers(times)
+    return nth_smallest(times, _split_place(len(times), holdout))
+
+
+def _rising_split_time(times: Sequence[int], holdout: float) -> int:
+    """`split_time` of all answers' `times`, rising (as the timeline holds them)."""
+    _some_answers(times)
+    return times[_split_place(len(times), holdout)]
+
+
+def _some_answers(times: Sequence[int]) -> None:
     if not times:
         raise NotEnoughReviews("there are no reviews to learn from yet")
-    return nth_smallest(times, _split_place(len(times), holdout))
 
 
 def _split_place(answers: int, holdout: float) -> int:
@@ -210,10 +225,12 @@ def optimize(
         # The fit starts first, on the log's answers in time order; all that does not depend
         # on its parameters is prepared meanwhile. Both read one state of the log.
         with store.transaction():
-            answers = read_answer_timeline(store.conn)
-            fitted_parameters = fitting_beside.enter_context(_fit_beside(answers, holdout, fit))
-            logs = load_logs(store)
-        split = split_time(logs, holdout)
+            timeline = read_answer_timeline(store.conn).timeline()
+            fitted_parameters = fitting_beside.enter_context(_fit_beside(timeline, holdout, fit))
+            studied = studied_cards(store.conn)
+        split = _rising_split_time(timeline.times, holdout)
+        logs = card_columns(timeline, studied)
+        del timeline, studied
         reviews = answer_reviews(logs)
         cards = _item_cards(logs, reviews)
         training = fitting.training_count(cards, split)
@@ -268,11 +285,11 @@ the split and the number of training items (`fitting.training_count`)."""
 
 @contextmanager
 def _fit_beside(
-    answers: TimelineRead,
+    timeline: Timeline,
     holdout: float,
     fit: Callable[[Sequence[fitting.Item]], Sequence[float]],
 ) -> Iterator[FitBeside]:
-    """fsrs-rs's fit of the training items of the log's answers in time order (`answers`)
+    """fsrs-rs's fit of the training items of the log's answers in time order (`timeline`)
     started in a forked copy of this process (`fitting.fitting_aside`), and a function that
     waits for its parameters. The cards' answers give the same items
     (`fitting.training_items`): should the two ever differ (in the split or the number of
@@ -282,8 +299,7 @@ def _fit_beside(
         return
 
     def training() -> tuple[list[fitting.Item], tuple[int, int]]:
-        timeline = answers.timeline()
-        split = timeline.times[_split_place(len(timeline.times), holdout)]
+        split = _rising_split_time(timeline.times, holdout)
         cut = bisect_left(timeline.times, split)
         items = fitting.timeline_items(
             timeline.cards[:cut], timeline.ratings[:cut], timeline.days[:cut]

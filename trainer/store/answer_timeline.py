@@ -22,8 +22,9 @@ from itertools import chain, compress, count, islice, repeat
 from operator import and_, eq, lt, rshift
 from typing import NamedTuple
 
+from trainer.core.cards import Schedule
 from trainer.store import log_codec
-from trainer.store.history import StudyDays
+from trainer.store.history import AnswerColumns, StudyDays, deck_schedules
 from trainer.store.review_log import MODE_KINDS, TIME_SHIFT
 
 _QUIZ = MODE_KINDS["quiz"]
@@ -101,7 +102,7 @@ class TimelineRead(NamedTuple):
             )
         times = list(map(rshift, ids, repeat(TIME_SHIFT)))
         _cards_order_at_ties(times, cards, ratings)
-        return Timeline(cards, ratings, times, StudyDays().of(times))
+        return Timeline(cards, ratings, times, StudyDays().of_rising(times))
 
 
 def read_answer_timeline(conn: sqlite3.Connection) -> TimelineRead:
@@ -142,3 +143,36 @@ def _places(ids: list[int], review_ids: list[int]) -> Iterator[int]:
         place = bisect_left(ids, review_id)
         if place < len(ids) and ids[place] == review_id:
             yield place
+
+
+StudiedCard = tuple[int, str, Schedule]
+"""A card that records a last review: its id, key and deck's schedule."""
+
+
+def studied_cards(conn: sqlite3.Connection) -> list[StudiedCard]:
+    """Every card that records a last review, in card order (read in the transaction that
+    reads the timeline, for `card_columns`)."""
+    schedules = deck_schedules(conn)
+    return [
+        (card_id, key, schedules[deck_id])
+        for card_id, deck_id, key in conn.execute(
+            "SELECT id, deck_id, key FROM cards WHERE last_review IS NOT NULL ORDER BY id"
+        )
+    ]
+
+
+def card_columns(timeline: Timeline, cards: list[StudiedCard]) -> list[AnswerColumns]:
+    """Each card's answers of the timeline, oldest first, in card order: what
+    `history.answer_columns` reads card by card, from the one read of the log in time order
+    (`cards`: as `studied_cards` reads them)."""
+    places: list[list[int]] = [[] for _ in range(max(timeline.cards, default=-1) + 1)]
+    for place, card in enumerate(timeline.cards):
+        places[card].append(place)
+    ratings, times, days = (column.__getitem__ for column in timeline[1:])
+    return [
+        AnswerColumns(
+            card_id, key, schedule, [*map(ratings, at)], [*map(times, at)], [*map(days, at)]
+        )
+        for card_id, key, schedule in cards
+        if card_id < len(places) and (at := places[card_id])
+    ]

@@ -13,10 +13,10 @@ from __future__ import annotations
 import heapq
 import json
 import sqlite3
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, compress, count, groupby, islice, repeat
+from itertools import accumulate, chain, compress, count, groupby, islice, repeat
 from operator import floordiv, ge, itemgetter
 from typing import NamedTuple
 
@@ -81,6 +81,18 @@ class StudyDays(dict[int, int]):
     def of(self, times: list[int]) -> list[int]:
         """The study day of each of these times (epoch milliseconds)."""
         return list(map(self.__getitem__, map(floordiv, times, repeat(_SLOT_MS))))
+
+    def of_rising(self, times: list[int]) -> list[int]:
+        """`of` these rising times, a slot's run of them at a time: the log holds many answers
+        per slot."""
+        runs = []
+        start = 0
+        while start < len(times):
+            slot = times[start] // _SLOT_MS
+            end = bisect_left(times, (slot + 1) * _SLOT_MS, start)
+            runs.append(repeat(self[slot], end - start))
+            start = end
+        return list(chain.from_iterable(runs))
 
 
 def _undone_cards(conn: sqlite3.Connection) -> set[int]:
@@ -153,6 +165,14 @@ def _last_review_before(time_of: str) -> str:
     return log_codec.last_review_sql(time_of)
 
 
+def deck_schedules(conn: sqlite3.Connection) -> dict[int, Schedule]:
+    """Every deck's schedule, by deck id (one object per deck)."""
+    return {
+        deck_id: schedule_from_settings(json.loads(settings))
+        for deck_id, settings in conn.execute("SELECT id, settings FROM decks")
+    }
+
+
 def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
     """Every card's answers that moved its schedule, in card order.
 
@@ -160,10 +180,7 @@ def answer_columns(conn: sqlite3.Connection) -> list[AnswerColumns]:
     alone: an answer moved it exactly when the card's next standing answer (or, for the last,
     the card itself) records it as the last review.
     """
-    schedules = {
-        deck_id: schedule_from_settings(json.loads(settings))
-        for deck_id, settings in conn.execute("SELECT id, settings FROM decks")
-    }
+    schedules = deck_schedules(conn)
     time_of, order = _time_order(conn)
     days = StudyDays()
     found: list[AnswerColumns] = []
