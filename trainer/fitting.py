@@ -55,11 +55,31 @@ def training_count(cards: ItemCards, split: int) -> int:
     return sum(len(_indexes(times, days, split, True)) for times, days, _ in cards)
 
 
+def held_out_and_count(cards: ItemCards, split: int) -> tuple[list[Item], int]:
+    """`held_out_items` and `training_count`, in one pass over the cards."""
+    trained = 0
+
+    def held_out(times: Sequence[int], days: Sequence[int]) -> list[int]:
+        nonlocal trained
+        later, cut = _ends(times, days, split)
+        trained += cut
+        return later[cut:]
+
+    return _items_ending(cards, held_out), trained
+
+
 def _items(cards: ItemCards, split: int, training: bool) -> list[Item]:
+    return _items_ending(cards, lambda times, days: _indexes(times, days, split, training))
+
+
+def _items_ending(
+    cards: ItemCards, ends: Callable[[Sequence[int], Sequence[int]], list[int]]
+) -> list[Item]:
+    """The items ending at each card's answers `ends(times, days)` gives, oldest first."""
     keys: list[int] = []
     items: list[Item] = []
     for times, days, reviews in cards:
-        indexes = _indexes(times, days, split, training)
+        indexes = ends(times, days)
         keys.extend(map(times.__getitem__, indexes))
         items.extend([Item(reviews[: index + 1]) for index in indexes])
     return _oldest_first(keys, items)
@@ -68,9 +88,15 @@ def _items(cards: ItemCards, split: int, training: bool) -> list[Item]:
 def _indexes(times: Sequence[int], days: Sequence[int], split: int, training: bool) -> list[int]:
     """Where a card's items end: its answers a study day or more after the one before, those
     before `split` (`training`) or those from it on."""
-    later = list(compress(count(1), map(gt, days[1:], days)))
-    cut = bisect_left(later, bisect_left(times, split))
+    later, cut = _ends(times, days, split)
     return later[:cut] if training else later[cut:]
+
+
+def _ends(times: Sequence[int], days: Sequence[int], split: int) -> tuple[list[int], int]:
+    """A card's answers a study day or more after the one before, and how many are before
+    `split`."""
+    later = list(compress(count(1), map(gt, days[1:], days)))
+    return later, bisect_left(later, bisect_left(times, split))
 
 
 class _Reviews(dict[int, list[fsrs_rs.FSRSReview]]):
@@ -211,18 +237,21 @@ class _Aside:
                 data = struct.pack(packed, *compute())
                 while data:
                     data = data[os.write(writing, data) :]
+                # Sent: the pipe is closed now, as ending a large process takes a while (its
+                # memory is released before its files are closed).
+                os.close(writing)
             finally:
                 os._exit(0)
         os.close(writing)
-        self.pipe = reading
+        self.pipe: int | None = reading
         self.numbers: tuple[float, ...] | None = None
 
     def result(self) -> tuple[float, ...]:
         if self.numbers is None:
             chunks = []
-            while chunk := os.read(self.pipe, 4096):
+            while self.pipe is not None and (chunk := os.read(self.pipe, 4096)):
                 chunks.append(chunk)
-            self.close()
+            self._close_pipe()  # the copy, done, is reaped on leaving the block (`close`)
             data = b"".join(chunks)
             if len(data) == struct.calcsize(self.packed):
                 self.numbers = struct.unpack(self.packed, data)
@@ -235,8 +264,13 @@ class _Aside:
             with suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)  # it has sent all it will send, or is unwanted
             os.waitpid(self.pid, 0)
-            os.close(self.pipe)
+            self._close_pipe()
             self.pid = 0
+
+    def _close_pipe(self) -> None:
+        if self.pipe is not None:
+            os.close(self.pipe)
+            self.pipe = None
 
 
 def evaluate(items: Sequence[Item], parameters: Sequence[float]) -> tuple[float, float]:

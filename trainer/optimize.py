@@ -232,13 +232,11 @@ def optimize(
         logs = card_columns(timeline, studied)
         del timeline, studied
         reviews = answer_reviews(logs)
-        cards = _item_cards(logs, reviews)
-        training = fitting.training_count(cards, split)
+        held_out, training = fitting.held_out_and_count(_item_cards(logs, reviews), split)
         if not training:
             raise NotEnoughReviews(
                 "no card was reviewed on two different days before the held-out part"
             )
-        held_out = fitting.held_out_items(cards, split)
         _, current = store.parameters()
         current_score = _score(held_out, current)
         plan = _plan(logs, reviews) if adopt else None
@@ -246,9 +244,8 @@ def optimize(
             stored = StoredStates(store.conn) if adopt else None
         card_ids = [log.card_id for log in logs]
         training_reviews = sum(bisect_left(log.times, split) for log in logs)
-        del reviews, logs
-        fitted = fitted_parameters(cards, split, training)
-        del cards
+        del reviews, logs  # while the fit runs; its items, should they differ, are read again
+        fitted = fitted_parameters(lambda: _item_cards(_logs_again(store)), split, training)
         rows = None
         if plan is None:
             fitted_score = _score(held_out, fitted)
@@ -278,9 +275,15 @@ def optimize(
     )
 
 
-FitBeside = Callable[[fitting.ItemCards, int, int], tuple[float, ...]]
-"""Waits for the fitted parameters, given every card's `(times, study days, answer reviews)`,
-the split and the number of training items (`fitting.training_count`)."""
+def _logs_again(store: Store) -> list[CardLog]:
+    """The cards' answers (`load_logs`), read again in a transaction of their own."""
+    with store.transaction():
+        return load_logs(store)
+
+
+FitBeside = Callable[[Callable[[], fitting.ItemCards], int, int], tuple[float, ...]]
+"""Waits for the fitted parameters, given what reads every card's `(times, study days,
+answer reviews)`, the split and the number of training items (`fitting.training_count`)."""
 
 
 @contextmanager
@@ -295,7 +298,7 @@ def _fit_beside(
     (`fitting.training_items`): should the two ever differ (in the split or the number of
     items), the cards' are fitted here. Another `fit` runs here on the cards' items."""
     if fit is not fitting.fit_parameters:
-        yield lambda cards, split, _: tuple(fit(fitting.training_items(cards, split)))
+        yield lambda cards, split, _: tuple(fit(fitting.training_items(cards(), split)))
         return
 
     def training() -> tuple[list[fitting.Item], tuple[int, int]]:
@@ -308,10 +311,12 @@ def _fit_beside(
 
     with fitting.fitting_aside(training, 2) as fitted:
 
-        def parameters(cards: fitting.ItemCards, split: int, count: int) -> tuple[float, ...]:
+        def parameters(
+            cards: Callable[[], fitting.ItemCards], split: int, count: int
+        ) -> tuple[float, ...]:
             found, noted = fitted()
             if noted == (split, count):
                 return found
-            return fitting.fit_parameters(fitting.training_items(cards, split))
+            return fitting.fit_parameters(fitting.training_items(cards(), split))
 
         yield parameters
