@@ -7,19 +7,22 @@ record no last review. The log is keyed by time (`review_log.TIME_SHIFT`), so it
 own order is the time order: it is read in one pass, with no sort and no index, as three JSON
 arrays (no row per answer). Only the few undone answers and quiz answers are looked at again:
 a quiz answer moved the schedule exactly when the card's next standing answer (or, for its
-last, the card itself) records it as the last review. The database is read first
-(`read_answer_timeline`), the arrays become Python lists afterwards (`TimelineRead.timeline`),
-in the forked copy of the process that fits: only it needs them.
+last, the card itself) records it as the last review. The answers' JSON arrays are read
+first (`read_answer_timeline`); while they become Python lists (`TimelineRead.timeline`), a
+thread reads the few answers to leave out. The cards' answers one by one come from the same
+lists (`card_columns`, with the cards' keys and schedules read by `studied_cards`).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from itertools import chain, compress, count, islice, repeat
-from operator import and_, eq, lt, rshift
+from operator import eq, rshift
 from typing import NamedTuple
 
 from trainer.core.cards import Schedule
@@ -70,27 +73,29 @@ class Timeline(NamedTuple):
     """Study days (`core.progress.study_day`)."""
 
 
-class TimelineRead(NamedTuple):
-    """The log's answers as the database gave them, as JSON arrays; `timeline()` reads them.
+LeftOut = tuple[list[str], str]
+"""The ids of the answers to leave out (undone; quiz answers that left the schedule alone), and
+the cards whose answers are left out, as JSON arrays."""
 
-    Reading the database and making millions of Python numbers are apart: the fit's copy of
-    the process, which alone needs them, makes them."""
+
+class TimelineRead(NamedTuple):
+    """The log's answers as the database gave them, as JSON arrays; `timeline()` reads them."""
 
     cards: str
     ratings: str
     ids: str
-    left_out: list[str]
-    """The ids of the answers to leave out (undone; quiz answers that left the schedule alone)."""
-    never_answered: str
-    """The cards whose answers are left out."""
+    left_out: Callable[[], LeftOut]
+    """Waits for them: they are read by a thread (SQLite lets go of the interpreter's lock)
+    while the arrays are parsed."""
 
     def timeline(self) -> Timeline:
         """The answers that moved a schedule, in time order."""
         cards, ratings, ids = (
             json.loads(column) for column in (self.cards, self.ratings, self.ids)
         )
-        left_out = {place for text in self.left_out for place in _places(ids, json.loads(text))}
-        never = set(json.loads(self.never_answered))
+        answers, cards_left_out = self.left_out()
+        left_out = {place for text in answers for place in _places(ids, json.loads(text))}
+        never = set(json.loads(cards_left_out))
         if never:
             left_out.update(compress(count(), map(never.__contains__, cards)))
         if left_out:  # a few: the answers between them are kept, a slice at a time
@@ -109,10 +114,27 @@ def read_answer_timeline(conn: sqlite3.Connection) -> TimelineRead:
     """Every answer that moved a card's schedule (as `history.answer_columns` gives them), in
     time order (answers of one millisecond in the log's order), read."""
     cards, ratings, ids, quizzes = conn.execute(_READ).fetchone()
-    undone = conn.execute(f"SELECT json_group_array(undoes) FROM ({_UNDONE})").fetchone()[0]
-    (unrecorded,) = conn.execute(_UNRECORDED_QUIZZES, [quizzes]).fetchone()
-    (never,) = conn.execute(_NEVER_ANSWERED).fetchone()
-    return TimelineRead(cards, ratings, ids, [undone, unrecorded], never)
+    future: Future[LeftOut] = Future()
+    thread = threading.Thread(target=_read_left_out, args=(conn, quizzes, future), daemon=True)
+    thread.start()
+
+    def left_out() -> LeftOut:
+        thread.join()  # ended, not only done: the process may be forked next
+        return future.result()
+
+    return TimelineRead(cards, ratings, ids, left_out)
+
+
+def _read_left_out(conn: sqlite3.Connection, quizzes: str, future: Future[LeftOut]) -> None:
+    """The answers and cards to leave out (`LeftOut`) of the log read by `_READ`."""
+    try:
+        undone = conn.execute(f"SELECT json_group_array(undoes) FROM ({_UNDONE})").fetchone()[0]
+        (unrecorded,) = conn.execute(_UNRECORDED_QUIZZES, [quizzes]).fetchone()
+        (never,) = conn.execute(_NEVER_ANSWERED).fetchone()
+    except BaseException as error:  # raised where the result is asked for
+        future.set_exception(error)
+    else:
+        future.set_result(([undone, unrecorded], never))
 
 
 def _cards_order_at_ties(times: list[int], *columns: list[int]) -> None:
@@ -120,11 +142,9 @@ def _cards_order_at_ties(times: list[int], *columns: list[int]) -> None:
     `columns`), a card's own in the log's order, as the answers card by card give them. Only
     the moments whose answers are out of that order are sorted."""
     cards = columns[0]
-    later = islice(times, 1, None)
-    unordered = map(and_, map(eq, later, times), map(lt, islice(cards, 1, None), cards))
     done = 0
-    for place in compress(count(1), unordered):
-        if place < done:
+    for place in compress(count(1), map(eq, islice(times, 1, None), times)):
+        if place < done or cards[place] >= cards[place - 1]:
             continue
         moment = times[place]
         start, done = place - 1, place + 1
