@@ -187,22 +187,13 @@ def fitting_aside(
 
 
 @contextmanager
-def evaluating_after(
-    first: Callable[[], Sequence[float]],
-    size: int,
-    items: Sequence[Item],
-    parameters: Sequence[float],
-) -> Iterator[tuple[Callable[[], tuple[float, ...]], Callable[[], tuple[float, ...]]]]:
-    """`first()` (`size` numbers) and then `evaluate(items, parameters)` started in a forked
-    copy of this process (`_aside`), and two functions: one waits for `first`'s numbers (sent
-    as soon as they are worked out), the other for the log loss and RMSE (bins)."""
-
-    def parts() -> Iterator[Sequence[float]]:
-        yield first()
-        yield evaluate(items, parameters)
-
-    with _started(parts, [size, 2]) as aside:
-        yield (lambda: aside.part(0)), (lambda: aside.part(1))
+def evaluating_aside(
+    items: Sequence[Item], parameters: Sequence[float]
+) -> Iterator[Callable[[], tuple[float, ...]]]:
+    """`evaluate(items, parameters)` started in a forked copy of this process (`_aside`), and
+    a function that waits for its log loss and RMSE (bins)."""
+    with _aside(lambda: evaluate(items, parameters), 2) as evaluated:
+        yield evaluated
 
 
 @contextmanager
@@ -214,56 +205,25 @@ def _aside(
     them. Without `os.fork` (or where no process may be started), `compute` runs here when
     waited for; a copy that fails is waited for, and `compute` is run here again (to raise its
     error). Leaving the block ends a copy still computing."""
-    with _started(lambda: [compute()], [size]) as aside:
-        yield aside.result
-
-
-@contextmanager
-def _started(
-    compute: Callable[[], Iterable[Sequence[float]]], sizes: Sequence[int]
-) -> Iterator[_Here]:
-    """The parts of `compute()` (of `sizes` numbers) started in a forked copy (`_aside`), or
-    to be computed here."""
     try:
-        aside = _Aside(compute, sizes) if hasattr(os, "fork") else _Here(compute)
+        aside = _Aside(compute, f"<{size}d") if hasattr(os, "fork") else None
     except OSError:
-        aside = _Here(compute)
+        aside = None
+    if aside is None:
+        yield lambda: tuple(compute())
+        return
     try:
-        yield aside
+        yield aside.result
     finally:
         aside.close()
 
 
-class _Here:
-    """The parts of `compute()`, computed here when one is first waited for."""
+class _Aside:
+    """`compute()` in a forked copy of the process, its numbers read from a pipe as doubles
+    (which hold fsrs-rs's 32-bit floats exactly)."""
 
-    def __init__(self, compute: Callable[[], Iterable[Sequence[float]]]) -> None:
-        self.compute = compute
-        self.parts: list[tuple[float, ...]] | None = None
-
-    def part(self, index: int) -> tuple[float, ...]:
-        if self.parts is None:
-            self.parts = [tuple(part) for part in self.compute()]
-        return self.parts[index]
-
-    def result(self) -> tuple[float, ...]:
-        return self.part(0)
-
-    def close(self) -> None:
-        pass
-
-
-class _Aside(_Here):
-    """The parts of `compute()` in a forked copy of the process, each read from a pipe as
-    doubles (which hold fsrs-rs's 32-bit floats exactly) as soon as it is sent; computed here
-    should the copy fail."""
-
-    def __init__(
-        self, compute: Callable[[], Iterable[Sequence[float]]], sizes: Sequence[int]
-    ) -> None:
-        super().__init__(compute)
-        self.sizes = sizes
-        self.sent: list[tuple[float, ...]] = []
+    def __init__(self, compute: Callable[[], Sequence[float]], packed: str) -> None:
+        self.compute, self.packed = compute, packed
         reading, writing = os.pipe()
         try:
             self.pid = os.fork()
@@ -274,10 +234,9 @@ class _Aside(_Here):
         if self.pid == 0:  # the copy: compute, send, and leave without running any clean-up
             try:
                 os.close(reading)
-                for part, size in zip(compute(), sizes):
-                    data = struct.pack(f"<{size}d", *part)
-                    while data:
-                        data = data[os.write(writing, data) :]
+                data = struct.pack(packed, *compute())
+                while data:
+                    data = data[os.write(writing, data) :]
                 # Sent: the pipe is closed now, as ending a large process takes a while (its
                 # memory is released before its files are closed).
                 os.close(writing)
@@ -285,26 +244,20 @@ class _Aside(_Here):
                 os._exit(0)
         os.close(writing)
         self.pipe: int | None = reading
+        self.numbers: tuple[float, ...] | None = None
 
-    def part(self, index: int) -> tuple[float, ...]:
-        while self.parts is None and len(self.sent) <= index:
-            size = self.sizes[len(self.sent)]
-            data = self._read(8 * size)
-            if data is None:  # the copy failed or was ended: compute here
-                self._close_pipe()
-                return super().part(index)
-            self.sent.append(struct.unpack(f"<{size}d", data))
-        if len(self.sent) == len(self.sizes):
+    def result(self) -> tuple[float, ...]:
+        if self.numbers is None:
+            chunks = []
+            while self.pipe is not None and (chunk := os.read(self.pipe, 4096)):
+                chunks.append(chunk)
             self._close_pipe()  # the copy, done, is reaped on leaving the block (`close`)
-        return self.sent[index] if self.parts is None else self.parts[index]
-
-    def _read(self, size: int) -> bytes | None:
-        """`size` bytes from the copy, or None if it sends fewer."""
-        chunks = []
-        while size and self.pipe is not None and (chunk := os.read(self.pipe, min(size, 1 << 20))):
-            chunks.append(chunk)
-            size -= len(chunk)
-        return None if size else b"".join(chunks)
+            data = b"".join(chunks)
+            if len(data) == struct.calcsize(self.packed):
+                self.numbers = struct.unpack(self.packed, data)
+            else:  # the copy failed or was ended: compute here
+                self.numbers = tuple(self.compute())
+        return self.numbers
 
     def close(self) -> None:
         if self.pid:

@@ -249,8 +249,11 @@ def optimize(
         rows = None
         if plan is None:
             fitted_score = _score(held_out, fitted)
-        else:
-            rows, fitted_score = _states_and_score(plan, held_out, fitted)
+        else:  # the states they would give are worked out while they are scored
+            with fitting.evaluating_aside(held_out, fitted) as evaluated:
+                rows = recompute.state_rows(plan, fitted)
+                log_loss, rmse_bins = evaluated()
+                fitted_score = Score(log_loss, rmse_bins, len(held_out))
         del held_out, plan
         better = is_better(fitted_score, current_score)
         recomputed = 0
@@ -270,26 +273,6 @@ def optimize(
         adopted=better and adopt,
         recomputed_cards=recomputed,
     )
-
-
-def _states_and_score(
-    plan: recompute.Plan, held_out: Sequence[fitting.Item], fitted: Sequence[float]
-) -> tuple[list[recompute.StateRow], Score]:
-    """The states `fitted` gives (`recompute.state_rows`) and its score: the later half of
-    the cards' states is worked out in a forked copy of the process, which then scores the
-    parameters, while the first half is worked out here."""
-    half = len(plan.cards) // 2
-    later = plan.part(half, len(plan.cards))
-    with fitting.evaluating_after(
-        lambda: recompute.packed_rows(recompute.state_rows(later, fitted)),
-        8 * len(later.cards),
-        held_out,
-        fitted,
-    ) as (later_rows, evaluated):
-        rows = recompute.state_rows(plan.part(0, half), fitted)
-        rows.extend(recompute.unpacked_rows(later_rows()))
-        log_loss, rmse_bins = evaluated()
-    return rows, Score(log_loss, rmse_bins, len(held_out))
 
 
 def _logs_again(store: Store) -> list[CardLog]:

@@ -124,15 +124,6 @@ class Plan:
             self.cards.append((schedule, found[1], code, lapses, ratings[-1], fuzz, elapsed,
                                times[-1], reps))  # fmt: skip
 
-    def part(self, start: int, stop: int) -> Plan:
-        """The plan of the cards from `start` to `stop` (their states are those of the whole
-        plan's)."""
-        part = Plan(())
-        part.cards = self.cards[start:stop]
-        first = sum(planned[8] > 1 for planned in self.cards[:start])
-        part.items = self.items[first : first + sum(planned[8] > 1 for planned in part.cards)]
-        return part
-
 
 _Button = tuple[State, int | None, int | None, int]
 """Where a rating sends a card from one state and step: its state, step, the step's wait in
@@ -143,12 +134,9 @@ last answer, its last rating, fuzz factor, study days since the answer before, l
 and answer count."""
 
 
-StateRow = tuple[int, int | None, float, float, int, int, int, int]
-"""A card's recomputed state as the stored columns: `(state, step, stability, difficulty,
-due ms, last review ms, reps, lapses)`."""
-
-
-def state_rows(plan: Plan, parameters: Sequence[float] = DEFAULT_PARAMETERS) -> list[StateRow]:
+def state_rows(
+    plan: Plan, parameters: Sequence[float] = DEFAULT_PARAMETERS
+) -> list[tuple[int, int | None, float, float, int, int, int, int]]:
     """Each planned card's state after its answers with `parameters`, as the stored columns:
     `(state, step, stability, difficulty, due ms, last review ms, reps, lapses)`.
 
@@ -183,22 +171,6 @@ def state_rows(plan: Plan, parameters: Sequence[float] = DEFAULT_PARAMETERS) -> 
             lapses + int(reviewing and last == Rating.AGAIN),
         ))  # fmt: skip
     return rows
-
-
-def packed_rows(rows: Sequence[StateRow]) -> list[float]:
-    """`state_rows`' rows as numbers only, 8 a row (no step: NaN), to be sent to another
-    process; `unpacked_rows` makes the rows again."""
-    return [math.nan if value is None else value for row in rows for value in row]
-
-
-def unpacked_rows(numbers: Sequence[float]) -> list[StateRow]:
-    """The rows of `packed_rows`, as `state_rows` gives them."""
-    values = iter(numbers)
-    return [
-        (int(state), None if step != step else int(step), stability, difficulty, int(due),
-         int(last), int(reps), int(lapses))
-        for state, step, stability, difficulty, due, last, reps, lapses in zip(*[values] * 8)
-    ]  # fmt: skip
 
 
 def _button(code: int, rating: int, schedule: Schedule) -> _Button:
