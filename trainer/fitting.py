@@ -172,8 +172,11 @@ def fitting_aside(
     prepares what does not depend on the parameters.
     """
 
+    kept: list[Sequence[Item]] = []
+
     def fitted() -> list[float]:
         items, numbers = made()
+        kept.append(items)  # freeing them would hold back the parameters: they go with the copy
         return [*fit_parameters(items), *numbers]
 
     size = len(DEFAULT_PARAMETERS)
@@ -183,7 +186,10 @@ def fitting_aside(
             found = numbers()
             return found[:size], found[size:]
 
-        yield parameters
+        try:
+            yield parameters
+        finally:
+            kept.clear()
 
 
 @contextmanager
