@@ -296,12 +296,19 @@ def _fit_beside(
     started in a forked copy of this process (`fitting.fitting_aside`), and a function that
     waits for its parameters. The cards' answers give the same items
     (`fitting.training_items`): should the two ever differ (in the split or the number of
-    items), the cards' are fitted here. Another `fit` runs here on the cards' items."""
+    items), or should the copy fail, the cards' are fitted here. Another `fit` runs here on the
+    cards' items."""
     if fit is not fitting.fit_parameters:
         yield lambda cards, split, _: tuple(fit(fitting.training_items(cards(), split)))
         return
 
+    held = [timeline]  # the copy has its own: here it is dropped while the fit runs
+    del timeline
+
     def training() -> tuple[list[fitting.Item], tuple[int, int]]:
+        if not held:  # here after all (no copy, or it failed): the cards' items are fitted
+            return [], (-1, -1)
+        timeline = held[0]
         split = _rising_split_time(timeline.times, holdout)
         cut = bisect_left(timeline.times, split)
         items = fitting.timeline_items(
@@ -314,6 +321,7 @@ def _fit_beside(
         def parameters(
             cards: Callable[[], fitting.ItemCards], split: int, count: int
         ) -> tuple[float, ...]:
+            held.clear()
             found, noted = fitted()
             if noted == (split, count):
                 return found
