@@ -5,18 +5,22 @@ exactly what the log read card by card gives (`load_logs`, `fitting.training_ite
 from __future__ import annotations
 
 import os
+import sqlite3
 from bisect import bisect_left
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from test_anki_equivalence import local_time  # noqa: F401 (a fixture)
 from test_optimize import START, add_unusual_answers, synthetic_log
 
 from trainer import fitting, optimize
 from trainer.core.grading import Rating
 from trainer.core.progress import to_millis
 from trainer.optimize import items, load_logs, split_time
-from trainer.store.answer_timeline import read_answer_timeline
+from trainer.store import answer_timeline
+from trainer.store.answer_timeline import card_columns, read_answer_timeline, studied_cards
+from trainer.store.history import StudyDays
 from trainer.store.review_import import import_review_log
 from trainer.store.store import Store
 
@@ -87,7 +91,7 @@ def test_items_of_the_timeline_that_differ_are_not_fitted(
     assert optimize.optimize(learner, adopt=False).fitted == fitting.fit_parameters(training)
 
 
-def test_where_no_process_may_be_started_the_timeline_is_fitted_here(
+def test_where_no_process_may_be_started_the_fit_is_done_here(
     learner: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     logs = load_logs(learner)
@@ -97,4 +101,45 @@ def test_where_no_process_may_be_started_the_timeline_is_fitted_here(
         raise BlockingIOError("Resource temporarily unavailable")
 
     monkeypatch.setattr(os, "fork", refused)
+    assert optimize.optimize(learner, adopt=False).fitted == fitting.fit_parameters(training)
+
+
+def test_the_cards_answers_from_the_timeline_are_those_read_card_by_card(learner: Store) -> None:
+    timeline = read_answer_timeline(learner.conn).timeline()
+    assert card_columns(timeline, studied_cards(learner.conn)) == load_logs(learner)
+
+
+def test_an_error_reading_the_answers_to_leave_out_is_raised_by_the_timeline(
+    learner: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answer_timeline, "_NEVER_ANSWERED", "SELECT nothing FROM nowhere")
+    read = read_answer_timeline(learner.conn)
+    with pytest.raises(sqlite3.OperationalError):
+        read.timeline()
+
+
+@pytest.mark.usefixtures("local_time")
+def test_study_days_of_rising_times_are_those_of_each_time() -> None:
+    # A year of answers (across changes of daylight saving time), several in some slots.
+    moments = [to_millis(START) + step * 15_500_000 for step in range(2_000)]
+    times = sorted(at + offset for at in moments for offset in (0, 1, 60_000)[: at % 3 + 1])
+    times.append(times[-1] + 90 * 86_400_000)
+    assert StudyDays().of_rising(times) == StudyDays().of(times)
+    assert StudyDays().of_rising([]) == []
+
+
+def test_a_copy_that_dies_while_fitting_leaves_the_fit_of_the_cards_here(
+    learner: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logs = load_logs(learner)
+    training, _ = items(logs, split_time(logs))
+    parent = os.getpid()
+    made = fitting.timeline_items
+
+    def dying(*columns: list[int]) -> list[fitting.Item]:
+        if os.getpid() != parent:
+            os._exit(3)  # the copy ends without sending anything
+        return made(*columns)
+
+    monkeypatch.setattr(fitting, "timeline_items", dying)
     assert optimize.optimize(learner, adopt=False).fitted == fitting.fit_parameters(training)
