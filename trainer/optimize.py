@@ -18,12 +18,13 @@ recomputed from their answers with them (fsrs-rs's batch memory states, `recompu
 and written in one statement, in the transaction that adopts them. The review log itself never changes.
 
 The log is millions of answers, and the fit takes most of the time: it starts first. The log's
-answers are read in time order (`store.answer_timeline`, one pass of the log's table), and a
-forked copy of the process makes the training items from them as they come and fits them
-(`fitting.timeline_items`, `fitting.fitting_aside`). Meanwhile, in the same read of the
-database, each card's answers come from the store as columns, become fsrs-rs reviews once, and
-those are shared by the held-out items and the recomputed states; they would give the same
-training items (and do, where the copy cannot be made or its items ever differ).
+answers are read once, in time order (`store.answer_timeline`, one pass of the log's table),
+and a forked copy of the process makes the training items from them as they come and fits them
+(`fitting.timeline_items`, `fitting.fitting_aside`). Meanwhile each card's answers are taken
+from the same lists (`answer_timeline.card_columns`), become fsrs-rs reviews once, and those are
+shared by the held-out items and the recomputed states. They give the same training items: where
+the copy cannot be made, fails or ever gives other items, the log is read again card by card
+(`load_logs`) and its items are fitted here.
 """
 
 from __future__ import annotations
