@@ -55,31 +55,11 @@ def training_count(cards: ItemCards, split: int) -> int:
     return sum(len(_indexes(times, days, split, True)) for times, days, _ in cards)
 
 
-def held_out_and_count(cards: ItemCards, split: int) -> tuple[list[Item], int]:
-    """`held_out_items` and `training_count`, in one pass over the cards."""
-    trained = 0
-
-    def held_out(times: Sequence[int], days: Sequence[int]) -> list[int]:
-        nonlocal trained
-        later, cut = _ends(times, days, split)
-        trained += cut
-        return later[cut:]
-
-    return _items_ending(cards, held_out), trained
-
-
 def _items(cards: ItemCards, split: int, training: bool) -> list[Item]:
-    return _items_ending(cards, lambda times, days: _indexes(times, days, split, training))
-
-
-def _items_ending(
-    cards: ItemCards, ends: Callable[[Sequence[int], Sequence[int]], list[int]]
-) -> list[Item]:
-    """The items ending at each card's answers `ends(times, days)` gives, oldest first."""
     keys: list[int] = []
     items: list[Item] = []
     for times, days, reviews in cards:
-        indexes = ends(times, days)
+        indexes = _indexes(times, days, split, training)
         keys.extend(map(times.__getitem__, indexes))
         items.extend([Item(reviews[: index + 1]) for index in indexes])
     return _oldest_first(keys, items)
@@ -88,15 +68,9 @@ def _items_ending(
 def _indexes(times: Sequence[int], days: Sequence[int], split: int, training: bool) -> list[int]:
     """Where a card's items end: its answers a study day or more after the one before, those
     before `split` (`training`) or those from it on."""
-    later, cut = _ends(times, days, split)
-    return later[:cut] if training else later[cut:]
-
-
-def _ends(times: Sequence[int], days: Sequence[int], split: int) -> tuple[list[int], int]:
-    """A card's answers a study day or more after the one before, and how many are before
-    `split`."""
     later = list(compress(count(1), map(gt, days[1:], days)))
-    return later, bisect_left(later, bisect_left(times, split))
+    cut = bisect_left(later, bisect_left(times, split))
+    return later[:cut] if training else later[cut:]
 
 
 class _Reviews(dict[int, list[fsrs_rs.FSRSReview]]):
@@ -119,27 +93,63 @@ def timeline_items(cards: Sequence[int], ratings: Sequence[int], days: Sequence[
     `recompute.answer_reviews` makes them), and an answer a study day or more after the card's
     one before becomes an item of the card's reviews so far, so the items come oldest first
     with no sort."""
-    size = max(cards, default=-1) + 1
-    reviews_of: list[list[fsrs_rs.FSRSReview] | None] = [None] * size
-    day_of = [0] * size
-    made = _Reviews(max(days, default=0) - min(days, default=0))
     items: list[Item] = []
-    for card, rating, day in zip(cards, ratings, days):
-        reviews = reviews_of[card]
-        if reviews is None:
-            reviews_of[card] = [made[rating][0]]
-            day_of[card] = day
-            continue
-        elapsed = day - day_of[card]
-        if elapsed > 0:
-            reviews.append(made[rating][elapsed])
-            items.append(Item(reviews))
-            day_of[card] = day
-        elif elapsed == 0:
-            reviews.append(made[rating][0])
-        else:  # the study day went back (a change of time zone): refused, as in `training_items`
-            reviews.append(fsrs_rs.FSRSReview(rating, elapsed))
+    _Timeline(cards, days).walk(cards, ratings, days, items)
     return items
+
+
+def timeline_held_out(
+    cards: Sequence[int], ratings: Sequence[int], days: Sequence[int], cut: int
+) -> tuple[list[Item], int]:
+    """The items of `held_out_items` from every card's answers in time order (as
+    `timeline_items` takes them), those from place `cut` on held out; and how many items the
+    answers before it give (`training_count`)."""
+    timeline = _Timeline(cards, days)
+    training = timeline.walk(cards[:cut], ratings[:cut], days[:cut], None)
+    items: list[Item] = []
+    timeline.walk(cards[cut:], ratings[cut:], days[cut:], items)
+    return items, training
+
+
+class _Timeline:
+    """Every card's fsrs-rs reviews so far, and the study day of its latest item, as the
+    answers in time order come (`walk`)."""
+
+    def __init__(self, cards: Sequence[int], days: Sequence[int]) -> None:
+        size = max(cards, default=-1) + 1
+        self.reviews_of: list[list[fsrs_rs.FSRSReview] | None] = [None] * size
+        self.day_of = [0] * size
+        self.made = _Reviews(max(days, default=0) - min(days, default=0))
+
+    def walk(
+        self,
+        cards: Sequence[int],
+        ratings: Sequence[int],
+        days: Sequence[int],
+        items: list[Item] | None,
+    ) -> int:
+        """Take in these answers; each that ends an item adds it to `items` (if given);
+        returns how many did."""
+        reviews_of, day_of, made = self.reviews_of, self.day_of, self.made
+        ended = 0
+        for card, rating, day in zip(cards, ratings, days):
+            reviews = reviews_of[card]
+            if reviews is None:
+                reviews_of[card] = [made[rating][0]]
+                day_of[card] = day
+                continue
+            elapsed = day - day_of[card]
+            if elapsed > 0:
+                reviews.append(made[rating][elapsed])
+                ended += 1
+                if items is not None:
+                    items.append(Item(reviews))
+                day_of[card] = day
+            elif elapsed == 0:
+                reviews.append(made[rating][0])
+            else:  # the study day went back (a change of time zone): refused, as in `training_items`
+                reviews.append(fsrs_rs.FSRSReview(rating, elapsed))
+        return ended
 
 
 def _oldest_first(times: list[int], items: list[Item]) -> list[Item]:

@@ -230,22 +230,29 @@ def optimize(
             fitted_parameters = fitting_beside.enter_context(_fit_beside(timeline, holdout, fit))
             studied = studied_cards(store.conn)
         split = _rising_split_time(timeline.times, holdout)
-        logs = card_columns(timeline, studied)
-        del timeline, studied
-        reviews = answer_reviews(logs)
-        held_out, training = fitting.held_out_and_count(_item_cards(logs, reviews), split)
+        training_reviews = bisect_left(timeline.times, split)
+        held_out, training = fitting.timeline_held_out(
+            timeline.cards, timeline.ratings, timeline.days, training_reviews
+        )
         if not training:
             raise NotEnoughReviews(
                 "no card was reviewed on two different days before the held-out part"
             )
         _, current = store.parameters()
         current_score = _score(held_out, current)
-        plan = _plan(logs, reviews) if adopt else None
-        with store.reading():  # read while the fit runs, checked when they are written
-            stored = StoredStates(store.conn) if adopt else None
-        card_ids = [log.card_id for log in logs]
-        training_reviews = sum(bisect_left(log.times, split) for log in logs)
-        del reviews, logs  # while the fit runs; its items, should they differ, are read again
+        card_ids: list[int] = []
+        plan = stored = None
+        if adopt:  # the cards' states are prepared
+            logs = card_columns(timeline, studied)
+            del timeline, studied
+            card_ids = [log.card_id for log in logs]
+            plan = _plan(logs)
+            del logs
+            with store.reading():  # read while the fit runs, checked when they are written
+                stored = StoredStates(store.conn)
+        else:
+            del timeline, studied
+        # The fit's items, should they differ, are read again.
         fitted = fitted_parameters(lambda: _item_cards(_logs_again(store)), split, training)
         rows = None
         if plan is None:

@@ -73,6 +73,21 @@ def test_items_made_as_the_answers_come_are_the_training_items(learner: Store) -
     assert len(made) == fitting.training_count(optimize._item_cards(logs), split)
 
 
+def test_the_held_out_items_of_the_timeline_are_those_of_the_cards(learner: Store) -> None:
+    logs = load_logs(learner)
+    split = split_time(logs)
+    timeline = read_answer_timeline(learner.conn).timeline()
+    cut = bisect_left(timeline.times, split)
+    held_out, count = fitting.timeline_held_out(
+        timeline.cards, timeline.ratings, timeline.days, cut
+    )
+    cards = optimize._item_cards(logs)
+    assert [repr(item) for item in held_out] == [
+        repr(item) for item in fitting.held_out_items(cards, split)
+    ]
+    assert count == fitting.training_count(cards, split) > 0
+
+
 def test_the_fit_of_the_timeline_is_the_fit_of_the_training_items(learner: Store) -> None:
     logs = load_logs(learner)
     training, _ = items(logs, split_time(logs))

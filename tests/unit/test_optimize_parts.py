@@ -37,16 +37,6 @@ def test_the_fit_beside_gives_the_parameters_of_the_fit_here(learner: Store) -> 
         assert fitted() == (fitting.fit_parameters(training), (len(training), 0.5))
 
 
-def test_the_held_out_items_and_the_training_count_come_in_one_pass(learner: Store) -> None:
-    cards = optimizing._item_cards(load_logs(learner))
-    split = split_time(load_logs(learner))
-    held_out, count = fitting.held_out_and_count(cards, split)
-    assert [repr(item) for item in held_out] == [
-        repr(item) for item in fitting.held_out_items(cards, split)
-    ]
-    assert count == fitting.training_count(cards, split) > 0
-
-
 def test_work_aside_runs_in_another_process() -> None:
     with fitting._aside(lambda: [float(os.getpid())], 1) as result:
         (pid,) = result()
