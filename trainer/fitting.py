@@ -4,7 +4,7 @@ A companion of `schedule` (which answers one card at a time), and like it the on
 module that talks to fsrs-rs. Each card's answers come in as fsrs-rs reviews
 (`recompute.answer_reviews`), built once and shared by the items and the recomputed states;
 the training items can also be made from all cards' answers in time order (`timeline_items`),
-in the copy of the process that fits them.
+in the copy of the process that fits them, and so can the held-out ones (`timeline_held_out`).
 """
 
 from __future__ import annotations
