@@ -20,9 +20,10 @@ and written in one statement, in the transaction that adopts them. The review lo
 The log is millions of answers, and the fit takes most of the time: it starts first. The log's
 answers are read once, in time order (`store.answer_timeline`, one pass of the log's table),
 and a forked copy of the process makes the training items from them as they come and fits them
-(`fitting.timeline_items`, `fitting.fitting_aside`). Meanwhile each card's answers are taken
-from the same lists (`answer_timeline.card_columns`), become fsrs-rs reviews once, and those are
-shared by the held-out items and the recomputed states. They give the same training items: where
+(`fitting.timeline_items`, `fitting.fitting_aside`). Meanwhile the held-out items come from the
+same lists, and, to adopt, each card's answers are found in them (`answer_timeline.card_places`)
+and what its recomputed state takes from them alone is prepared (`recompute.Plan`). The cards'
+answers give the same training items: where
 the copy cannot be made, fails or ever gives other items, the log is read again card by card
 (`load_logs`) and its items are fitted here.
 """
@@ -35,15 +36,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain, compress, repeat
-from operator import eq, rshift
+from itertools import accumulate, chain, compress, repeat
+from operator import eq, rshift, sub
 from typing import TYPE_CHECKING
 
 from trainer import fitting, recompute, schedule
 from trainer.core.progress import from_millis
 from trainer.store.answer_timeline import (
+    StudiedCard,
     Timeline,
-    card_columns,
+    card_places,
     read_answer_timeline,
     studied_cards,
 )
@@ -202,6 +204,33 @@ def _plan(
     )
 
 
+def _timeline_plan(
+    timeline: Timeline, studied: list[StudiedCard]
+) -> tuple[list[int], recompute.Plan]:
+    """The cards of the timeline's answers, in card order, and their `_plan`, made straight from
+    where each card's answers are in the timeline (`answer_timeline.card_places`): all cards'
+    answers are gathered in card order at once, and each card's are slices of them (the plan
+    reads a card's last time and its last two study days alone)."""
+    found = list(card_places(timeline, studied))
+    places = list(chain.from_iterable(at for _, at in found))
+    ratings, days = (
+        list(map(column.__getitem__, places)) for column in (timeline.ratings, timeline.days)
+    )
+    ends = list(accumulate(len(at) for _, at in found))
+    starts = [0, *ends[:-1]]
+    before = [0, *days[:-1]]  # the study day of the answer before, a card's first its own
+    for start in starts:
+        before[start] = days[start]
+    reviews = recompute.gap_reviews(ratings, map(sub, days, before))
+    times = timeline.times
+    cards: list[recompute.CardAnswers] = [
+        (schedule.card_seed(key), deck_schedule, ratings[start:end], (times[at[-1]],),
+         days[max(start, end - 2):end], reviews[start:end])
+        for ((_, key, deck_schedule), at), start, end in zip(found, starts, ends)
+    ]  # fmt: skip
+    return [card_id for (card_id, _, _), _ in found], recompute.Plan(cards)
+
+
 def _write_states(
     store: Store, logs: Sequence[CardLog], plan: recompute.Plan, weights: Sequence[float]
 ) -> int:
@@ -243,11 +272,8 @@ def optimize(
         card_ids: list[int] = []
         plan = stored = None
         if adopt:  # the cards' states are prepared
-            logs = card_columns(timeline, studied)
+            card_ids, plan = _timeline_plan(timeline, studied)
             del timeline, studied
-            card_ids = [log.card_id for log in logs]
-            plan = _plan(logs)
-            del logs
             with store.reading():  # read while the fit runs, checked when they are written
                 stored = StoredStates(store.conn)
         else:

@@ -10,7 +10,7 @@ state.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from operator import sub
 
@@ -46,7 +46,13 @@ _REVIEWS = _Reviews()
 def answer_reviews(ratings: Sequence[int], days: Sequence[int]) -> list[fsrs_rs.FSRSReview]:
     """fsrs-rs's reviews of a card's answers, oldest first, given their ratings and study days:
     the time between answers is counted in study days, as Anki counts it."""
-    return list(map(_REVIEWS.__getitem__, zip(ratings, map(sub, days, [days[0], *days]))))
+    return gap_reviews(ratings, map(sub, days, [days[0], *days]))
+
+
+def gap_reviews(ratings: Iterable[int], gaps: Iterable[int]) -> list[fsrs_rs.FSRSReview]:
+    """fsrs-rs's reviews of answers given their ratings and the study days since the answer
+    before (0 for a card's first), each kind made once."""
+    return list(map(_REVIEWS.__getitem__, zip(ratings, gaps)))
 
 
 class _Routes(dict[int, int]):

@@ -14,7 +14,7 @@ import pytest
 from test_anki_equivalence import local_time  # noqa: F401 (a fixture)
 from test_optimize import START, add_unusual_answers, synthetic_log
 
-from trainer import fitting, optimize
+from trainer import fitting, optimize, recompute, schedule
 from trainer.core.grading import Rating
 from trainer.core.progress import to_millis
 from trainer.optimize import items, load_logs, split_time
@@ -122,6 +122,21 @@ def test_where_no_process_may_be_started_the_fit_is_done_here(
 def test_the_cards_answers_from_the_timeline_are_those_read_card_by_card(learner: Store) -> None:
     timeline = read_answer_timeline(learner.conn).timeline()
     assert card_columns(timeline, studied_cards(learner.conn)) == load_logs(learner)
+
+
+def test_the_cards_states_planned_from_the_timeline_are_those_of_their_answers(
+    learner: Store,
+) -> None:
+    timeline = read_answer_timeline(learner.conn).timeline()
+    card_ids, plan = optimize._timeline_plan(timeline, studied_cards(learner.conn))
+    logs = load_logs(learner)
+    assert card_ids == [log.card_id for log in logs]
+    assert len(card_ids) > 50
+    fitted = [*schedule.DEFAULT_PARAMETERS]
+    fitted[0] *= 1.5
+    for weights in (schedule.DEFAULT_PARAMETERS, fitted):
+        expected = recompute.state_rows(optimize._plan(logs), weights)
+        assert recompute.state_rows(plan, weights) == expected
 
 
 def test_an_error_reading_the_answers_to_leave_out_is_raised_by_the_timeline(

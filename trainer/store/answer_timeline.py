@@ -19,6 +19,7 @@ import json
 import sqlite3
 import threading
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from itertools import chain, compress, count, islice, repeat
@@ -185,14 +186,22 @@ def card_columns(timeline: Timeline, cards: list[StudiedCard]) -> list[AnswerCol
     """Each card's answers of the timeline, oldest first, in card order: what
     `history.answer_columns` reads card by card, from the one read of the log in time order
     (`cards`: as `studied_cards` reads them)."""
-    places: list[list[int]] = [[] for _ in range(max(timeline.cards, default=-1) + 1)]
-    for place, card in enumerate(timeline.cards):
-        places[card].append(place)
     ratings, times, days = (column.__getitem__ for column in timeline[1:])
     return [
         AnswerColumns(
             card_id, key, schedule, [*map(ratings, at)], [*map(times, at)], [*map(days, at)]
         )
-        for card_id, key, schedule in cards
-        if card_id < len(places) and (at := places[card_id])
+        for (card_id, key, schedule), at in card_places(timeline, cards)
     ]
+
+
+def card_places(
+    timeline: Timeline, cards: list[StudiedCard]
+) -> Iterator[tuple[StudiedCard, list[int]]]:
+    """Each of `cards` that has answers in the timeline, in card order, with where its answers
+    are in it, oldest first (what `card_columns` makes each card's lists of)."""
+    places: list[list[int]] = [[] for _ in range(max(timeline.cards, default=-1) + 1)]
+    deque(map(list.append, map(places.__getitem__, timeline.cards), count()), 0)
+    for card in cards:
+        if card[0] < len(places) and (at := places[card[0]]):
+            yield card, at
