@@ -335,11 +335,8 @@ class Store:
         schedule does not move. A lapse that makes the card a leech tags and suspends it
         (`card_flags.is_leech`). Returns the card's progress afterwards.
         """
-        from trainer.schedule import (  # fsrs loads only when an answer is recorded
-            DEFAULT_PARAMETERS,
-            card_seed,
-            next_progress,
-        )
+        # fsrs loads only when an answer is recorded.
+        from trainer.schedule import DEFAULT_PARAMETERS, card_seed, next_progress
 
         # Read, compute and write in one immediate transaction: read before it, the card's state
         # could change under us (another process answering it) and that answer would be lost.
@@ -388,16 +385,14 @@ class Store:
         from trainer.store.sync import KnownEntries, collector_paused, sync_decks
 
         self._entries = self._entries or KnownEntries()  # what the last re-sync wrote
-
         # A locked or damaged database is one line (`reading()`), whichever table it hits.
         with self.reading(), collector_paused():
             changes = self.conn.total_changes
             report = sync_decks(self.conn, lambda: self.db, files, roots, now, self._entries)
             text_index.catch_up(self.conn)
-            # A sync that wrote many rows is checkpointed at once; the re-sync of a few edited
-            # cards counts as the pages it wrote (about one a row, and the deck's own), as
-            # answers do. The text index's own rows count too: 20-30 for 3 edited answers, 60
-            # or so when it merges its segments, which is still a few cards' re-sync.
+            # A sync that wrote many rows is checkpointed at once; a re-sync of a few edited
+            # cards counts the pages it wrote (about one a row and the deck's own, the text
+            # index's own rows too: 20-60 for 3 edited answers), as answers do.
             written = self.conn.total_changes - changes
         if report.updated or report.missing:
             self._wrote(SAFETY_PAGES if written > 128 else 16 + written)
