@@ -222,3 +222,20 @@ def test_a_large_collection_reads_its_two_halves_at_once(
     monkeypatch.setattr(figures, "PARALLEL_CARDS", 1)
     assert compute_stats(store, NOW) == apart
     assert figures._KEPT[store].second is not None  # the second connection did the cards
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin"], indirect=True)
+def test_one_deck_of_a_large_collection_reads_its_two_halves_at_once(
+    store: Store, zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One deck's figures too: its log and its cards on two connections at once, the same
+    # figures as one after the other.
+    from trainer.stats import figures
+
+    build_history(store, 3)
+    (deck_id,) = store.conn.execute("SELECT min(deck_id) FROM cards").fetchone()
+    apart = compute_stats(store, NOW, deck_id)
+    assert figures._KEPT[store].second is None
+    monkeypatch.setattr(figures, "PARALLEL_CARDS", 1)
+    assert compute_stats(store, NOW, deck_id) == apart
+    assert figures._KEPT[store].second is not None
