@@ -147,7 +147,8 @@ class _Timeline:
                 day_of[card] = day
             elif elapsed == 0:
                 reviews.append(made[rating][0])
-            else:  # the study day went back (a change of time zone): refused, as in `training_items`
+            else:  # the study day went back (a change of time zone): refused, as by
+                # `training_items`
                 reviews.append(fsrs_rs.FSRSReview(rating, elapsed))
         return ended
 

@@ -29,7 +29,7 @@ from trainer.core.deck_blocks import (
 )
 from trainer.core.deckfile import DeckMarks
 from trainer.store.card_places import GAP, spread
-from trainer.store.entry_packing import packed_row, unpacked_rows
+from trainer.store.entry_packing import packed_chunk_row, unpacked_rows
 
 if TYPE_CHECKING:
     import sqlite3
@@ -153,7 +153,7 @@ def save_entries(
         [deck_id, content_hash, head],
     )
     conn.execute("DELETE FROM deck_entry_chunks WHERE deck_id = ?", [deck_id])
-    conn.executemany(_INSERT, map(_packed, new.rows(deck_id, 0, len(new.ends), GAP, 0)))
+    conn.executemany(_INSERT, map(packed_chunk_row, new.rows(deck_id, 0, len(new.ends), GAP, 0)))
 
 
 def head_of(layout: Layout) -> bytes:
@@ -167,11 +167,6 @@ def plain_rows(deck_id: int, layout: Layout, card_ids: array) -> list[tuple]:
     counts, bases, chunks, card_ids), as migration m019 stored them."""
     columns = _Columns(layout, card_ids)
     return columns.rows(deck_id, 0, len(columns.ends), GAP, 0)
-
-
-def _packed(row: tuple) -> tuple:
-    deck_id, seq, digests, sizes, lines, counts, bases, chunks, card_ids = row
-    return deck_id, seq, digests, chunks, *packed_row(sizes, lines, counts, bases, card_ids)
 
 
 def row_ends(digests: bytes, chunks: list[int]) -> list[int]:
@@ -285,9 +280,9 @@ def _rows_patched(
     conn.executemany(
         "UPDATE deck_entry_chunks SET digests = ?, chunks = ?, numbers = ?, keys = ? "
         "WHERE deck_id = ? AND seq = ?",
-        [(*row[2:], row[0], row[1]) for row in map(_packed, updates)],
+        [(*row[2:], row[0], row[1]) for row in map(packed_chunk_row, updates)],
     )
-    conn.executemany(_INSERT, map(_packed, rows))
+    conn.executemany(_INSERT, map(packed_chunk_row, rows))
     return True
 
 

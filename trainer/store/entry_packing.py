@@ -5,8 +5,9 @@ The entries' sizes, lines and card counts were 4-byte numbers each, their cards'
 each, and their cloze keys 13 characters each, mostly spaces (`deck_blocks.NO_CLOZE`): 3.7 MB
 at 100,000 cards. A row now keeps each column of numbers in as many bytes a number as its
 largest needs (a count or a line count in one byte, a size in two, an id in three) and writes
-each entry without a cloze key as one character: 1.8 MB, hashes included. Packing and unpacking cut and join
-bytes with slices, at C speed (compressing the rows instead cost a re-sync 0.3 ms more).
+each entry without a cloze key as one character: 1.8 MB, hashes included. Packing and
+unpacking cut and join bytes with slices, at C speed (compressing the rows instead cost a
+re-sync 0.3 ms more).
 """
 
 from __future__ import annotations
@@ -34,6 +35,14 @@ def packed_row(
     widths = bytes(width for width, _ in columns)
     numbers = b"".join([widths, *(data for _, data in columns)])
     return numbers, bases.replace(_NO_KEY, _NO_KEY_PACKED)
+
+
+def packed_chunk_row(row: tuple) -> tuple:
+    """A row of `deck_entry_chunks` with each column by itself, (deck_id, seq, digests, sizes,
+    lines, counts, bases, chunks, card_ids) as migration m019 stored it, as m021 stores it:
+    (deck_id, seq, digests, chunks, numbers, keys)."""
+    deck_id, seq, digests, sizes, lines, counts, bases, chunks, card_ids = row
+    return deck_id, seq, digests, chunks, *packed_row(sizes, lines, counts, bases, card_ids)
 
 
 def unpacked_rows(rows: Sequence[tuple[int, bytes, str]]) -> tuple[list[bytes], str, list[int]]:

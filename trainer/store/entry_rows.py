@@ -96,7 +96,7 @@ column, in few bytes (`store.entry_packing`); renamed `deck_entry_chunks` by `pa
 
 def pack_rows(conn: sqlite3.Connection) -> None:
     """Move every stored row to `PACKED_ROWS`' table, each row's values kept."""
-    from trainer.store.entry_packing import packed_row
+    from trainer.store.entry_packing import packed_chunk_row
 
     conn.execute(PACKED_ROWS)
     rows = conn.execute(
@@ -106,10 +106,7 @@ def pack_rows(conn: sqlite3.Connection) -> None:
     conn.executemany(
         "INSERT INTO deck_entry_rows (deck_id, seq, digests, chunks, numbers, keys) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            (deck_id, seq, digests, chunks, *packed_row(sizes, lines, counts, bases, ids))
-            for deck_id, seq, digests, sizes, lines, counts, bases, chunks, ids in rows
-        ),
+        map(packed_chunk_row, rows),
     )
     conn.execute("DROP TABLE deck_entry_chunks")
     conn.execute("ALTER TABLE deck_entry_rows RENAME TO deck_entry_chunks")

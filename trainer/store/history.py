@@ -1,8 +1,9 @@
 """Reading the review log back for the scheduler: each card's answers that moved its schedule.
 
 Used to recompute card states (and by the optimizer, should its own read in time order,
-`answer_timeline`, not serve), over logs of millions of answers: SQLite hands over each card's answers, in time order, as one row of joined columns,
-read through the covering `reviews_by_card` index, so Python never holds a row per answer.
+`answer_timeline`, not serve), over logs of millions of answers: SQLite hands over each card's
+answers, in time order, as one row of joined columns, read through the covering
+`reviews_by_card` index, so Python never holds a row per answer.
 Only for an answer that the next one does not record as the card's last review is the log
 asked whether it was a quiz answer (which then left the schedule alone); a card with two
 answers at one moment, or a rating of more than one digit, is read again answer by answer.

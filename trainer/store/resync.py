@@ -309,9 +309,9 @@ class KnownEntries:
     the database, while they are the stored ones.
 
     They are while the deck's stored hash is the one they were written for (a sync that did
-    not commit left the one before) and no other connection has committed since (`PRAGMA data_version`,
-    read while the write lock was held). This connection writes stored entries only in a sync:
-    one that syncs a deck whole forgets them (`forget`).
+    not commit left the one before) and no other connection has committed since
+    (`PRAGMA data_version`, read while the write lock was held). This connection writes stored
+    entries only in a sync: one that syncs a deck whole forgets them (`forget`).
     """
 
     def __init__(self) -> None:

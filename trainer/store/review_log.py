@@ -103,7 +103,7 @@ def append_review(
         try:
             cursor = conn.execute(_APPEND, values)
         except sqlite3.IntegrityError as error:
-            if "datatype mismatch" not in str(error):
+            if error.sqlite_errorname != "SQLITE_MISMATCH":  # the millisecond is full
                 raise
             at += 1
             continue
