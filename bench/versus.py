@@ -295,8 +295,10 @@ def answers(scratch: Path, anki_path: Path, now: datetime, count: int) -> Row:
         # The study screen's cycle: read the card to show, then record its answer.
         card_id = queue[number % len(queue)]
         start = time.perf_counter()
-        store.study_card(card_id)
-        store.record_review(card_id, ratings[number % 10], now + timedelta(seconds=8 * number))
+        shown = store.study_card(card_id)
+        store.record_review(
+            card_id, ratings[number % 10], now + timedelta(seconds=8 * number), shown=shown
+        )
         return time.perf_counter() - start
 
     def theirs() -> float:

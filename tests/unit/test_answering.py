@@ -76,3 +76,95 @@ def test_an_answer_uses_and_logs_the_adopted_parameters(store, write_deck, tmp_p
     expected = next_progress(card_seed(key), Progress(), Rating.EASY, now, schedule, weights)
     assert after == expected
     assert after != next_progress(card_seed(key), Progress(), Rating.EASY, now, schedule)
+
+
+def logged(store: Store) -> list[tuple]:
+    return store.conn.execute(
+        "SELECT card_id, rating, state_before, stability_before, due_before, parameters_id "
+        "FROM reviews ORDER BY id"
+    ).fetchall()
+
+
+def card_reads(store: Store) -> list[str]:
+    """The statements that read a card's state to answer it, from now on (a trace)."""
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    return seen
+
+
+def test_a_card_answered_as_shown_is_not_read_again(store, write_deck, tmp_path, now) -> None:
+    # The study screen reads the card to show it; its answer is worked out from what it showed
+    # and written where the card is still as shown: the same state and log as reading it again.
+    first, _ = synced(store, write_deck, tmp_path, now)
+    other = Store.open(tmp_path / "other.db")
+    try:
+        synced(other, write_deck, tmp_path, now)
+        moment = now
+        for rating in [Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.EASY]:
+            shown = store.study_card(first)
+            statements = card_reads(store)
+            after = store.record_review(first, rating, moment, shown=shown)
+            store.conn.set_trace_callback(None)
+            assert after == other.record_review(first, rating, moment)
+            assert not [text for text in statements if text.lstrip().startswith("SELECT")]
+            moment = after.due + timedelta(hours=1)
+        assert stored(store, first) == stored(other, first)
+        assert logged(store) == logged(other)
+    finally:
+        other.close()
+
+
+def test_a_card_answered_elsewhere_since_it_was_shown_is_read_again(
+    store, write_deck, tmp_path, now
+) -> None:
+    # Another process answers the card while it is on this screen: this answer comes after
+    # that one, from the state that one left, and neither is lost.
+    first, _ = synced(store, write_deck, tmp_path, now)
+    shown = store.study_card(first)
+    elsewhere = Store.open(tmp_path / "progress.db")
+    try:
+        between = elsewhere.record_review(first, Rating.GOOD, now)
+    finally:
+        elsewhere.close()
+    later = now + timedelta(minutes=5)
+    after = store.record_review(first, Rating.GOOD, later, shown=shown)
+    key = store.conn.execute("SELECT key FROM cards WHERE id = ?", [first]).fetchone()[0]
+    schedule = store.study_card(first).schedule
+    assert after == next_progress(card_seed(key), between, Rating.GOOD, later, schedule)
+    assert after.reps == 2
+    assert stored(store, first) == as_columns(after)
+    states_before = [row[2] for row in logged(store)]
+    assert states_before == [int(State.NEW), int(between.state)]
+
+
+def test_weights_adopted_since_the_card_was_shown_schedule_its_answer(
+    store, write_deck, tmp_path, now
+) -> None:
+    first, _ = synced(store, write_deck, tmp_path, now)
+    shown = store.study_card(first)
+    assert shown.parameters_id is None and shown.weights is None
+    weights = tuple(w * 1.1 if index < 4 else w for index, w in enumerate(DEFAULT_PARAMETERS))
+    adopted = store.adopt_parameters(weights, "test", now)
+    after = store.record_review(first, Rating.EASY, now, shown=shown)
+    key = store.conn.execute("SELECT key FROM cards WHERE id = ?", [first]).fetchone()[0]
+    assert after == next_progress(
+        card_seed(key), Progress(), Rating.EASY, now, shown.schedule, weights
+    )
+    assert [row[5] for row in logged(store)] == [adopted]
+    # Shown after the adoption, the card carries the weights in use.
+    assert store.study_card(first).parameters_id == adopted
+    assert store.study_card(first).weights == weights
+
+
+def test_a_quiz_answer_of_a_shown_card_leaves_its_schedule(
+    store, write_deck, tmp_path, now
+) -> None:
+    first, _ = synced(store, write_deck, tmp_path, now)
+    store.record_review(first, Rating.GOOD, now)
+    shown = store.study_card(first)
+    after = store.record_review(
+        first, Rating.AGAIN, now + timedelta(minutes=1), mode="quiz", reschedule=False, shown=shown
+    )
+    assert after == shown.progress
+    assert stored(store, first) == as_columns(shown.progress)
+    assert [row[1] for row in logged(store)] == [int(Rating.GOOD), int(Rating.AGAIN)]

@@ -111,3 +111,59 @@ def test_editing_one_answer_of_a_large_deck_rewrites_that_card_only(tmp_path, no
     assert answers["Question number 8?"] == "Answer 8"
     # The one card: not the 300 cards of the file.
     assert written == 1
+
+
+def log_room(page_size: int = 4096) -> int:
+    """The length `checkpoint.make_room` gives the log file."""
+    return 32 + (checkpoint.EVERY_PAGES * 5 // 4) * (24 + page_size)
+
+
+def test_the_log_file_is_given_its_room_early_in_a_session(tmp_path, now, monkeypatch) -> None:
+    # Answers then overwrite the log file's blocks instead of growing it; SQLite reads the log
+    # only as far as its commits, so every answer is there after a crash and after closing.
+    monkeypatch.setattr(checkpoint, "EVERY_PAGES", 200)
+    path = tmp_path / "progress.db"
+    answering(tmp_path, now, cards=40, answers=0).close()
+    store = Store.open(path)  # a new session: its first write is an answer
+    try:
+        queue = store.study_queue(now)
+        for number, card in enumerate(queue[: checkpoint.ROOM_AFTER]):
+            assert Path(f"{path}-wal").stat().st_size < log_room()
+            store.record_review(card, Rating.GOOD, now + timedelta(seconds=number))
+        assert Path(f"{path}-wal").stat().st_size == log_room()
+        for number, card in enumerate(queue[checkpoint.ROOM_AFTER : 31]):
+            store.record_review(card, Rating.GOOD, now + timedelta(minutes=1, seconds=number))
+        crashed = tmp_path / "crashed"
+        crashed.mkdir()
+        for suffix in ("", "-wal", "-shm"):  # the files as a killed process leaves them
+            shutil.copyfile(f"{path}{suffix}", crashed / f"progress.db{suffix}")
+    finally:
+        store.close()
+    for copy in (path, crashed / "progress.db"):
+        conn = sqlite3.connect(copy)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert conn.execute("SELECT count(*) FROM reviews").fetchone() == (31,)
+        finally:
+            conn.close()
+
+
+def test_a_log_busy_with_another_writer_is_left_to_grow(tmp_path, now) -> None:
+    path = tmp_path / "progress.db"
+    Store.open(path).close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        before = Path(f"{path}-wal").stat().st_size
+        reader = sqlite3.connect(path)
+        worker = checkpoint.Checkpointer(str(path))
+        started = time.monotonic()
+        for _ in range(checkpoint.ROOM_AFTER):
+            worker.wrote(reader, 10)  # does not wait for the lock
+        assert time.monotonic() - started < 1
+        assert Path(f"{path}-wal").stat().st_size == before
+        worker.close()
+        reader.close()
+        writer.execute("ROLLBACK")
+    finally:
+        writer.close()

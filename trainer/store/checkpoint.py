@@ -6,11 +6,18 @@ connection never checkpoints below a high safety threshold; after each write it 
 that runs a passive checkpoint on a connection of its own. A passive checkpoint takes no lock
 that a writer waits for, so answers go on being committed while it copies. Durability is
 unchanged: a commit is as safe as before (the log is the same), only the copying moved.
+
+The log file is also given its room early (`make_room`). SQLite writes the log from its start
+again once it has been copied whole, so after a round the file is only overwritten; but until
+the first round's end each commit makes it longer, and flushing a file that grew costs the file
+system a journal entry of its own: a session's first 200 answers each took about 0.2 ms more.
+At a session's 20th answer the file is made as long as a round needs, of zeros.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 
@@ -33,6 +40,7 @@ class Checkpointer:
         self._writes = 0
         self._copied = False
         """Set by the thread once it copied the log (a plain attribute: read after every answer)."""
+        self._small_writes = 0
         self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
         self._thread.start()
 
@@ -51,10 +59,25 @@ class Checkpointer:
             self._copied = False
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        if pages < EVERY_PAGES and self._small_writes < ROOM_AFTER:
+            self._small_writes += 1
+            if self._small_writes == ROOM_AFTER:
+                self._give_room()
         self._writes += pages
         if self._writes >= EVERY_PAGES:
             self._writes = 0
             self._wake.set()
+
+    def _give_room(self) -> None:
+        """`make_room`, here, by the writer (`Store._wrote`, under the store's lock), between two
+        of its writes: a few milliseconds, once. Taken by the thread, the write lock would make
+        a transaction of the store that read before it writes fail at once."""
+        with contextlib.suppress(sqlite3.Error, OSError):  # busy: the log grows as it would
+            conn = sqlite3.connect(self._path, timeout=0)
+            try:
+                make_room(conn, self._path)
+            finally:
+                conn.close()
 
     def checkpoint_now(self) -> None:
         """Ask for a checkpoint without waiting for the threshold."""
@@ -85,3 +108,39 @@ class Checkpointer:
         finally:
             if conn is not None:
                 conn.close()
+
+
+ROOM_AFTER = 20
+"""The small writes (answers) of a session after which the log file is given its room
+(`make_room`): a session of a few answers, or a command that writes once, never pays for it.
+A large write (a sync) has the log copied at once, and its growing costs little beside it."""
+ROOM_CHUNK = 1 << 20
+"""The zeros written at a time when the log file is given its room."""
+
+
+def make_room(conn: sqlite3.Connection, path: str) -> None:
+    """Make the write-ahead log file of the database at `path` as long as a round of answers
+    writes (`EVERY_PAGES` and a quarter more), of zeros, if it is shorter.
+
+    SQLite reads the log only as far as the last commit written over it with its current salt:
+    what lies beyond is ignored, as the frames of the log's earlier rounds are. The zeros are
+    written under the write lock (`BEGIN IMMEDIATE` on `conn`), so no frame is being written
+    past the file's end meanwhile (none is waited for: `conn`'s own busy timeout), and they are
+    flushed before the lock is let go, so no answer's flush carries them."""
+    (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+    if mode != "wal":
+        return
+    (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+    size = 32 + (EVERY_PAGES * 5 // 4) * (24 + page_size)  # the header, then the frames
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        with open(f"{path}-wal", "r+b") as log:
+            have = log.seek(0, os.SEEK_END)
+            if have >= size:
+                return
+            while have < size:
+                have += log.write(bytes(min(ROOM_CHUNK, size - have)))
+            log.flush()
+            os.fdatasync(log.fileno())
+    finally:
+        conn.rollback()

@@ -113,14 +113,15 @@ def append_review(
 
 _PROGRESS_COLUMNS = ("step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 _SET_PROGRESS = ", ".join(f"{name} = ?" for name in _PROGRESS_COLUMNS)
-_WRITE_PROGRESS = f"UPDATE cards SET state = ?, {_SET_PROGRESS} WHERE id = ?"
-_WRITE_PROGRESS_SAME_STATE = f"UPDATE cards SET {_SET_PROGRESS} WHERE id = ?"
+WRITE_PROGRESS = f"UPDATE cards SET state = ?, {_SET_PROGRESS} WHERE id = ?"
+WRITE_PROGRESS_SAME_STATE = f"UPDATE cards SET {_SET_PROGRESS} WHERE id = ?"
 """A card's new progress when its state stays what it was (most answers of a card in review):
 SQLite rewrites the entries of each index holding a column the statement sets, whether its
 value changed or not, and `cards_new` holds `state` (and no other progress column)."""
 
 
-def _progress_row(card_id: int, progress: Progress) -> tuple:
+def progress_row(card_id: int, progress: Progress) -> tuple:
+    """A card's progress as the values `WRITE_PROGRESS` sets, then its id."""
     return (
         int(progress.state),
         progress.step,
@@ -139,11 +140,11 @@ def write_progress(
 ) -> None:
     """Store a card's scheduling state (call inside `transaction()`); `state_before`, the
     card's stored state when the caller knows it, spares an index update when it is unchanged."""
-    row = _progress_row(card_id, progress)
+    row = progress_row(card_id, progress)
     if progress.state == state_before:
-        conn.execute(_WRITE_PROGRESS_SAME_STATE, row[1:])
+        conn.execute(WRITE_PROGRESS_SAME_STATE, row[1:])
     else:
-        conn.execute(_WRITE_PROGRESS, row)
+        conn.execute(WRITE_PROGRESS, row)
 
 
 def undo_latest(conn: sqlite3.Connection, now: datetime, since: datetime | None) -> int | None:

@@ -30,6 +30,10 @@ class StudyCard:
     deck_name: str
     schedule: Schedule
     strict_answers: bool
+    parameters_id: int | None = None
+    """The FSRS weights in use when the card was read (None: the defaults)..."""
+    weights: tuple[float, ...] | None = None
+    """...and the weights themselves: what its answer is scheduled with."""
 
 
 CARD_COLUMNS = (
@@ -37,16 +41,19 @@ CARD_COLUMNS = (
     "c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses"
 )
 STUDY_CARDS = (
-    f"SELECT {CARD_COLUMNS}, d.name, d.settings FROM cards c JOIN decks d ON d.id = c.deck_id"
+    f"SELECT {CARD_COLUMNS}, d.name, d.settings, p.id, p.weights FROM cards c "
+    "JOIN decks d ON d.id = c.deck_id "
+    "LEFT JOIN parameters p ON p.id = (SELECT max(id) FROM parameters)"
 )
 """The rows `study_card_from_row` reads, before their WHERE (made once: a query string built
 for each card shown is hashed anew by the connection's statement cache)."""
 
 
 def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) -> StudyCard:
-    """A `CARD_COLUMNS, d.name, d.settings` row as a `StudyCard`; see `schedule_from_settings`."""
+    """A `STUDY_CARDS` row as a `StudyCard`; see `schedule_from_settings`."""
     (card_id, key, kind, prompt, answer, line, detail, tags, deck_id, state, step, stability,
-     difficulty, due, last_review, reps, lapses, deck_name, settings) = row  # fmt: skip
+     difficulty, due, last_review, reps, lapses, deck_name, settings, parameters_id,
+     weights) = row  # fmt: skip
     extra = _NO_DETAIL if detail == "{}" else json.loads(detail)  # a basic card has none
     source = extra.get("source")
     card_kind = _KINDS.get(kind) or Kind(kind)
@@ -69,7 +76,10 @@ def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) ->
     )
     progress = progress_of(state, step, stability, difficulty, due, last_review, reps, lapses)
     schedule, strict, _ = deck_rules(settings, defaults)
-    return StudyCard(card_id, card, progress, deck_id, deck_name, schedule, strict)
+    return StudyCard(
+        card_id, card, progress, deck_id, deck_name, schedule, strict, parameters_id,
+        None if weights is None else weights_of(weights),
+    )  # fmt: skip
 
 
 class Answering(NamedTuple):

@@ -23,7 +23,16 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from trainer.core.cards import Schedule
 from trainer.core.progress import Progress, to_millis
 from trainer.core.study_order import CardTies
-from trainer.store import card_flags, card_ties, history, migrations, queue, review_log, text_index
+from trainer.store import (
+    answering,
+    card_flags,
+    card_ties,
+    history,
+    migrations,
+    queue,
+    review_log,
+    text_index,
+)
 from trainer.store.checkpoint import SAFETY_PAGES, Checkpointer
 from trainer.store.connection import connect
 from trainer.store.errors import StoreError
@@ -32,7 +41,6 @@ from trainer.store.queue import DeckSummary, StudyPlan
 from trainer.store.rows import (
     STUDY_CARDS,
     StudyCard,
-    card_to_answer,
     study_card_from_row,
     weights_of,
 )
@@ -203,9 +211,10 @@ class Store:
         """After a committed write of about `pages` pages: let the worker checkpoint in time."""
         if self.path == ":memory:":
             return
-        if self._checkpointer is None:
-            self._checkpointer = Checkpointer(self.path)
-        self._checkpointer.wrote(self.conn, pages)
+        with self._lock:  # it may give the log its room, before this process writes again
+            if self._checkpointer is None:
+                self._checkpointer = Checkpointer(self.path)
+            self._checkpointer.wrote(self.conn, pages)
 
     # -- scheduler parameters -------------------------------------------------------------
 
@@ -328,39 +337,20 @@ class Store:
         duration_ms: int = 0,
         mode: str = "review",
         reschedule: bool = True,
+        shown: StudyCard | None = None,
     ) -> Progress:
         """Log an answer and store the card's new state in one committed transaction.
 
         With `reschedule=False` (a quiz, by default) the answer is logged but the card's
         schedule does not move. A lapse that makes the card a leech tags and suspends it
-        (`card_flags.is_leech`). Returns the card's progress afterwards.
+        (`card_flags.is_leech`). `shown`: the card as the screen showed it (`study_card`), which
+        spares reading it again while it is unchanged (`store.answering`). Returns the card's
+        progress afterwards.
         """
-        # fsrs loads only when an answer is recorded.
-        from trainer.schedule import DEFAULT_PARAMETERS, card_seed, next_progress
-
-        # Read, compute and write in one immediate transaction: read before it, the card's state
-        # could change under us (another process answering it) and that answer would be lost.
-        # One read (the card, its deck's settings and the weights in use), one INSERT, one UPDATE.
         with _Immediate(self):  # `writing()`, the connection being held already
-            key, before, schedule, parameters_id, weights = card_to_answer(
-                self.conn, card_id, self.defaults
+            after = answering.record_answer(
+                self.conn, card_id, rating, now, duration_ms, mode, reschedule, self.defaults, shown
             )
-            after = (
-                next_progress(
-                    card_seed(key), before, rating, now, schedule, weights or DEFAULT_PARAMETERS
-                )
-                if reschedule
-                else before
-            )
-            review_log.append_review(
-                self.conn, card_id, int(rating), now, duration_ms, mode, before, parameters_id
-            )
-            if reschedule:
-                review_log.write_progress(self.conn, card_id, after, before.state)
-                if after.lapses > before.lapses and card_flags.is_leech_lapse(
-                    after.lapses, schedule.leech_lapses
-                ):
-                    card_flags.mark_leech(self.conn, card_id)
         self._wrote(10)  # the review's row and index pages, the card's and its indexes'
         return after
 

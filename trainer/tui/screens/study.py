@@ -140,6 +140,7 @@ class StudyScreen(Screen[None]):
                 duration_ms=int(seconds * 1000),
                 mode="review" if self.reschedule else "quiz",
                 reschedule=self.reschedule,
+                shown=shown.study,
             )
             leech = after.lapses > shown.study.progress.lapses and card_flags.is_leech(
                 store, shown.study.id
