@@ -131,7 +131,8 @@ def make_room(conn: sqlite3.Connection, path: str) -> None:
     if mode != "wal":
         return
     (page_size,) = conn.execute("PRAGMA page_size").fetchone()
-    size = 32 + (EVERY_PAGES * 5 // 4) * (24 + page_size)  # the header, then the frames
+    frames = min(EVERY_PAGES * 5 // 4, SAFETY_PAGES)  # past the safety checkpoint: never used
+    size = 32 + frames * (24 + page_size)  # the header, then the frames
     conn.execute("BEGIN IMMEDIATE")
     try:
         with open(f"{path}-wal", "r+b") as log:
