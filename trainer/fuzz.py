@@ -35,23 +35,38 @@ def fuzz_factor(card_id: int, reps: int) -> float:
 
 
 def fuzzed_days(interval: float, minimum: int, factor: float | None) -> int:
-    """An interval in days at least `minimum`, spread by fuzz when `factor` is given (Anki's)."""
-    minimum = min(minimum, MAXIMUM_INTERVAL)
+    """An interval in days at least `minimum`, spread by fuzz when `factor` is given (Anki's).
+
+    Written out for speed (this runs twice a card when every state is recomputed), with the
+    same floating-point steps as summing each range's share in the order of `_FUZZ_RANGES`;
+    `tests/unit/test_fuzz.py` checks it against that sum."""
+    if minimum > MAXIMUM_INTERVAL:
+        minimum = MAXIMUM_INTERVAL
     if factor is None:
-        return min(max(round_half_up(interval), minimum), MAXIMUM_INTERVAL)
-    interval = min(max(interval, minimum), MAXIMUM_INTERVAL)
-    delta = 0.0
-    if interval >= 2.5:
-        # Each range's share, added in the order of the ranges (written out: this runs for
-        # every card when states are recomputed).
-        (start1, end1, share1), (start2, end2, share2), (start3, _, share3) = _FUZZ_RANGES
-        delta = 1.0 + (
-            share1 * max(0.0, min(interval, end1) - start1)
-            + share2 * max(0.0, min(interval, end2) - start2)
-            + share3 * max(0.0, interval - start3)
-        )
-    lower = min(max(round_half_up(interval - delta), minimum), MAXIMUM_INTERVAL)
-    upper = min(max(round_half_up(interval + delta), minimum), MAXIMUM_INTERVAL)
+        days = math.floor(interval + 0.5)
+        return minimum if days < minimum else MAXIMUM_INTERVAL if days > MAXIMUM_INTERVAL else days
+    if interval < minimum:
+        interval = minimum
+    elif interval > MAXIMUM_INTERVAL:
+        interval = MAXIMUM_INTERVAL
+    if interval < 2.5:
+        delta = 0.0
+    elif interval < 7.0:
+        delta = 1.0 + 0.15 * (interval - 2.5)
+    elif interval < 20.0:
+        delta = 1.0 + (_FIRST_RANGE + 0.1 * (interval - 7.0))
+    else:
+        delta = 1.0 + (_TWO_RANGES + 0.05 * (interval - 20.0))
+    lower = math.floor(interval - delta + 0.5)
+    lower = minimum if lower < minimum else MAXIMUM_INTERVAL if lower > MAXIMUM_INTERVAL else lower
+    upper = math.floor(interval + delta + 0.5)
+    upper = minimum if upper < minimum else MAXIMUM_INTERVAL if upper > MAXIMUM_INTERVAL else upper
     if upper == lower and 2 < upper < MAXIMUM_INTERVAL:
         upper = lower + 1
     return math.floor(lower + factor * (1 + upper - lower))
+
+
+_FIRST_RANGE = 0.15 * (7.0 - 2.5)
+"""The first range's share of an interval past it (`_FUZZ_RANGES`)."""
+_TWO_RANGES = _FIRST_RANGE + 0.1 * (20.0 - 7.0)
+"""The first two ranges' shares of an interval past them."""
