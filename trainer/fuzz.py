@@ -12,6 +12,12 @@ MAXIMUM_INTERVAL = 36500
 _MASK = 2**64 - 1
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
 """Anki's fuzz: an interval is spread by a day plus these shares of its days in each range."""
+(_FIRST, _, _FIRST_SHARE), (_SECOND, _, _SECOND_SHARE), (_THIRD, _, _THIRD_SHARE) = _FUZZ_RANGES
+"""Where each range starts (each ends where the next starts), and its share."""
+_FIRST_RANGE = _FIRST_SHARE * (_SECOND - _FIRST)
+"""The first range's share of an interval past it."""
+_TWO_RANGES = _FIRST_RANGE + _SECOND_SHARE * (_THIRD - _SECOND)
+"""The first two ranges' shares of an interval past them."""
 
 
 def round_half_up(value: float) -> int:
@@ -37,9 +43,9 @@ def fuzz_factor(card_id: int, reps: int) -> float:
 def fuzzed_days(interval: float, minimum: int, factor: float | None) -> int:
     """An interval in days at least `minimum`, spread by fuzz when `factor` is given (Anki's).
 
-    Written out for speed (this runs twice a card when every state is recomputed), with the
-    same floating-point steps as summing each range's share in the order of `_FUZZ_RANGES`;
-    `tests/unit/test_fuzz.py` checks it against that sum."""
+    Written out range by range for speed (this runs twice a card when every state is
+    recomputed), with the same floating-point steps as summing each range's share in the order
+    of `_FUZZ_RANGES`; `tests/unit/test_fuzz.py` checks it against that sum."""
     if minimum > MAXIMUM_INTERVAL:
         minimum = MAXIMUM_INTERVAL
     if factor is None:
@@ -49,14 +55,14 @@ def fuzzed_days(interval: float, minimum: int, factor: float | None) -> int:
         interval = minimum
     elif interval > MAXIMUM_INTERVAL:
         interval = MAXIMUM_INTERVAL
-    if interval < 2.5:
+    if interval < _FIRST:
         delta = 0.0
-    elif interval < 7.0:
-        delta = 1.0 + 0.15 * (interval - 2.5)
-    elif interval < 20.0:
-        delta = 1.0 + (_FIRST_RANGE + 0.1 * (interval - 7.0))
+    elif interval < _SECOND:
+        delta = 1.0 + _FIRST_SHARE * (interval - _FIRST)
+    elif interval < _THIRD:
+        delta = 1.0 + (_FIRST_RANGE + _SECOND_SHARE * (interval - _SECOND))
     else:
-        delta = 1.0 + (_TWO_RANGES + 0.05 * (interval - 20.0))
+        delta = 1.0 + (_TWO_RANGES + _THIRD_SHARE * (interval - _THIRD))
     lower = math.floor(interval - delta + 0.5)
     lower = minimum if lower < minimum else MAXIMUM_INTERVAL if lower > MAXIMUM_INTERVAL else lower
     upper = math.floor(interval + delta + 0.5)
@@ -64,9 +70,3 @@ def fuzzed_days(interval: float, minimum: int, factor: float | None) -> int:
     if upper == lower and 2 < upper < MAXIMUM_INTERVAL:
         upper = lower + 1
     return math.floor(lower + factor * (1 + upper - lower))
-
-
-_FIRST_RANGE = 0.15 * (7.0 - 2.5)
-"""The first range's share of an interval past it (`_FUZZ_RANGES`)."""
-_TWO_RANGES = _FIRST_RANGE + 0.1 * (20.0 - 7.0)
-"""The first two ranges' shares of an interval past them."""
