@@ -12,8 +12,9 @@ MAXIMUM_INTERVAL = 36500
 _MASK = 2**64 - 1
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
 """Anki's fuzz: an interval is spread by a day plus these shares of its days in each range."""
-(_FIRST, _, _FIRST_SHARE), (_SECOND, _, _SECOND_SHARE), (_THIRD, _, _THIRD_SHARE) = _FUZZ_RANGES
-"""Where each range starts (each ends where the next starts), and its share."""
+_FIRST, _SECOND, _THIRD = (start for start, _end, _share in _FUZZ_RANGES)
+"""Where each range starts (each ends where the next starts)."""
+_FIRST_SHARE, _SECOND_SHARE, _THIRD_SHARE = (share for _start, _end, share in _FUZZ_RANGES)
 _FIRST_RANGE = _FIRST_SHARE * (_SECOND - _FIRST)
 """The first range's share of an interval past it."""
 _TWO_RANGES = _FIRST_RANGE + _SECOND_SHARE * (_THIRD - _SECOND)
@@ -44,8 +45,9 @@ def fuzzed_days(interval: float, minimum: int, factor: float | None) -> int:
     """An interval in days at least `minimum`, spread by fuzz when `factor` is given (Anki's).
 
     Written out range by range for speed (this runs twice a card when every state is
-    recomputed), with the same floating-point steps as summing each range's share in the order
-    of `_FUZZ_RANGES`; `tests/unit/test_fuzz.py` checks it against that sum."""
+    recomputed), rounding as `round_half_up` does and clamping without calls, with the same
+    floating-point steps as summing each range's share in the order of `_FUZZ_RANGES`;
+    `tests/unit/test_fuzz.py` checks it against that sum."""
     if minimum > MAXIMUM_INTERVAL:
         minimum = MAXIMUM_INTERVAL
     if factor is None:

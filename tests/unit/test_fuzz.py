@@ -7,14 +7,14 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainer.fuzz import _FUZZ_RANGES, MAXIMUM_INTERVAL, fuzzed_days
+from trainer.fuzz import _FUZZ_RANGES, MAXIMUM_INTERVAL, fuzzed_days, round_half_up
 
 
 def summed_fuzz(interval: float, minimum: int, factor: float | None) -> int:
     """Anki's fuzz as its rule reads: each range's share of the interval, summed in order."""
     minimum = min(minimum, MAXIMUM_INTERVAL)
     if factor is None:
-        return min(max(math.floor(interval + 0.5), minimum), MAXIMUM_INTERVAL)
+        return min(max(round_half_up(interval), minimum), MAXIMUM_INTERVAL)
     interval = min(max(interval, minimum), MAXIMUM_INTERVAL)
     delta = 0.0
     if interval >= 2.5:
@@ -22,8 +22,8 @@ def summed_fuzz(interval: float, minimum: int, factor: float | None) -> int:
             (share * max(0.0, min(interval, end) - start) for start, end, share in _FUZZ_RANGES),
             0.0,
         )
-    lower = min(max(math.floor(interval - delta + 0.5), minimum), MAXIMUM_INTERVAL)
-    upper = min(max(math.floor(interval + delta + 0.5), minimum), MAXIMUM_INTERVAL)
+    lower = min(max(round_half_up(interval - delta), minimum), MAXIMUM_INTERVAL)
+    upper = min(max(round_half_up(interval + delta), minimum), MAXIMUM_INTERVAL)
     if upper == lower and 2 < upper < MAXIMUM_INTERVAL:
         upper = lower + 1
     return math.floor(lower + factor * (1 + upper - lower))
