@@ -30,7 +30,6 @@ from optimize_bench import DATA, prepared_database  # noqa: E402
 
 from trainer import fitting, recompute  # noqa: E402
 from trainer import optimize as optimizing  # noqa: E402
-from trainer.store.answer_timeline import TimelineRead  # noqa: E402
 from trainer.store.store import Store  # noqa: E402
 
 
@@ -61,8 +60,8 @@ class Steps:
         return run
 
     def aside(self, what: str, context: Callable[..., Any]) -> Callable[..., Any]:
-        """A forked copy's context (`fitting.fitting_aside`, `evaluating_aside`), timed from
-        its start to its numbers' arrival."""
+        """A forked copy's context (`fitting.evaluating_aside`), timed from its start to its
+        numbers' arrival."""
 
         @contextmanager
         def timed(*args: Any) -> Iterator[Callable[[], Any]]:
@@ -79,8 +78,22 @@ class Steps:
 
         return timed
 
+    def sent(self, what: str) -> Callable[[Any], Any]:
+        """The fit's copy (`fitting.SentFit.parameters`), timed from when it was made."""
 
-ON_PATH = {"the log read", "its arrays parsed", "the fit's copy", "the states worked out",
+        def timed(parameters: Callable[..., Any]) -> Callable[..., Any]:
+            def waited(fit: fitting.SentFit) -> Any:
+                asked = self.now()
+                found = parameters(fit)
+                self.seen.append((what, fit.began, self.now(), asked))
+                return found
+
+            return waited
+
+        return timed
+
+
+ON_PATH = {"the answers to leave out", "the parts read and sent", "the fit's copy", "the states worked out",
            "the fitted parameters scored", "the states written"}  # fmt: skip
 
 
@@ -94,9 +107,14 @@ def wrapped(steps: Steps) -> Iterator[None]:
         replaced.append((owner, name, original))
         setattr(owner, name, make(original))
 
-    swap(optimizing, "read_answer_timeline", lambda f: steps.timed("the log read", f))
-    swap(TimelineRead, "timeline", lambda f: steps.timed("its arrays parsed", f))
-    swap(fitting, "fitting_aside", lambda f: steps.aside("the fit's copy", f))
+    swap(optimizing, "TimelineParts", lambda f: steps.timed("the answers to leave out", f))
+    swap(optimizing, "joined", lambda f: steps.timed("the parts read and sent", f))
+    swap(
+        fitting.SentFit,
+        "__init__",
+        lambda f: lambda fit: (setattr(fit, "began", steps.now()), f(fit))[1],
+    )
+    swap(fitting.SentFit, "parameters", steps.sent("the fit's copy"))
     swap(optimizing, "studied_cards", lambda f: steps.timed("the studied cards", f))
     swap(fitting, "timeline_held_out", lambda f: steps.timed("the held-out items", f))
     scores = ("the parameters in use scored", "the fitted parameters scored")

@@ -10,16 +10,18 @@ in the copy of the process that fits them, and so can the held-out ones (`timeli
 from __future__ import annotations
 
 import os
-import signal
 import struct
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from itertools import compress, count
 from operator import gt
+from typing import BinaryIO
 
 import fsrs_rs_python as fsrs_rs
 
+from trainer.aside import Aside, work_aside
 from trainer.schedule import DEFAULT_PARAMETERS
 
 Item = fsrs_rs.FSRSItem
@@ -75,7 +77,7 @@ def _indexes(times: Sequence[int], days: Sequence[int], split: int, training: bo
 
 class _Reviews(dict[int, list[fsrs_rs.FSRSReview]]):
     """fsrs-rs reviews of one rating (the key) by study days since the answer before, from 0
-    to `days`, each made once."""
+    to `days` (which `reach` raises), each made once."""
 
     def __init__(self, days: int) -> None:
         super().__init__()
@@ -84,6 +86,13 @@ class _Reviews(dict[int, list[fsrs_rs.FSRSReview]]):
     def __missing__(self, rating: int) -> list[fsrs_rs.FSRSReview]:
         made = self[rating] = [fsrs_rs.FSRSReview(rating, days) for days in range(self.days + 1)]
         return made
+
+    def reach(self, days: int) -> None:
+        """Make the reviews up to `days` days too."""
+        if days > self.days:
+            for rating, made in self.items():
+                made.extend(fsrs_rs.FSRSReview(rating, more) for more in range(len(made), days + 1))
+            self.days = days
 
 
 def timeline_items(cards: Sequence[int], ratings: Sequence[int], days: Sequence[int]) -> list[Item]:
@@ -94,7 +103,7 @@ def timeline_items(cards: Sequence[int], ratings: Sequence[int], days: Sequence[
     one before becomes an item of the card's reviews so far, so the items come oldest first
     with no sort."""
     items: list[Item] = []
-    _Timeline(cards, days).walk(cards, ratings, days, items)
+    _Timeline().walk(cards, ratings, days, items)
     return items
 
 
@@ -104,7 +113,7 @@ def timeline_held_out(
     """The items of `held_out_items` from every card's answers in time order (as
     `timeline_items` takes them), those from place `cut` on held out; and how many items the
     answers before it give (`training_count`)."""
-    timeline = _Timeline(cards, days)
+    timeline = _Timeline()
     training = timeline.walk(cards[:cut], ratings[:cut], days[:cut], None)
     items: list[Item] = []
     timeline.walk(cards[cut:], ratings[cut:], days[cut:], items)
@@ -113,13 +122,13 @@ def timeline_held_out(
 
 class _Timeline:
     """Every card's fsrs-rs reviews so far, and the study day of its latest item, as the
-    answers in time order come (`walk`)."""
+    answers in time order come (`walk`, any number of times)."""
 
-    def __init__(self, cards: Sequence[int], days: Sequence[int]) -> None:
-        size = max(cards, default=-1) + 1
-        self.reviews_of: list[list[fsrs_rs.FSRSReview] | None] = [None] * size
-        self.day_of = [0] * size
-        self.made = _Reviews(max(days, default=0) - min(days, default=0))
+    def __init__(self) -> None:
+        self.reviews_of: list[list[fsrs_rs.FSRSReview] | None] = []
+        self.day_of: list[int] = []
+        self.made = _Reviews(0)
+        self.first_day: int | None = None
 
     def walk(
         self,
@@ -130,6 +139,14 @@ class _Timeline:
     ) -> int:
         """Take in these answers; each that ends an item adds it to `items` (if given);
         returns how many did."""
+        if not cards:
+            return 0
+        if (more := max(cards) + 1 - len(self.reviews_of)) > 0:
+            self.reviews_of.extend([None] * more)
+            self.day_of.extend([0] * more)
+        low = min(days)
+        first = self.first_day = low if self.first_day is None else min(self.first_day, low)
+        self.made.reach(max(days) - first)
         reviews_of, day_of, made = self.reviews_of, self.day_of, self.made
         ended = 0
         for card, rating, day in zip(cards, ratings, days):
@@ -168,126 +185,160 @@ def fit_parameters(items: Sequence[Item]) -> tuple[float, ...]:
 
 
 Noted = tuple[tuple[float, ...], tuple[float, ...]]
-"""Fitted parameters, and the numbers noted with the items they were fitted to."""
+"""Fitted parameters, and the split and the number of items they were fitted to."""
+
+_PART = struct.Struct("<q")
+"""A part's size (its number of answers, or -1 for the end) as sent to the fit's copy."""
+_END = struct.Struct("<d")
+_PIPE_BYTES = 1 << 20
+"""How much a pipe to the fit's copy holds (Linux's most for a process without privileges):
+a part of the answers each time, so that the next one is sent while the copy walks it."""
+
+
+class SentFit:
+    """fsrs-rs's fit (`fit_parameters`) of the training items of answers sent to it in time
+    order, a part at a time (`send`, then `end`): `timeline_items` of all the parts, made as
+    they come. fsrs-rs holds the interpreter's lock while it fits, so no thread can work
+    beside it: the items are made and fitted in a forked copy of this process, made before
+    the answers are read (so it holds little), which is sent each part through a pipe as
+    packed arrays, while this one reads the next. Where no copy can be made, the items are
+    made here as sent and fitted when `parameters` asks."""
+
+    def __init__(self) -> None:
+        self.timeline = _Timeline()
+        self.items: list[Item] = []
+        self.split = -1.0
+        self.pipe: int | None = None
+        self.aside: Aside | None = None
+        if not hasattr(os, "fork"):
+            return
+        reading, writing = os.pipe()
+        _widen(writing)
+        packed = f"<{len(DEFAULT_PARAMETERS) + 2}d"
+        try:
+            self.aside = Aside(lambda: _fit_received(reading, writing), packed, _unfitted)
+        except OSError:
+            os.close(writing)
+            return
+        finally:
+            os.close(reading)
+        self.pipe = writing
+
+    def send(self, cards: Sequence[int], ratings: Sequence[int], days: Sequence[int]) -> None:
+        """Answers after those sent before (study days as `timeline_items` takes them)."""
+        if self.aside is None:
+            self.timeline.walk(cards, ratings, days, self.items)
+            return
+        packed = [array("q", cards), array("b", ratings), array("i", days)]
+        self._write([_PART.pack(len(cards)), *packed])
+
+    def end(self, split: int) -> None:
+        """All answers before `split` (epoch milliseconds) are sent: the fit starts."""
+        self.split = float(split)
+        self._write([_PART.pack(-1), _END.pack(self.split)])
+        self._close()
+
+    def parameters(self) -> Noted:
+        """The fitted parameters, and the split and the number of items they were fitted to
+        (an empty fit and (-1, -1) if the copy failed)."""
+        if self.aside is None:
+            numbers = [*fit_parameters(self.items), self.split, len(self.items)]
+        else:
+            numbers = [*self.aside.result()]
+        size = len(DEFAULT_PARAMETERS)
+        return tuple(numbers[:size]), tuple(numbers[size:])
+
+    def _write(self, parts: list[bytes | array]) -> None:
+        if self.pipe is None:
+            return
+        try:
+            for part in parts:
+                data = memoryview(part).cast("B")
+                while data:
+                    data = data[os.write(self.pipe, data) :]
+        except OSError:  # the copy ended: `parameters` finds it failed
+            self._close()
+
+    def _close(self) -> None:
+        if self.pipe is not None:
+            os.close(self.pipe)
+            self.pipe = None
+
+    def close(self) -> None:
+        """End the copy, if it still fits (or failed)."""
+        self._close()
+        if self.aside is not None:
+            self.aside.close()
 
 
 @contextmanager
-def fitting_aside(
-    made: Callable[[], tuple[Sequence[Item], Sequence[float]]], noted: int
-) -> Iterator[Callable[[], Noted]]:
-    """fsrs-rs's fit (`fit_parameters`) of the items `made()` makes, started, and a function
-    that waits for the parameters and the `noted` numbers `made()` gives with them.
+def fitting_sent() -> Iterator[SentFit]:
+    """A `SentFit`, ended (with its copy) on leaving the block."""
+    fit = SentFit()
+    try:
+        yield fit
+    finally:
+        fit.close()
 
-    fsrs-rs holds the interpreter's lock while it fits, so no thread can work beside it: the
-    items are made and fitted in a forked copy of this process (`_aside`), while the caller
-    prepares what does not depend on the parameters.
-    """
 
-    kept: list[Sequence[Item]] = []
+_received: list[list[Item]] = []
+"""The items the copy fitted: freeing them would hold back the parameters (the copy ends
+without freeing anything)."""
 
-    def fitted() -> list[float]:
-        items, numbers = made()
-        kept.append(items)  # freeing them would hold back the parameters: they go with the copy
-        return [*fit_parameters(items), *numbers]
 
-    size = len(DEFAULT_PARAMETERS)
-    with _aside(fitted, size + noted) as numbers:
+def _fit_received(reading: int, writing: int) -> list[float]:
+    """In the fit's copy: the parts sent (`SentFit.send`) read from the pipe and walked as
+    they come, then the items fitted; the parameters, the split and the number of items."""
+    os.close(writing)  # this copy's own end: the pipe ends when this process's does
+    timeline = _Timeline()
+    items: list[Item] = []
+    _received.append(items)
+    with open(reading, "rb", closefd=False) as pipe:
+        while (size := _PART.unpack(_read(pipe, _PART.size))[0]) >= 0:
+            columns = array("q"), array("b"), array("i")
+            for column in columns:
+                column.frombytes(_read(pipe, size * column.itemsize))
+            received_walk(timeline, *columns, items)
+        (split,) = _END.unpack(_read(pipe, _END.size))
+    return [*fit_parameters(items), split, len(items)]
 
-        def parameters() -> Noted:
-            found = numbers()
-            return found[:size], found[size:]
 
-        try:
-            yield parameters
-        finally:
-            kept.clear()
+def received_walk(
+    timeline: _Timeline, cards: array, ratings: array, days: array, items: list[Item]
+) -> None:
+    """The copy's walk of a part it received (a function of its own, for tests to change)."""
+    timeline.walk(cards, ratings, days, items)
+
+
+def _widen(pipe: int) -> None:
+    """Let the pipe hold `_PIPE_BYTES`, where Linux lets it (a smaller one only makes the
+    sender wait more)."""
+    with suppress(ImportError, AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+
+
+def _read(pipe: BinaryIO, size: int) -> bytes:
+    data = pipe.read(size)
+    if len(data) != size:
+        raise EOFError("the answers stopped coming")
+    return data
+
+
+def _unfitted() -> list[float]:
+    """What a failed fit's copy leaves: no parameters, and a split and a count no fit has."""
+    return [*DEFAULT_PARAMETERS, -1.0, -1.0]
 
 
 @contextmanager
 def evaluating_aside(
     items: Sequence[Item], parameters: Sequence[float]
 ) -> Iterator[Callable[[], tuple[float, ...]]]:
-    """`evaluate(items, parameters)` started in a forked copy of this process (`_aside`), and
+    """`evaluate(items, parameters)` started in a forked copy of this process (`aside.work_aside`), and
     a function that waits for its log loss and RMSE (bins)."""
-    with _aside(lambda: evaluate(items, parameters), 2) as evaluated:
+    with work_aside(lambda: evaluate(items, parameters), 2) as evaluated:
         yield evaluated
-
-
-@contextmanager
-def _aside(
-    compute: Callable[[], Sequence[float]], size: int
-) -> Iterator[Callable[[], tuple[float, ...]]]:
-    """`compute()` (`size` numbers) started in a forked copy of this process, which shares
-    all that this one holds and sends back only the numbers, and a function that waits for
-    them. Without `os.fork` (or where no process may be started), `compute` runs here when
-    waited for; a copy that fails is waited for, and `compute` is run here again (to raise its
-    error). Leaving the block ends a copy still computing."""
-    try:
-        aside = _Aside(compute, f"<{size}d") if hasattr(os, "fork") else None
-    except OSError:
-        aside = None
-    if aside is None:
-        yield lambda: tuple(compute())
-        return
-    try:
-        yield aside.result
-    finally:
-        aside.close()
-
-
-class _Aside:
-    """`compute()` in a forked copy of the process, its numbers read from a pipe as doubles
-    (which hold fsrs-rs's 32-bit floats exactly)."""
-
-    def __init__(self, compute: Callable[[], Sequence[float]], packed: str) -> None:
-        self.compute, self.packed = compute, packed
-        reading, writing = os.pipe()
-        try:
-            self.pid = os.fork()
-        except OSError:
-            os.close(reading)
-            os.close(writing)
-            raise
-        if self.pid == 0:  # the copy: compute, send, and leave without running any clean-up
-            try:
-                os.close(reading)
-                data = struct.pack(packed, *compute())
-                while data:
-                    data = data[os.write(writing, data) :]
-                # Sent: the pipe is closed now, as ending a large process takes a while (its
-                # memory is released before its files are closed).
-                os.close(writing)
-            finally:
-                os._exit(0)
-        os.close(writing)
-        self.pipe: int | None = reading
-        self.numbers: tuple[float, ...] | None = None
-
-    def result(self) -> tuple[float, ...]:
-        if self.numbers is None:
-            chunks = []
-            while self.pipe is not None and (chunk := os.read(self.pipe, 4096)):
-                chunks.append(chunk)
-            self._close_pipe()  # the copy, done, is reaped on leaving the block (`close`)
-            data = b"".join(chunks)
-            if len(data) == struct.calcsize(self.packed):
-                self.numbers = struct.unpack(self.packed, data)
-            else:  # the copy failed or was ended: compute here
-                self.numbers = tuple(self.compute())
-        return self.numbers
-
-    def close(self) -> None:
-        if self.pid:
-            with suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)  # it has sent all it will send, or is unwanted
-            os.waitpid(self.pid, 0)
-            self._close_pipe()
-            self.pid = 0
-
-    def _close_pipe(self) -> None:
-        if self.pipe is not None:
-            os.close(self.pipe)
-            self.pipe = None
 
 
 def evaluate(items: Sequence[Item], parameters: Sequence[float]) -> tuple[float, float]:

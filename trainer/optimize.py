@@ -18,9 +18,10 @@ recomputed from their answers with them (fsrs-rs's batch memory states, `recompu
 and written in one statement, in the transaction that adopts them. The review log itself never changes.
 
 The log is millions of answers, and the fit takes most of the time: it starts first. The log's
-answers are read once, in time order (`store.answer_timeline`, one pass of the log's table),
-and a forked copy of the process makes the training items from them as they come and fits them
-(`fitting.timeline_items`, `fitting.fitting_aside`). Meanwhile the held-out items come from the
+answers are read once, in time order (`store.answer_timeline`, a few spans of time of the log's
+table); a forked copy of the process, made before they are read, is sent each span's answers
+before the split as it is read, makes the training items from them as they come and fits them
+(`fitting.SentFit`). Meanwhile the held-out items come from the
 same lists, and, to adopt, each card's answers are found in them (`answer_timeline.card_places`)
 and what its recomputed state takes from them alone is prepared (`recompute.Plan`). The cards'
 answers give the same training items: where
@@ -45,8 +46,9 @@ from trainer.core.progress import from_millis
 from trainer.store.answer_timeline import (
     StudiedCard,
     Timeline,
+    TimelineParts,
     card_places,
-    read_answer_timeline,
+    joined,
     studied_cards,
 )
 from trainer.store.history import AnswerColumns
@@ -255,8 +257,9 @@ def optimize(
         # The fit starts first, on the log's answers in time order; all that does not depend
         # on its parameters is prepared meanwhile. Both read one state of the log.
         with store.transaction():
-            timeline = read_answer_timeline(store.conn).timeline()
-            fitted_parameters = fitting_beside.enter_context(_fit_beside(timeline, holdout, fit))
+            fitted_parameters, timeline = fitting_beside.enter_context(
+                _fit_beside(store, holdout, fit)
+            )
             studied = studied_cards(store.conn)
         split = _rising_split_time(timeline.times, holdout)
         training_reviews = bisect_left(timeline.times, split)
@@ -322,43 +325,54 @@ answer reviews)`, the split and the number of training items (`fitting.training_
 
 @contextmanager
 def _fit_beside(
-    timeline: Timeline,
+    store: Store,
     holdout: float,
     fit: Callable[[Sequence[fitting.Item]], Sequence[float]],
-) -> Iterator[FitBeside]:
-    """fsrs-rs's fit of the training items of the log's answers in time order (`timeline`)
-    started in a forked copy of this process (`fitting.fitting_aside`), and a function that
-    waits for its parameters. The cards' answers give the same items
-    (`fitting.training_items`): should the two ever differ (in the split or the number of
+) -> Iterator[tuple[FitBeside, Timeline]]:
+    """fsrs-rs's fit of the training items of the log's answers in time order started in a
+    forked copy of this process (`fitting.SentFit`), which is sent the answers before the
+    split a part at a time as they are read (`answer_timeline.TimelineParts`); a function that
+    waits for its parameters, and the whole timeline read. The cards' answers give the same
+    items (`fitting.training_items`): should the two ever differ (in the split or the number of
     items), or should the copy fail, the cards' are fitted here. Another `fit` runs here on the
     cards' items."""
+    read = TimelineParts(store.conn)
     if fit is not fitting.fit_parameters:
-        yield lambda cards, split, _: tuple(fit(fitting.training_items(cards(), split)))
-        return
-
-    held = [timeline]  # the copy has its own: here it is dropped while the fit runs
-    del timeline
-
-    def training() -> tuple[list[fitting.Item], tuple[int, int]]:
-        if not held:  # here after all (no copy, or it failed): the cards' items are fitted
-            return [], (-1, -1)
-        timeline = held[0]
-        split = _rising_split_time(timeline.times, holdout)
-        cut = bisect_left(timeline.times, split)
-        items = fitting.timeline_items(
-            timeline.cards[:cut], timeline.ratings[:cut], timeline.days[:cut]
+        yield (
+            lambda cards, split, _: tuple(fit(fitting.training_items(cards(), split))),
+            joined(read.parts()),
         )
-        return items, (split, len(items))
-
-    with fitting.fitting_aside(training, 2) as fitted:
+        return
+    with fitting.fitting_sent() as sent:
+        timeline = joined(_sent_parts(read, holdout, sent))
 
         def parameters(
             cards: Callable[[], fitting.ItemCards], split: int, count: int
         ) -> tuple[float, ...]:
-            held.clear()
-            found, noted = fitted()
+            found, noted = sent.parameters()
             if noted == (split, count):
                 return found
             return fitting.fit_parameters(fitting.training_items(cards(), split))
 
-        yield parameters
+        yield parameters, timeline
+
+
+def _sent_parts(read: TimelineParts, holdout: float, sent: fitting.SentFit) -> Iterator[Timeline]:
+    """The timeline's parts, each as it is read; the answers before the split
+    (`_rising_split_time` of the whole) are sent to the fit as they come."""
+    place = _split_place(read.size, holdout)
+    done = 0
+    for part in read.parts():
+        if place < 0:
+            pass
+        elif done <= place < done + len(part.times):
+            split = part.times[place - done]
+            cut = bisect_left(part.times, split)
+            sent.send(part.cards[:cut], part.ratings[:cut], part.days[:cut])
+            sent.end(split)
+        elif done <= place:
+            sent.send(part.cards, part.ratings, part.days)
+        done += len(part.times)
+        yield part
+    if done <= place or place < 0:  # never reached (it cannot be): nothing is fitted
+        sent.end(-1)

@@ -45,7 +45,7 @@ def learner(store: Store, tmp_path: Path, now: datetime) -> Store:
 
 
 def test_the_timeline_holds_the_answers_card_by_card_in_time_order(learner: Store) -> None:
-    timeline = read_answer_timeline(learner.conn).timeline()
+    timeline = read_answer_timeline(learner.conn)
     answers = list(zip(timeline.times, timeline.cards))
     # In time order, the answers of one moment in the cards' order.
     assert answers == sorted(answers)
@@ -58,13 +58,13 @@ def test_the_timeline_holds_the_answers_card_by_card_in_time_order(learner: Stor
 
 
 def test_the_timeline_of_an_empty_log_is_empty(store: Store) -> None:
-    assert read_answer_timeline(store.conn).timeline() == ([], [], [], [])
+    assert read_answer_timeline(store.conn) == ([], [], [], [])
 
 
 def test_items_made_as_the_answers_come_are_the_training_items(learner: Store) -> None:
     logs = load_logs(learner)
     split = split_time(logs)
-    timeline = read_answer_timeline(learner.conn).timeline()
+    timeline = read_answer_timeline(learner.conn)
     cut = bisect_left(timeline.times, split)
     made = fitting.timeline_items(timeline.cards[:cut], timeline.ratings[:cut], timeline.days[:cut])
     training, _ = items(logs, split)
@@ -76,7 +76,7 @@ def test_items_made_as_the_answers_come_are_the_training_items(learner: Store) -
 def test_the_held_out_items_of_the_timeline_are_those_of_the_cards(learner: Store) -> None:
     logs = load_logs(learner)
     split = split_time(logs)
-    timeline = read_answer_timeline(learner.conn).timeline()
+    timeline = read_answer_timeline(learner.conn)
     cut = bisect_left(timeline.times, split)
     held_out, count = fitting.timeline_held_out(
         timeline.cards, timeline.ratings, timeline.days, cut
@@ -101,8 +101,13 @@ def test_items_of_the_timeline_that_differ_are_not_fitted(
     # Should the timeline ever give other items than the cards' answers, the cards' are fitted.
     logs = load_logs(learner)
     training, _ = items(logs, split_time(logs))
-    made = fitting.timeline_items
-    monkeypatch.setattr(fitting, "timeline_items", lambda *columns: made(*columns)[1:])
+    walk = fitting.received_walk
+
+    def fewer(timeline: object, *columns: object) -> None:
+        walk(timeline, *columns)  # type: ignore[arg-type]
+        del columns[-1][:1]  # type: ignore[index]
+
+    monkeypatch.setattr(fitting, "received_walk", fewer)
     assert optimize.optimize(learner, adopt=False).fitted == fitting.fit_parameters(training)
 
 
@@ -120,14 +125,14 @@ def test_where_no_process_may_be_started_the_fit_is_done_here(
 
 
 def test_the_cards_answers_from_the_timeline_are_those_read_card_by_card(learner: Store) -> None:
-    timeline = read_answer_timeline(learner.conn).timeline()
+    timeline = read_answer_timeline(learner.conn)
     assert card_columns(timeline, studied_cards(learner.conn)) == load_logs(learner)
 
 
 def test_the_cards_states_planned_from_the_timeline_are_those_of_their_answers(
     learner: Store,
 ) -> None:
-    timeline = read_answer_timeline(learner.conn).timeline()
+    timeline = read_answer_timeline(learner.conn)
     card_ids, plan = optimize._timeline_plan(timeline, studied_cards(learner.conn))
     logs = load_logs(learner)
     assert card_ids == [log.card_id for log in logs]
@@ -143,9 +148,8 @@ def test_an_error_reading_the_answers_to_leave_out_is_raised_by_the_timeline(
     learner: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(answer_timeline, "_NEVER_ANSWERED", "SELECT nothing FROM nowhere")
-    read = read_answer_timeline(learner.conn)
     with pytest.raises(sqlite3.OperationalError):
-        read.timeline()
+        read_answer_timeline(learner.conn)
 
 
 @pytest.mark.usefixtures("local_time")
@@ -164,12 +168,28 @@ def test_a_copy_that_dies_while_fitting_leaves_the_fit_of_the_cards_here(
     logs = load_logs(learner)
     training, _ = items(logs, split_time(logs))
     parent = os.getpid()
-    made = fitting.timeline_items
+    walk = fitting.received_walk
 
-    def dying(*columns: list[int]) -> list[fitting.Item]:
+    def dying(*columns: object) -> None:
         if os.getpid() != parent:
             os._exit(3)  # the copy ends without sending anything
-        return made(*columns)
+        walk(*columns)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(fitting, "timeline_items", dying)
+    monkeypatch.setattr(fitting, "received_walk", dying)
     assert optimize.optimize(learner, adopt=False).fitted == fitting.fit_parameters(training)
+
+
+@pytest.mark.parametrize("parts", [1, 2, 7, 40, 5_000])
+def test_the_timeline_read_in_parts_is_the_timeline(learner: Store, parts: int) -> None:
+    whole = answer_timeline.TimelineParts(learner.conn, 1)
+    read = answer_timeline.TimelineParts(learner.conn, parts)
+    found = list(read.parts())
+    assert answer_timeline.joined(found) == answer_timeline.joined(whole.parts())
+    assert read.size == whole.size == sum(len(part.cards) for part in found) > 100
+    # Each part ends between milliseconds: the answers of one moment are in one part.
+    assert all(
+        one.times[-1] < other.times[0]
+        for one, other in zip(found, found[1:])
+        if one.times and other.times
+    )
+    assert len(found) > min(parts, 5) - 1

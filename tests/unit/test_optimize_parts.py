@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from bisect import bisect_left
 from datetime import datetime
 from pathlib import Path
 
@@ -17,8 +18,10 @@ from test_optimize import (
 
 from trainer import fitting, recompute, schedule
 from trainer import optimize as optimizing
+from trainer.aside import work_aside
 from trainer.core.grading import Rating
 from trainer.optimize import items, load_logs, optimize, recompute_states, split_time
+from trainer.store.answer_timeline import read_answer_timeline
 from trainer.store.review_import import import_review_log
 from trainer.store.state_writes import StoredStates
 from trainer.store.store import Store
@@ -33,12 +36,23 @@ def learner(store: Store, tmp_path: Path) -> Store:
 def test_the_fit_beside_gives_the_parameters_of_the_fit_here(learner: Store) -> None:
     logs = load_logs(learner)
     training, _ = items(logs, split_time(logs))
-    with fitting.fitting_aside(lambda: (training, [len(training), 0.5]), 2) as fitted:
-        assert fitted() == (fitting.fit_parameters(training), (len(training), 0.5))
+    timeline = read_answer_timeline(learner.conn)
+    cut = bisect_left(timeline.times, split_time(logs))
+    with fitting.fitting_sent() as sent:
+        for start in range(0, cut, 97):  # in parts, as the log is read
+            end = min(cut, start + 97)
+            sent.send(
+                timeline.cards[start:end], timeline.ratings[start:end], timeline.days[start:end]
+            )
+        sent.end(12345)
+        assert sent.aside is not None and sent.parameters() == (
+            fitting.fit_parameters(training),
+            (12345, len(training)),
+        )
 
 
 def test_work_aside_runs_in_another_process() -> None:
-    with fitting._aside(lambda: [float(os.getpid())], 1) as result:
+    with work_aside(lambda: [float(os.getpid())], 1) as result:
         (pid,) = result()
     assert pid != os.getpid()
 
@@ -51,7 +65,7 @@ def test_a_copy_that_fails_is_computed_here() -> None:
             os._exit(3)  # the copy dies without sending anything
         return [1.5, 2.5]
 
-    with fitting._aside(compute, 2) as result:
+    with work_aside(compute, 2) as result:
         assert result() == (1.5, 2.5)
 
 
@@ -62,7 +76,7 @@ def test_where_no_process_may_be_started_the_work_is_done_here(
         raise BlockingIOError("Resource temporarily unavailable")
 
     monkeypatch.setattr(os, "fork", refused)
-    with fitting._aside(lambda: [float(os.getpid())], 1) as result:
+    with work_aside(lambda: [float(os.getpid())], 1) as result:
         assert result() == (float(os.getpid()),)
 
 
@@ -75,7 +89,7 @@ def test_leaving_the_block_ends_a_copy_still_working() -> None:
         return [0.0]
 
     started = time.monotonic()
-    with fitting._aside(compute, 1) as result:
+    with work_aside(compute, 1) as result:
         aside = result.__self__  # type: ignore[attr-defined]
         pid = aside.pid
     assert time.monotonic() - started < 30

@@ -4,24 +4,21 @@ scheduler's parameters reads (`trainer.optimize`), first of all, so that it star
 The same answers as `history.answer_columns` gives card by card: undo rows, undone answers and
 quiz answers that left the schedule alone are left out, and so are the answers of cards that
 record no last review. The log is keyed by time (`review_log.TIME_SHIFT`), so its table in its
-own order is the time order: it is read in one pass, with no sort and no index, as three JSON
-arrays (no row per answer). Only the few undone answers and quiz answers are looked at again:
+own order is the time order: it is read in a few spans of time by the table's key, each as
+three JSON arrays (no row per answer; `TimelineParts`), so that the fit's copy works on one
+part while the next is read. Only the few undone answers and quiz answers are looked at first:
 a quiz answer moved the schedule exactly when the card's next standing answer (or, for its
-last, the card itself) records it as the last review. The answers' JSON arrays are read
-first (`read_answer_timeline`); while they become Python lists (`TimelineRead.timeline`), a
-thread reads the few answers to leave out. The cards' answers one by one come from the same
-lists (`card_columns`, with the cards' keys and schedules read by `studied_cards`).
+last, the card itself) records it as the last review. The cards' answers one by one come from
+the same lists (`card_columns`, with the cards' keys and schedules read by `studied_cards`).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future
+from collections.abc import Iterable, Iterator
 from itertools import chain, compress, count, islice, repeat
 from operator import eq, rshift
 from typing import NamedTuple
@@ -32,12 +29,11 @@ from trainer.store.history import AnswerColumns, StudyDays, deck_schedules
 from trainer.store.review_log import MODE_KINDS, TIME_SHIFT
 
 _QUIZ = MODE_KINDS["quiz"]
-_READ = f"""
-    SELECT json_group_array(card_id), json_group_array(rating), json_group_array(id),
-        json_group_array(id) FILTER (WHERE kind = {_QUIZ})
-    FROM (SELECT card_id, rating, kind, id FROM reviews WHERE rating IS NOT NULL ORDER BY id)
+_ANSWERS = f"""
+    SELECT count(*), min(id), max(id), json_group_array(id) FILTER (WHERE kind = {_QUIZ})
+    FROM reviews WHERE rating IS NOT NULL
     """
-"""Every answer's card, rating and id in time order, and the quiz answers' ids."""
+"""How many answers the log holds, the first and last one's ids, and the quiz answers' ids."""
 _UNDONE = "SELECT undoes FROM reviews WHERE undoes IS NOT NULL"
 _NEVER_ANSWERED = """
     SELECT json_group_array(id) FROM cards AS c WHERE c.last_review IS NULL
@@ -61,6 +57,22 @@ _UNRECORDED_QUIZZES = f"""
     """
 """Which of these quiz answers (ids) stand and are not recorded as the last review by the
 card's next standing answer (or the card, for its last): they left the schedule alone."""
+_LEFT_OUT_ANSWERS = """
+    SELECT count(*) FROM (
+        SELECT id FROM reviews WHERE id IN (SELECT value FROM json_each(?)) AND rating IS NOT NULL
+        UNION SELECT id FROM reviews
+        WHERE card_id IN (SELECT value FROM json_each(?)) AND rating IS NOT NULL
+    )
+    """
+"""How many answers these answers (ids) and the answers of these cards (ids) are."""
+_PART = """
+    SELECT json_group_array(card_id), json_group_array(rating), json_group_array(id)
+    FROM (SELECT card_id, rating, id FROM reviews
+        WHERE rating IS NOT NULL AND id >= ? AND id < ? ORDER BY id)
+    """
+"""The card, rating and id of every answer between two ids, in time order."""
+PARTS = 16
+"""How many parts of about equal time the log is read in."""
 
 
 class Timeline(NamedTuple):
@@ -74,68 +86,79 @@ class Timeline(NamedTuple):
     """Study days (`core.progress.study_day`)."""
 
 
-LeftOut = tuple[list[str], str]
-"""The ids of the answers to leave out (undone; quiz answers that left the schedule alone), and
-the cards whose answers are left out, as JSON arrays."""
+class TimelineParts:
+    """The answers that moved a schedule, all cards' in time order (`Timeline`), read a part
+    at a time (`parts`: each `Timeline` of a span of time, earliest first), and how many
+    they are (`size`): so that the fit's copy can work on each part while the next is read.
 
+    The answers to leave out (undone; quiz answers that left the schedule alone; those of
+    cards that record no last review) are found first. Parts end between milliseconds, so the
+    answers of one moment are in one part."""
 
-class TimelineRead(NamedTuple):
-    """The log's answers as the database gave them, as JSON arrays; `timeline()` reads them."""
-
-    cards: str
-    ratings: str
-    ids: str
-    left_out: Callable[[], LeftOut]
-    """Waits for them: they are read by a thread (SQLite lets go of the interpreter's lock)
-    while the arrays are parsed."""
-
-    def timeline(self) -> Timeline:
-        """The answers that moved a schedule, in time order."""
-        cards, ratings, ids = (
-            json.loads(column) for column in (self.cards, self.ratings, self.ids)
-        )
-        answers, cards_left_out = self.left_out()
-        left_out = {place for text in answers for place in _places(ids, json.loads(text))}
-        never = set(json.loads(cards_left_out))
-        if never:
-            left_out.update(compress(count(), map(never.__contains__, cards)))
-        if left_out:  # a few: the answers between them are kept, a slice at a time
-            ends = sorted(left_out)
-            kept = list(map(slice, [0, *(end + 1 for end in ends)], [*ends, len(ids)]))
-            cards, ratings, ids = (
-                list(chain.from_iterable(map(column.__getitem__, kept)))
-                for column in (cards, ratings, ids)
-            )
-        times = list(map(rshift, ids, repeat(TIME_SHIFT)))
-        _cards_order_at_ties(times, cards, ratings)
-        return Timeline(cards, ratings, times, StudyDays().of_rising(times))
-
-
-def read_answer_timeline(conn: sqlite3.Connection) -> TimelineRead:
-    """Every answer that moved a card's schedule (as `history.answer_columns` gives them), in
-    time order (answers of one millisecond in the log's order), read."""
-    cards, ratings, ids, quizzes = conn.execute(_READ).fetchone()
-    future: Future[LeftOut] = Future()
-    thread = threading.Thread(target=_read_left_out, args=(conn, quizzes, future), daemon=True)
-    thread.start()
-
-    def left_out() -> LeftOut:
-        thread.join()  # ended, not only done: the process may be forked next
-        return future.result()
-
-    return TimelineRead(cards, ratings, ids, left_out)
-
-
-def _read_left_out(conn: sqlite3.Connection, quizzes: str, future: Future[LeftOut]) -> None:
-    """The answers and cards to leave out (`LeftOut`) of the log read by `_READ`."""
-    try:
-        undone = conn.execute(f"SELECT json_group_array(undoes) FROM ({_UNDONE})").fetchone()[0]
+    def __init__(self, conn: sqlite3.Connection, parts: int = PARTS) -> None:
+        self.conn = conn
+        answers, first, last, quizzes = conn.execute(_ANSWERS).fetchone()
+        (undone,) = conn.execute(f"SELECT json_group_array(undoes) FROM ({_UNDONE})").fetchone()
         (unrecorded,) = conn.execute(_UNRECORDED_QUIZZES, [quizzes]).fetchone()
         (never,) = conn.execute(_NEVER_ANSWERED).fetchone()
-    except BaseException as error:  # raised where the result is asked for
-        future.set_exception(error)
-    else:
-        future.set_result(([undone, unrecorded], never))
+        self.left_out = sorted({*json.loads(undone), *json.loads(unrecorded)})
+        self.never: set[int] = set(json.loads(never))
+        left = 0
+        if self.left_out or self.never:
+            (left,) = conn.execute(_LEFT_OUT_ANSWERS, [json.dumps(self.left_out), never]).fetchone()
+        self.size: int = answers - left
+        self.bounds = [] if first is None else _bounds(first, last, parts)
+
+    def parts(self) -> Iterator[Timeline]:
+        """The timeline's parts, earliest first."""
+        days = StudyDays()
+        for low, high in zip(self.bounds, self.bounds[1:]):
+            columns = self.conn.execute(_PART, (low, high)).fetchone()
+            cards, ratings, ids = self._kept(*(json.loads(column) for column in columns))
+            times = list(map(rshift, ids, repeat(TIME_SHIFT)))
+            _cards_order_at_ties(times, cards, ratings)
+            yield Timeline(cards, ratings, times, days.of_rising(times))
+
+    def _kept(self, cards: list[int], ratings: list[int], ids: list[int]) -> list[list[int]]:
+        """The columns of a part's answers without those to leave out."""
+        if not ids:
+            return [cards, ratings, ids]
+        among = self.left_out[bisect_left(self.left_out, ids[0]) :]
+        left_out = set(_places(ids, among[: bisect_left(among, ids[-1] + 1)]))
+        if self.never:
+            left_out.update(compress(count(), map(self.never.__contains__, cards)))
+        if not left_out:
+            return [cards, ratings, ids]
+        # a few: the answers between them are kept, a slice at a time
+        ends = sorted(left_out)
+        kept = list(map(slice, [0, *(end + 1 for end in ends)], [*ends, len(ids)]))
+        return [
+            list(chain.from_iterable(map(column.__getitem__, kept)))
+            for column in (cards, ratings, ids)
+        ]
+
+
+def _bounds(first: int, last: int, parts: int) -> list[int]:
+    """Ids that cut the log from `first` to `last` into `parts` spans of about equal time, at
+    the starts of milliseconds."""
+    start, end = first >> TIME_SHIFT, (last >> TIME_SHIFT) + 1
+    moments = sorted({start + (end - start) * part // parts for part in range(parts + 1)})
+    return [moment << TIME_SHIFT for moment in moments]
+
+
+def joined(parts: Iterable[Timeline]) -> Timeline:
+    """One timeline of these parts, in their order."""
+    whole = Timeline([], [], [], [])
+    for part in parts:
+        for column, more in zip(whole, part):
+            column.extend(more)
+    return whole
+
+
+def read_answer_timeline(conn: sqlite3.Connection) -> Timeline:
+    """Every answer that moved a card's schedule (as `history.answer_columns` gives them), in
+    time order (answers of one millisecond in the log's order), in one timeline."""
+    return joined(TimelineParts(conn).parts())
 
 
 def _cards_order_at_ties(times: list[int], *columns: list[int]) -> None:
