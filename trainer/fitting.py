@@ -208,6 +208,7 @@ class SentFit:
         self.timeline = _Timeline()
         self.items: list[Item] = []
         self.split = -1.0
+        self.ended = False
         self.pipe: int | None = None
         self.aside: Aside | None = None
         if not hasattr(os, "fork"):
@@ -234,7 +235,7 @@ class SentFit:
 
     def end(self, split: int) -> None:
         """All answers before `split` (epoch milliseconds) are sent: the fit starts."""
-        self.split = float(split)
+        self.split, self.ended = float(split), True
         self._write([_PART.pack(-1), _END.pack(self.split)])
         self._close()
 
@@ -335,8 +336,8 @@ def _unfitted() -> list[float]:
 def evaluating_aside(
     items: Sequence[Item], parameters: Sequence[float]
 ) -> Iterator[Callable[[], tuple[float, ...]]]:
-    """`evaluate(items, parameters)` started in a forked copy of this process (`aside.work_aside`), and
-    a function that waits for its log loss and RMSE (bins)."""
+    """`evaluate(items, parameters)` started in a forked copy of this process
+    (`aside.work_aside`), and a function that waits for its log loss and RMSE (bins)."""
     with work_aside(lambda: evaluate(items, parameters), 2) as evaluated:
         yield evaluated
 

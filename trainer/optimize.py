@@ -360,19 +360,16 @@ def _fit_beside(
 def _sent_parts(read: TimelineParts, holdout: float, sent: fitting.SentFit) -> Iterator[Timeline]:
     """The timeline's parts, each as it is read; the answers before the split
     (`_rising_split_time` of the whole) are sent to the fit as they come."""
-    place = _split_place(read.size, holdout)
-    done = 0
+    ahead = _split_place(read.size, holdout)  # answers before the split's place, -1 if none
     for part in read.parts():
-        if place < 0:
-            pass
-        elif done <= place < done + len(part.times):
-            split = part.times[place - done]
+        if ahead >= len(part.times):
+            sent.send(part.cards, part.ratings, part.days)
+        elif ahead >= 0:
+            split = part.times[ahead]
             cut = bisect_left(part.times, split)
             sent.send(part.cards[:cut], part.ratings[:cut], part.days[:cut])
             sent.end(split)
-        elif done <= place:
-            sent.send(part.cards, part.ratings, part.days)
-        done += len(part.times)
+        ahead -= len(part.times)
         yield part
-    if done <= place or place < 0:  # never reached (it cannot be): nothing is fitted
+    if not sent.ended:  # no answers: nothing is fitted
         sent.end(-1)
