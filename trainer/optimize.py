@@ -344,7 +344,6 @@ def _fit_beside(
         )
         return
     with fitting.fitting_sent() as sent:
-        timeline = joined(_sent_parts(read, holdout, sent))
 
         def parameters(
             cards: Callable[[], fitting.ItemCards], split: int, count: int
@@ -354,7 +353,9 @@ def _fit_beside(
                 return found
             return fitting.fit_parameters(fitting.training_items(cards(), split))
 
-        yield parameters, timeline
+        # Not kept in this frame, which lasts as long as the fit: the caller frees the timeline
+        # while the fit runs, not after it.
+        yield parameters, joined(_sent_parts(read, holdout, sent))
 
 
 def _sent_parts(read: TimelineParts, holdout: float, sent: fitting.SentFit) -> Iterator[Timeline]:

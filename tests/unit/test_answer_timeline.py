@@ -5,6 +5,7 @@ exactly what the log read card by card gives (`load_logs`, `fitting.training_ite
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from bisect import bisect_left
 from datetime import datetime, timedelta
@@ -193,3 +194,52 @@ def test_the_timeline_read_in_parts_is_the_timeline(learner: Store, parts: int) 
         if one.times and other.times
     )
     assert len(found) > min(parts, 5) - 1
+
+
+def test_the_answers_are_counted_without_the_rows_that_are_no_answer(learner: Store) -> None:
+    # An undo from another device whose answer this log never had: a row of no answer that
+    # names no answer either.
+    with learner.transaction():
+        learner.conn.execute(
+            "INSERT INTO reviews (id, card_id, rating, kind, state_before)"
+            " SELECT max(id) + 32, 1, NULL, 2, 0 FROM reviews"
+        )
+    read = answer_timeline.TimelineParts(learner.conn, 3)
+    assert read.size == sum(len(part.cards) for part in read.parts())
+    (answers,) = learner.conn.execute(
+        "SELECT count(*) FROM reviews WHERE rating IS NOT NULL"
+    ).fetchone()
+    assert read.size < answers  # the answers left out (undone, quizzes) are not counted either
+
+
+def test_the_answers_to_leave_out_are_found_without_reading_the_log(learner: Store) -> None:
+    statements: list[str] = []
+    learner.conn.set_trace_callback(statements.append)
+    try:
+        answer_timeline.TimelineParts(learner.conn)
+    finally:
+        learner.conn.set_trace_callback(None)
+    assert len(statements) >= 4
+    for statement in statements:
+        plan = [row[3] for row in learner.conn.execute("EXPLAIN QUERY PLAN " + statement)]
+        # An index may be counted whole; the log's table is never read row by row.
+        assert not [step for step in plan if re.fullmatch(r"SCAN (reviews|r|a|n)", step)], plan
+
+
+def test_a_quiz_answer_is_judged_by_the_next_answer_that_stands(
+    learner: Store, now: datetime
+) -> None:
+    # A quiz answer that moved the schedule, then an answer undone: the undone answer records
+    # the quiz as the last review, but the card (its state set since, as by another device)
+    # records another. The quiz answer is judged by the card, as the log read card by card does.
+    moment = now + timedelta(days=900)
+    learner.record_review(12, Rating.GOOD, moment, mode="quiz", reschedule=True)
+    learner.record_review(12, Rating.GOOD, moment + timedelta(days=1))
+    learner.undo_last(moment + timedelta(days=1, seconds=5))
+    with learner.transaction():
+        learner.conn.execute("UPDATE cards SET last_review = last_review - 1000 WHERE id = 12")
+    timeline = read_answer_timeline(learner.conn)
+    card = [at for card_id, at in zip(timeline.cards, timeline.times) if card_id == 12]
+    (log,) = [log for log in load_logs(learner) if log.card_id == 12]
+    assert card == log.times
+    assert to_millis(moment) not in card

@@ -390,3 +390,12 @@ def m021_smaller_store(db: Database) -> None:
     _run(db, card_index.TEXT_WITHOUT_PLACES)
     entry_rows.pack_rows(db.conn)
     _run(db, log_ids.NARROW_IDS)
+
+
+@_migration
+def m022_reviews_set_apart(db: Database) -> None:
+    """Index the few rows of the log the optimizer looks at before it reads the log, quiz
+    answers and undos (`answer_timeline.SET_APART_INDEX`): no scan of the log to find them."""
+    from trainer.store.answer_timeline import SET_APART_INDEX
+
+    _run(db, SET_APART_INDEX)
