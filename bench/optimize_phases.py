@@ -5,8 +5,8 @@ Each step is timed by wrapping the function that does it. The fit itself cannot 
 (`optimize` fits in a forked copy only with `fitting.fit_parameters` itself), so the copy is
 timed from its start to the moment its parameters arrive, and the line says from when this
 process waited for them: if it waited, the copy was still building its items or fitting until
-then. The same holds for the copy that scores the fitted parameters while the states are worked
-out. Steps on the fit's path are marked; the others run while the copy fits.
+then. The same holds for the copy that, on adopting, works out a share of the states and then
+scores the fitted parameters, while this process works out and writes its own share. Steps on the fit's path are marked; the others run while the copy fits.
 
     python bench/optimize_phases.py [--dry-run] [--runs 3] [--data DIR]
 """
@@ -28,8 +28,9 @@ if str(BENCH) not in sys.path:
 
 from optimize_bench import DATA, prepared_database  # noqa: E402
 
-from trainer import fitting, recompute  # noqa: E402
+from trainer import adopting, fitting, recompute  # noqa: E402
 from trainer import optimize as optimizing  # noqa: E402
+from trainer.store.state_writes import StateWriter  # noqa: E402
 from trainer.store.store import Store  # noqa: E402
 
 
@@ -59,24 +60,26 @@ class Steps:
 
         return run
 
-    def aside(self, what: str, context: Callable[..., Any]) -> Callable[..., Any]:
-        """A forked copy's context (`fitting.evaluating_aside`), timed from its start to its
-        numbers' arrival."""
+    def aside(self, what: tuple[str, str], context: Callable[..., Any]) -> Callable[..., Any]:
+        """A forked copy's context (`aside.work_aside`), timed from its start to the arrival of
+        what it makes first and of its numbers."""
 
         @contextmanager
-        def timed(*args: Any) -> Iterator[Callable[[], Any]]:
+        def timed(*args: Any) -> Iterator[tuple[Callable[[], Any], ...]]:
             began = self.now()
-            with context(*args) as wait:
-
-                def waited() -> Any:
-                    asked = self.now()
-                    found = wait()
-                    self.seen.append((what, began, self.now(), asked))
-                    return found
-
-                yield waited
+            with context(*args) as waits:
+                yield tuple(self._waited(name, began, wait) for name, wait in zip(what, waits))
 
         return timed
+
+    def _waited(self, what: str, began: float, wait: Callable[[], Any]) -> Callable[[], Any]:
+        def waited() -> Any:
+            asked = self.now()
+            found = wait()
+            self.seen.append((what, began, self.now(), asked))
+            return found
+
+        return waited
 
     def sent(self, what: str) -> Callable[[Any], Any]:
         """The fit's copy (`fitting.SentFit.parameters`), timed from when it was made."""
@@ -93,8 +96,11 @@ class Steps:
         return timed
 
 
-ON_PATH = {"the answers to leave out", "the parts read and sent", "the fit's copy", "the states worked out",
-           "the fitted parameters scored", "the states written"}  # fmt: skip
+HERE, THERE = "this process's share", "the copy's share"
+ON_PATH = {"the answers to leave out", "the parts read and sent", "the fit's copy",
+           f"the states worked out: {HERE}", f"the states worked out: {THERE}",
+           "the fitted parameters scored", f"the states written: {HERE}",
+           f"the states written: {THERE}"}  # fmt: skip
 
 
 @contextmanager
@@ -121,9 +127,12 @@ def wrapped(steps: Steps) -> Iterator[None]:
     swap(optimizing, "_score", lambda f: steps.timed(scores, f))
     swap(optimizing, "_timeline_plan", lambda f: steps.timed("the states' plan", f))
     swap(optimizing, "StoredStates", lambda f: steps.timed("the stored states", f))
-    swap(fitting, "evaluating_aside", lambda f: steps.aside("the fitted parameters scored", f))
-    swap(recompute, "state_rows", lambda f: steps.timed("the states worked out", f))
-    swap(Store, "write_states", lambda f: steps.timed("the states written", f))
+    # On adopting, a copy works out a share of the states, then scores the fitted parameters.
+    copy = (f"the states worked out: {THERE}", "the fitted parameters scored")
+    swap(adopting, "work_aside", lambda f: steps.aside(copy, f))
+    swap(recompute, "state_rows", lambda f: steps.timed(f"the states worked out: {HERE}", f))
+    written = (f"the states written: {HERE}", f"the states written: {THERE}")
+    swap(StateWriter, "write", lambda f: steps.timed(written, f))
     try:
         yield
     finally:

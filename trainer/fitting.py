@@ -13,7 +13,7 @@ import os
 import struct
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from itertools import compress, count
 from operator import gt
@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 import fsrs_rs_python as fsrs_rs
 
-from trainer.aside import Aside, work_aside
+from trainer.aside import Aside
 from trainer.schedule import DEFAULT_PARAMETERS
 
 Item = fsrs_rs.FSRSItem
@@ -330,16 +330,6 @@ def _read(pipe: BinaryIO, size: int) -> bytes:
 def _unfitted() -> list[float]:
     """What a failed fit's copy leaves: no parameters, and a split and a count no fit has."""
     return [*DEFAULT_PARAMETERS, -1.0, -1.0]
-
-
-@contextmanager
-def evaluating_aside(
-    items: Sequence[Item], parameters: Sequence[float]
-) -> Iterator[Callable[[], tuple[float, ...]]]:
-    """`evaluate(items, parameters)` started in a forked copy of this process
-    (`aside.work_aside`), and a function that waits for its log loss and RMSE (bins)."""
-    with work_aside(lambda: evaluate(items, parameters), 2) as evaluated:
-        yield evaluated
 
 
 def evaluate(items: Sequence[Item], parameters: Sequence[float]) -> tuple[float, float]:

@@ -13,9 +13,9 @@ latest; lower is better):
 - RMSE (bins): reviews are grouped by interval, review number and lapses (the benchmark's
   bins); the root of the mean, weighted by group size, of (mean p - recall rate)^2.
 
-The fitted parameters are adopted only when both scores are lower; the cards' states are then
-recomputed from their answers with them (fsrs-rs's batch memory states, `recompute.states_after`)
-and written in one statement, in the transaction that adopts them. The review log itself never changes.
+The fitted parameters are adopted only when both scores are lower, with the cards' states
+recomputed from their answers with them (fsrs-rs's batch memory states, `recompute.state_rows`),
+in one transaction (`trainer.adopting`). The review log itself never changes.
 
 The log is millions of answers, and the fit takes most of the time: it starts first. The log's
 answers are read once, in time order (`store.answer_timeline`, a few spans of time of the log's
@@ -36,12 +36,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import accumulate, chain, compress, repeat
 from operator import eq, rshift, sub
 from typing import TYPE_CHECKING
 
 from trainer import fitting, recompute, schedule
+from trainer.adopting import Score, adopted_if_better, is_better
 from trainer.core.progress import from_millis
 from trainer.store.answer_timeline import (
     StudiedCard,
@@ -73,15 +74,6 @@ deck's schedule."""
 
 
 @dataclass(frozen=True)
-class Score:
-    """How well a set of parameters predicted the held-out reviews (lower is better)."""
-
-    log_loss: float
-    rmse_bins: float
-    reviews: int
-
-
-@dataclass(frozen=True)
 class Outcome:
     """What `optimize` found and did."""
 
@@ -99,11 +91,6 @@ class Outcome:
     def better(self) -> bool:
         """Whether the fitted parameters beat the current ones on both scores."""
         return is_better(self.fitted_score, self.current_score)
-
-
-def is_better(fitted: Score, current: Score) -> bool:
-    """The adoption rule: lower log loss and lower RMSE (bins)."""
-    return fitted.log_loss < current.log_loss and fitted.rmse_bins < current.rmse_bins
 
 
 def load_logs(store: Store) -> list[CardLog]:
@@ -283,23 +270,16 @@ def optimize(
             del timeline, studied
         # The fit's items, should they differ, are read again.
         fitted = fitted_parameters(lambda: _item_cards(_logs_again(store)), split, training)
-        rows = None
+        recomputed = 0
         if plan is None:
             fitted_score = _score(held_out, fitted)
-        else:  # the states they would give are worked out while they are scored
-            with fitting.evaluating_aside(held_out, fitted) as evaluated:
-                rows = recompute.state_rows(plan, fitted)
-                log_loss, rmse_bins = evaluated()
-                fitted_score = Score(log_loss, rmse_bins, len(held_out))
-        del held_out, plan
+        else:
+            fitted_score = adopted_if_better(
+                store, (card_ids, plan, stored), fitted, (held_out, current_score), now
+            )
+            recomputed = len(card_ids) if is_better(fitted_score, current_score) else 0
+        del held_out, plan, stored
         better = is_better(fitted_score, current_score)
-        recomputed = 0
-        if better and rows is not None:
-            with store.writing():  # the parameters and the states they give, or neither
-                store.write_states(card_ids, rows, stored)
-                store.adopt_parameters(fitted, "optimizer", now or datetime.now(UTC))
-                recomputed = len(card_ids)
-        del rows, stored
     return Outcome(
         current=tuple(current),
         fitted=fitted,

@@ -107,7 +107,7 @@ class Plan:
     items whose memory states the parameters give (made once, before the parameters are
     known, so that `state_rows` does only what depends on them)."""
 
-    def __init__(self, cards: Sequence[CardAnswers]) -> None:
+    def __init__(self, cards: Sequence[CardAnswers] = ()) -> None:
         routes: dict[int, tuple[_Routes, dict[int, _Button]]] = {}
         self.items: list[fsrs_rs.FSRSItem] = []
         """Each card's answers before its last (cards answered more than once), in order."""
@@ -129,6 +129,14 @@ class Plan:
             elapsed = max(0, days[-1] - days[-2]) if reps > 1 else 0
             self.cards.append((schedule, found[1], code, lapses, ratings[-1], fuzz, elapsed,
                                times[-1], reps))  # fmt: skip
+
+    def split(self, at: int) -> tuple[Plan, Plan]:
+        """The plan of the first `at` cards, and the plan of the others."""
+        items = sum(1 for card in self.cards[:at] if card[-1] > 1)  # answered more than once
+        first, second = Plan(), Plan()
+        first.items, first.cards = self.items[:items], self.cards[:at]
+        second.items, second.cards = self.items[items:], self.cards[at:]
+        return first, second
 
 
 _Button = tuple[State, int | None, int | None, int]

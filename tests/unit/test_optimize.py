@@ -41,6 +41,7 @@ from trainer.optimize import (
 )
 from trainer.store.errors import StoreError
 from trainer.store.review_import import import_review_log
+from trainer.store.state_writes import StateWriter
 from trainer.store.store import Store
 
 START = datetime(2024, 1, 1, 18, 0, tzinfo=UTC)
@@ -288,15 +289,22 @@ def test_parameters_that_do_not_do_better_are_not_adopted(
 def test_parameters_are_adopted_only_with_the_states_they_give(
     learner: Store, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The states cannot be written (the disk is full, say): the parameters stay as they were.
+    # The last cards' states cannot be written (the disk is full, say), the first cards' were:
+    # neither the parameters nor any card's state changes.
     states = card_states(learner)
+    write = StateWriter.write
+    written: list[int] = []
 
-    def disk_full(*written: object) -> None:
-        raise StoreError("database or disk is full")
+    def disk_full(writer: StateWriter, card_ids: list[int], rows: list) -> int:
+        if written:
+            raise StoreError("database or disk is full")
+        written.append(write(writer, card_ids, rows))
+        return written[-1]
 
-    monkeypatch.setattr(learner, "write_states", disk_full)
+    monkeypatch.setattr(StateWriter, "write", disk_full)
     with pytest.raises(StoreError):
         optimize(learner, now=now, fit=lambda items: TRUE_WEIGHTS)
+    assert written[0] > 10
     assert learner.parameters() == (None, schedule.DEFAULT_PARAMETERS)
     assert card_states(learner) == states
 

@@ -52,8 +52,12 @@ def test_the_fit_beside_gives_the_parameters_of_the_fit_here(learner: Store) -> 
 
 
 def test_work_aside_runs_in_another_process() -> None:
-    with work_aside(lambda: [float(os.getpid())], 1) as result:
+    with work_aside(lambda: str(os.getpid()).encode(), lambda: [float(os.getpid())], 1) as (
+        first,
+        result,
+    ):
         (pid,) = result()
+        assert int(first()) == pid
     assert pid != os.getpid()
 
 
@@ -65,7 +69,8 @@ def test_a_copy_that_fails_is_computed_here() -> None:
             os._exit(3)  # the copy dies without sending anything
         return [1.5, 2.5]
 
-    with work_aside(compute, 2) as result:
+    with work_aside(lambda: b"made here", compute, 2) as (first, result):
+        assert first() == b"made here"
         assert result() == (1.5, 2.5)
 
 
@@ -76,8 +81,9 @@ def test_where_no_process_may_be_started_the_work_is_done_here(
         raise BlockingIOError("Resource temporarily unavailable")
 
     monkeypatch.setattr(os, "fork", refused)
-    with work_aside(lambda: [float(os.getpid())], 1) as result:
+    with work_aside(lambda: b"here", lambda: [float(os.getpid())], 1) as (first, result):
         assert result() == (float(os.getpid()),)
+        assert first() == b"here"
 
 
 def test_leaving_the_block_ends_a_copy_still_working() -> None:
@@ -89,7 +95,7 @@ def test_leaving_the_block_ends_a_copy_still_working() -> None:
         return [0.0]
 
     started = time.monotonic()
-    with work_aside(compute, 1) as result:
+    with work_aside(bytes, compute, 1) as (_, result):
         aside = result.__self__  # type: ignore[attr-defined]
         pid = aside.pid
     assert time.monotonic() - started < 30
@@ -177,3 +183,44 @@ def test_states_read_ahead_are_read_again_once_anything_was_written(
         after = card_states(learner)
         assert after[place] == answered != before[place]
         assert after[2:] != before[2:]
+
+
+@pytest.mark.parametrize("dies", ["before its states", "before its score"])
+def test_a_copy_that_dies_while_adopting_leaves_its_work_to_this_process(
+    learner: Store, now: datetime, monkeypatch: pytest.MonkeyPatch, dies: str
+) -> None:
+    # The copy works out the last cards' states, then scores the parameters.
+    parent = os.getpid()
+    owner, name = (
+        (recompute, "state_rows") if dies == "before its states" else (fitting, "evaluate")
+    )
+    work = getattr(owner, name)
+
+    def dying(*args: object) -> object:
+        if os.getpid() != parent:
+            os._exit(3)
+        return work(*args)
+
+    monkeypatch.setattr(owner, name, dying)
+    outcome = optimize(learner, now=now, fit=lambda items: TRUE_WEIGHTS)
+    assert outcome.adopted and outcome.recomputed_cards == len(load_logs(learner))
+    adopted = card_states(learner)
+    recompute_states(learner, load_logs(learner), TRUE_WEIGHTS)
+    assert card_states(learner) == adopted
+
+
+@pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
+def test_a_plan_split_in_two_gives_the_states_of_the_whole(learner: Store, share: float) -> None:
+    # Every third card answered once: it has no answers before its last to plan.
+    logs = [
+        log._replace(ratings=log.ratings[:1], times=log.times[:1], days=log.days[:1])
+        if number % 3 == 0
+        else log
+        for number, log in enumerate(load_logs(learner))
+    ]
+    plan = optimizing._plan(logs)
+    first, second = plan.split(int(len(plan.cards) * share))
+    assert len(first.cards) + len(second.cards) == len(plan.cards) > 50
+    assert recompute.state_rows(first, TRUE_WEIGHTS) + recompute.state_rows(
+        second, TRUE_WEIGHTS
+    ) == recompute.state_rows(plan, TRUE_WEIGHTS)

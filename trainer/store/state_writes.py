@@ -71,17 +71,31 @@ def write_state_rows(
 
     Afterwards each card's columns hold its row exactly, as writing every column would leave
     them, but for the cards answered since their row was worked out (see above)."""
-    states = _stored(conn) if stored is None else stored.now(conn)
-    memory_only: list[tuple[float | None, float | None, int | None, int]] = []
-    every_column: list[tuple[object, ...]] = []
-    for card_id, row in zip(card_ids, rows):
-        before = states.get(card_id)
-        if before == row or (before is not None and before[5] != row[5]):
-            continue
-        if before is not None and all(before[place] == row[place] for place in (0, 1, 5, 6, 7)):
-            memory_only.append((row[2], row[3], row[4], card_id))
-        else:
-            every_column.append((*row, card_id))
-    conn.executemany(f"UPDATE cards SET {_SET_MEMORY} WHERE id = ?", memory_only)
-    conn.executemany(f"UPDATE cards SET {_SET_ALL} WHERE id = ?", every_column)
-    return len(memory_only) + len(every_column)
+    return StateWriter(conn, stored).write(card_ids, rows)
+
+
+class StateWriter:
+    """Cards' states written a few cards at a time (`write`, each card once) in one
+    transaction, as `write_state_rows` writes them all: each compared with its state as stored
+    when the writer was made."""
+
+    def __init__(self, conn: sqlite3.Connection, stored: StoredStates | None = None) -> None:
+        self.conn = conn
+        self.states = _stored(conn) if stored is None else stored.now(conn)
+
+    def write(self, card_ids: Sequence[int], rows: Sequence[StateRow]) -> int:
+        """Store these cards' states; how many changed."""
+        states = self.states
+        memory_only: list[tuple[float | None, float | None, int | None, int]] = []
+        every_column: list[tuple[object, ...]] = []
+        for card_id, row in zip(card_ids, rows):
+            before = states.get(card_id)
+            if before == row or (before is not None and before[5] != row[5]):
+                continue
+            if before is not None and all(before[at] == row[at] for at in (0, 1, 5, 6, 7)):
+                memory_only.append((row[2], row[3], row[4], card_id))
+            else:
+                every_column.append((*row, card_id))
+        self.conn.executemany(f"UPDATE cards SET {_SET_MEMORY} WHERE id = ?", memory_only)
+        self.conn.executemany(f"UPDATE cards SET {_SET_ALL} WHERE id = ?", every_column)
+        return len(memory_only) + len(every_column)

@@ -44,7 +44,7 @@ from trainer.store.rows import (
     study_card_from_row,
     weights_of,
 )
-from trainer.store.state_writes import StateRows, Stored, write_state_rows
+from trainer.store.state_writes import StateRows, StateWriter, Stored, write_state_rows
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -252,6 +252,14 @@ class Store:
             changed = write_state_rows(self.conn, card_ids, rows, ahead)
         self._wrote(SAFETY_PAGES)
         return changed
+
+    @contextmanager
+    def states_written(self, ahead: Stored = None) -> Iterator[StateWriter]:
+        """One write transaction in which cards' recomputed states are written a part at a
+        time (`StateWriter`): committed when the block ends, rolled back if it raises."""
+        with self.writing() as conn:
+            yield StateWriter(conn, ahead)
+        self._wrote(SAFETY_PAGES)
 
     # -- decks and the queue ---------------------------------------------------------------
 
