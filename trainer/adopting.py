@@ -44,18 +44,21 @@ class _NotBetter(Exception):
 
 def adopted_if_better(
     store: Store,
-    states: tuple[list[int], recompute.Plan, StoredStates | None],
     fitted: tuple[float, ...],
-    held: tuple[list[fitting.Item], Score],
-    now: datetime | None,
+    held_out: list[fitting.Item],
+    current: Score,
+    cards: tuple[list[int], recompute.Plan, StoredStates | None],
+    now: datetime | None = None,
 ) -> Score:
-    """The fitted parameters' score on the `held` out items; adopted, with the states of the
-    planned cards they give, in one transaction, if it is better than the current one (also
-    `held`). The states are written while the parameters are scored: a forked copy of the
-    process works out the last cards' states, then scores the parameters, while this one works
-    out and writes the first cards' states, then the copy's; the transaction is rolled back if
+    """The fitted parameters' score on the held-out items; if it is better than the `current`
+    parameters', they are adopted with the states they give the `cards` (their ids, their
+    plan, their states read ahead), in one transaction.
+
+    The states are written while the parameters are scored: a forked copy of the process
+    works out the last cards' states, then scores the parameters, while this one works out
+    and writes the first cards' states, then the copy's; the transaction is rolled back if
     the score is not better."""
-    (card_ids, plan, stored), (held_out, current_score) = states, held
+    card_ids, plan, stored = cards
     at = int(len(card_ids) * _HERE)
     here, there = plan.split(at)
     with work_aside(
@@ -69,7 +72,7 @@ def adopted_if_better(
             written.write(card_ids[at:], pickle.loads(theirs()))
             log_loss, rmse_bins = evaluated()
             score = Score(log_loss, rmse_bins, len(held_out))
-            if not is_better(score, current_score):
+            if not is_better(score, current):
                 raise _NotBetter
             store.adopt_parameters(fitted, "optimizer", now or datetime.now(UTC))
     return score

@@ -270,16 +270,14 @@ def optimize(
             del timeline, studied
         # The fit's items, should they differ, are read again.
         fitted = fitted_parameters(lambda: _item_cards(_logs_again(store)), split, training)
-        recomputed = 0
         if plan is None:
             fitted_score = _score(held_out, fitted)
-        else:
-            fitted_score = adopted_if_better(
-                store, (card_ids, plan, stored), fitted, (held_out, current_score), now
-            )
-            recomputed = len(card_ids) if is_better(fitted_score, current_score) else 0
+        else:  # adopted if better, with the states they give
+            cards = (card_ids, plan, stored)
+            fitted_score = adopted_if_better(store, fitted, held_out, current_score, cards, now)
         del held_out, plan, stored
         better = is_better(fitted_score, current_score)
+        recomputed = len(card_ids) if better and adopt else 0
     return Outcome(
         current=tuple(current),
         fitted=fitted,
