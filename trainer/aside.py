@@ -29,7 +29,7 @@ class Aside:
     ) -> None:
         self.compute, self.packed = compute, packed
         self.here = compute if here is None else here
-        self.early_file = tempfile.TemporaryFile() if first else None  # noqa: SIM115
+        self.early_file = None if first is None else tempfile.TemporaryFile()  # noqa: SIM115
         """Where the copy puts what `first` makes (`early`), before it computes its numbers."""
         reading, writing = os.pipe()
         try:
