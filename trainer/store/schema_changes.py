@@ -394,8 +394,7 @@ def m021_smaller_store(db: Database) -> None:
 
 @_migration
 def m022_reviews_set_apart(db: Database) -> None:
-    """Index the few rows of the log the optimizer looks at before it reads the log, quiz
-    answers and undos (`answer_timeline.SET_APART_INDEX`): no scan of the log to find them."""
+    """Index the quiz answers and undos, found before optimize reads the log (no scan)."""
     from trainer.store.answer_timeline import SET_APART_INDEX
 
     _run(db, SET_APART_INDEX)
