@@ -60,31 +60,19 @@ def _stored(conn: sqlite3.Connection) -> dict[int, tuple]:
     }
 
 
-def write_state_rows(
-    conn: sqlite3.Connection,
-    card_ids: Sequence[int],
-    rows: Sequence[StateRow],
-    stored: StoredStates | None = None,
-) -> int:
-    """Store these cards' states (call inside a transaction; with `stored`, one that holds
-    SQLite's write lock); returns how many cards changed.
-
-    Afterwards each card's columns hold its row exactly, as writing every column would leave
-    them, but for the cards answered since their row was worked out (see above)."""
-    return StateWriter(conn, stored).write(card_ids, rows)
-
-
 class StateWriter:
-    """Cards' states written a few cards at a time (`write`, each card once) in one
-    transaction, as `write_state_rows` writes them all: each compared with its state as stored
-    when the writer was made."""
+    """Cards' states written in one transaction that holds SQLite's write lock, all at once or
+    a few cards at a time (`write`, each card once): each compared with its state as stored
+    when the writer was made (read now, or read ahead: `stored`)."""
 
     def __init__(self, conn: sqlite3.Connection, stored: StoredStates | None = None) -> None:
         self.conn = conn
         self.states = _stored(conn) if stored is None else stored.now(conn)
 
     def write(self, card_ids: Sequence[int], rows: Sequence[StateRow]) -> int:
-        """Store these cards' states; how many changed."""
+        """Store these cards' states; returns how many changed. Afterwards each card's columns
+        hold its row exactly, as writing every column would leave them, but for the cards
+        answered since their row was worked out (see above)."""
         states = self.states
         memory_only: list[tuple[float | None, float | None, int | None, int]] = []
         every_column: list[tuple[object, ...]] = []

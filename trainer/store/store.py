@@ -44,7 +44,7 @@ from trainer.store.rows import (
     study_card_from_row,
     weights_of,
 )
-from trainer.store.state_writes import StateRows, StateWriter, Stored, write_state_rows
+from trainer.store.state_writes import StateRows, StateWriter, Stored
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -248,15 +248,14 @@ class Store:
 
     def write_states(self, card_ids: Sequence[int], rows: StateRows, ahead: Stored = None) -> int:
         """Store these cards' recomputed states in one transaction; returns how many changed."""
-        with self.transaction():
-            changed = write_state_rows(self.conn, card_ids, rows, ahead)
-        self._wrote(SAFETY_PAGES)
-        return changed
+        with self.states_written(ahead) as written:
+            return written.write(card_ids, rows)
 
     @contextmanager
     def states_written(self, ahead: Stored = None) -> Iterator[StateWriter]:
-        """One write transaction in which cards' recomputed states are written a part at a
-        time (`StateWriter`): committed when the block ends, rolled back if it raises."""
+        """One write transaction in which cards' recomputed states are written, all at once or
+        a part at a time (`StateWriter`; `ahead`: the stored states read ahead of it):
+        committed when the block ends, rolled back if it raises."""
         with self.writing() as conn:
             yield StateWriter(conn, ahead)
         self._wrote(SAFETY_PAGES)
