@@ -366,3 +366,52 @@ def test_a_deck_growing_into_longer_chunks_is_read_by_entries(
         twins.write(deck_text(entries))
         twins.assert_alike()
     assert twins.whole_syncs == 0
+
+
+def test_an_edit_of_a_long_deck_keeps_every_other_entry(tmp_path: Path) -> None:
+    from trainer.core.library import read_deck_file
+
+    many = [f"Q: Long question {n}?\nA: Long answer {n}\n" for n in range(600)]
+    path = tmp_path / "long.md"
+    path.write_text(deck_text(many), encoding="utf-8")
+    deck_file = read_deck_file(path)
+    layout = deck_blocks.layout_of(deck_file.raw, deck_file.parse_entries()[1])
+    assert layout is not None
+    ends = deck_blocks.chunk_ends(layout.digests)
+    assert len(ends) > 30
+    at_chunk = ends[len(ends) // 2]  # the first entry of a chunk in the middle
+    edits = {
+        "first": edited_many(many, 0, "Q: Long question 0?\nA: Changed\n"),
+        "middle": edited_many(many, 300, "Q: Long question 300?\nA: Changed\n"),
+        "last": edited_many(many, 599, "Q: Long question 599?\nA: Changed\n"),
+        "last-gone": many[:-1],
+        "inserted-first": ["Q: New?\nA: New\n", *many],
+        "unchanged": many,
+    }
+    texts = {name: deck_text(entries) for name, entries in edits.items()}
+    # The newline before a chunk's first card line goes: the bytes of that chunk and all after
+    # it are as stored, but its card line begins no line, so it is no entry now.
+    card_line = f"\nQ: Long question {at_chunk}?"
+    texts["joined"] = texts["unchanged"].replace(card_line, " " + card_line[1:])
+    # Per edit: the stored entries kept (in runs) and how many entries are parsed anew.
+    expected = {
+        "first": ([(1, 600)], 1),
+        "middle": ([(0, 300), (301, 600)], 1),
+        "last": ([(0, 599)], 1),
+        "last-gone": ([(0, 598)], 1),  # the new last entry lost the newline between them
+        "inserted-first": ([(0, 600)], 1),
+        "unchanged": ([(0, 600)], 0),
+        "joined": ([(0, at_chunk - 1), (at_chunk + 1, 600)], 1),
+    }
+    for name, text in texts.items():
+        comparison = deck_blocks.compare(text.encode(), layout)
+        assert comparison is not None, name
+        kept = [(p.first, p.end) for p in comparison.pieces if isinstance(p, deck_blocks.Kept)]
+        fresh = [p for p in comparison.pieces if isinstance(p, deck_blocks.Fresh)]
+        assert (kept, len(fresh)) == expected[name], name
+
+
+def edited_many(entries: list[str], index: int, new: str) -> list[str]:
+    changed = list(entries)
+    changed[index] = new
+    return changed

@@ -252,6 +252,48 @@ def test_cards_added_by_any_path_are_found_by_their_words(cards: Store, now: dat
     assert prompts(cards, "baffin", now) == {"Où est Iqaluit ?"}
 
 
+def test_an_edit_of_answers_and_questions_is_one_update_and_found_by_its_words(
+    cards: Store, write_deck, tmp_path: Path, now: datetime
+) -> None:
+    # Two answers edited, one of a reversed card (whose reverse asks it): two cards' answers and
+    # one's question change, in one statement (the text index writes one segment for them).
+    # Each card is found by its new words, not its old ones.
+    edited = BORDER.replace("Enforcement Team", "Enforcement Unit, since 2001").replace(
+        "Defense Command", "Defense Command, binational"
+    )
+    write_deck("border-security.md", edited)
+    folder = (tmp_path / "decks").resolve()
+    statements: list[str] = []
+    cards.conn.set_trace_callback(statements.append)
+    try:
+        cards.sync(find_deck_files([folder]), roots=[folder], now=now)
+    finally:
+        cards.conn.set_trace_callback(None)
+    # (The trace repeats a statement for each trigger it runs.)
+    updates = {s for s in statements if s.startswith("UPDATE cards SET")}
+    assert len(updates) == 1, updates
+    assert "ELSE" in updates.pop()  # each column is set only in the cards that changed it
+    reverse = "North American Aerospace Defense Command, binational"
+    assert prompts(cards, "2001", now) == {IBET}
+    assert prompts(cards, "team", now) == set()
+    assert prompts(cards, "aerospace binational", now) == {"NORAD", reverse}
+    assert prompts(cards, '"defense command"', now) == {"NORAD", reverse}
+    texts = dict(cards.conn.execute("SELECT prompt, answer FROM cards WHERE retired = 0"))
+    assert texts[reverse] == "NORAD"
+    assert texts["NORAD"] == reverse
+    assert texts[IBET] == "Integrated Border Enforcement Unit, since 2001"
+
+
+def test_the_columns_updated_together_are_in_no_index_of_the_cards(store: Store) -> None:
+    from trainer.store.card_rows import _INDEXED, WRITTEN
+
+    indexed = set()
+    for _, name, *_ in store.conn.execute("PRAGMA index_list(cards)").fetchall():
+        for row in store.conn.execute(f"PRAGMA index_xinfo({name})"):
+            indexed.add(row[2])
+    assert {WRITTEN[i] for i in _INDEXED} == indexed & set(WRITTEN)
+
+
 def test_history_shows_each_answer_with_the_state_it_left(cards: Store, now: datetime) -> None:
     founded = card_id(cards, FOUNDED)
     cards.record_review(founded, Rating.GOOD, now)

@@ -45,22 +45,47 @@ def write_rows(db, rows: list[tuple], fresh: list[bool], stored: dict[str, tuple
         differ = tuple(index for index in range(len(WRITTEN)) if before[index] != now[index])
         if differ:
             updates.setdefault(differ, []).append((*(now[i] for i in differ), row[0]))
+    unindexed: list[tuple[tuple[int, ...], tuple]] = []
     for differ, values in updates.items():
         # The others exist already: an update by key keeps their ids (and their position order).
         if not differ:
             db.conn.executemany(_UPDATE, values)
-            continue
-        # One statement for many cards, not one each: the text index (its triggers) then writes
-        # one segment for the statement, not one per card edited (each statement flushes it).
-        for start in range(0, len(values), _AT_ONCE):
-            part = values[start : start + _AT_ONCE]
-            cases = " ".join(["WHEN ? THEN ?"] * len(part))
-            sets = ", ".join(f"{WRITTEN[i]} = CASE key {cases} END" for i in differ)
-            keys = [row[-1] for row in part]
-            db.conn.execute(
-                f"UPDATE cards SET {sets} WHERE key IN ({', '.join('?' * len(part))})",
-                [v for n in range(len(differ)) for row in part for v in (row[-1], row[n])] + keys,
-            )
+        elif _INDEXED.isdisjoint(differ):
+            unindexed.extend((differ, row) for row in values)
+        else:
+            _update_in_cases(db.conn, [(differ, row) for row in values])
+    # Cards whose changes touch no index, whatever columns they are (one edited answer, another
+    # card's question): one statement, so the text index writes one segment for them all.
+    _update_in_cases(db.conn, unindexed)
+
+
+def _update_in_cases(conn, changes: list[tuple[tuple[int, ...], tuple]]) -> None:
+    """Update cards by key in the columns each differs in (`WRITTEN` indexes; the row is those
+    columns' values, then its key), a few dozen cards to a statement.
+
+    One statement for many cards, not one each: the text index (its triggers) then writes one
+    segment for the statement, not one per card edited (each statement flushes it). A column
+    is set only in the cards that differ in it (the others keep theirs), so a statement for
+    cards that change different columns rewrites the indexes of every column named: such cards
+    share one only where their columns are in no index (`_INDEXED`).
+    """
+    for start in range(0, len(changes), _AT_ONCE):
+        part = changes[start : start + _AT_ONCE]
+        sets: list[str] = []
+        values: list[object] = []
+        for column in sorted({column for differ, _ in part for column in differ}):
+            name = WRITTEN[column]
+            whens = [(row[-1], row[differ.index(column)]) for differ, row in part
+                     if column in differ]  # fmt: skip
+            cases = " ".join(["WHEN ? THEN ?"] * len(whens))
+            everyone = len(whens) == len(part)
+            sets.append(f"{name} = CASE key {cases} {'' if everyone else f'ELSE {name} '}END")
+            values.extend(value for when in whens for value in when)
+        keys = [row[-1] for _, row in part]
+        conn.execute(
+            f"UPDATE cards SET {', '.join(sets)} WHERE key IN ({', '.join('?' * len(part))})",
+            values + keys,
+        )
 
 
 _AT_ONCE = 50
@@ -70,6 +95,8 @@ _AT_ONCE = 50
 WRITTEN = ("position", "line", "kind_code", "prompt", "answer", "detail", "tag_set", "entry_key")
 """What a card's row takes from the file besides its key, deck and `created`: a stored card of
 the deck (not retired) is updated in those of these that differ. Keep `written` alike."""
+_INDEXED = frozenset(WRITTEN.index(name) for name in ("position", "kind_code", "tag_set"))
+"""The columns of `WRITTEN` that an index of the cards holds (`cards_new`, `cards_by_deck`)."""
 
 
 def written(row: tuple) -> tuple:

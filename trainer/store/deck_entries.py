@@ -138,7 +138,7 @@ def save_entries(
     file's bytes (those of the chunks kept from `before`, from there).
     """
     head = head_of(layout)
-    new = _Columns(layout, card_ids)
+    new = _columns(layout, card_ids, keep=True)
     if before is not None:
         current = conn.execute(
             "UPDATE deck_entries SET content_hash = ?, head = ? WHERE deck_id = ? AND content_hash = ?",
@@ -216,6 +216,25 @@ class _Columns:
         return made
 
 
+def _columns(layout: Layout, card_ids: array, keep: bool = False) -> _Columns:
+    """`_Columns(layout, card_ids)`; with `keep`, remembered for the next two calls: the layout
+    a re-sync writes is the stored one of the next (`resync.KnownEntries`), whose rows that one
+    compares with its own."""
+    for known, ids, size, columns in _kept_columns:
+        if known is layout and ids is card_ids and size == (len(layout), len(card_ids)):
+            return columns
+    columns = _Columns(layout, card_ids)
+    if keep:
+        kept = (layout, card_ids, (len(layout), len(card_ids)), columns)
+        _kept_columns[:] = [kept, *_kept_columns[:1]]
+    return columns
+
+
+_kept_columns: list[tuple[Layout, array, tuple[int, int], _Columns]] = []
+"""The last two `_columns` kept: the layout and ids (the same objects, as long as they were)
+and the answer."""
+
+
 def _rows_patched(
     conn: sqlite3.Connection,
     deck_id: int,
@@ -228,7 +247,7 @@ def _rows_patched(
     row)."""
     if chunk_size(len(old.layout)) != chunk_size(len(new.layout)):
         return False  # every chunk cut anew: every row changes
-    was = _Columns(old.layout, old.card_ids)
+    was = _columns(old.layout, old.card_ids)
     if len(was.ends) != len(old.seqs):
         return False
     pairs: list[tuple[int, int, int]] = []

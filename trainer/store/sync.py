@@ -26,6 +26,7 @@ from trainer.store.card_places import GAP, drop_shifts
 from trainer.store.card_rows import WRITTEN, card_row, row_key, write_rows
 from trainer.store.deck_entries import index_deck
 from trainer.store.deck_keys import key_in_deck
+from trainer.store.flushing import not_flushed
 from trainer.store.resync import KnownEntries, apply_resync, plan_resync
 from trainer.store.rows import settings_of
 
@@ -122,7 +123,7 @@ def sync_decks(
     if not decks and plan is None and not gone and not restamped:
         return report
     db = database()  # only now: a sync that finds nothing changed never loads sqlite-utils
-    with _not_flushed(db.conn), db.atomic():
+    with not_flushed(db.conn), db.atomic():
         db.conn.executemany(
             "UPDATE decks SET file_stamp = ? WHERE path = ?",
             [(deck_file.stamp, str(deck_file.path)) for deck_file in restamped],
@@ -180,23 +181,6 @@ class _OnDisk:
     def decks(self) -> dict[str, tuple]:
         """Every such deck: path to (id, content hash, stamp)."""
         return {path: ids for path, ids in self._known.items() if ids[0] in self}
-
-
-@contextmanager
-def _not_flushed(conn: sqlite3.Connection) -> Iterator[None]:
-    """Commit a sync without waiting for the disk to flush it (`synchronous = NORMAL`).
-
-    A sync writes only what the deck files say: if a power cut takes its commit back, the next
-    sync finds the files changed and writes it again. The write-ahead log keeps commits in
-    order, so the next flushed commit (an answer, at `synchronous = FULL`) flushes this one too:
-    no answer can outlive the cards it was given on.
-    """
-    (before,) = conn.execute("PRAGMA synchronous").fetchone()
-    conn.execute("PRAGMA synchronous = NORMAL")
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA synchronous = {int(before)}")
 
 
 def _sync_whole(db, decks, on_disk, report: SyncReport, now: datetime) -> None:
