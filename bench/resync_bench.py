@@ -10,8 +10,8 @@ what changed grows with the bytes it hashes, not with the cards it parses.
     python bench/resync_bench.py             # 500, 2,000, 8,000 and 32,000 cards
     python bench/resync_bench.py --runs 400
 
-Also timed, for the record: Anki's `update_notes` of three notes does not depend on the deck
-at all, so it has no column here (see `versus.py`, "re-sync").
+Anki's `update_notes` of three notes does not depend on the deck, so it has no column here: the
+side-by-side row is `versus.py`'s re-sync.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -34,6 +35,7 @@ for place in (ROOT, BENCH):
 import generate  # noqa: E402
 from machine import cpu_model  # noqa: E402
 
+from trainer.store.search import find_card_ids  # noqa: E402
 from trainer.store.store import Store  # noqa: E402
 
 SIZES = (500, 2_000, 8_000, 32_000)
@@ -49,9 +51,11 @@ def edited(text: str, where: float) -> str:
     return "\n".join(lines)
 
 
-def timed_resyncs(folder: Path, cards: int, runs: int) -> tuple[int, list[float], list[float]]:
-    """The deck's size in bytes and the re-sync times (seconds) of an edit at its start and in
-    its middle."""
+def timed_resyncs(
+    folder: Path, cards: int, runs: int
+) -> tuple[int, list[float], list[float], list[float]]:
+    """The deck's size in bytes, the re-sync times (seconds) of an edit at its start and in its
+    middle, and the times of the first search after the latter."""
     generate.CARDS_PER_DECK = cards
     rng = random.Random(generate.SEED)
     writer = generate._Writer(rng, generate._vocabulary(rng))
@@ -61,7 +65,7 @@ def timed_resyncs(folder: Path, cards: int, runs: int) -> tuple[int, list[float]
     store = Store.open(folder / "progress.db")
     try:
         store.sync([deck], [folder])
-        times = []
+        times, searches = [], []
         for where in (0.0, 0.5):
             text, spent = edited(original, where), []
             for turn in range(-2, runs):
@@ -70,10 +74,14 @@ def timed_resyncs(folder: Path, cards: int, runs: int) -> tuple[int, list[float]
                 store.sync([deck], [folder])
                 if turn >= 0:
                     spent.append(time.perf_counter() - start)
+                if where and turn >= 0:
+                    start = time.perf_counter()
+                    find_card_ids(store, "edited", datetime.now(UTC), limit=50)
+                    searches.append(time.perf_counter() - start)
             times.append(spent)
     finally:
         store.close()
-    return len(original.encode()), times[0], times[1]
+    return len(original.encode()), times[0], times[1], searches
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -84,13 +92,16 @@ def main(argv: list[str] | None = None) -> None:
         f"run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {cpu_model()}, "
         f"Python {sys.version.split()[0]}, {args.runs} re-syncs per row\n"
     )
-    print("| cards in the deck | file | edit at the start | edit in the middle | per card more |")
-    print("|---:|---:|---:|---:|---:|")
+    print(
+        "| cards in the deck | file | edit at the start | edit in the middle | per card more "
+        "| first search after |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
     before: tuple[int, float] | None = None
     for cards in SIZES:
         folder = Path(tempfile.mkdtemp(prefix="trainer-resync-"))
         try:
-            size, start, middle = timed_resyncs(folder, cards, args.runs)
+            size, start, middle, searches = timed_resyncs(folder, cards, args.runs)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         at_start, in_middle = statistics.median(start), statistics.median(middle)
@@ -99,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
             more = f"{(in_middle - before[1]) / (cards - before[0]) * 1e9:.0f} ns"
         print(
             f"| {cards:,} | {size / 1e3:,.0f} KB | {at_start * 1e3:.2f} ms | "
-            f"{in_middle * 1e3:.2f} ms | {more} |"
+            f"{in_middle * 1e3:.2f} ms | {more} | {statistics.median(searches) * 1e3:.2f} ms |"
         )
         before = (cards, in_middle)
 

@@ -217,8 +217,8 @@ class _Columns:
 
 
 def _columns(layout: Layout, card_ids: array, keep: bool = False) -> _Columns:
-    """`_Columns(layout, card_ids)`; with `keep`, remembered for the next two calls: the layout
-    a re-sync writes is the stored one of the next (`resync.KnownEntries`), whose rows that one
+    """`_Columns(layout, card_ids)`; with `keep`, remembered (the last two kept): the layout a
+    re-sync writes is the stored one of the next (`resync.KnownEntries`), whose rows that one
     compares with its own."""
     for known, ids, size, columns in _kept_columns:
         if known is layout and ids is card_ids and size == (len(layout), len(card_ids)):

@@ -389,8 +389,8 @@ class Store:
             if report.added_cards:  # indexed now, not at the first search (100,000: 0.5 s)
                 text_index.catch_up(self.conn)
             # A sync that wrote many rows is checkpointed at once; a re-sync of a few edited
-            # cards counts the pages it wrote (about one a row and the deck's own, the text
-            # index's own rows too: 20-60 for 3 edited answers), as answers do.
+            # cards counts the pages it wrote (about one a row and the deck's own, the words
+            # queued for the text index too: 20-60 for 3 edited answers), as answers do.
             written = self.conn.total_changes - changes
         if report.updated or report.missing:
             self._wrote(SAFETY_PAGES if written > 128 else 16 + written)
