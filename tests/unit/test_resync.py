@@ -174,10 +174,10 @@ def twins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Twins:
     return Twins(tmp_path, monkeypatch, deck_text(ENTRIES))
 
 
-def edited(index: int, new: str) -> list[str]:
-    entries = list(ENTRIES)
-    entries[index] = new
-    return entries
+def edited(index: int, new: str, entries: list[str] = ENTRIES) -> list[str]:
+    changed = list(entries)
+    changed[index] = new
+    return changed
 
 
 @pytest.mark.parametrize(
@@ -381,9 +381,9 @@ def test_an_edit_of_a_long_deck_keeps_every_other_entry(tmp_path: Path) -> None:
     assert len(ends) > 30
     at_chunk = ends[len(ends) // 2]  # the first entry of a chunk in the middle
     edits = {
-        "first": edited_many(many, 0, "Q: Long question 0?\nA: Changed\n"),
-        "middle": edited_many(many, 300, "Q: Long question 300?\nA: Changed\n"),
-        "last": edited_many(many, 599, "Q: Long question 599?\nA: Changed\n"),
+        "first": edited(0, "Q: Long question 0?\nA: Changed\n", many),
+        "middle": edited(300, "Q: Long question 300?\nA: Changed\n", many),
+        "last": edited(599, "Q: Long question 599?\nA: Changed\n", many),
         "last-gone": many[:-1],
         "inserted-first": ["Q: New?\nA: New\n", *many],
         "unchanged": many,
@@ -409,9 +409,3 @@ def test_an_edit_of_a_long_deck_keeps_every_other_entry(tmp_path: Path) -> None:
         kept = [(p.first, p.end) for p in comparison.pieces if isinstance(p, deck_blocks.Kept)]
         fresh = [p for p in comparison.pieces if isinstance(p, deck_blocks.Fresh)]
         assert (kept, len(fresh)) == expected[name], name
-
-
-def edited_many(entries: list[str], index: int, new: str) -> list[str]:
-    changed = list(entries)
-    changed[index] = new
-    return changed
