@@ -229,9 +229,10 @@ def test_free_text_goes_through_the_text_index(cards: Store, now: datetime) -> N
     )
     assert "VIRTUAL TABLE INDEX" in plan
     # Editing a card's text updates the index.
-    cards.conn.execute(
-        "UPDATE cards SET answer = 'Nineteen fifty-eight' WHERE prompt = ?", [FOUNDED]
-    )
+    with cards.conn:
+        cards.conn.execute(
+            "UPDATE cards SET answer = 'Nineteen fifty-eight' WHERE prompt = ?", [FOUNDED]
+        )
     assert prompts(cards, "fifty", now) == {FOUNDED}
     assert prompts(cards, "1958", now) == set()
 

@@ -137,19 +137,6 @@ def test_edits_deletions_and_reused_ids_are_caught_up(rivers: Store, now: dateti
     assert find_card_ids(rivers, "oise", now) == [1]
 
 
-def test_a_catch_up_inside_a_transaction_is_part_of_it(rivers: Store, now: datetime) -> None:
-    conn = rivers.conn
-    conn.execute("UPDATE cards SET answer = 'The Oise' WHERE id = 1")  # a transaction begins
-    assert conn.in_transaction
-    catch_up(conn)
-    assert conn.in_transaction  # not committed by the catch-up
-    conn.rollback()
-    # Rolled back with the edit: the index holds the card's words as they are.
-    assert conn.execute("SELECT count(*) FROM cards_text_stale").fetchone() == (0,)
-    assert_as_made_anew(conn)
-    assert find_card_ids(rivers, "seine", now) == [1]
-
-
 def test_a_sync_that_adds_cards_indexes_them_at_once(rivers: Store) -> None:
     store = rivers
     newest = store.conn.execute("SELECT max(id) FROM cards").fetchone()[0]

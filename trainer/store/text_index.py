@@ -65,16 +65,6 @@ def catch_up(conn: sqlite3.Connection) -> None:
         and not conn.execute(_STALE).fetchone()[0]
     ):
         return
-    if conn.in_transaction:  # inside a transaction already: the catch-up is part of it
-        conn.execute("SAVEPOINT catch_up")
-        try:
-            _index_changes(conn)
-        except BaseException:
-            conn.execute("ROLLBACK TO catch_up")
-            raise
-        finally:
-            conn.execute("RELEASE catch_up")
-        return
     # A commit of its own, not flushed (`flushing`): the index is made from the cards. The
     # write lock is taken before reading: another trainer process may be catching up too, and
     # a card indexed twice would keep a stale copy of its words after its next edit.
