@@ -9,9 +9,12 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from trainer.core.grading import Rating
 from trainer.core.library import find_deck_files
 from trainer.store import checkpoint
+from trainer.store.errors import StoreError
 from trainer.store.store import Store
 
 
@@ -167,3 +170,42 @@ def test_a_log_busy_with_another_writer_is_left_to_grow(tmp_path, now) -> None:
         writer.execute("ROLLBACK")
     finally:
         writer.close()
+
+
+def test_a_sync_of_many_cards_writes_them_with_a_wider_page_cache(tmp_path, now, monkeypatch):
+    """Cards are stored by their keys, hashes: a sync of many puts each at a random place of
+    the keys' index, which SQLite's own 2 MiB cache cannot hold. Such a sync writes with a
+    wider cache; a sync of a few cards does not, and either gives the connection its own back,
+    also when it fails."""
+    from trainer.store import connection, sync
+
+    caches: list[int] = []
+    whole = sync._sync_whole
+
+    def watched(db, *args):
+        caches.append(db.conn.execute("PRAGMA cache_size").fetchone()[0])
+        return whole(db, *args)
+
+    monkeypatch.setattr(sync, "_sync_whole", watched)
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "small.md").write_text(deck_text(20))
+    store = Store.open(tmp_path / "progress.db")
+    (own,) = store.conn.execute("PRAGMA cache_size").fetchone()
+    synced(store, decks, now)
+    monkeypatch.setattr(sync, "WIDE_CACHE_BYTES", len(deck_text(100)))
+    (decks / "large.md").write_text(deck_text(200).replace("Numbers", "Large"))
+    synced(store, decks, now)
+    assert caches == [own, -connection.WIDE_CACHE_KIB]
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == own
+    assert store.conn.execute("SELECT count(*) FROM cards").fetchone()[0] == 220
+
+    def failing(db, *args):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(sync, "_sync_whole", failing)
+    (decks / "more.md").write_text(deck_text(300).replace("Numbers", "More"))
+    with pytest.raises(StoreError, match="disk I/O error"):
+        synced(store, decks, now)
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == own
+    store.close()
