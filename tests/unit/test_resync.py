@@ -368,7 +368,7 @@ def test_a_deck_growing_into_longer_chunks_is_read_by_entries(
     assert twins.whole_syncs == 0
 
 
-def test_an_edit_of_a_long_deck_keeps_every_other_entry(tmp_path: Path) -> None:
+def test_an_edit_of_a_long_deck_keeps_every_other_entry(tmp_path: Path, monkeypatch) -> None:
     from trainer.core.library import read_deck_file
 
     many = [f"Q: Long question {n}?\nA: Long answer {n}\n" for n in range(600)]
@@ -409,3 +409,10 @@ def test_an_edit_of_a_long_deck_keeps_every_other_entry(tmp_path: Path) -> None:
         kept = [(p.first, p.end) for p in comparison.pieces if isinstance(p, deck_blocks.Kept)]
         fresh = [p for p in comparison.pieces if isinstance(p, deck_blocks.Fresh)]
         assert (kept, len(fresh)) == expected[name], name
+    # The chunks an edit leaves are hashed whole, one hash each, and those one after another
+    # kept at once: about a hash a chunk and one an entry of the edited chunk, not one an entry.
+    hashed: list[int] = []
+    whole = deck_blocks.digest
+    monkeypatch.setattr(deck_blocks, "digest", lambda data: hashed.append(len(data)) or whole(data))
+    deck_blocks.compare(texts["middle"].encode(), layout)
+    assert len(hashed) <= len(ends) + 2 * deck_blocks.chunk_size(len(layout))

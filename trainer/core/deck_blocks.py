@@ -286,21 +286,27 @@ def compare(raw: bytes, layout: Layout) -> Comparison | None:
     """The lines before stored entry `entry` when it was stored."""
     while at < tail_at:
         starting = chunk_at.get(entry)
-        if starting is not None:  # a whole chunk unchanged: one hash for a few dozen entries
-            chunk_end, end = ends[starting], at + spans[starting]
-            if (
-                chunk_end <= tail_entry
-                and end <= tail_at
-                and stored_chunks.startswith(digest(view[at:end]), 8 * starting)
-                # (`entry_begins` inlined, as below: past the head, an entry begins at a
-                # line's start)
-                and (end == size or (raw[end - 1] == 10 and card_line(raw, end) is not None))
-            ):
-                _extend(pieces, entry, chunk_end, line - 1 - before)
-                spanned = sum(lines[entry:chunk_end])
+        if starting is not None:  # whole chunks unchanged: one hash for a few dozen entries
+            # The chunks unchanged one after another, then their entries kept at once.
+            first = entry
+            while starting < len(ends):
+                chunk_end, end = ends[starting], at + spans[starting]
+                if not (
+                    chunk_end <= tail_entry
+                    and end <= tail_at
+                    and stored_chunks.startswith(digest(view[at:end]), 8 * starting)
+                    # (`entry_begins` inlined, as below: past the head, an entry begins at a
+                    # line's start)
+                    and (end == size or (raw[end - 1] == 10 and card_line(raw, end) is not None))
+                ):
+                    break
+                at, entry, starting = end, chunk_end, starting + 1
+            if entry > first:
+                _extend(pieces, first, entry, line - 1 - before)
+                spanned = sum(lines[first:entry])
                 line, before = line + spanned, before + spanned
-                at, entry = end, chunk_end
-                continue
+                if at >= tail_at:
+                    break
         if entry < tail_entry:
             # The entries up to the next chunk found one after another as stored, in one loop:
             # each is followed by the next one's bytes (a card line after its newline), the
