@@ -416,3 +416,45 @@ def test_an_edit_of_a_long_deck_keeps_every_other_entry(tmp_path: Path, monkeypa
     monkeypatch.setattr(deck_blocks, "digest", lambda data: hashed.append(len(data)) or whole(data))
     deck_blocks.compare(texts["middle"].encode(), layout)
     assert len(hashed) <= len(ends) + 2 * deck_blocks.chunk_size(len(layout))
+
+
+def test_the_chunks_an_edit_leaves_keep_their_hashes(tmp_path: Path, monkeypatch) -> None:
+    """A re-sync hashes again only the chunks its changed entries are in: the others are the
+    stored layout's, found by `kept_chunks`, and the hashes are those of the whole file's."""
+    from trainer.core.library import read_deck_file
+
+    many = [f"Q: Kept question {n}?\nA: Kept answer {n}\n" for n in range(600)]
+    texts = {
+        "edited": edited(300, "Q: Kept question 300?\nA: Changed\n", many),
+        "inserted": [*many[:300], "Q: New one?\nA: New\n", *many[300:]],
+        "removed": many[:300] + many[301:],
+        "first": ["Q: New first?\nA: New\n", *many[1:]],
+    }
+    runs = {
+        "edited": [(0, 300, 0), (301, 600, 0)],
+        "inserted": [(0, 300, 0), (300, 600, 1)],
+        "removed": [(0, 300, 0), (301, 600, -1)],
+        "first": [(1, 600, 0)],
+    }
+
+    def layout(name: str, entries: list[str]) -> tuple[bytes, deck_blocks.Layout]:
+        path = tmp_path / f"{name}.md"
+        path.write_text(deck_text(entries), encoding="utf-8")
+        deck_file = read_deck_file(path)
+        made = deck_blocks.layout_of(deck_file.raw, deck_file.parse_entries()[1])
+        assert made is not None
+        return deck_file.raw, made
+
+    _, old = layout("old", many)
+    chunks = len(deck_blocks.chunk_ends(old.digests))
+    hashed: list[int] = []
+    whole = deck_blocks.digest
+    for name, entries in texts.items():
+        raw, new = layout(name, entries)
+        kept = deck_blocks.kept_chunks(old, new, runs[name])
+        assert sum(end - first for first, end in kept.values()) >= chunks - 3, name
+        hashed.clear()
+        monkeypatch.setattr(deck_blocks, "digest", lambda data: hashed.append(1) or whole(data))
+        assert deck_blocks.chunk_digests(raw, new, (old, kept)) == new.chunks, name
+        monkeypatch.undo()
+        assert len(hashed) <= 3, name

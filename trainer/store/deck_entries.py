@@ -25,6 +25,7 @@ from trainer.core.deck_blocks import (
     chunk_digests,
     chunk_ends,
     chunk_size,
+    kept_chunks,
     layout_of,
 )
 from trainer.core.deckfile import DeckMarks
@@ -266,10 +267,12 @@ def _rows_patched(
             if same is not None and new.ends[same] == was.ends[index] + moved:
                 pairs.append((index, same, cards_moved))
     if raw is not None and not new.layout.chunks:
-        # A kept row holds the same chunks, cut where they were.
-        known = {new.chunk_start(index): (was.chunk_start(at), was.chunk_ends[at])
-                 for at, index, _ in pairs}  # fmt: skip
-        new.layout.chunks = chunk_digests(raw, new.layout, (old.layout, known))
+        # The chunks inside the kept entries keep their hashes: only those an edit touched are
+        # hashed again.
+        runs = [(first, end, moved) for first, end, moved, _ in kept]
+        new.layout.chunks = chunk_digests(
+            raw, new.layout, (old.layout, kept_chunks(old.layout, new.layout, runs))
+        )
     # Between two kept rows, the new rows take the seqs of the old ones there, in order
     # (their seqs are in order between the two), then free seqs after them; rows left go.
     bounds = [(-1, -1, 0), *pairs, (len(was.ends), len(new.ends), 0)]
