@@ -422,6 +422,7 @@ def test_the_chunks_an_edit_leaves_keep_their_hashes(tmp_path: Path, monkeypatch
     """A re-sync hashes again only the chunks its changed entries are in: the others are the
     stored layout's, found by `kept_chunks`, and the hashes are those of the whole file's."""
     from trainer.core.library import read_deck_file
+    from trainer.store.deck_entries import kept_chunks
 
     many = [f"Q: Kept question {n}?\nA: Kept answer {n}\n" for n in range(600)]
     texts = {
@@ -451,7 +452,7 @@ def test_the_chunks_an_edit_leaves_keep_their_hashes(tmp_path: Path, monkeypatch
     whole = deck_blocks.digest
     for name, entries in texts.items():
         raw, new = layout(name, entries)
-        kept = deck_blocks.kept_chunks(old, new, runs[name])
+        kept = kept_chunks(old, new, runs[name])
         assert sum(end - first for first, end in kept.values()) >= chunks - 3, name
         hashed.clear()
         monkeypatch.setattr(deck_blocks, "digest", lambda data: hashed.append(1) or whole(data))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -193,50 +193,6 @@ def chunk_digests(
     if spans is None:  # the next re-sync compares the file with this layout: spans known
         _recent_spans[:] = [(layout.digests, sizes, len(sizes), found), *_recent_spans[:1]]
     return b"".join(hashes)
-
-
-def kept_chunks(
-    old: Layout, new: Layout, runs: list[tuple[int, int, int]]
-) -> dict[int, tuple[int, int]]:
-    """The chunks of `new` that are chunks of `old`, moved: by the index of the first of each
-    run of them, the run of `old`'s chunks (first, end) they are (what `chunk_digests` keeps).
-
-    `runs`: the stored entries `new` keeps, (first, end, how many places further on). Inside
-    such a run, chunks end where they ended (after an entry whose hash says so, `chunk_ends`);
-    the run's first and last chunks are checked, since what lies beside the run changed.
-    """
-    old_ends, new_ends = chunk_ends(old.digests), chunk_ends(new.digests)
-    found: dict[int, tuple[int, int]] = {}
-    for first, end, moved in runs:
-        # The old chunks that begin at or after `first`, and end at or before `end`.
-        low, high = bisect_left(old_ends, first) + 1 if first else 0, bisect_right(old_ends, end)
-        at = None
-        while low < high:
-            at = _beginning(new_ends, (old_ends[low - 1] if low else 0) + moved)
-            if at is not None:
-                break
-            low += 1
-        count = high - low
-        while (
-            at is not None
-            and count
-            and (
-                at + count > len(new_ends)
-                or new_ends[at + count - 1] != old_ends[low + count - 1] + moved
-            )
-        ):
-            count -= 1
-        if at is not None and count:
-            found[at] = (low, low + count)
-    return found
-
-
-def _beginning(ends: list[int], entry: int) -> int | None:
-    """The index of the chunk that begins at `entry`, if one does (`ends`: `chunk_ends`)."""
-    if entry == 0:
-        return 0
-    index = bisect_left(ends, entry)
-    return index + 1 if index + 1 < len(ends) and ends[index] == entry else None
 
 
 def entry_begins(raw: bytes, at: int) -> bool:

@@ -25,7 +25,6 @@ from trainer.core.deck_blocks import (
     chunk_digests,
     chunk_ends,
     chunk_size,
-    kept_chunks,
     layout_of,
 )
 from trainer.core.deckfile import DeckMarks
@@ -306,6 +305,50 @@ def _rows_patched(
     )
     conn.executemany(_INSERT, map(packed_chunk_row, rows))
     return True
+
+
+def kept_chunks(
+    old: Layout, new: Layout, runs: list[tuple[int, int, int]]
+) -> dict[int, tuple[int, int]]:
+    """The chunks of `new` that are chunks of `old`, moved: by the index of the first of each
+    run of them, the run of `old`'s chunks (first, end) they are (what `chunk_digests` keeps).
+
+    `runs`: the stored entries `new` keeps, (first, end, how many places further on). Inside
+    such a run, chunks end where they ended (after an entry whose hash says so, `chunk_ends`);
+    the run's first and last chunks are checked, since what lies beside the run changed.
+    """
+    old_ends, new_ends = chunk_ends(old.digests), chunk_ends(new.digests)
+    found: dict[int, tuple[int, int]] = {}
+    for first, end, moved in runs:
+        # The old chunks that begin at or after `first`, and end at or before `end`.
+        low, high = bisect_left(old_ends, first) + 1 if first else 0, bisect_right(old_ends, end)
+        at = None
+        while low < high:
+            at = _beginning(new_ends, (old_ends[low - 1] if low else 0) + moved)
+            if at is not None:
+                break
+            low += 1
+        count = high - low
+        while (
+            at is not None
+            and count
+            and (
+                at + count > len(new_ends)
+                or new_ends[at + count - 1] != old_ends[low + count - 1] + moved
+            )
+        ):
+            count -= 1
+        if at is not None and count:
+            found[at] = (low, low + count)
+    return found
+
+
+def _beginning(ends: list[int], entry: int) -> int | None:
+    """The index of the chunk that begins at `entry`, if one does (`ends`: `chunk_ends`)."""
+    if entry == 0:
+        return 0
+    index = bisect_left(ends, entry)
+    return index + 1 if index + 1 < len(ends) and ends[index] == entry else None
 
 
 def index_deck(
