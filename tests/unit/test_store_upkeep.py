@@ -174,10 +174,10 @@ def test_a_log_busy_with_another_writer_is_left_to_grow(tmp_path, now) -> None:
 
 def test_a_sync_of_many_cards_writes_them_with_a_wider_page_cache(tmp_path, now, monkeypatch):
     """Cards are stored by their keys, hashes: a sync of many puts each at a random place of
-    the keys' index, which SQLite's own 2 MiB cache cannot hold. Such a sync writes with a
-    wider cache; a sync of a few cards does not, and either gives the connection its own back,
-    also when it fails."""
-    from trainer.store import connection, sync
+    the keys' index, which SQLite's own cache cannot hold. A sync writes with a cache as wide
+    as its deck files' share (`sync.CACHE_SHARE`) when the connection's own is narrower, and
+    gives the connection its own back, also when it fails."""
+    from trainer.store import sync
 
     caches: list[int] = []
     whole = sync._sync_whole
@@ -187,17 +187,18 @@ def test_a_sync_of_many_cards_writes_them_with_a_wider_page_cache(tmp_path, now,
         return whole(db, *args)
 
     monkeypatch.setattr(sync, "_sync_whole", watched)
+    monkeypatch.setattr(sync, "CACHE_SHARE", 1)  # a KiB of cache a KiB of decks
     decks = tmp_path / "decks"
     decks.mkdir()
     (decks / "small.md").write_text(deck_text(20))
     store = Store.open(tmp_path / "progress.db")
-    (own,) = store.conn.execute("PRAGMA cache_size").fetchone()
+    store.conn.execute("PRAGMA cache_size = -4")  # its own: 4 KiB, wider than 20 cards need
     synced(store, decks, now)
-    monkeypatch.setattr(sync, "WIDE_CACHE_BYTES", len(deck_text(100)))
-    (decks / "large.md").write_text(deck_text(200).replace("Numbers", "Large"))
+    large = deck_text(200).replace("Numbers", "Large")
+    (decks / "large.md").write_text(large)
     synced(store, decks, now)
-    assert caches == [own, -connection.WIDE_CACHE_KIB]
-    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == own
+    assert caches == [-4, -(len(large.encode()) // 1024)]
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -4
     assert store.conn.execute("SELECT count(*) FROM cards").fetchone()[0] == 220
 
     def failing(db, *args):
@@ -207,5 +208,5 @@ def test_a_sync_of_many_cards_writes_them_with_a_wider_page_cache(tmp_path, now,
     (decks / "more.md").write_text(deck_text(300).replace("Numbers", "More"))
     with pytest.raises(StoreError, match="disk I/O error"):
         synced(store, decks, now)
-    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == own
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -4
     store.close()

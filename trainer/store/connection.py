@@ -16,8 +16,8 @@ BUSY_TIMEOUT_MS = 5000
 SYNCHRONOUS = "FULL"
 """Each answer's commit is flushed to the disk (fsync) before the next card is shown, so it
 survives a power cut, not only a killed process; bench/durability.py measures the cost."""
-WIDE_CACHE_KIB = 64 * 1024
-"""The page cache while a sync writes many cards (`wide_cache`); SQLite's own is 2 MiB."""
+WIDEST_CACHE_KIB = 64 * 1024
+"""The widest page cache `wide_cache` gives (SQLite's own is about 2 MiB)."""
 
 
 def _newer_message(path: str, theirs: int, ours: int) -> str:
@@ -62,16 +62,22 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 
 @contextmanager
-def wide_cache(conn: sqlite3.Connection) -> Iterator[None]:
-    """Give the connection a page cache of `WIDE_CACHE_KIB` for a while, then its own again.
+def wide_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
+    """Give the connection a page cache of `kib` KiB (at most `WIDEST_CACHE_KIB`) for a while,
+    if its own is smaller, then its own again.
 
-    Cards are stored by their keys, which are hashes: inserting 1,000,000 cards puts each key
-    at a random place of the keys' index, and with SQLite's 2 MiB cache most of those places
-    are read from the file again. Only the pages used take memory, and setting the old size
-    back frees them.
+    For a sync of many cards: they are stored by their keys, which are hashes, so inserting
+    1,000,000 cards puts each key at a random place of the keys' index, and with SQLite's own
+    cache most of those places are read from the file again. The pages the cache held stay
+    the process's memory for its next uses, so it is made as wide as the sync needs, no wider.
     """
     (before,) = conn.execute("PRAGMA cache_size").fetchone()
-    conn.execute(f"PRAGMA cache_size = {-WIDE_CACHE_KIB}")
+    (page,) = conn.execute("PRAGMA page_size").fetchone()
+    own = -before if before < 0 else before * page // 1024
+    if min(kib, WIDEST_CACHE_KIB) <= own:
+        yield
+        return
+    conn.execute(f"PRAGMA cache_size = {-min(kib, WIDEST_CACHE_KIB)}")
     try:
         yield
     finally:

@@ -12,7 +12,7 @@ import gc
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,9 +39,10 @@ if TYPE_CHECKING:
 
 _UNKNOWN = (None, None, None)
 """A deck file's (id, content hash, stamp) when the store has no deck of it."""
-WIDE_CACHE_BYTES = 4 << 20
-"""Deck files synced whole that make a sync write with a wider page cache (`wide_cache`):
-about 25,000 cards."""
+CACHE_SHARE = 5
+"""A sync of deck files of N bytes writes with a page cache of N / 5 (`wide_cache`): about
+twice the keys' index of the cards in them (a card: about 170 bytes of a deck, 30 of that
+index). Below about 10 MB of decks, SQLite's own cache is as wide."""
 
 
 @dataclass
@@ -147,10 +148,10 @@ def sync_decks(
         if decks:
             if remembered is not None:
                 remembered.forget()
-            # Many cards at once (a first sync, a large deck added): a wider page cache for
+            # Many cards at once (a first sync, a large deck added): a page cache that holds
             # their keys' index (1,000,000 cards: 5% less time).
-            many = sum(len(deck_file.raw) for deck_file, _, _ in decks) >= WIDE_CACHE_BYTES
-            with wide_cache(db.conn) if many else nullcontext():
+            size = sum(len(deck_file.raw) for deck_file, _, _ in decks)
+            with wide_cache(db.conn, size // CACHE_SHARE // 1024):
                 _sync_whole(db, decks, on_disk.decks(), report, now)
         for path in gone:
             deck_id = known[path][0]
