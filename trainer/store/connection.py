@@ -10,6 +10,7 @@ from pathlib import Path
 from trainer.store import migrations
 from trainer.store.checkpoint import SAFETY_PAGES
 from trainer.store.errors import StoreError
+from trainer.store.pragmas import setting
 
 BUSY_TIMEOUT_MS = 5000
 """How long to wait for another process (a second trainer) to finish writing before giving up."""
@@ -71,14 +72,12 @@ def wide_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
     cache most of those places are read from the file again. The pages the cache held stay
     the process's memory for its next uses, so it is made as wide as the sync needs, no wider.
     """
-    (before,) = conn.execute("PRAGMA cache_size").fetchone()
-    (page,) = conn.execute("PRAGMA page_size").fetchone()
-    own = -before if before < 0 else before * page // 1024
-    if min(kib, WIDEST_CACHE_KIB) <= own:
+    kib = min(kib, WIDEST_CACHE_KIB)
+    (own,) = conn.execute("PRAGMA cache_size").fetchone()  # KiB if negative, else pages
+    if own > 0:
+        own = own * conn.execute("PRAGMA page_size").fetchone()[0] // 1024
+    if kib <= abs(own):
         yield
         return
-    conn.execute(f"PRAGMA cache_size = {-min(kib, WIDEST_CACHE_KIB)}")
-    try:
+    with setting(conn, "cache_size", -kib):
         yield
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(before)}")

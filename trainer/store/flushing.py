@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from trainer.store.pragmas import setting
+
 
 @contextmanager
 def not_flushed(conn: sqlite3.Connection) -> Iterator[None]:
@@ -18,9 +20,5 @@ def not_flushed(conn: sqlite3.Connection) -> Iterator[None]:
     commits in order, so the next flushed commit (an answer, at `synchronous = FULL`) flushes
     this one too: no answer can outlive the cards it was given on.
     """
-    (before,) = conn.execute("PRAGMA synchronous").fetchone()
-    conn.execute("PRAGMA synchronous = NORMAL")
-    try:
+    with setting(conn, "synchronous", "NORMAL"):
         yield
-    finally:
-        conn.execute(f"PRAGMA synchronous = {int(before)}")
