@@ -12,7 +12,7 @@ from trainer import schedule
 from trainer.core.cards import Schedule
 from trainer.core.deckfile import parse_deck
 from trainer.core.grading import Rating
-from trainer.core.progress import Progress, State, format_interval
+from trainer.core.progress import Progress, State, format_interval, study_date, study_day
 from trainer.fuzz import MAXIMUM_INTERVAL, fuzzed_days
 from trainer.schedule import next_progress, preview_intervals, retrievability
 from trainer.store import review_log
@@ -44,6 +44,21 @@ def test_late_evening_and_early_morning_are_a_study_day_apart() -> None:
     a_day_apart = next_progress(1, card, Rating.GOOD, morning, EXACT)
     whole_day = next_progress(1, card, Rating.GOOD, evening + timedelta(days=1), EXACT)
     assert a_day_apart.stability == pytest.approx(whole_day.stability)
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["America/Toronto", "Europe/London", "Australia/Lord_Howe", "Pacific/Chatham", "Asia/Kolkata"],
+    indirect=True,
+)
+def test_a_study_day_is_the_local_date_four_hours_back_across_clock_changes(zone: str) -> None:
+    # Every 15 minutes of a year (and the microsecond before each), the clock changes
+    # included: Lord Howe moves by half an hour, Chatham sits 12:45 from UTC.
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    while moment.year < 2027:
+        for at in (moment, moment - timedelta(microseconds=1)):
+            assert study_day(at) == study_date(at).toordinal(), (zone, at)
+        moment += timedelta(minutes=15)
 
 
 def test_an_answer_on_the_same_study_day_changes_short_term_stability_only(now: datetime) -> None:

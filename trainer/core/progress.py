@@ -3,12 +3,15 @@ days, and intervals as a button shows them."""
 
 from __future__ import annotations
 
+import time as clock
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
 from typing import overload
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
+_SECOND = timedelta(seconds=1)
 
 
 class State(IntEnum):
@@ -45,7 +48,7 @@ def to_millis(moment: datetime | None) -> int | None:
     if moment is None:
         return None
     # Integer arithmetic: a float timestamp times 1000 can land a millisecond short.
-    return (moment - _EPOCH) // timedelta(milliseconds=1)
+    return (moment - _EPOCH) // _MILLISECOND
 
 
 @overload
@@ -58,11 +61,12 @@ def from_millis(millis: int | None) -> datetime | None:
     """The inverse of `to_millis`: a UTC-aware datetime."""
     if millis is None:
         return None
-    return _EPOCH + timedelta(milliseconds=millis)
+    return _EPOCH + _MILLISECOND * millis  # exact: whole microseconds, as `timedelta` counts
 
 
 ROLLOVER_HOUR = 4
 """As in Anki, a study day ends at 4 a.m. local time, so a late session counts for the evening."""
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
 
 
 def study_date(moment: datetime) -> date:
@@ -83,7 +87,12 @@ def study_day(moment: datetime) -> int:
     Elapsed time in the scheduler is a difference of these, as in Anki: an answer at 23:00 and
     the next at 05:00 are a day apart, two answers at 05:00 and 23:00 the same day.
     """
-    return study_date(moment).toordinal()
+    # `study_date(moment).toordinal()` in whole seconds (a day starts on one): the local clock
+    # is UTC plus the offset in force at `moment`, as `astimezone` makes it, without building
+    # the local time zone for every answer.
+    seconds = (moment - _EPOCH) // _SECOND
+    local = seconds + clock.localtime(seconds).tm_gmtoff - ROLLOVER_HOUR * 3600
+    return local // 86400 + _EPOCH_DAY
 
 
 def format_interval(span: timedelta) -> str:

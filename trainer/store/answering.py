@@ -12,22 +12,24 @@ its deck as they were when the card was shown: the intervals its buttons showed.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from trainer.core.cards import Schedule
 from trainer.core.progress import Progress
 from trainer.store import card_flags, review_log
-from trainer.store.rows import StudyCard, card_to_answer
+from trainer.store.rows import PROGRESS_COLUMNS, StudyCard, card_to_answer
 
 if TYPE_CHECKING:
     from trainer.core.grading import Rating  # loaded by the screens that answer
 
 _AS_SHOWN = (
-    " AND state = ? AND step IS ? AND stability IS ? AND difficulty IS ? AND due IS ?"
-    " AND last_review IS ? AND reps = ? AND lapses = ?"
-    " AND (SELECT max(id) FROM parameters) IS ?"
+    "".join(f" AND {name} IS ?" for name in PROGRESS_COLUMNS)
+    + " AND (SELECT max(id) FROM parameters) IS ?"
 )
 """The card's stored progress is the one shown, and the weights in use are the ones shown."""
 _WRITE_IF_AS_SHOWN = {
@@ -51,16 +53,14 @@ def record_answer(
     """Log an answer to the card and store its next state (unless not `reschedule`: a quiz's);
     a lapse that makes the card a leech suspends it. Returns the card's progress afterwards.
     `shown`: the card as the screen showed it, if it did."""
-    # fsrs loads only when an answer is recorded.
-    from trainer.schedule import DEFAULT_PARAMETERS, card_seed, next_progress
-
+    scheduler = _scheduler()
     if reschedule and shown is not None and shown.id == card_id:
         before, schedule, parameters_id = shown.progress, shown.schedule, shown.parameters_id
-        after = next_progress(
-            card_seed(shown.card.key), before, rating, now, schedule,
-            shown.weights or DEFAULT_PARAMETERS,
+        after = scheduler.next_progress(
+            scheduler.card_seed(shown.card.key), before, rating, now, schedule,
+            shown.weights or scheduler.DEFAULT_PARAMETERS,
         )  # fmt: skip
-        if not _write_if_as_shown(conn, card_id, after, before, parameters_id):
+        if not _write_if_as_shown(conn, card_id, after, shown.stored, parameters_id):
             shown = None  # changed since: read again
     else:
         shown = None
@@ -68,9 +68,10 @@ def record_answer(
         key, before, schedule, parameters_id, weights = card_to_answer(conn, card_id, defaults)
         after = before
         if reschedule:
-            after = next_progress(
-                card_seed(key), before, rating, now, schedule, weights or DEFAULT_PARAMETERS
-            )
+            after = scheduler.next_progress(
+                scheduler.card_seed(key), before, rating, now, schedule,
+                weights or scheduler.DEFAULT_PARAMETERS,
+            )  # fmt: skip
             review_log.write_progress(conn, card_id, after, before.state)
     review_log.append_review(
         conn, card_id, int(rating), now, duration_ms, mode, before, parameters_id
@@ -82,18 +83,25 @@ def record_answer(
     return after
 
 
+@functools.cache
+def _scheduler() -> ModuleType:
+    """`trainer.schedule`, imported at the first answer (with fsrs), not with the store."""
+    from trainer import schedule
+
+    return schedule
+
+
 def _write_if_as_shown(
     conn: sqlite3.Connection,
     card_id: int,
     after: Progress,
-    before: Progress,
+    shown: Sequence[Any],
     parameters_id: int | None,
 ) -> bool:
-    """Store the card's state `after`, if its stored state is still `before` and the weights in
-    use still `parameters_id`'s; whether it was."""
-    same = after.state == before.state
+    """Store the card's state `after`, if its progress columns still hold `shown` (as read,
+    `StudyCard.stored`) and the weights in use are still `parameters_id`'s; whether they were."""
+    same = after.state == shown[0]
     row = review_log.progress_row(card_id, after)
-    shown = review_log.progress_row(card_id, before)[:-1]  # its columns, without the id
     cursor = conn.execute(
         _WRITE_IF_AS_SHOWN[same], (*(row[1:] if same else row), *shown, parameters_id)
     )

@@ -34,11 +34,25 @@ class StudyCard:
     """The FSRS weights in use when the card was read (None: the defaults)..."""
     weights: tuple[float, ...] | None = None
     """...and the weights themselves: what its answer is scheduled with."""
+    stored: tuple[Any, ...] = ()
+    """Its progress columns as read (`PROGRESS_COLUMNS`): what the write of its answer checks
+    the card still has (`store.answering`), without making them again from `progress`."""
 
 
+PROGRESS_COLUMNS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+)
+"""A card's progress in its columns (times in epoch milliseconds), as `progress_of` takes them."""
 CARD_COLUMNS = (
     f"c.id, c.key, c.kind, c.prompt, c.answer, {SHOWN_LINE}, c.detail, {TAGS}, c.deck_id, "
-    "c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses"
+    + ", ".join(f"c.{name}" for name in PROGRESS_COLUMNS)
 )
 STUDY_CARDS = (
     f"SELECT {CARD_COLUMNS}, d.name, d.settings, p.id, p.weights FROM cards c "
@@ -79,6 +93,7 @@ def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) ->
     return StudyCard(
         card_id, card, progress, deck_id, deck_name, schedule, strict, parameters_id,
         None if weights is None else weights_of(weights),
+        (state, step, stability, difficulty, due, last_review, reps, lapses),
     )  # fmt: skip
 
 
@@ -98,6 +113,8 @@ class Answering(NamedTuple):
 
 _NO_DETAIL: dict[str, Any] = {}
 """The details of a card that has none (read only)."""
+_STATES = {state.value: state for state in State}
+"""Each state by its stored number (as `_KINDS`; `State(number)` refuses an unknown one)."""
 _KINDS = {kind.value: kind for kind in Kind}
 """Each kind by its stored name: a lookup, where `Kind(name)` is a call through the enum's
 machinery for every card shown (an unknown name still goes to `Kind` to be refused)."""
@@ -151,8 +168,8 @@ def progress_of(
 ) -> Progress:
     """A card's progress columns (times in milliseconds) as its `Progress`."""
     return Progress(
-        State(state), step, stability, difficulty, from_millis(due), from_millis(last_review),
-        reps, lapses,
+        _STATES[state] if state in _STATES else State(state), step, stability, difficulty,
+        from_millis(due), from_millis(last_review), reps, lapses,
     )  # fmt: skip
 
 
