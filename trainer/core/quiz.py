@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from trainer.core.cards import Card, Kind
-from trainer.core.distractors import Candidate, pick_distractors, tidy
+from trainer.core.distractors import Candidate, Options, pick_distractors, tidy
 from trainer.core.grading import Check, Verdict, check_typed
 
 DEFAULT_QUESTIONS = 20
@@ -22,6 +22,9 @@ WRONG_OPTIONS = 3
 """A multiple-choice question offers the answer and three wrong options when the deck has them."""
 TYPED_ANSWER_LIMIT = 40
 """Longer answers are not asked as typed questions: nobody should have to type a paragraph."""
+POOL_CARDS = 300
+"""The most cards of one deck whose answers a quiz weighs as wrong options (drawn at random
+from a larger deck): enough of each kind, where weighing all 20,000 of a deck took seconds."""
 
 
 class Format(StrEnum):
@@ -83,33 +86,76 @@ def build_quiz(
     count: int = DEFAULT_QUESTIONS,
     rng: random.Random | None = None,
 ) -> list[QuizQuestion]:
-    """Pick up to `count` cards and put each as a choice, true/false or typed question, in turn."""
+    """Pick up to `count` cards and put each as a choice, true/false or typed question, in turn;
+    the wrong options come from the cards of each one's deck (`pool_sample`)."""
     rng = rng or random.Random()
-    pools: dict[int, list[Candidate]] = {}
+    by_deck: dict[int, list[QuizCard]] = {}
     for quiz_card in cards:
-        pools.setdefault(quiz_card.deck_id, []).extend(_candidates(quiz_card.card))
+        by_deck.setdefault(quiz_card.deck_id, []).append(quiz_card)
     chosen = rng.sample(list(cards), min(count, len(cards)))
+    pools = {}
+    for deck in dict.fromkeys(quiz_card.deck_id for quiz_card in chosen):
+        deck_cards = by_deck[deck]
+        pools[deck] = [
+            candidate
+            for index in pool_sample(len(deck_cards), rng)
+            for candidate in candidates_of(deck_cards[index].card)
+        ]
+    return ask(chosen, pools, rng)
+
+
+def pool_sample(size: int, rng: random.Random) -> Sequence[int]:
+    """Which of a deck's `size` cards (by their place in the order of their ids) give a quiz its
+    wrong options: all of them, or `POOL_CARDS` drawn with `rng` from a larger deck. A quiz
+    draws its cards first, then the pool of each one's deck in the order the cards came."""
+    if size <= POOL_CARDS:
+        return range(size)
+    return sorted(rng.sample(range(size), POOL_CARDS))
+
+
+def ask(
+    chosen: Sequence[QuizCard], pools: dict[int, list[Candidate]], rng: random.Random
+) -> list[QuizQuestion]:
+    """Each chosen card put as a choice, true/false or typed question, in turn, its wrong
+    options drawn from its deck's pool (by deck id)."""
     formats = [Format.CHOICE, Format.TRUE_FALSE, Format.TYPED]
-    questions = []
-    for index, quiz_card in enumerate(chosen):
-        wanted = formats[index % len(formats)]
-        questions.append(_question(quiz_card, wanted, pools.get(quiz_card.deck_id, []), rng))
-    return questions
+    options = {deck: Options(pool) for deck, pool in pools.items()}
+    return [
+        _question(card, formats[index % len(formats)], options.get(card.deck_id, _NONE), rng)
+        for index, card in enumerate(chosen)
+    ]
 
 
-def _candidates(card: Card) -> list[Candidate]:
+_NONE = Options(())
+"""The pool of a deck that offers no wrong options."""
+
+
+def candidates_of(card: Card) -> list[Candidate]:
     """What a card offers other questions as wrong options: its answer, or its choices."""
-    topic = card.source.document if card.source else ""
-    if card.kind is Kind.TRUE_FALSE:
+    return candidates(
+        card.kind,
+        card.prompt,
+        card.answer,
+        [choice.text for choice in card.choices],
+        card.source.document if card.source else "",
+    )
+
+
+def candidates(
+    kind: Kind, prompt: str, answer: str, choices: Sequence[str], topic: str
+) -> list[Candidate]:
+    """What a card of this kind, question, answer, choices and cited document (its topic)
+    offers other questions as wrong options: its answer, or its choices."""
+    if kind is Kind.TRUE_FALSE:
         return []
-    if card.kind is Kind.CHOICE:
+    if kind is Kind.CHOICE:
         # An author's options are answers of one kind: good wrong options for each other.
-        return [Candidate(choice.text, card.prompt, topic) for choice in card.choices]
-    return [Candidate(card.answer, card.prompt, topic)]
+        return [Candidate(text, prompt, topic) for text in choices]
+    return [Candidate(answer, prompt, topic)]
 
 
 def _question(
-    quiz_card: QuizCard, wanted: Format, pool: list[Candidate], rng: random.Random
+    quiz_card: QuizCard, wanted: Format, pool: Options, rng: random.Random
 ) -> QuizQuestion:
     card, card_id = quiz_card.card, quiz_card.id
     if card.kind is Kind.CHOICE:

@@ -47,9 +47,12 @@ from trainer.store.rows import (
 from trainer.store.state_writes import StateRows, StateWriter, Stored
 
 if TYPE_CHECKING:
+    from random import Random
+
     from sqlite_utils import Database
 
     # Loaded where used: `trainer decks` needs neither grading nor quizzes (about 5 ms of imports).
+    from trainer.core.distractors import Candidate
     from trainer.core.grading import Rating
     from trainer.core.quiz import QuizCard
     from trainer.store.resync import KnownEntries
@@ -317,20 +320,14 @@ class Store:
         return [found[card_id] for card_id in card_ids if card_id in found]
 
     @_locked
-    def quiz_cards(self, deck_ids: Iterable[int] | None = None) -> list[QuizCard]:
-        """Every card in play (not retired or suspended) of the given decks, or of all decks."""
-        from trainer.core.quiz import QuizCard
+    def quiz_draw(
+        self, deck_ids: Iterable[int] | None, count: int, rng: Random
+    ) -> tuple[list[QuizCard], dict[int, list[Candidate]]]:
+        """Up to `count` cards in play of these decks (or of all) drawn with `rng`, and the
+        wrong options each of their decks offers (`store.quiz_reads`)."""
+        from trainer.store import quiz_reads
 
-        query = f"{STUDY_CARDS} WHERE c.retired = 0 AND c.suspended = 0 AND d.missing = 0"
-        params: list[int] = []
-        if deck_ids is not None:
-            params = list(deck_ids)
-            query += f" AND c.deck_id IN ({','.join('?' * len(params))})"
-        cards = [
-            study_card_from_row(row, self.defaults)
-            for row in self.conn.execute(query + " ORDER BY c.id", params)
-        ]
-        return [QuizCard(card.id, card.deck_id, card.card, card.strict_answers) for card in cards]
+        return quiz_reads.draw(self.conn, deck_ids, count, rng, self.defaults)
 
     # -- answering -------------------------------------------------------------------------
 

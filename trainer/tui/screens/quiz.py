@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from trainer.core.grading import Verdict
-from trainer.core.quiz import DEFAULT_QUESTIONS, Format, QuizQuestion, build_quiz
+from trainer.core.quiz import DEFAULT_QUESTIONS, Format, QuizQuestion, ask
 from trainer.store.errors import StoreError
 from trainer.tui.context import trainer
 from trainer.tui.screens.quiz_result import QuizResult, QuizResultScreen
@@ -97,13 +97,13 @@ class QuizScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="quiz")
     def prepare(self) -> None:
         app = trainer(self)
+        rng = random.Random(app.seed)
         try:
-            cards = app.store.quiz_cards(self.deck_ids)
+            cards, pools = app.store.quiz_draw(self.deck_ids, self.count, rng)
         except StoreError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return
-        rng = random.Random(app.seed)
-        questions = build_quiz(cards, self.count, rng)
+        questions = ask(cards, pools, rng)
         self.app.call_from_thread(self._begin, QuizRun(questions, self.now))
 
     def _begin(self, run: QuizRun) -> None:
