@@ -33,7 +33,9 @@ def big_deck() -> str:
             entries.append(f"True: Statement {number} holds.")
         else:
             source = f"\nSource: doc_{number % 3}.txt:{number + 1}" if number % 2 else ""
-            entries.append(f"Q: What is thing {number}?\nA: the {WORDS[number % 8]} {number}{source}")
+            entries.append(
+                f"Q: What is thing {number}?\nA: the {WORDS[number % 8]} {number}{source}"
+            )
     return '+++\nname = "Big"\n+++\n\n' + "\n\n".join(entries) + "\n"
 
 

@@ -1,9 +1,10 @@
 """Building a quiz: questions in mixed formats made from a deck's cards.
 
 Multiple-choice options are the card's answer and wrong options of the same kind
-(`trainer.core.distractors`): other answers of the same deck first, never equal to the right
-answer and never repeated. A true-or-false question pairs a question with its own answer or with
-a wrong option of the same kind. The options of a multiple-choice card are shuffled.
+(`trainer.core.distractors`): other answers of the same deck first (of at most `POOL_CARDS` of
+its cards, drawn for each quiz), never equal to the right answer and never repeated. A
+true-or-false question pairs a question with its own answer or with a wrong option of the same
+kind. The options of a multiple-choice card are shuffled.
 """
 
 from __future__ import annotations
