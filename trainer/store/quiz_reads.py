@@ -3,7 +3,7 @@ decks.
 
 A quiz asks about 20 cards, but drew them from every card of its decks read whole: 2.2 s at
 100,000 cards before the first question. Now it draws from the cards' ids, reads only the
-drawn cards whole (`rows.study_card_from_row`), and takes the wrong options of their decks
+drawn cards whole (`rows.study_cards`), and takes the wrong options of their decks
 from the columns they come from (`core.quiz.candidates`: kind, question, answer, choices, cited
 document), the details' parts read in SQL. The draw and the pools are the ones
 `core.quiz.build_quiz` makes of the same cards (both go by card id), so a quiz of the same
@@ -15,22 +15,22 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from trainer.core.cards import Kind, Schedule
 from trainer.core.distractors import Candidate
 from trainer.core.quiz import QuizCard, candidates, pool_sample
 from trainer.store.card_codes import KIND_CODES
-from trainer.store.rows import STUDY_CARDS, study_card_from_row
+from trainer.store.rows import study_cards
 
 _IN_PLAY = "c.retired = 0 AND c.suspended = 0 AND d.missing = 0"
 """The cards a quiz asks about: neither retired nor suspended, of a deck whose file is there."""
 _POOLS = (
     "SELECT c.deck_id, c.kind, c.prompt, c.answer, json_extract(c.detail, '$.source[0]'), "
     f"CASE WHEN c.kind_code = {KIND_CODES[Kind.CHOICE.value]} "
-    "THEN json_extract(c.detail, '$.choices') END "
-    f"FROM cards c JOIN decks d ON d.id = c.deck_id WHERE {_IN_PLAY}"
+    "THEN json_extract(c.detail, '$.choices') END FROM cards c"
 )
+"""What a pooled card offers as wrong options (`core.quiz.candidates`), before its WHERE."""
 
 
 def draw(
@@ -55,32 +55,22 @@ def draw(
         deck: [by_deck[deck][index] for index in pool_sample(len(by_deck[deck]), rng)]
         for deck in dict.fromkeys(deck_of[card_id] for card_id in chosen)
     }
-    return _quiz_cards(conn, chosen, defaults), _pools(conn, pooled)
-
-
-def _quiz_cards(
-    conn: sqlite3.Connection, card_ids: list[int], defaults: Schedule
-) -> list[QuizCard]:
-    found = {}
-    for row in _in_chunks(conn, STUDY_CARDS + " WHERE", card_ids):
-        card = study_card_from_row(row, defaults)
-        found[card.id] = QuizCard(card.id, card.deck_id, card.card, card.strict_answers)
-    return [found[card_id] for card_id in card_ids if card_id in found]
+    cards = [
+        QuizCard(card.id, card.deck_id, card.card, card.strict_answers)
+        for card in study_cards(conn, chosen, defaults)
+    ]
+    return cards, _pools(conn, pooled)
 
 
 def _pools(conn: sqlite3.Connection, pooled: dict[int, list[int]]) -> dict[int, list[Candidate]]:
     """The wrong options of each deck's pooled cards (their ids), card by card in id order."""
     found: dict[int, list[Candidate]] = {deck: [] for deck in pooled}
     card_ids = sorted(card_id for ids in pooled.values() for card_id in ids)
-    for deck, kind, prompt, answer, topic, choices in _in_chunks(conn, _POOLS + " AND", card_ids):
-        texts = [text for text, _correct in json.loads(choices)] if choices else []
-        found[deck].extend(candidates(Kind(kind), prompt, answer, texts, topic or ""))
-    return found
-
-
-def _in_chunks(conn: sqlite3.Connection, query: str, card_ids: list[int]) -> Iterator[tuple]:
-    """The rows of `query` (ending in WHERE or AND) for these cards, 500 at a time, by id."""
     for start in range(0, len(card_ids), 500):
         chunk = card_ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        yield from conn.execute(f"{query} c.id IN ({marks}) ORDER BY c.id", chunk)
+        rows = conn.execute(f"{_POOLS} WHERE c.id IN ({marks}) ORDER BY c.id", chunk)
+        for deck, kind, prompt, answer, topic, choices in rows:
+            texts = [text for text, _correct in json.loads(choices)] if choices else []
+            found[deck].extend(candidates(Kind(kind), prompt, answer, texts, topic or ""))
+    return found

@@ -97,6 +97,21 @@ def study_card_from_row(row: Sequence[Any], defaults: Schedule | None = None) ->
     )  # fmt: skip
 
 
+def study_cards(
+    conn: sqlite3.Connection, card_ids: Sequence[int], defaults: Schedule | None = None
+) -> list[StudyCard]:
+    """These cards as `StudyCard`s, in the order asked for (missing ids are left out), read
+    500 at a time."""
+    found: dict[int, StudyCard] = {}
+    for start in range(0, len(card_ids), 500):
+        chunk = list(card_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"{STUDY_CARDS} WHERE c.id IN ({marks})", chunk):
+            card = study_card_from_row(row, defaults)
+            found[card.id] = card
+    return [found[card_id] for card_id in card_ids if card_id in found]
+
+
 class Answering(NamedTuple):
     """What answering a card reads, and no more."""
 

@@ -42,6 +42,7 @@ from trainer.store.rows import (
     STUDY_CARDS,
     StudyCard,
     study_card_from_row,
+    study_cards,
     weights_of,
 )
 from trainer.store.state_writes import StateRows, StateWriter, Stored
@@ -307,17 +308,7 @@ class Store:
     @_locked
     def study_cards(self, card_ids: Sequence[int]) -> list[StudyCard]:
         """Several cards at once, in the order asked for (missing ids are left out)."""
-        found: dict[int, StudyCard] = {}
-        for start in range(0, len(card_ids), 500):
-            chunk = list(card_ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"{STUDY_CARDS} WHERE c.id IN ({marks})",
-                chunk,
-            ):
-                card = study_card_from_row(row, self.defaults)
-                found[card.id] = card
-        return [found[card_id] for card_id in card_ids if card_id in found]
+        return study_cards(self.conn, card_ids, self.defaults)
 
     @_locked
     def quiz_draw(
