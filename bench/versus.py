@@ -45,6 +45,7 @@ import generate  # noqa: E402
 from machine import cpu_model  # noqa: E402
 from run import edit_deck  # noqa: E402
 
+from trainer import schedule  # noqa: E402
 from trainer.core.grading import Rating  # noqa: E402
 from trainer.core.library import find_deck_files  # noqa: E402
 from trainer.store import migrations  # noqa: E402
@@ -292,13 +293,16 @@ def answers(scratch: Path, anki_path: Path, now: datetime, count: int) -> Row:
     number = 0
 
     def ours() -> float:
-        # The study screen's cycle: read the card to show, then record its answer.
+        # The study screen's cycle: read the card to show and work out its buttons, as Anki's
+        # queue gives its card's states, then record the answer, which takes them.
         card_id = queue[number % len(queue)]
+        moment = now + timedelta(seconds=8 * number)
         start = time.perf_counter()
         shown = store.study_card(card_id)
-        store.record_review(
-            card_id, ratings[number % 10], now + timedelta(seconds=8 * number), shown=shown
-        )
+        weights = shown.weights or schedule.DEFAULT_PARAMETERS
+        seed = schedule.card_seed(shown.card.key)
+        pressed = schedule.buttons(seed, shown.progress, moment, shown.schedule, weights)
+        store.record_review(card_id, ratings[number % 10], moment, shown=shown, buttons=pressed)
         return time.perf_counter() - start
 
     def theirs() -> float:

@@ -13,7 +13,6 @@ swapped without touching the store or the screens.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -104,6 +103,24 @@ def route(
     return State.REVIEW, None, None
 
 
+_RATINGS = (Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY)
+
+
+@lru_cache(maxsize=256)
+def _routes(
+    state: State,
+    step: int | None,
+    learning_steps: tuple[timedelta, ...],
+    relearning_steps: tuple[timedelta, ...],
+) -> tuple[tuple[State, int | None, timedelta | None], ...]:
+    """`route` of each button, Again to Easy, for a card in `state` at `step` of a deck with
+    these steps. Kept: a few states and steps make every route a session meets, and working
+    the four out again cost a third of a card's buttons. (The steps are the key, not the
+    `Schedule`, whose hash is worked out anew each time.)"""
+    schedule = Schedule(learning_steps=learning_steps, relearning_steps=relearning_steps)
+    return tuple(route(state, step, rating, schedule) for rating in _RATINGS)
+
+
 def _next_states(
     progress: Progress,
     now: datetime,
@@ -112,15 +129,22 @@ def _next_states(
     elapsed: int | None = None,
 ) -> fsrs_rs.NextStates:
     """FSRS's memory state and interval after each button, for the card answered at `now`."""
-    memory = None
+    if progress.stability is None or progress.difficulty is None:
+        return _first_states(parameters, schedule.desired_retention)
+    memory = fsrs_rs.MemoryState(progress.stability, progress.difficulty)
     days = 0
-    if progress.stability is not None and progress.difficulty is not None:
-        memory = fsrs_rs.MemoryState(progress.stability, progress.difficulty)
-        if elapsed is not None:
-            days = elapsed
-        elif progress.last_review is not None:
-            days = elapsed_days(progress.last_review, now)
+    if elapsed is not None:
+        days = elapsed
+    elif progress.last_review is not None:
+        days = elapsed_days(progress.last_review, now)
     return fsrs_model(parameters).next_states(memory, schedule.desired_retention, days)
+
+
+@lru_cache(maxsize=16)
+def _first_states(parameters: tuple[float, ...], retention: float) -> fsrs_rs.NextStates:
+    """`_next_states` of a card never answered, the same for every such card of a deck: kept.
+    (Only read: each reading of its attributes makes new objects.)"""
+    return fsrs_model(parameters).next_states(None, retention, 0)
 
 
 def _moves(
@@ -136,25 +160,26 @@ def _moves(
     with FSRS. (Each button's interval depends on those of the buttons below it only.)
     `elapsed`: the study days since the last review, when the caller knows them."""
     states = _next_states(progress, now, schedule, parameters, elapsed)
-    by_rating = {Rating.AGAIN: states.again, Rating.HARD: states.hard,
-                 Rating.GOOD: states.good, Rating.EASY: states.easy}  # fmt: skip
     fuzz = fuzz_factor(card_id, progress.reps) if schedule.fuzz else None
     reviewing = progress.state is State.REVIEW
+    routes = _routes(
+        progress.state, progress.step, schedule.learning_steps, schedule.relearning_steps
+    )
+    buttons = (states.again, states.hard, states.good, states.easy)
     moves: dict[Rating, _Move] = {}
     least = 1  # the fewest days the next button may give: more than the button before it
-    for rating, state in by_rating.items():
+    for rating, state, (move_state, next_step, wait) in zip(_RATINGS, buttons, routes):
         memory = state.memory  # made anew at each reading of the attribute
-        memory_after = (memory.stability, memory.difficulty)
-        move_state, next_step, wait = route(progress.state, progress.step, rating, schedule)
         if wait is not None:
-            moves[rating] = _Move(move_state, next_step, *memory_after, wait=wait)
-            least = max(least, math.floor(wait / _DAY) + 1)
-            if rating is upto:
-                break
-            continue
-        interval = review_days(rating, reviewing, state.interval, least, fuzz, states)
-        moves[rating] = _Move(State.REVIEW, None, *memory_after, days=interval)
-        least = interval + 1
+            moves[rating] = _Move(move_state, next_step, memory.stability, memory.difficulty, wait)
+            days = wait.days + 1  # whole days of the wait, and one: `floor(wait / day) + 1`
+            least = days if days > least else least
+        else:
+            interval = review_days(rating, reviewing, state.interval, least, fuzz, states)
+            moves[rating] = _Move(
+                State.REVIEW, None, memory.stability, memory.difficulty, None, interval
+            )
+            least = interval + 1
         if rating is upto:
             break
     return moves
@@ -231,11 +256,67 @@ def _move(
     review's), so they are not worked out: most answers of new and learning cards."""
     wait = None
     if progress.state is not State.REVIEW or rating is Rating.AGAIN:  # else: a review, in days
-        move_state, next_step, wait = route(progress.state, progress.step, rating, schedule)
+        move_state, next_step, wait = _routes(
+            progress.state, progress.step, schedule.learning_steps, schedule.relearning_steps
+        )[rating - 1]
     if wait is None:
         return _moves(card_id, progress, now, schedule, parameters, rating)[rating]
     memory = getattr(_next_states(progress, now, schedule, parameters), _STATE_AFTER[rating]).memory
     return _Move(move_state, next_step, memory.stability, memory.difficulty, wait=wait)
+
+
+class Buttons(NamedTuple):
+    """Where each answer button sends a card as it is shown (`buttons`): worked out once, for
+    the buttons' intervals, and taken again by the answer (`taken`), as Anki's reviewer answers
+    with the states it showed."""
+
+    day: int
+    """The study day they were worked out on: elapsed days, so the intervals, hold for it."""
+    progress: Progress
+    schedule: Schedule
+    parameters: tuple[float, ...]
+    moves: dict[Rating, _Move]
+
+    @property
+    def intervals(self) -> dict[Rating, timedelta]:
+        """How long each button puts the card away for, as shown on the buttons."""
+        return {rating: move.interval for rating, move in self.moves.items()}
+
+
+def buttons(
+    card_id: int,
+    progress: Progress,
+    now: datetime,
+    schedule: Schedule,
+    parameters: Sequence[float] = DEFAULT_PARAMETERS,
+) -> Buttons:
+    """What each button does to the card shown at `now`. `card_id` seeds the fuzz (`card_seed`
+    of the card's key), as in `next_progress`."""
+    weights = tuple(parameters)
+    moves = _moves(card_id, progress, now, schedule, weights)
+    return Buttons(study_day(now), progress, schedule, weights, moves)
+
+
+def taken(
+    shown: Buttons,
+    progress: Progress,
+    rating: Rating,
+    now: datetime,
+    schedule: Schedule,
+    parameters: Sequence[float],
+) -> Progress | None:
+    """The card's state once the learner answers with `rating` at `now`, as the buttons `shown`
+    said: `next_progress(...)` for the same arguments, without working it out again. None when
+    they were worked out for another state, schedule or weights (the objects shown are passed
+    on, so they are compared by identity), or on another study day, whose intervals differ."""
+    if (
+        shown.progress is not progress
+        or shown.schedule is not schedule
+        or shown.parameters != parameters
+        or shown.day != study_day(now)
+    ):
+        return None
+    return _after(progress, Rating(rating), shown.moves[rating], now)
 
 
 def preview_intervals(
@@ -249,8 +330,7 @@ def preview_intervals(
 
     Strictly longer from Again to Easy, given (re)learning steps that grow.
     """
-    moves = _moves(card_id, progress, now, schedule, tuple(parameters))
-    return {rating: move.interval for rating, move in moves.items()}
+    return buttons(card_id, progress, now, schedule, parameters).intervals
 
 
 def replay(

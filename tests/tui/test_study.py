@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, Static
 
+from trainer import schedule
 from trainer.core.grading import Verdict
-from trainer.core.progress import State
+from trainer.core.progress import State, to_millis
 from trainer.store.store import Store
 from trainer.tui.app import TrainerApp
 from trainer.tui.screens.home import HomeScreen
@@ -334,6 +336,34 @@ async def test_every_answer_is_committed_before_the_next_card_is_shown(
         (REVERSED_BACK, 4),  # the undo is on disk before the undone card comes back
         (CLOZE_YEAR, 5),
     ]
+
+
+async def test_an_answer_gives_the_interval_its_button_showed_worked_out_once(
+    app: TrainerApp, db_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The buttons are worked out as the card is shown; the answer, half a minute later, takes
+    # the one pressed as it is (working it out again would fail here).
+    def worked_out_again(*_arguments: object) -> None:
+        pytest.fail("the answer was worked out again, not taken from its buttons")
+
+    monkeypatch.setattr(schedule, "next_progress", worked_out_again)
+    async with app.run_test(size=SIZE) as pilot:
+        await study_norad(pilot)
+        for prompt, button, minutes in [
+            (BASIC, "3 Good  10m", 10),
+            (REVERSED_FRONT, "1 Again  1m", 1),
+        ]:
+            assert card_prompt(app) == prompt
+            await press(pilot, "space")
+            assert button in screen_text(app)
+            clock.advance(seconds=30)
+            await press(pilot, button[0])
+            row = card_on_disk(db_path, card_id_of(db_path, prompt))
+            assert row["last_review"] == to_millis(clock())
+            assert row["due"] - row["last_review"] == to_millis(
+                clock() + timedelta(minutes=minutes)
+            ) - to_millis(clock())
+    assert [row["rating"] for row in reviews_on_disk(db_path)] == [3, 1]
 
 
 async def test_deck_text_is_shown_literally(app: TrainerApp) -> None:

@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from trainer import schedule
 from trainer.core.grading import Rating
 from trainer.core.library import find_deck_files
 from trainer.core.progress import Progress, State, to_millis
-from trainer.schedule import DEFAULT_PARAMETERS, card_seed, next_progress
+from trainer.schedule import DEFAULT_PARAMETERS, buttons, card_seed, next_progress
+from trainer.store.rows import StudyCard
 from trainer.store.store import Store
 
 DECK = """
@@ -92,9 +96,20 @@ def card_reads(store: Store) -> list[str]:
     return seen
 
 
-def test_a_card_answered_as_shown_is_not_read_again(store, write_deck, tmp_path, now) -> None:
+def buttons_of(shown: StudyCard, moment: datetime) -> schedule.Buttons:
+    """What the study screen works out for a card's buttons as it shows it."""
+    weights = shown.weights or DEFAULT_PARAMETERS
+    return buttons(card_seed(shown.card.key), shown.progress, moment, shown.schedule, weights)
+
+
+@pytest.mark.parametrize("with_buttons", [False, True])
+def test_a_card_answered_as_shown_is_not_read_again(
+    store, write_deck, tmp_path, now, monkeypatch, with_buttons
+) -> None:
     # The study screen reads the card to show it; its answer is worked out from what it showed
     # and written where the card is still as shown: the same state and log as reading it again.
+    # Given the buttons the screen worked out too, the answer takes the one pressed without
+    # working it out again.
     first, _ = synced(store, write_deck, tmp_path, now)
     other = Store.open(tmp_path / "other.db")
     try:
@@ -102,16 +117,46 @@ def test_a_card_answered_as_shown_is_not_read_again(store, write_deck, tmp_path,
         moment = now
         for rating in [Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.EASY]:
             shown = store.study_card(first)
+            pressed = buttons_of(shown, moment) if with_buttons else None
             statements = card_reads(store)
-            after = store.record_review(first, rating, moment, shown=shown)
+            with monkeypatch.context() as patched:
+                if pressed is not None:
+                    patched.setattr(schedule, "next_progress", worked_out_again)
+                after = store.record_review(first, rating, moment, shown=shown, buttons=pressed)
             store.conn.set_trace_callback(None)
             assert after == other.record_review(first, rating, moment)
             assert not [text for text in statements if text.lstrip().startswith("SELECT")]
+            if pressed is not None:
+                assert after.due == moment + pressed.intervals[rating]
             moment = after.due + timedelta(hours=1)
         assert stored(store, first) == stored(other, first)
         assert logged(store) == logged(other)
     finally:
         other.close()
+
+
+def worked_out_again(*_arguments: object) -> Progress:
+    pytest.fail("the answer was worked out again, not taken from its buttons")
+
+
+def test_buttons_shown_before_a_study_day_began_are_worked_out_anew(
+    store, write_deck, tmp_path, now
+) -> None:
+    # Left on screen overnight, the card has waited a day longer when it is answered.
+    first, _ = synced(store, write_deck, tmp_path, now)
+    for rating in [Rating.GOOD, Rating.GOOD, Rating.GOOD]:
+        reviewed = store.record_review(first, rating, now)
+    assert reviewed.state is State.REVIEW and reviewed.due is not None
+    shown = store.study_card(first)
+    pressed = buttons_of(shown, reviewed.due)
+    next_day = reviewed.due + timedelta(days=1)
+    after = store.record_review(first, Rating.GOOD, next_day, shown=shown, buttons=pressed)
+    expected = next_progress(
+        card_seed(shown.card.key), reviewed, Rating.GOOD, next_day, shown.schedule
+    )
+    assert after == expected
+    assert after.due != next_day + pressed.intervals[Rating.GOOD]
+    assert stored(store, first) == as_columns(after)
 
 
 def test_a_card_answered_elsewhere_since_it_was_shown_is_read_again(

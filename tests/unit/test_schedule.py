@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import fsrs_rs_python as fsrs_rs
 import pytest
 
 from trainer.core.cards import Schedule
 from trainer.core.grading import Rating
-from trainer.core.progress import Progress, State, format_interval
+from trainer.core.progress import Progress, State, format_interval, study_day
 from trainer.schedule import (
     DEFAULT_PARAMETERS,
     _moves,
+    _next_states,
+    buttons,
     next_progress,
     preview_intervals,
     retrievability,
+    taken,
 )
 
 SCHEDULE = Schedule()
@@ -150,3 +154,75 @@ def test_an_answer_gives_what_the_buttons_showed(now: datetime, deck: Schedule) 
             )
         progress = next_progress(21, progress, rating, moment, deck)
         moment = progress.due + timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("deck", [SCHEDULE, Schedule(fuzz=False, relearning_steps=())])
+def test_an_answer_takes_what_its_buttons_worked_out(now: datetime, deck: Schedule) -> None:
+    # The buttons are worked out when the card is shown; its answer, later the same study day,
+    # takes them as they are: the state is the one worked out anew at the answer's moment.
+    progress, moment = Progress(), now
+    for rating in [Rating.GOOD, Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.GOOD,
+                   Rating.EASY, Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.GOOD]:  # fmt: skip
+        shown = buttons(21, progress, moment, deck)
+        later = moment + timedelta(seconds=40)
+        if study_day(later) != study_day(moment):
+            later = moment
+        for each in Rating:
+            expected = next_progress(21, progress, each, later, deck)
+            assert taken(shown, progress, each, later, deck, DEFAULT_PARAMETERS) == expected
+        assert shown.intervals == preview_intervals(21, progress, moment, deck)
+        progress = next_progress(21, progress, rating, later, deck)
+        assert progress.due is not None
+        moment = progress.due + timedelta(hours=1)
+
+
+def test_buttons_worked_out_for_something_else_are_not_taken(now: datetime) -> None:
+    # Taken only for what they were worked out for; otherwise the answer is worked out anew.
+    progress = Progress()
+    for rating in [Rating.GOOD, Rating.GOOD, Rating.GOOD]:
+        progress = next_progress(5, progress, rating, now, SCHEDULE)
+    assert progress.state is State.REVIEW and progress.due is not None
+    moment = progress.due
+    shown = buttons(5, progress, moment, SCHEDULE)
+    assert taken(shown, progress, Rating.GOOD, moment, SCHEDULE, DEFAULT_PARAMETERS) is not None
+    # A study day later the card has waited a day longer: its intervals differ.
+    next_day = moment + timedelta(days=1)
+    assert taken(shown, progress, Rating.GOOD, next_day, SCHEDULE, DEFAULT_PARAMETERS) is None
+    assert next_progress(5, progress, Rating.GOOD, next_day, SCHEDULE) != next_progress(
+        5, progress, Rating.GOOD, moment, SCHEDULE
+    )
+    answered = next_progress(5, progress, Rating.GOOD, moment, SCHEDULE)
+    assert taken(shown, answered, Rating.GOOD, moment, SCHEDULE, DEFAULT_PARAMETERS) is None
+    stricter = Schedule(desired_retention=0.95)
+    assert taken(shown, progress, Rating.GOOD, moment, stricter, DEFAULT_PARAMETERS) is None
+    weights = tuple(w * 1.1 if index < 4 else w for index, w in enumerate(DEFAULT_PARAMETERS))
+    assert taken(shown, progress, Rating.GOOD, moment, SCHEDULE, weights) is None
+
+
+def test_kept_states_and_routes_follow_each_deck_and_weights(now: datetime) -> None:
+    # What a card never answered gets, and where each button routes it, are kept between
+    # cards: decks of other steps, other retention and other weights, in turn, get their own.
+    weights = tuple(w * 1.1 if index < 4 else w for index, w in enumerate(DEFAULT_PARAMETERS))
+    decks = [
+        Schedule(),
+        Schedule(desired_retention=0.8, learning_steps=(timedelta(minutes=5),)),
+        Schedule(learning_steps=(timedelta(minutes=2), timedelta(hours=1), timedelta(days=1))),
+    ]
+    for _ in range(2):
+        for deck in decks:
+            for parameters in (DEFAULT_PARAMETERS, weights):
+                states = fsrs_rs.FSRS(list(parameters)).next_states(None, deck.desired_retention, 0)
+                kept = _next_states(Progress(), now, deck, parameters)
+                for mine, theirs in zip((kept.again, kept.hard, kept.good, kept.easy),
+                                        (states.again, states.hard, states.good, states.easy)):  # fmt: skip
+                    assert (mine.interval, mine.memory.stability) == (
+                        theirs.interval,
+                        theirs.memory.stability,
+                    )
+                again = next_progress(3, Progress(), Rating.AGAIN, now, deck, parameters)
+                assert again.due == now + deck.learning_steps[0]
+                good = next_progress(3, Progress(), Rating.GOOD, now, deck, parameters)
+                if len(deck.learning_steps) > 1:
+                    assert good.due == now + deck.learning_steps[1]
+                else:
+                    assert good.state is State.REVIEW

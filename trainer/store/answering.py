@@ -7,7 +7,9 @@ the weights in use) need not be read again: its new state is written only where 
 still as it was shown, with the same weights in use (`_WRITE_IF_AS_SHOWN`). Where it is not
 (another process answered it, or adopted new weights, since), it is read again and the answer
 worked out anew, as for a card that was not shown. An answer is scheduled with the settings of
-its deck as they were when the card was shown: the intervals its buttons showed.
+its deck as they were when the card was shown: the intervals its buttons showed, which the screen
+hands in as they were worked out for the buttons (`schedule.Buttons`), so the answer does not
+work them out again (unless a study day began meanwhile).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from trainer.store.rows import PROGRESS_COLUMNS, StudyCard, card_to_answer
 
 if TYPE_CHECKING:
     from trainer.core.grading import Rating  # loaded by the screens that answer
+    from trainer.schedule import Buttons
 
 _AS_SHOWN = (
     "".join(f" AND {name} IS ?" for name in PROGRESS_COLUMNS)
@@ -49,17 +52,16 @@ def record_answer(
     reschedule: bool,
     defaults: Schedule,
     shown: StudyCard | None = None,
+    buttons: Buttons | None = None,
 ) -> Progress:
     """Log an answer to the card and store its next state (unless not `reschedule`: a quiz's);
     a lapse that makes the card a leech suspends it. Returns the card's progress afterwards.
-    `shown`: the card as the screen showed it, if it did."""
+    `shown`: the card as the screen showed it, if it did; `buttons`, what its buttons showed
+    (`schedule.buttons` of it), taken as they are while they hold (`schedule.taken`)."""
     scheduler = _scheduler()
     if reschedule and shown is not None and shown.id == card_id:
         before, schedule, parameters_id = shown.progress, shown.schedule, shown.parameters_id
-        after = scheduler.next_progress(
-            scheduler.card_seed(shown.card.key), before, rating, now, schedule,
-            shown.weights or scheduler.DEFAULT_PARAMETERS,
-        )  # fmt: skip
+        after = _answered(scheduler, shown, buttons, rating, now)
         if not _write_if_as_shown(conn, card_id, after, shown.stored, parameters_id):
             shown = None  # changed since: read again
     else:
@@ -81,6 +83,20 @@ def record_answer(
     ):
         card_flags.mark_leech(conn, card_id)
     return after
+
+
+def _answered(
+    scheduler: ModuleType, shown: StudyCard, buttons: Buttons | None, rating: Rating, now: datetime
+) -> Progress:
+    """The shown card's state after the answer: as its `buttons` said, while they hold for it
+    and for `now`, else worked out anew."""
+    weights = shown.weights or scheduler.DEFAULT_PARAMETERS
+    if buttons is not None:
+        after = scheduler.taken(buttons, shown.progress, rating, now, shown.schedule, weights)
+        if after is not None:
+            return after
+    seed = scheduler.card_seed(shown.card.key)
+    return scheduler.next_progress(seed, shown.progress, rating, now, shown.schedule, weights)
 
 
 @functools.cache

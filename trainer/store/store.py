@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from trainer.core.distractors import Candidate
     from trainer.core.grading import Rating
     from trainer.core.quiz import QuizCard
+    from trainer.schedule import Buttons
     from trainer.store.resync import KnownEntries
 
 _STUDY_CARD = f"{STUDY_CARDS} WHERE c.id = ?"
@@ -333,19 +334,22 @@ class Store:
         mode: str = "review",
         reschedule: bool = True,
         shown: StudyCard | None = None,
+        buttons: Buttons | None = None,
     ) -> Progress:
         """Log an answer and store the card's new state in one committed transaction.
 
         With `reschedule=False` (a quiz, by default) the answer is logged but the card's
         schedule does not move. A lapse that makes the card a leech tags and suspends it
         (`card_flags.is_leech`). `shown`: the card as the screen showed it (`study_card`), which
-        spares reading it again while it is unchanged (`store.answering`). Returns the card's
+        spares reading it again while it is unchanged, and `buttons` what its buttons showed,
+        which spares working the answer out again (`store.answering`). Returns the card's
         progress afterwards.
         """
         with _Immediate(self):  # `writing()`, the connection being held already
             after = answering.record_answer(
-                self.conn, card_id, rating, now, duration_ms, mode, reschedule, self.defaults, shown
-            )
+                self.conn, card_id, rating, now, duration_ms, mode, reschedule, self.defaults,
+                shown, buttons,
+            )  # fmt: skip
         self._wrote(10)  # the review's row and index pages, the card's and its indexes'
         return after
 

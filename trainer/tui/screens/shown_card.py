@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 
@@ -13,6 +14,9 @@ from trainer.core.grading import Rating, Verdict
 from trainer.core.sources import Passage
 from trainer.store.rows import StudyCard
 from trainer.tui.widgets.rendering import cloze_answer, cloze_question, typed_answer
+
+if TYPE_CHECKING:
+    from trainer.schedule import Buttons
 
 KIND_LABELS = {
     Kind.BASIC: "Question",
@@ -34,7 +38,8 @@ class ShownCard:
     """The card on screen and what the learner has done with it so far."""
 
     study: StudyCard
-    intervals: dict[Rating, timedelta]
+    buttons: Buttons
+    """What each answer button does to it, worked out when it was shown; its answer takes them."""
     passage: Passage | None
     shown_at: datetime
     order: tuple[int, ...] = ()
@@ -43,6 +48,11 @@ class ShownCard:
     proposed: Rating = Rating.GOOD
     selected: set[int] = field(default_factory=set)
     """Multiple choice: the places on screen of the options picked."""
+
+    @property
+    def intervals(self) -> dict[Rating, timedelta]:
+        """How long each button puts the card away for."""
+        return self.buttons.intervals
 
     @property
     def options(self) -> list[str]:

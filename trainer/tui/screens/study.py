@@ -79,7 +79,6 @@ class StudyScreen(Screen[None]):
         self.shown: ShownCard | None = None
         self.busy = True
         """True while a worker is recording or loading: keys wait for it."""
-        self.parameters: tuple[float, ...] = schedule.DEFAULT_PARAMETERS
         self.rng = random.Random()
         """Shuffles choices; seeded from the app's seed so tests see the same orders."""
 
@@ -120,7 +119,6 @@ class StudyScreen(Screen[None]):
                 plan = store.study_plan(now, self.deck_ids)
                 queue, learning, ties = plan.queue, dict(plan.learning), plan.ties
             self.session = StudySession(queue, now, learning, ties=ties)
-            self.parameters = store.parameters()[1]
             self._load_next()
         except StoreError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
@@ -141,6 +139,7 @@ class StudyScreen(Screen[None]):
                 mode="review" if self.reschedule else "quiz",
                 reschedule=self.reschedule,
                 shown=shown.study,
+                buttons=shown.buttons,
             )
             leech = after.lapses > shown.study.progress.lapses and card_flags.is_leech(
                 store, shown.study.id
@@ -190,8 +189,10 @@ class StudyScreen(Screen[None]):
             self._end_session()
             return
         study = store.study_card(card_id)
-        intervals = schedule.preview_intervals(
-            schedule.card_seed(study.card.key), study.progress, now, study.schedule, self.parameters
+        # With the weights the card was read with: the ones its answer is scheduled with.
+        weights = study.weights or schedule.DEFAULT_PARAMETERS
+        buttons = schedule.buttons(
+            schedule.card_seed(study.card.key), study.progress, now, study.schedule, weights
         )
         passage = None
         if study.card.source is not None:
@@ -199,7 +200,7 @@ class StudyScreen(Screen[None]):
             passage = find_passage(trainer(self).sources, study.card.source, answers)
         if order is None:
             order = shuffled_order(len(study.card.choices), self.rng)
-        shown = ShownCard(study, intervals, passage, now, order)
+        shown = ShownCard(study, buttons, passage, now, order)
         self.app.call_from_thread(self._show_card, shown, session.done, session.left)
 
     # -- showing ----------------------------------------------------------------------------
