@@ -165,10 +165,10 @@ def _moves(
     routes = _routes(
         progress.state, progress.step, schedule.learning_steps, schedule.relearning_steps
     )
-    buttons = (states.again, states.hard, states.good, states.easy)
+    after = (states.again, states.hard, states.good, states.easy)
     moves: dict[Rating, _Move] = {}
     least = 1  # the fewest days the next button may give: more than the button before it
-    for rating, state, (move_state, next_step, wait) in zip(_RATINGS, buttons, routes):
+    for rating, state, (move_state, next_step, wait) in zip(_RATINGS, after, routes):
         memory = state.memory  # made anew at each reading of the attribute
         if wait is not None:
             moves[rating] = _Move(move_state, next_step, memory.stability, memory.difficulty, wait)
