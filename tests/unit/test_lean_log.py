@@ -51,7 +51,9 @@ def test_a_stability_comes_back_bit_for_bit_from_python_and_from_sql(value) -> N
         assert same_float(sql(log_codec.float_sql(":v"), v=stored), value)
 
 
-@given(FLOAT32S.filter(lambda value: 1e-6 < value < 1e6))
+# Drawn in the range (past the float32 just below 1e-6, below 1e6), not filtered to it: the
+# filter threw away most draws and failed Hypothesis's health check on some seeds.
+@given(st.floats(9.999999974752427e-07, 1e6, exclude_min=True, exclude_max=True, width=32))
 def test_every_fsrs_float_is_stored_in_four_bytes(value) -> None:
     stored = log_codec.encode_float(value)
     assert type(stored) is int and 0 < stored < 2**31  # SQLite's 4-byte integer
