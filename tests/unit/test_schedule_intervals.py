@@ -14,7 +14,14 @@ from trainer.core.deckfile import parse_deck
 from trainer.core.grading import Rating
 from trainer.core.progress import Progress, State, format_interval, study_date, study_day
 from trainer.fuzz import MAXIMUM_INTERVAL, fuzzed_days
-from trainer.schedule import next_progress, preview_intervals, retrievability
+from trainer.schedule import (
+    DEFAULT_PARAMETERS,
+    buttons,
+    next_progress,
+    preview_intervals,
+    retrievability,
+    taken,
+)
 from trainer.store import review_log
 from trainer.store.rows import schedule_from_settings, settings_of
 
@@ -127,10 +134,13 @@ def test_button_intervals_are_strictly_ordered(
     assume(intervals[Rating.EASY] < timedelta(days=MAXIMUM_INTERVAL))
     again, hard, good, easy = (intervals[rating] for rating in Rating)
     assert again < hard < good < easy, intervals
-    # And the interval shown on a button is the one the answer then gives.
+    # And the interval shown on a button is the one the answer then gives, whether worked out
+    # anew or taken from the buttons as shown.
+    shown = buttons(card_id, progress, now, deck)
     for rating, interval in intervals.items():
         after = next_progress(card_id, progress, rating, now, deck)
         assert after.due == now + interval
+        assert taken(shown, progress, rating, now, deck, DEFAULT_PARAMETERS) == after
 
 
 @pytest.mark.parametrize(
