@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
-from trainer.core.cards import Schedule
+from trainer.core.schedule_settings import Schedule
 
 
 @dataclass

@@ -159,6 +159,11 @@ DEFERRED = (
     "trainer.commands.stats",
     "trainer.commands.import_",
 )
+SHOWN_WITH_THE_COUNTS = (
+    "textual.widgets._data_table",  # the deck table, mounted when the counts are read
+    "trainer.core.cards",  # the deck parser's: the learner's settings need only `Schedule`
+)
+"""Loaded by the worker that reads the deck counts, not by what paints the first frame."""
 
 # Runs `trainer --db DB --decks DECKS` headless and prints the modules loaded when the first
 # frame was painted, then those loaded when the deck list had been painted.
@@ -209,4 +214,20 @@ def test_home_paints_without_the_modules_it_does_not_show(tmp_path: Path) -> Non
     first, listed = frames()
     assert "trainer.tui.screens.home" in first and "trainer.store.queue" in listed
     assert not first & set(DEFERRED), sorted(first & set(DEFERRED))
+    assert "textual.widgets._data_table" not in first
+    assert set(SHOWN_WITH_THE_COUNTS) <= listed
     assert not listed & set(DEFERRED), sorted(listed & set(DEFERRED))
+
+
+def test_what_paints_the_first_frame_loads_neither_the_deck_table_nor_the_cards() -> None:
+    # The modules the app's start imports on the event loop, without the worker's (which may
+    # run alongside): in one thread, so that the answer does not depend on timing.
+    script = (
+        "import sys, trainer.cli, trainer.commands.study_app, trainer.tui.app\n"
+        f"print(sorted(set(sys.modules) & {set(SHOWN_WITH_THE_COUNTS)!r}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

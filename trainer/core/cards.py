@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
+
+from trainer.core.schedule_settings import Schedule
 
 
 class Kind(StrEnum):
@@ -77,24 +78,6 @@ class Card:
     def correct_choices(self) -> tuple[str, ...]:
         """The texts of the correct choices of a multiple-choice card."""
         return tuple(choice.text for choice in self.choices if choice.correct)
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """How a deck wants its cards scheduled."""
-
-    desired_retention: float = 0.9
-    new_per_day: int = 20
-    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
-    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
-    fuzz: bool = True
-    """Spread review intervals a little, as Anki does, so cards learned together part ways."""
-    reviews_per_day: int = 200
-    """Review cards shown a day at most (Anki's default); learning cards are not counted."""
-    leech_lapses: int = 8
-    """Lapses that make a card a leech: tagged and suspended, as in Anki."""
-    overrides: tuple[str, ...] = ()
-    """The keys the deck's front matter sets; the others follow the learner's settings."""
 
 
 @dataclass(frozen=True)

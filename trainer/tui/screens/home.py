@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from trainer.core.safe_text import printable_line
 from trainer.tui.context import trainer
@@ -18,6 +18,8 @@ from trainer.tui.widgets.key_footer import KeyFooter
 from trainer.tui.widgets.rendering import cell, shown
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
     from trainer.store.queue import DeckSummary
 
 ALL_DECKS = "all"
@@ -46,18 +48,13 @@ class HomeScreen(Screen[None]):
         """The decks as last loaded."""
 
     def compose(self) -> ComposeResult:
+        # The deck table comes with the counts (`_deck_table`): the first frame shows neither.
         with Vertical(id="home"):
             yield Static(LOADING, id="today", markup=False)
-            yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static("", id="empty", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#decks", DataTable)
-        # Labels as `Text`: a string label is read as markup, which loads Rich's emoji table.
-        table.add_column(Text("Deck"), key="deck")
-        for label in ("Due", "Learning", "New", "Total"):
-            table.add_column(Text(label), key=label.lower())
         self.query_one("#empty").display = False
 
     def on_screen_resume(self) -> None:
@@ -96,13 +93,16 @@ class HomeScreen(Screen[None]):
                     self.app.notify, "\n".join(lines), title="Decks not reloaded", severity="error"
                 )
             return
+        # The deck table's module (6 ms), which the first frame does without, for `show_decks`.
+        from textual.widgets import DataTable  # noqa: F401
+
         self.app.call_from_thread(self.show_decks, summaries)
 
     def show_decks(self, summaries: list[DeckSummary]) -> None:
         """Fill the table, keeping the cursor on the same deck."""
         self.summaries = summaries
-        table = self.query_one("#decks", DataTable)
         selected = self.selected_deck_id()
+        table = self._deck_table()
         table.clear()
         empty = self.query_one("#empty", Static)
         table.display = bool(summaries)
@@ -148,10 +148,33 @@ class HomeScreen(Screen[None]):
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
 
+    def _shown_table(self) -> DataTable | None:
+        """The deck table, once the counts have been shown."""
+        from textual.widgets import DataTable
+
+        return next(iter(self.query("#decks").results(DataTable)), None)
+
+    def _deck_table(self) -> DataTable:
+        """The deck table, mounted with its columns (and given the focus) the first time the
+        counts are shown."""
+        from textual.widgets import DataTable
+
+        table = self._shown_table()
+        if table is not None:
+            return table
+        table = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        # Labels as `Text`: a string label is read as markup, which loads Rich's emoji table.
+        table.add_column(Text("Deck"), key="deck")
+        for label in ("Due", "Learning", "New", "Total"):
+            table.add_column(Text(label), key=label.lower())
+        self.query_one("#home").mount(table, before="#empty")
+        table.focus()
+        return table
+
     def selected_deck_id(self) -> int | None:
-        """The deck under the cursor; None for the "All decks" row or an empty table."""
-        table = self.query_one("#decks", DataTable)
-        if not table.row_count:
+        """The deck under the cursor; None for the "All decks" row, an empty table or none."""
+        table = self._shown_table()
+        if table is None or not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return None if key in (None, ALL_DECKS) else int(key)
