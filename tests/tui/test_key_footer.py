@@ -5,12 +5,19 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Label
 from textual.widgets._footer import FooterKey
 
 from trainer.tui.widgets.key_footer import KeyFooter
 
 from .conftest import wait_until
+
+
+class Arrows(Widget, can_focus=True):
+    """A widget whose keys the footer does not show (as the deck table's arrows)."""
+
+    BINDINGS = [Binding("up", "up", "Up", show=False), Binding("down", "down", "Down", show=False)]
 
 
 class Keys(Screen[None]):
@@ -22,7 +29,10 @@ class Keys(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label("keys")
+        yield Arrows()
         yield KeyFooter()
+
+    AUTO_FOCUS = ""  # the arrows take the focus when a test gives it
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # None: the key is shown, dimmed (False would hide it).
@@ -71,3 +81,17 @@ async def test_the_footer_keeps_its_keys_when_nothing_changed() -> None:
         await pilot.pause()
         await pilot.pause()
         assert footer_keys(app) == before  # the very same widgets: not rebuilt
+
+
+async def test_the_footer_keeps_its_keys_when_a_widget_with_hidden_keys_takes_the_focus() -> None:
+    app = KeysApp()
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: quiz_key(app), "the footer's keys")
+        before = footer_keys(app)
+        app.screen.query_one(Arrows).focus()
+        await pilot.pause()
+        assert "down" in app.screen.active_bindings  # the focused widget's keys are active...
+        app.screen.refresh()
+        await pilot.pause()
+        await pilot.pause()
+        assert footer_keys(app) == before  # ...but the footer, which does not show them, stays

@@ -9,15 +9,18 @@ from textual.widgets import Footer
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-Shown = tuple[tuple[str, str, str, bool, bool, str], ...]
+Shown = tuple[tuple[str, str, str, object, bool, str], ...]
 
 
 def shown_keys(screen: Screen) -> Shown:
-    """What the footer draws from: each active binding's key, action, label, whether it is
-    shown and enabled, and its tooltip."""
+    """What the footer draws: each shown binding's key, action, label, group, whether it is
+    enabled, and its tooltip, and the command palette's key, which it draws though hidden. The
+    hidden keys of a widget that takes the focus (the deck table's arrows) change nothing."""
+    palette = screen.app.COMMAND_PALETTE_BINDING
     return tuple(
-        (key, binding.action, binding.description, binding.show, enabled, tooltip)
+        (key, binding.action, binding.description, binding.group, enabled, tooltip)
         for key, (_, binding, enabled, tooltip) in screen.active_bindings.items()
+        if binding.show or key == palette
     )
 
 
@@ -25,9 +28,10 @@ class KeyFooter(Footer):
     """The keys of the screen, as `Footer` shows them.
 
     `Footer` rebuilds all its keys each time the screen's bindings are refreshed: three times
-    as the home screen starts (on its first refresh, when the deck table takes the focus, when
-    the deck list fills it), each time with the same keys, and each rebuild costs more than
-    painting the rest of the screen. This one rebuilds when what it would show is different.
+    as the home screen starts (on its first refresh, when the deck table comes and takes the
+    focus, when the deck list fills it), each time with the same keys, and each rebuild costs
+    more than painting the rest of the screen. This one rebuilds when what it would show is
+    different.
     """
 
     def __init__(self) -> None:
