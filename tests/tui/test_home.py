@@ -119,6 +119,11 @@ async def test_with_no_decks_home_says_where_decks_go_and_how_to_write_one(
             await press(pilot, "r")
             assert not empty.display
             assert deck_rows(app) == {"All decks": [0, 0, 1, 1], "Norad": [0, 0, 1, 1]}
+            # The table the decks came in takes the keys: down, then enter studies that deck.
+            assert app.focused is app.screen.query_one("#decks", DataTable)
+            await press(pilot, "down", "enter")
+            assert isinstance(app.screen, StudyScreen)
+            assert "Norad" in screen_text(app)
     finally:
         store.close()
 

@@ -107,6 +107,8 @@ class HomeScreen(Screen[None]):
         empty = self.query_one("#empty", Static)
         table.display = bool(summaries)
         empty.display = not summaries
+        if summaries and self.focused is None:  # the first decks shown, or the first found
+            table.focus()
         if not summaries:
             places = ", ".join(map(str, trainer(self).deck_places))
             empty.update(
@@ -155,8 +157,7 @@ class HomeScreen(Screen[None]):
         return next(iter(self.query("#decks").results(DataTable)), None)
 
     def _deck_table(self) -> DataTable:
-        """The deck table, mounted with its columns (and given the focus) the first time the
-        counts are shown."""
+        """The deck table, mounted with its columns the first time the counts are shown."""
         from textual.widgets import DataTable
 
         table = self._shown_table()
@@ -168,7 +169,6 @@ class HomeScreen(Screen[None]):
         for label in ("Due", "Learning", "New", "Total"):
             table.add_column(Text(label), key=label.lower())
         self.query_one("#home").mount(table, before="#empty")
-        table.focus()
         return table
 
     def selected_deck_id(self) -> int | None:
