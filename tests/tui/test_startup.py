@@ -14,6 +14,7 @@ from textual.widgets import Static
 from trainer.store.errors import StoreError
 from trainer.store.store import Store
 from trainer.tui.app import make_app
+from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.home import LOADING
 
 from .conftest import (
@@ -61,6 +62,31 @@ async def test_home_says_it_is_loading_until_the_counts_are_read(
         await settle(pilot)
         assert text_of(app.screen.query_one("#today", Static)).startswith("Today: ")
         assert {"All decks", "Capitals", "NORAD"} <= set(deck_rows(app))
+    app.close_store()
+
+
+async def test_counts_read_while_another_screen_is_open_are_there_on_coming_back(
+    db_path: Path, deck_folder: Path, clock: FixedClock
+) -> None:
+    release = threading.Event()
+
+    def slow_open() -> Store:
+        release.wait()
+        return open_synced(db_path, deck_folder, clock)
+
+    app = make_app(slow_open, None, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")  # the help page, while the counts are read
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help page")
+        home = app.screen_stack[0]
+        release.set()
+        await wait_until(pilot, lambda: bool(home.query("#decks")), "the deck table")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is home, "home again")
+        await settle(pilot)
+        assert {"All decks", "Capitals", "NORAD"} <= set(deck_rows(app))
+        assert app.focused is home.query_one("#decks")  # the arrows move in it at once
     app.close_store()
 
 
