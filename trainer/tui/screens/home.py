@@ -48,7 +48,7 @@ class HomeScreen(Screen[None]):
         """The decks as last loaded."""
 
     def compose(self) -> ComposeResult:
-        # The deck table comes with the counts (`_deck_table`): the first frame shows neither.
+        # The deck table is mounted with the counts (`_deck_table`): the first frame has neither.
         with Vertical(id="home"):
             yield Static(LOADING, id="today", markup=False)
             yield Static("", id="empty", markup=False)
