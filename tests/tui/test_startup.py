@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from trainer.store.errors import StoreError
 from trainer.store.store import Store
-from trainer.tui.app import make_app
+from trainer.tui.app import TrainerApp, make_app
 from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.home import LOADING
 
@@ -43,16 +43,23 @@ async def test_the_store_opened_at_start_gives_the_same_deck_list(
     app.close_store()
 
 
-async def test_home_says_it_is_loading_until_the_counts_are_read(
+def held_app(
     db_path: Path, deck_folder: Path, clock: FixedClock
-) -> None:
+) -> tuple[TrainerApp, threading.Event]:
+    """The app as the CLI makes it, whose store opens only once the event is set."""
     release = threading.Event()
 
     def slow_open() -> Store:
         release.wait()
         return open_synced(db_path, deck_folder, clock)
 
-    app = make_app(slow_open, None, clock=clock)
+    return make_app(slow_open, None, clock=clock), release
+
+
+async def test_home_says_it_is_loading_until_the_counts_are_read(
+    db_path: Path, deck_folder: Path, clock: FixedClock
+) -> None:
+    app, release = held_app(db_path, deck_folder, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         # No number until the counts are read: no wrong figure flashes before the right one.
@@ -68,13 +75,7 @@ async def test_home_says_it_is_loading_until_the_counts_are_read(
 async def test_counts_read_while_another_screen_is_open_are_there_on_coming_back(
     db_path: Path, deck_folder: Path, clock: FixedClock
 ) -> None:
-    release = threading.Event()
-
-    def slow_open() -> Store:
-        release.wait()
-        return open_synced(db_path, deck_folder, clock)
-
-    app = make_app(slow_open, None, clock=clock)
+    app, release = held_app(db_path, deck_folder, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")  # the help page, while the counts are read
