@@ -43,9 +43,8 @@ async def test_the_store_opened_at_start_gives_the_same_deck_list(
     app.close_store()
 
 
-def held_app(
-    db_path: Path, deck_folder: Path, clock: FixedClock
-) -> tuple[TrainerApp, threading.Event]:
+@pytest.fixture
+def held(db_path: Path, deck_folder: Path, clock: FixedClock) -> tuple[TrainerApp, threading.Event]:
     """The app as the CLI makes it, whose store opens only once the event is set."""
     release = threading.Event()
 
@@ -57,9 +56,9 @@ def held_app(
 
 
 async def test_home_says_it_is_loading_until_the_counts_are_read(
-    db_path: Path, deck_folder: Path, clock: FixedClock
+    held: tuple[TrainerApp, threading.Event],
 ) -> None:
-    app, release = held_app(db_path, deck_folder, clock)
+    app, release = held
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         # No number until the counts are read: no wrong figure flashes before the right one.
@@ -72,10 +71,10 @@ async def test_home_says_it_is_loading_until_the_counts_are_read(
     app.close_store()
 
 
-async def test_counts_read_while_another_screen_is_open_are_there_on_coming_back(
-    db_path: Path, deck_folder: Path, clock: FixedClock
+async def test_counts_read_while_the_help_page_is_open_are_there_on_coming_back(
+    held: tuple[TrainerApp, threading.Event],
 ) -> None:
-    app, release = held_app(db_path, deck_folder, clock)
+    app, release = held
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")  # the help page, while the counts are read
